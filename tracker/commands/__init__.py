@@ -1,0 +1,1 @@
+"""Click commands, one module per feature; each parses options, calls the core, and prints."""

@@ -1,0 +1,137 @@
+"""URL validation and the one function that decides an item's identity (its dedupe key).
+
+URLs are stored as the user gave them; ``identity_key`` is only used to spot the same page twice.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from tracker.errors import TrackerError
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Query parameters that track a visit rather than name a page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
+        "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url", "si", "pp", "feature", "ab_channel",
+        "source", "src", "cmpid", "s_cid", "trk", "spm", "share", "s",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "vero_", "oly_")
+
+_ARXIV_PATH = re.compile(
+    r"^/(?:abs|pdf|html|format)/(?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?(?:\.pdf)?/?$"
+)
+_YOUTUBE_HOSTS = {"youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be", "youtube-nocookie.com"}
+
+
+class InvalidURLError(TrackerError):
+    """A URL that is not an absolute http(s) address."""
+
+
+def validate_url(url: str) -> str:
+    """Return ``url`` stripped, or raise when it is not an absolute http(s) URL with a host."""
+    text = (url or "").strip()
+    if not text:
+        raise InvalidURLError("URL is empty")
+    if any(ch.isspace() for ch in text):
+        raise InvalidURLError(f"URL contains whitespace: {text!r}")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in DEFAULT_PORTS:
+        raise InvalidURLError(f"only http and https URLs are allowed, not {text!r}")
+    if not parts.hostname:
+        raise InvalidURLError(f"URL has no host: {text!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise InvalidURLError(f"URL has a bad port: {text!r}") from exc
+    return text
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv identifier (without version) of an abs/pdf/html URL, else None."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host not in {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}:
+        return None
+    match = _ARXIV_PATH.match(parts.path)
+    return match.group("id") if match else None
+
+
+def youtube_video_id(url: str) -> str | None:
+    """The video id of a YouTube watch/short/embed URL, else None."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host not in _YOUTUBE_HOSTS:
+        return None
+    if host == "youtu.be":
+        vid = parts.path.strip("/").split("/")[0]
+        return vid or None
+    query = dict(parse_qsl(parts.query))
+    if parts.path == "/watch" and query.get("v"):
+        return query["v"]
+    for prefix in ("/shorts/", "/embed/", "/live/", "/v/"):
+        if parts.path.startswith(prefix):
+            return parts.path[len(prefix):].split("/")[0] or None
+    return None
+
+
+def identity_key(url: str) -> str:
+    """A normalised form of ``url``: two URLs with the same key are the same resource.
+
+    Lower-cases scheme and host, drops ``www.``, default ports, fragments, trailing slashes and tracking
+    parameters, sorts the query, and maps every arXiv abs/pdf/versioned URL of a paper to one key and
+    every YouTube URL of a video to one key.
+    """
+    text = url.strip()
+    paper = arxiv_id(text)
+    if paper:
+        return f"arxiv:{paper}"
+    video = youtube_video_id(text)
+    if video:
+        return f"youtube:{video}"
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        scheme = "https"  # the same page served both ways is one resource
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = host.removeprefix("www.")
+    netloc = host
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port and port not in DEFAULT_PORTS.values():
+        netloc = f"{host}:{port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
+    path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    for index_page in ("/index.html", "/index.htm", "/index.php"):
+        if path.endswith(index_page):
+            path = path[: -len(index_page)]
+    query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    query = urlencode(sorted(query_pairs))
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def readable_title_from_url(url: str) -> str:
+    """A title for an item that has none: the last meaningful path segment, else the host."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or url).lower().removeprefix("www.")
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    while segments and segments[-1].lower() in {"index.html", "index.htm", "index.php"}:
+        segments.pop()
+    if not segments:
+        return host
+    last = re.sub(r"\.(html?|php|aspx?|pdf)$", "", segments[-1], flags=re.I)
+    words = re.sub(r"[-_+]+", " ", last).strip()
+    if not words:
+        return host
+    return f"{words[:1].upper()}{words[1:]} ({host})"

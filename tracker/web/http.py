@@ -1,0 +1,62 @@
+"""The one place that builds HTTP clients: timeouts, redirect limit, size caps, user agent.
+
+Both the metadata fetcher and the link checker build their clients here so the policy is the same everywhere.
+Only http and https are ever requested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from tracker import __version__
+
+USER_AGENT = f"tracker/{__version__} (+https://github.com/tracker-project/tracker; reading-list metadata and link checker)"
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+MAX_REDIRECTS = 10
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """Limits applied to every request; tests and commands may pass a tighter one."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 20.0
+    max_redirects: int = MAX_REDIRECTS
+    max_html_bytes: int = 3 * 1024 * 1024
+    max_decoded_bytes: int = 8 * 1024 * 1024
+    global_concurrency: int = 64
+    per_host_concurrency: int = 4
+    retries: int = 2
+    max_retry_after: float = 10.0
+    user_agent: str = USER_AGENT
+
+    def timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.read_timeout, connect=self.connect_timeout, pool=self.total_timeout)
+
+
+DEFAULT_POLICY = HttpPolicy()
+
+
+def _headers(policy: HttpPolicy) -> dict[str, str]:
+    return {
+        "User-Agent": policy.user_agent,
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "Accept-Language": "en;q=0.9,*;q=0.5",
+    }
+
+
+def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
+    """A synchronous client; redirects are followed by the caller so each hop can be checked."""
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    return httpx.Client(headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False)
+
+
+def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
+    """An async client for concurrent fetches and link checks; redirects are followed by the caller."""
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    return httpx.AsyncClient(
+        headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
+    )
