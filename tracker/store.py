@@ -222,13 +222,17 @@ class Edit:
         return header_start, max(point, header_end), empty
 
     def append(self, section: str, models: list[Any]) -> None:
-        """Add items at the end of ``section``, in one splice."""
+        """Add validated models at the end of ``section``, in one splice."""
         from tracker.document import item_to_dict
+
+        self.append_data(section, [item_to_dict(model) for model in models])
+
+    def append_data(self, section: str, datas: list[dict]) -> None:
+        """Add items (already valid, in canonical key order) at the end of ``section``, in one splice."""
         from tracker.yamlio import dump_item
 
-        if not models:
+        if not datas:
             return
-        datas = [item_to_dict(model) for model in models]
         texts = [dump_item(data) for data in datas]
         blocks = "".join(texts)
         found = self._section_end(section)
