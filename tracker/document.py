@@ -120,8 +120,9 @@ def _key_line(item_node: Any, field: str | None) -> int:
     return _node_line(item_node)
 
 
-def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int]]]:
-    """The whole file validated into a ``Document``, plus the start line of every item per section."""
+def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int]], list[str]]:
+    """The whole file validated into a ``Document``, the start line of every item per section, and each
+    resource's URL identity key."""
     import yaml
 
     from tracker.models import Document
@@ -129,7 +130,7 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     node, loader = yamlio.compose(text, path)
     if node is None:
         loader.dispose()
-        return Document(), {name: [] for name in SECTIONS}
+        return Document(), {name: [] for name in SECTIONS}, []
     if not isinstance(node, yaml.MappingNode):
         loader.dispose()
         raise DataError("the file must be a mapping with the sections " + ", ".join(SECTIONS), path,
@@ -143,6 +144,7 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     values: dict[str, Any] = {key: value for key, value in raw.items() if key not in SECTIONS}
     seen_ids: dict[str, int] = {}
     seen_urls: dict[str, tuple[str, int]] = {}
+    url_keys: list[str] = []
     for name in SECTIONS:
         if name not in section_nodes:
             continue
@@ -160,15 +162,16 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
             lines[name].append(line)
             model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
             if name == "resources":
-                check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url"))
+                url_keys.append(check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url")))
             items.append(model)
         values[name] = items
-    return Document.model_validate(values), lines
+    return Document.model_validate(values), lines, url_keys
 
 
 def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, tuple[str, int]],
-                 path: Path | str, line: int, url_line: int | None = None) -> None:
-    """Refuse a second item with an id or normalised URL already seen (``seen_*`` map to the first line)."""
+                 path: Path | str, line: int, url_line: int | None = None) -> str:
+    """Refuse a second item with an id or normalised URL already seen (``seen_*`` map to the first line);
+    returns the URL's identity key."""
     from tracker.urls import identity_key
 
     if resource.id in seen_ids:
@@ -180,6 +183,7 @@ def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, t
         raise DataError(f"duplicate URL {resource.url} (the same link as '{other_id}' on line {other_line})",
                         path, url_line or line)
     seen_urls[key] = (resource.id, line)
+    return key
 
 
 def render_document(doc: Any, header: str = "") -> str:

@@ -394,9 +394,8 @@ class Store:
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
         """Parse the whole file and replace every row; returns whether the line scan matches the parse."""
         from tracker.document import item_to_dict, parse_document
-        from tracker.urls import identity_key
 
-        doc, lines = parse_document(text, self.path)
+        doc, lines, url_keys = parse_document(text, self.path)
         simple = layout.simple and all(lines[name] == [b.line for b in layout.blocks[name]] for name in SECTIONS)
 
         def digest(section: str, pos: int) -> str | None:
@@ -405,7 +404,7 @@ class Store:
             block = layout.blocks[section][pos]
             return block_hash(text[block.start:block.end])
 
-        resources = [resource_row(item_to_dict(r), identity_key(r.url), pos, digest("resources", pos))
+        resources = [resource_row(item_to_dict(r), url_keys[pos], pos, digest("resources", pos))
                      for pos, r in enumerate(doc.resources)]
         entries = [(name, pos, digest(name, pos), to_json(item_to_dict(item)))
                    for name in SECTIONS[1:] for pos, item in enumerate(getattr(doc, name))]
@@ -415,7 +414,6 @@ class Store:
     def _sync_changed_blocks(self, index: Index, text: str, layout: Layout) -> None:
         """Re-parse only the blocks whose text is new; keep the rows of the others (moved if needed)."""
         from tracker.document import block_field_line, check_unique, item_to_dict, parse_block
-        from tracker.urls import identity_key
 
         old: dict[str, tuple[int, str, str]] = {}
         for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
@@ -437,13 +435,14 @@ class Store:
             seen_urls[key] = (item_id, block.line)
             if old_pos != pos:
                 moved.append((pos, item_id))
+        keys = {}
         for pos, _digest, model in fresh:
             block = blocks[pos]
             url_line = block_field_line(text[block.start:block.end], block.line, "url")
-            check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
+            keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
         index.delete_resources([item_id for _pos, item_id, _key in old.values()])
         index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
-        index.insert_resources(resource_row(item_to_dict(model), identity_key(model.url), pos, digest)
+        index.insert_resources(resource_row(item_to_dict(model), keys[pos], pos, digest)
                                for pos, digest, model in fresh)
         self._sync_entries(index, text, layout)
 

@@ -17,9 +17,20 @@ from typing import Any
 
 from tracker.errors import DataError
 
-# An anchor (&a), alias (*a) or tag (!t) can only start where a YAML token starts. Text without this pattern has
-# none of them; text with it is checked event by event (a quoted "*emphasis*" is a false alarm, not an error).
-_SUSPICIOUS = re.compile(r"(?:^|(?<=[\s\[{,]))[&*!][^\s]", re.M)
+# An anchor (&a), alias (*a) or tag (!t) can only start where a YAML token starts: at the start of the text or
+# after a space, newline, "[", "{" or ",". Text without such a spot has none of them; text with one is checked
+# event by event (a quoted "*emphasis*" is a false alarm, not an error).
+_MARK = re.compile(r"[&*!](?=\S)")
+_TOKEN_START = frozenset(" \t\n\r[{,")
+
+
+def may_hold_anchor_alias_or_tag(text: str) -> bool:
+    """False when ``text`` certainly has no anchor, alias or tag (a fast scan for the rare characters)."""
+    for match in _MARK.finditer(text):
+        at = match.start()
+        if at == 0 or text[at - 1] in _TOKEN_START:
+            return True
+    return False
 
 _IMPLICIT_FIRST_CHARS: frozenset[str] | None = None
 _RESOLVER: Any = None
@@ -54,7 +65,7 @@ def _reads_back_as_string(text: str) -> bool:
 def _plain_ok(text: str, flow: bool) -> bool:
     if not text or text[0] in _PLAIN_FIRST_BAD or not _PLAIN_WORDS.fullmatch(text):
         return False
-    if ": " in text or " #" in text or text.endswith(":") or _SUSPICIOUS.search(text):
+    if ": " in text or " #" in text or text.endswith(":") or may_hold_anchor_alias_or_tag(text):
         return False
     if flow and (_FLOW_BAD & set(text)):
         return False
@@ -185,7 +196,7 @@ def _mark_line(mark: Any, line_offset: int) -> int | None:
 
 def check_no_anchors_or_tags(text: str, path: Any, line_offset: int = 0) -> None:
     """Refuse anchors, aliases and explicit tags. Fast when the text has nothing that could be one."""
-    if not _SUSPICIOUS.search(text):
+    if not may_hold_anchor_alias_or_tag(text):
         return
     import yaml
 
