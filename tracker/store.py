@@ -392,11 +392,10 @@ class Store:
                 index.record_file(stat, digest, simple)
 
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
-        """Parse the whole file and replace every row; returns whether the line scan matches the parse."""
-        from tracker.document import item_to_dict, parse_document
+        """Parse the whole file and replace every row; returns whether the item blocks could be used."""
+        from tracker.document import item_to_dict, read_document
 
-        doc, lines, url_keys = parse_document(text, self.path)
-        simple = layout.simple and all(lines[name] == [b.line for b in layout.blocks[name]] for name in SECTIONS)
+        doc, url_keys, simple = read_document(text, self.path, layout)
 
         def digest(section: str, pos: int) -> str | None:
             if not simple:
