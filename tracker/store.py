@@ -520,7 +520,10 @@ class Store:
                                     "changes are saved but not committed (run `git init` to keep history)")
                 marker.write_text("")
             return
-        self.committed = gitrepo.commit_paths(repo, paths, message)
+        try:
+            self.committed = gitrepo.commit_paths(repo, paths, message)
+        except gitrepo.GitError as exc:
+            raise TrackerError(f"the change is saved in {self.path.name} but not committed: {exc}") from None
 
 
 @contextlib.contextmanager
