@@ -399,3 +399,20 @@ def test_one_commit_import_of_every_section_and_a_note(data_file: Path) -> None:
         with store.edit("bad") as edit:
             reading_list.add_entries_in(edit, "advice", [{"category": "x"}])
     assert commit_count(data_file.parent) == 2
+
+
+def test_two_appends_to_an_empty_section_in_one_edit(tmp_path: Path) -> None:
+    from tracker.project import init_project
+
+    result = init_project(tmp_path / "p", commit=False)
+    store = store_for(result.data_file, commit=False)
+    with store.edit("two batches") as edit:
+        reading_list.add_resources_in(edit, [{"url": "https://example.org/1"}])
+        reading_list.add_resources_in(edit, [{"url": "https://example.org/2"}])
+        reading_list.add_entries_in(edit, "topics", [{"id": "t1", "title": "T1"}])
+        reading_list.add_entries_in(edit, "topics", [{"id": "t2", "title": "T2"}])
+    text = result.data_file.read_text()
+    assert text.count("resources:") == 1 and text.count("topics:") == 1
+    doc = store.load()
+    assert len(doc.resources) == 2 and [t.id for t in doc.topics] == ["t1", "t2"]
+    assert [row[0] for row in store.index().query_resources()] == [r.id for r in doc.resources]

@@ -103,6 +103,47 @@ def find_header(text: str, section: str, start: int = 0) -> tuple[int, int, bool
         pos += len(needle)
 
 
+def section_end(text: str, section: str) -> tuple[int, int, bool] | None:
+    """(header start, insertion point, header is "[]") of ``section``; None when it has no header.
+
+    The insertion point is after the section's last item, before any blank lines and column-0 comments that
+    introduce the next section.
+    """
+    header = find_header(text, section)
+    if header is None:
+        return None
+    header_start, header_end, empty = header
+    following = [found[0] for name in SECTIONS if name != section
+                 for found in [find_header(text, name, header_end)] if found]
+    point = min(following, default=len(text))
+    while point > header_end:
+        line_start = text.rfind("\n", 0, point - 1) + 1
+        line = text[line_start:point]
+        if line.strip() and not line.startswith("#"):
+            break
+        point = line_start
+    return header_start, max(point, header_end), empty
+
+
+def insert_items(text: str, section: str, blocks: str) -> tuple[int, int, str]:
+    """The splice ``(start, end, new text)`` that adds item ``blocks`` at the end of ``section``."""
+    found = section_end(text, section)
+    if found is None:
+        sep = "" if not text or text.endswith("\n") else "\n"
+        lead = "\n" if text.strip() else ""
+        return len(text), len(text), f"{sep}{lead}{section}:\n{blocks}"
+    header_start, point, empty = found
+    if empty:  # "section: []" becomes "section:" followed by the blocks
+        line_end = text.find("\n", header_start)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        return header_start, line_end, f"{section}:\n{blocks}"
+    if point >= len(text) and not text.endswith("\n"):
+        return point, point, "\n" + blocks
+    if text[point - 1:point] != "\n":
+        point = text.find("\n", point) + 1 or len(text)
+    return point, point, blocks
+
+
 @dataclass
 class Edit:
     """A pending change to the file, made inside ``Store.edit()``; applied and committed when the block exits.
@@ -126,7 +167,7 @@ class Edit:
 
     @property
     def changed(self) -> bool:
-        return bool(self._splices)
+        return bool(self._splices) or any(self._appended.values())
 
     @property
     def layout(self) -> Layout:
@@ -203,24 +244,6 @@ class Edit:
         self._splices.append(_Splice(block.start, block.end, ""))
         self._deleted.add((section, pos))
 
-    def _section_end(self, section: str) -> tuple[int, int, bool] | None:
-        """(header start, insertion point, header is "[]") of ``section``; None when it has no header."""
-        header = find_header(self.text, section)
-        if header is None:
-            return None
-        header_start, header_end, empty = header
-        following = [found[0] for name in SECTIONS if name != section
-                     for found in [find_header(self.text, name, header_end)] if found]
-        point = min(following, default=len(self.text))
-        # Back over blank lines and column-0 comments: they introduce what follows, not this section.
-        while point > header_end:
-            line_start = self.text.rfind("\n", 0, point - 1) + 1
-            line = self.text[line_start:point]
-            if line.strip() and not line.startswith("#"):
-                break
-            point = line_start
-        return header_start, max(point, header_end), empty
-
     def append(self, section: str, models: list[Any]) -> None:
         """Add validated models at the end of ``section``, in one splice."""
         from tracker.document import item_to_dict
@@ -234,30 +257,17 @@ class Edit:
         if not datas:
             return
         texts = [dump_item(data) for data in datas]
-        blocks = "".join(texts)
-        found = self._section_end(section)
-        if found is None:
-            sep = "" if not self.text or self.text.endswith("\n") else "\n"
-            lead = "\n" if self.text.strip() else ""
-            self._splices.append(_Splice(len(self.text), len(self.text), f"{sep}{lead}{section}:\n{blocks}"))
-        else:
-            header_start, point, empty = found
-            if empty:  # "section: []" becomes "section:" followed by the blocks
-                line_end = self.text.find("\n", header_start)
-                line_end = len(self.text) if line_end < 0 else line_end + 1
-                self._splices.append(_Splice(header_start, line_end, f"{section}:\n{blocks}"))
-            elif point >= len(self.text) and not self.text.endswith("\n"):
-                self._splices.append(_Splice(point, point, "\n" + blocks))
-            else:
-                if self.text[point - 1:point] != "\n":
-                    point = self.text.find("\n", point) + 1 or len(self.text)
-                self._splices.append(_Splice(point, point, blocks))
         self._appended.setdefault(section, []).extend(zip(datas, texts, strict=True))
 
     def result(self) -> str:
+        """The new text: replacements and deletions in place, each section's new items after its last one."""
+        splices = list(self._splices)
+        for section, added in self._appended.items():
+            start, end, new = insert_items(self.text, section, "".join(text for _data, text in added))
+            splices.append(_Splice(start, end, new))
         parts: list[str] = []
         cursor = 0
-        for splice in sorted(self._splices, key=lambda s: (s.start, s.end)):
+        for splice in sorted(splices, key=lambda s: (s.start, s.end)):
             parts.append(self.text[cursor:splice.start])
             parts.append(splice.text)
             cursor = max(cursor, splice.end)
