@@ -43,6 +43,7 @@ def find_data_file(explicit: Path | None = None, start: Path | None = None) -> P
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers (and a crash) see the old bytes or the new, never a mix."""
+    path = Path(os.path.realpath(path))  # through a symlink: replace the file it points to, keep the link
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     try:
         mode = os.stat(path).st_mode & 0o7777
@@ -50,14 +51,19 @@ def atomic_write(path: Path, data: bytes) -> None:
         mode = 0o644
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
