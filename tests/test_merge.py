@@ -54,9 +54,7 @@ def two_clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, P
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     result = init_project(tmp_path / "a")
     git(tmp_path, "clone", "-q", str(tmp_path / "a"), "b")
-    from tracker.merge import register
-
-    register(tmp_path / "b", tmp_path / "b" / "resources.yaml")
+    assert '[merge "tracker"]' not in (tmp_path / "b" / ".git" / "config").read_text()
     return tmp_path / "a", result.data_file.parent.parent / "b"
 
 
@@ -64,6 +62,8 @@ def test_git_merge_of_two_machines_adding_items_is_clean(two_clones: tuple[Path,
     a, b = two_clones
     reading_list.add_resource(Store(a / "resources.yaml"), "https://example.org/from-a", title="From A")
     reading_list.add_resource(Store(b / "resources.yaml"), "https://example.org/from-b", title="From B")
+    # the clone's first tracker commit set the driver up from .gitattributes
+    assert '[merge "tracker"]' in (b / ".git" / "config").read_text()
     git(b, "pull", "-q", "--no-rebase", "--no-edit", str(a), "HEAD")
     doc = Store(b / "resources.yaml").load()
     assert sorted(r.id for r in doc.resources) == ["from-a", "from-b"]

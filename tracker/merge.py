@@ -161,11 +161,31 @@ def run_merge_driver(base_path: Path, ours_path: Path, theirs_path: Path) -> tup
     return (1 if result.conflicts else 0), result.conflicts
 
 
+def ensure_configured(repo: Path) -> None:
+    """In a clone whose .gitattributes names the driver but whose git config lacks it (config is not cloned),
+    add it. Two small file reads when nothing is needed."""
+    try:
+        wanted = "merge=tracker" in (repo / ".gitattributes").read_text()
+        present = '[merge "tracker"]' in (repo / ".git" / "config").read_text()
+    except OSError:
+        return
+    if wanted and not present:
+        _configure(repo)
+
+
+def _configure(repo: Path) -> None:
+    import shlex
+    import sys
+
+    driver = f"{shlex.quote(sys.executable)} -m tracker merge-driver %O %A %B"
+    for key, value in (("merge.tracker.name", "tracker: merge resources.yaml item by item"),
+                       ("merge.tracker.driver", driver)):
+        subprocess.run(["git", "config", key, value], cwd=repo, check=True, capture_output=True)
+
+
 def register(repo: Path, data_file: Path) -> None:
     """Register the driver for ``data_file``: a line in .gitattributes (committed) and the local git config."""
     import os
-    import shlex
-    import sys
 
     attributes = repo / ".gitattributes"
     rel = os.path.relpath(data_file, repo).replace(os.sep, "/")
@@ -173,7 +193,4 @@ def register(repo: Path, data_file: Path) -> None:
     existing = attributes.read_text().splitlines() if attributes.exists() else []
     if line not in existing:
         attributes.write_text("\n".join([*existing, line]) + "\n")
-    driver = f"{shlex.quote(sys.executable)} -m tracker merge-driver %O %A %B"
-    for key, value in (("merge.tracker.name", "tracker: merge resources.yaml item by item"),
-                       ("merge.tracker.driver", driver)):
-        subprocess.run(["git", "config", key, value], cwd=repo, check=True, capture_output=True)
+    _configure(repo)

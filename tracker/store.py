@@ -536,6 +536,9 @@ class Store:
                                     "changes are saved but not committed (run `git init` to keep history)")
                 marker.write_text("")
             return
+        from tracker.merge import ensure_configured
+
+        ensure_configured(repo)
         try:
             self.committed = gitrepo.commit_paths(repo, paths, message)
         except gitrepo.GitError as exc:
