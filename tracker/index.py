@@ -151,9 +151,9 @@ class Index:
             and state.checked_ns - stat.st_mtime_ns > RACY_WINDOW_NS
         )
 
-    def matches_content(self, data: bytes) -> bool:
+    def matches_digest(self, digest: str) -> bool:
         state = self.file_state()
-        return state is not None and state.digest == content_hash(data)
+        return state is not None and state.digest == digest
 
     def record_file(self, stat: os.stat_result, digest: str, layout_simple: bool | None = None) -> None:
         state = FileState(stat.st_size, stat.st_mtime_ns, stat.st_ino, digest, time.time_ns())

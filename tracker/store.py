@@ -394,7 +394,7 @@ class Store:
 
     def _sync(self, index: Index, data: bytes, stat: os.stat_result) -> None:
         digest = content_hash(data)
-        if index.matches_content(data):
+        if index.matches_digest(digest):
             index.record_file(stat, digest)
             return
         text = self._decode(data, self.path)
