@@ -5,7 +5,7 @@ reading resources.yaml, and for a change writing it back and making the same ``g
 the floor at 10k items, 3x at 100k; the first command after a hand edit of one item in the 100k file within 0.3x
 of a full PyYAML C-loader parse of that file; ``tracker --help`` close to ``python -c "import click"``.
 
-Run from the repository root:  python benchmarks/bench_core.py [--sizes 10000 100000] [--repeat 5]
+Run from the repository root:  python benchmarks/bench_core.py [--sizes 10000 100000] [--repeat 9]
 Prints a markdown table of median times and ratios.
 """
 
@@ -194,7 +194,7 @@ def measure_help(repeat: int, workdir: Path, env: dict, rows: list[list[str]]) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9, help="runs per case at 10k items (fewer at 100k)")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "TRACKER_COMMIT": "1"}
     env.pop("TRACKER_NO_COMMIT", None)

@@ -203,10 +203,6 @@ class Edit:
                     start = self.text.find("\n" + needle, start) + 1 or -1
         return self.layout.blocks[section][pos]
 
-    def block_text(self, section: str, pos: int) -> str:
-        block = self.locate(section, pos)
-        return self.text[block.start:block.end]
-
     def item(self, section: str, pos: int) -> Any:
         """The validated model of the item at ``pos`` (parsed from its block of lines)."""
         from tracker.document import parse_block
