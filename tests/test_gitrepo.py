@@ -78,3 +78,10 @@ def test_a_failing_commit_is_reported_and_the_change_kept(project: Path) -> None
         reading_list.add_resource(Store(project / "resources.yaml"), "https://example.org/kept", title="Kept")
     (project / ".git" / "index.lock").unlink()
     assert "https://example.org/kept" in (project / "resources.yaml").read_text()
+
+
+def test_commit_subjects_are_one_line(project: Path) -> None:
+    reading_list.add_resource(Store(project / "resources.yaml"), "https://example.org/nl",
+                              metadata={"title": "Two\nlines  and\ttabs " + "x" * 300})
+    subject = git(project, "log", "-1", "--format=%B").strip()
+    assert "\n" not in subject and subject.startswith("add: Two lines and tabs xxx") and len(subject) == 200

@@ -84,9 +84,16 @@ def _config_may_mention_tracker(repo: Path) -> bool:
     return False
 
 
+def one_line(message: str, limit: int = 200) -> str:
+    """A commit subject: one line (a fetched title may hold newlines), not absurdly long."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     """Commit the current content of exactly ``paths`` with ``message``; False when there was nothing to commit."""
     rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
+    message = one_line(message)
     args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
     proc = _git(repo, *args, check=False)
     for _attempt in range(10):  # another git process (an editor's, the user's) may hold the index briefly
