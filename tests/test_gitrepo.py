@@ -44,7 +44,7 @@ def test_first_commit_in_an_empty_repo(tmp_path: Path) -> None:
 def test_repo_found_from_a_subfolder(project: Path) -> None:
     (project / "a" / "b").mkdir(parents=True)
     assert gitrepo.find_repo(project / "a" / "b") == project
-    assert gitrepo.find_repo(Path("/")) is None or gitrepo.find_repo(Path("/")) == Path("/")
+    assert gitrepo.find_repo(project.parent) is None
 
 
 def test_status_changes_for_publishing(project: Path) -> None:
@@ -59,7 +59,7 @@ def test_status_changes_for_publishing(project: Path) -> None:
     assert ("illustrated-transformer", "status", "inbox", "reading") in summary
     assert ("new", "added", None, "next-up") in summary
     assert ("new", "edited", None, None) in summary
-    assert ("micrograd", "removed", "done", None) in summary or ("micrograd", "removed", None, None) in summary
+    assert ("micrograd", "removed", "done", None) in summary
     changes = list(gitrepo.status_changes(project, project / "resources.yaml"))
     assert all(e.action in ("added", "status") for e in changes)
     assert [e.message for e in changes][-2:] == ["move: illustrated-transformer inbox -> reading",
