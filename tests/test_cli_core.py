@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,30 @@ def test_terminal_output_is_a_table_with_markup_escaped(project: Path, invoke, m
     assert result.exit_code == 0
     assert "[bold red]<b>Not markup</b>[/]" in result.output
     assert "illustrated-transformer" in result.output and "id" in result.output.splitlines()[1]
+
+
+def test_init_inside_an_existing_repo_commits_only_its_files(tmp_path: Path, invoke, monkeypatch) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "code.py").write_text("print('mine')\n")
+    git(tmp_path, "add", "code.py")
+    sub = tmp_path / "study"
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "study").exit_code == 0
+    assert sorted(git(tmp_path, "show", "--name-only", "--format=", "HEAD").split()) == [
+        ".gitattributes", "study/.gitignore", "study/notes/.gitkeep", "study/resources.yaml"]
+    assert git(tmp_path, "status", "--porcelain").splitlines() == ["A  code.py"]
+    assert not (sub / ".git").exists()
+
+
+def test_init_without_commit(tmp_path: Path, invoke, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert invoke("--no-commit", "init").exit_code == 0
+    assert (tmp_path / ".git").is_dir()
+    assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True).returncode != 0
+
+
+def test_log_outside_git_says_so(tmp_path: Path, invoke, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "resources.yaml").write_text(SAMPLE_YAML)
+    result = invoke("log")
+    assert result.exit_code == 1 and "not in a git repository" in result.output
