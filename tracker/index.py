@@ -108,14 +108,22 @@ class Index:
         conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if str(version) != SCHEMA_VERSION:
-            conn.executescript(
-                "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS resources; DROP TABLE IF EXISTS resources_fts;"
-                "DROP TABLE IF EXISTS entries;"
-            )
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if str(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+            # Checked again inside an exclusive transaction: concurrent first runs must not reset the schema
+            # under each other.
+            conn.execute("BEGIN EXCLUSIVE")
+            try:
+                if str(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+                    for table in ("meta", "resources", "resources_fts", "entries"):
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
         return conn
 
     def _remove_files(self) -> None:
