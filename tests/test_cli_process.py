@@ -117,3 +117,20 @@ def test_move_and_add_need_no_models(project: Path) -> None:
     loaded = _modules_after(["add", "https://example.org/typed", "--tag", "x", "--title", "Typed"], project)
     assert "pydantic" not in loaded
     assert git(project, "log", "-1", "--format=%s").strip() == "add: Typed (inbox)"
+
+
+def test_readers_and_writers_at_once_leave_the_index_equal_to_the_file(project: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    commands = []
+    for n in range(8):
+        commands.append(["add", f"https://example.org/mixed/{n}"])
+        commands.append(["list", "--json"])
+        commands.append(["search", "mixed"])
+    procs = [subprocess.Popen([sys.executable, "-m", "tracker", *args], cwd=project, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in commands]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * len(procs), results
+    listed = json.loads(run_tracker("list", "--json", cwd=project).stdout)
+    in_file = [r.id for r in Store(project / "resources.yaml").load().resources]
+    assert [row["id"] for row in listed] == in_file and len(in_file) == 11
+    assert commit_count(project) == 9
