@@ -131,7 +131,29 @@ def readable_title_from_url(url: str) -> str:
     if not segments:
         return host
     last = re.sub(r"\.(html?|php|aspx?|pdf)$", "", segments[-1], flags=re.I)
-    words = re.sub(r"[-_+]+", " ", last).strip()
+    words = re.sub(r"[-_+]+", " ", last).split()
     if not words:
         return host
-    return f"{words[:1].upper()}{words[1:]} ({host})"
+    return f"{' '.join(_title_word(word, index) for index, word in enumerate(words))} ({host})"
+
+
+# Short words stay lower-case inside a title; well-known abbreviations are written the way people write them.
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs", "with"})
+_ABBREVIATIONS = {
+    word.lower(): word
+    for word in (
+        "AI", "ML", "LLM", "LLMs", "GPT", "NLP", "API", "CNN", "RNN", "GPU", "GPUs", "CPU", "RAG", "SQL", "UI",
+        "UX", "FAQ", "HTML", "CSS", "JSON", "YAML", "CLI", "PDF", "RL", "CV", "DL", "MLOps", "OCW",
+    )
+}
+
+
+def _title_word(word: str, index: int) -> str:
+    lowered = word.lower()
+    if lowered in _ABBREVIATIONS:
+        return _ABBREVIATIONS[lowered]
+    if index > 0 and lowered in _SMALL_WORDS:
+        return lowered
+    if word != lowered:
+        return word  # the URL already chose a capitalisation (CamelCase, version numbers)
+    return word[:1].upper() + word[1:]
