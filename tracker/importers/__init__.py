@@ -17,7 +17,7 @@ READERS: dict[str, str] = {
     "json": "tracker.importers.jsonfile:read_json",
     "jsonl": "tracker.importers.jsonfile:read_jsonl",
     "netscape": "tracker.importers.netscape:read_netscape",
-    "pocket": "tracker.importers.pocket:read_pocket",
+    "pocket": "tracker.importers.delimited:read_pocket",
     "csv": "tracker.importers.delimited:read_csv",
 }
 FORMATS: tuple[str, ...] = tuple(READERS)

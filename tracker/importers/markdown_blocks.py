@@ -215,8 +215,19 @@ def strip_emphasis(text: str) -> str:
     return _EMPHASIS.sub(r"\2", text).strip()
 
 
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
+
+
 def plain_text(markdown: str) -> str:
-    """Markdown inline text with links reduced to their text and emphasis removed."""
-    out = _INLINE_LINK.sub(lambda m: m.group("text"), markdown)
+    """Markdown inline text: images and HTML tags dropped, links reduced to their text, emphasis removed."""
+
+    def link_text(match: re.Match[str]) -> str:
+        if match.group("bang") or match.group("text").strip().startswith("!["):
+            return " "
+        return match.group("text")
+
+    out = _INLINE_LINK.sub(link_text, markdown)
     out = _AUTOLINK.sub(r"\1", out)
+    out = _SHORTCODE.sub(" ", _HTML_TAG.sub(" ", out))
     return " ".join(strip_emphasis(out).split())

@@ -94,6 +94,14 @@ def _merge_comment(kept_title: str, comment: str | None, other: FoundItem) -> st
     return "; ".join(parts) or None
 
 
+def _given_title(found: FoundItem) -> str:
+    """The title the file gave, or "" when it gave none (a bookmark titled with its own URL has none)."""
+    title = " ".join(found.title.split())
+    if title.lower().startswith(("http://", "https://")) or title == found.url.strip():
+        return ""
+    return title
+
+
 class _Draft:
     """A new item being assembled from one or more found links."""
 
@@ -107,12 +115,18 @@ class _Draft:
         self.comment = found.comment or None
         self.added = found.added
         self.extra = dict(found.extra)
+        self.title_from_url = False
 
     def absorb(self, other: FoundItem, other_status: Status) -> None:
-        # A later, longer title that contains the kept one is the fuller name of the same thing.
-        other_title = other.title.strip()
+        # A later, longer title that contains the kept one is the fuller name of the same thing; a real title
+        # beats one made up from the URL.
+        other_title = _given_title(other)
         previous_title = self.title
-        if other_title and self.title.casefold() in other_title.casefold() and other_title != self.title:
+        if self.title_from_url and other_title:
+            self.title = other_title
+            self.title_from_url = False
+            other = FoundItem(other.url, "", other.origin, comment=other.comment)
+        elif other_title and self.title.casefold() in other_title.casefold() and other_title != self.title:
             self.title = other_title
             other = FoundItem(other.url, previous_title, other.origin, comment=other.comment)
         self.comment = _merge_comment(self.title, self.comment, other)
@@ -158,8 +172,9 @@ def plan_import(
             draft.absorb(found, status)
             outcomes.append(("merged", found, key, f"same link as {draft.found.origin or 'an earlier entry'}"))
             continue
-        title = " ".join(found.title.split()) or readable_title_from_url(url)
-        drafts[key] = _Draft(FoundItem(**{**found.__dict__, "url": url}), title, status)
+        title = _given_title(found)
+        drafts[key] = _Draft(FoundItem(**{**found.__dict__, "url": url}), title or readable_title_from_url(url), status)
+        drafts[key].title_from_url = not title
         by_key[key] = key
         outcomes.append(("added", found, key, ""))
 
