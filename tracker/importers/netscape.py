@@ -2,7 +2,7 @@
 
 Folders become tags (the innermost one also the category); the browsers' own root folders ("Bookmarks bar",
 "Other Bookmarks"...) are containers, not topics, and are left out. ``ADD_DATE`` becomes ``added``, a ``TAGS``
-attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox.
+attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox; tracker's own ``STATUS``/``CATEGORY``/``TOPIC`` attributes are read back.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.jsonfile import parse_date
 from tracker.importers.plan import FoundItem, unique_slug
+from tracker.models import STATUS_VALUES, Status
 
 ROOT_FOLDERS = {
     "bookmarks", "bookmarks menu", "bookmarks toolbar", "bookmarks bar", "other bookmarks", "mobile bookmarks",
@@ -103,12 +104,19 @@ class _BookmarkParser(HTMLParser):
             tag = tag.strip()
             if tag and tag not in tags:
                 tags.append(tag)
+        status = None
+        if attributes.get("status") in STATUS_VALUES:
+            status = Status(attributes["status"])  # tracker's own export
+        elif attributes.get("toread") == "1":
+            status = Status.INBOX  # linkding and Pocket mark unread items this way
         item = FoundItem(
             url=url,
             title=title,
             origin=origin,
-            category=folders[-1] if folders else None,
+            status=status,
+            category=attributes.get("category") or (folders[-1] if folders else None),
             tags=tags,
+            topic=attributes.get("topic") or None,
             added=parse_date(attributes.get("add_date") or None),
         )
         self.content.found.append(item)

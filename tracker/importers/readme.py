@@ -296,7 +296,7 @@ class _Reader:
         links: list[Link] = []
         if link_col is not None and link_col < len(cells):
             links = [Link(title=plain_text(link.text) or link.url, url=link.url) for link in find_links(cells[link_col])]
-        definition = cells[text_col] if text_col is not None and text_col < len(cells) else ""
+        definition = " ".join(cells[text_col].split()) if text_col is not None and text_col < len(cells) else ""
         self.out.glossary.append(Term(term=strip_emphasis(cells[term_col]), definition=definition, links=links))
 
     def read_advice_row(self, header: list[str], cells: list[str]) -> None:
@@ -310,7 +310,7 @@ class _Reader:
         self.out.advice.append(
             Advice(
                 category=cells[category_col] if category_col is not None else "General",
-                text=cells[text_col],
+                text=" ".join(cells[text_col].split()),
                 source=source,
             )
         )
