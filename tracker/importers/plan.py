@@ -10,9 +10,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -65,7 +65,7 @@ class ImportPlan:
         return {action: tally.get(action, 0) for action in ("added", "merged", "skipped")}
 
 
-def unique_slug(title: str, taken: set[str], max_length: int = 60) -> str:
+def unique_slug(title: str, taken: Container[str], max_length: int = 60) -> str:
     """A readable id from ``title`` (ascii words joined by dashes), numbered when already taken."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_title)
@@ -140,9 +140,46 @@ class _Draft:
             self.extra.setdefault(key, value)
 
 
+class ExistingItems(Protocol):
+    """What an import needs to know of the list: which link is already in it, which ids are taken.
+
+    The store's index answers both without parsing the whole file; ``ResourceList`` answers them for a list.
+    """
+
+    def id_for_url_key(self, key: str) -> str | None: ...
+
+    def has_id(self, item_id: str) -> bool: ...
+
+
+class ResourceList:
+    """``ExistingItems`` over resources in memory."""
+
+    def __init__(self, resources: Sequence[Resource] = ()) -> None:
+        self.by_key = {identity_key(item.url): item.id for item in resources}
+        self.ids = {item.id for item in resources}
+
+    def id_for_url_key(self, key: str) -> str | None:
+        return self.by_key.get(key)
+
+    def has_id(self, item_id: str) -> bool:
+        return item_id in self.ids
+
+
+class _TakenIds:
+    def __init__(self, existing: ExistingItems) -> None:
+        self.existing = existing
+        self.batch: set[str] = set()
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.batch or self.existing.has_id(str(item_id))
+
+    def add(self, item_id: str) -> None:
+        self.batch.add(item_id)
+
+
 def plan_import(
     found_items: Iterable[FoundItem],
-    existing: Sequence[Resource] = (),
+    existing: ExistingItems | Sequence[Resource] = (),
     default_status: Status = Status.INBOX,
     force_status: Status | None = None,
 ) -> ImportPlan:
@@ -151,8 +188,11 @@ def plan_import(
     ``existing`` is the list as it is; its items are never changed. ``force_status`` (the ``--status`` option)
     overrides what the file says; ``default_status`` applies where the file says nothing.
     """
-    by_key: dict[str, str] = {identity_key(item.url): item.id for item in existing}
-    taken_ids = {item.id for item in existing}
+    if not hasattr(existing, "id_for_url_key"):
+        existing = ResourceList(existing)  # type: ignore[arg-type]
+    view: ExistingItems = existing  # type: ignore[assignment]
+    by_key: dict[str, str] = {}
+    taken_ids = _TakenIds(view)
     drafts: dict[str, _Draft] = {}
     outcomes: list[tuple[str, FoundItem, str | None, str]] = []
     for found in found_items:
@@ -164,9 +204,12 @@ def plan_import(
             continue
         key = identity_key(url)
         status = force_status or found.status or default_status
-        if key in by_key and key not in drafts:
-            outcomes.append(("merged", found, by_key[key], "already in the list"))
-            continue
+        if key not in drafts:
+            already = by_key.get(key) or view.id_for_url_key(key)
+            if already:
+                by_key[key] = already
+                outcomes.append(("merged", found, already, "already in the list"))
+                continue
         if key in drafts:
             draft = drafts[key]
             draft.absorb(found, status)
@@ -175,7 +218,6 @@ def plan_import(
         title = _given_title(found)
         drafts[key] = _Draft(FoundItem(**{**found.__dict__, "url": url}), title or readable_title_from_url(url), status)
         drafts[key].title_from_url = not title
-        by_key[key] = key
         outcomes.append(("added", found, key, ""))
 
     plan = ImportPlan()
