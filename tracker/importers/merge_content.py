@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tracker.importers.content import ImportedContent, NoteDraft, Skipped
-from tracker.importers.plan import ImportPlan, plan_import
+from tracker.importers.plan import ExistingItems, ImportPlan, ResourceList, plan_import
 from tracker.models import Advice, Document, Status, Term, Topic
 from tracker.urls import identity_key
 
@@ -47,9 +47,14 @@ def combine(
     content: ImportedContent,
     force_status: Status | None = None,
     existing_notes: set[str] | frozenset[str] = frozenset(),
+    existing: ExistingItems | None = None,
 ) -> ImportResult:
-    """Decide what of ``content`` is new to ``document`` (and to the notes named ``existing_notes``)."""
-    plan = plan_import(content.found, document.resources, force_status=force_status)
+    """Decide what of ``content`` is new to ``document`` (and to the notes named ``existing_notes``).
+
+    ``existing`` answers for the reading list when given (the store's index); else ``document.resources`` do.
+    """
+    view = existing if existing is not None else ResourceList(document.resources)
+    plan = plan_import(content.found, view, force_status=force_status)
     result = ImportResult(plan=plan, skipped=list(content.skipped))
     present = {"advice": 0, "glossary": 0, "topics": 0, "notes": 0}
 
@@ -77,13 +82,13 @@ def combine(
         seen_topics.add(topic.id)
         result.topics.append(topic)
 
-    ids_by_key = {identity_key(item.url): item.id for item in [*document.resources, *plan.resources]}
+    ids_by_key = {identity_key(item.url): item.id for item in plan.resources}
     for draft in content.notes:
         if draft.slug in existing_notes:
             present["notes"] += 1
             continue
         keys = dict.fromkeys(identity_key(url) for url in draft.related_urls)
-        related = [ids_by_key[key] for key in keys if key in ids_by_key]
+        related = [item_id for key in keys if (item_id := ids_by_key.get(key) or view.id_for_url_key(key))]
         if draft.topic:
             related.extend(item.id for item in plan.resources if item.topic == draft.topic and item.id not in related)
         result.notes.append(NoteToWrite(draft, related))
