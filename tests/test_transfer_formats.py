@@ -32,7 +32,7 @@ def test_firefox_bookmarks_folders_tags_dates_and_duplicates():
     assert attention.added == dt.date(2024, 3, 1)  # ADD_DATE="1709251200"
     assert attention.comment.startswith("The paper that introduced the Transformer.")  # the <DD> line
     assert by_id["essence-of-linear-algebra-more"].tags == ["machine-learning", "math-stats"]  # nested, &amp; decoded
-    assert by_id["the-illustrated-transformer"].tags == []  # the toolbar is a container, not a topic
+    assert by_id["illustrated-transformer"].tags == []  # the toolbar is a container, not a topic
     merged = [o for o in plan.outcomes if o.action == "merged"]
     assert merged[0].url == "https://arxiv.org/pdf/1706.03762v5.pdf" and merged[0].item_id == "attention-is-all-you-need"
     assert [(s.text, s.reason) for s in content.skipped] == [("Recently Bookmarked", "a browser-internal or script bookmark")]
@@ -58,7 +58,7 @@ def test_pocket_csv_status_tags_time_added_and_url_titles():
     assert fmt == "pocket"
     assert plan.counts() == {"added": 3, "merged": 1, "skipped": 1}
     by_id = {item.id: item for item in plan.resources}
-    gpt2 = by_id["the-illustrated-gpt-2-visualizing-transformer-language"]
+    gpt2 = by_id["illustrated-gpt-2-visualizing-transformer-language-models"]
     assert (gpt2.status, gpt2.tags, gpt2.added) == ("inbox", ["transformers", "visual"], dt.date(2023, 11, 14))
     lora = by_id["lora-pdf-again"]  # Pocket titled it with its URL; the pdf duplicate brought a real title
     assert lora.status == "done" and lora.url == "https://arxiv.org/abs/2106.09685"

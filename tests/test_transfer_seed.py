@@ -6,11 +6,11 @@ entries, 3 free training resources and 2 Discord servers = 67 links, of which 5 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tracker.importers import read_import_file
 from tracker.importers.merge_content import combine
@@ -18,6 +18,7 @@ from tracker.models import Document
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "tests" / "fixtures" / "transfer" / "LLM-FastTrack-README.md"
+SHIPPED_ON = dt.date(2026, 11, 28)  # the day resources.yaml was generated: items' added date
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_duplicates_merge_into_one_item_each(seed):
     assert merged == {
         "458": "mic-ocw-linear-algebra-fall-2011",  # the same OCW course in a table and in the inbox
         "476": "neural-networks-incl-transformers",  # the playlist with and without &pp=
-        "514": "the-transformer-attention-is-all-you-need",  # arXiv 1706.03762 twice
+        "514": "transformer-attention-is-all-you-need",  # arXiv 1706.03762 twice
         "523": "griffin-mixing-gated-linear-recurrences-with-local-attention",  # 2402.19427 under two titles
         "525": "what-are-the-recent-trends-in-machine-learning-deep-learning",  # the same tweet twice
     }
@@ -76,7 +77,7 @@ def test_statuses_categories_topics_and_comments(seed):
     assert by_id["mit-ocw-lecture-2-elimination-with-matrices"].topic == "3.1"
     assert by_id["deep-learning-book"].comment.endswith("**TIP**: Read only the first 2 parts, skip the 3rd.")
     book = by_id["ml-interviews-book-huyenchip-com"]
-    assert (book.title, book.url) == ("ML Interviews Book (huyenchip.com)", "https://huyenchip.com/ml-interviews-book/")
+    assert (book.title, book.url) == ("ML interviews book (huyenchip.com)", "https://huyenchip.com/ml-interviews-book/")
     assert by_id["eleutherai"].category == "Discord Servers"
     assert by_id["eleutherai"].tags == ["discord-servers"]
     assert by_id["google-colaboratory"].tags == ["free-ml-training-resources"]
@@ -133,11 +134,45 @@ def test_notes_with_question_tables(seed):
     assert [s.text for s in content.skipped] == ["https://pytorch.org/get-started", "https://jupyter.org/install"]
 
 
-def test_shipped_data_is_the_importers_output(seed):
-    """resources.yaml and notes/ at the repo root are exactly what importing the seed produces."""
-    _, result = seed
-    shipped = yaml.safe_load((REPO / "resources.yaml").read_text(encoding="utf-8"))
-    assert [item["id"] for item in shipped["resources"]] == [item.id for item in result.plan.resources]
-    assert [item["url"] for item in shipped["resources"]] == [item.url for item in result.plan.resources]
-    assert len(shipped["advice"]) == 15 and len(shipped["glossary"]) == 9 and len(shipped["topics"]) == 53
-    assert sorted(p.stem for p in (REPO / "notes").glob("*.md")) == sorted(n.draft.slug for n in result.notes)
+def test_shipped_data_is_the_importers_output(tmp_path):
+    """resources.yaml and notes/ at the repo root are byte for byte what importing the seed into a fresh
+    ``tracker init`` gives (on the day they were generated)."""
+    from tracker.importers.apply import import_into_store
+    from tracker.project import init_project
+    from tracker.store import Store
+
+    init_project(tmp_path, commit=False)
+    report = import_into_store(Store(tmp_path / "resources.yaml", commit=False), SEED, today=SHIPPED_ON)
+    assert report.counts()["added"] == 62
+    assert (tmp_path / "resources.yaml").read_bytes() == (REPO / "resources.yaml").read_bytes()
+    fresh = {path.name: path.read_bytes() for path in (tmp_path / "notes").glob("*.md")}
+    shipped = {path.name: path.read_bytes() for path in (REPO / "notes").glob("*.md")}
+    assert fresh == shipped
+
+
+def test_cli_import_of_the_seed_makes_one_commit(project, invoke):
+    """Into the conftest's sample list: its arXiv 1706.03762 and Illustrated Transformer are already there."""
+    from tests.conftest import commit_count, git
+
+    before = commit_count(project)
+    result = invoke("import", str(SEED))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Imported LLM-FastTrack-README.md (markdown): 60 added, 7 merged as duplicate, 2 skipped; "
+        "15 advice, 9 terms, 52 topics, 3 notes"
+    )
+    assert (
+        "LLM-FastTrack-README.md:493  The Transformer: Attention is All You Need -> attention-is-all-you-need "
+        "(already in the list)"
+    ) in result.output
+    assert commit_count(project) == before + 1
+    message = git(project, "log", "-1", "--format=%s").strip()
+    assert message == "import: 60 items, 15 advice, 9 terms, 52 topics, 3 notes from LLM-FastTrack-README.md"
+    changed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(changed) == sorted([
+        "resources.yaml", "notes/1-1-1-pytorch-tensors-vs-numpy-arrays.md", "notes/1-1-pytorch-tensors.md",
+        "notes/3-1-1-the-geometry-of-linear-equations.md",
+    ])
+    again = invoke("import", str(SEED), "--dry-run")
+    assert "Would import LLM-FastTrack-README.md (markdown): 0 added, 67 merged as duplicate" in again.output
+    assert commit_count(project) == before + 1

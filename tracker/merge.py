@@ -22,7 +22,6 @@ from typing import Any
 from tracker.errors import TrackerError
 
 DRIVER_NAME = "tracker"
-ATTRIBUTES_LINE = "resources.yaml merge=tracker"
 SECTIONS = ("resources", "advice", "glossary", "topics")
 _MISSING: Any = object()
 
@@ -310,7 +309,7 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m tracker merge-driver %O %A %B %P"
 
 
-def register_merge_driver(repo_root: Path) -> bool:
+def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml") -> bool:
     """Add ``resources.yaml merge=tracker`` to .gitattributes and the driver to the repo's git config.
 
     Returns True when .gitattributes changed (the caller commits it). The git config part is per clone, so
@@ -318,10 +317,11 @@ def register_merge_driver(repo_root: Path) -> bool:
     """
     attributes = repo_root / ".gitattributes"
     existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    changed = ATTRIBUTES_LINE not in existing.splitlines()
+    line = f"{data_file_name} merge={DRIVER_NAME}"
+    changed = line not in existing.splitlines()
     if changed:
         prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
-        attributes.write_text(prefix + ATTRIBUTES_LINE + "\n", encoding="utf-8")
+        attributes.write_text(prefix + line + "\n", encoding="utf-8")
     for key, value in (
         (f"merge.{DRIVER_NAME}.name", "tracker: merge resources.yaml item by item"),
         (f"merge.{DRIVER_NAME}.driver", driver_command()),

@@ -43,9 +43,15 @@ def init_project(folder: Path, data_file: Path | None = None, commit: bool = Tru
     store.index()  # build the (empty) index and the self-ignoring .tracker/ folder
     sha = None
     result = InitResult(path, created, None)
+    repo = gitrepo.find_repo(path.parent)
+    attributes = []
+    if repo is not None:
+        from tracker.merge import register_merge_driver
+
+        register_merge_driver(repo, path.name)  # merge resources.yaml item by item on pull/merge
+        attributes = [repo / ".gitattributes"]
     if gitrepo.commits_enabled(commit, path.parent):
-        repo = gitrepo.find_repo(path.parent)
         if repo is not None:
-            sha = gitrepo.commit_paths(repo, [path, gitignore, keep], f"init: {path.name}, notes/")
+            sha = gitrepo.commit_paths(repo, [path, gitignore, keep, *attributes], f"init: {path.name}, notes/")
     result.commit = sha
     return result

@@ -137,8 +137,7 @@ def readable_title_from_url(url: str) -> str:
     return f"{' '.join(_title_word(word, index) for index, word in enumerate(words))} ({host})"
 
 
-# Short words stay lower-case inside a title; well-known abbreviations are written the way people write them.
-_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs", "with"})
+# Well-known abbreviations are written the way people write them ("ml-interviews-book" -> "ML interviews book").
 _ABBREVIATIONS = {
     word.lower(): word
     for word in (
@@ -149,11 +148,10 @@ _ABBREVIATIONS = {
 
 
 def _title_word(word: str, index: int) -> str:
+    """Sentence case: the first word capitalised, abbreviations as people write them, the rest as given."""
     lowered = word.lower()
     if lowered in _ABBREVIATIONS:
         return _ABBREVIATIONS[lowered]
-    if index > 0 and lowered in _SMALL_WORDS:
-        return lowered
-    if word != lowered:
-        return word  # the URL already chose a capitalisation (CamelCase, version numbers)
-    return word[:1].upper() + word[1:]
+    if index == 0 and word == lowered:
+        return word[:1].upper() + word[1:]
+    return word

@@ -21,7 +21,7 @@ from tracker.importers.markdown_blocks import (
     plain_text,
     scan_blocks,
 )
-from tracker.importers.plan import FoundItem, unique_slug
+from tracker.importers.plan import FoundItem, tag_of
 
 _SKIPPED_SECTIONS = {"contents", "table of contents", "toc", "contributing", "license", "licence", "contributors"}
 _DESCRIPTION_COLUMNS = ("description", "comment", "notes", "note", "summary", "about", "why")
@@ -105,7 +105,7 @@ def read_awesome(text: str, name: str) -> ImportedContent:
                     title=plain_text(link.text),
                     origin=origin,
                     category=context[-1] if context else None,
-                    tags=[unique_slug(part, set()) for part in context],
+                    tags=[tag for part in context if (tag := tag_of(part))],
                     comment=plain_text(comment) if comment else None,
                 )
             )
@@ -162,7 +162,7 @@ def read_table(table: Table, path: list[str], name: str, content: ImportedConten
                 title=title,
                 origin=origin,
                 category=path[-1] if path else None,
-                tags=[unique_slug(part, set()) for part in path],
+                tags=[tag for part in path if (tag := tag_of(part))],
                 comment="; ".join(note for note in notes if note) or None,
                 extra={"published": published} if published else {},
             )

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.jsonfile import parse_date
-from tracker.importers.plan import FoundItem, unique_slug
+from tracker.importers.plan import FoundItem, tag_of
 from tracker.models import STATUS_VALUES, Status
 
 ROOT_FOLDERS = {
@@ -99,7 +99,7 @@ class _BookmarkParser(HTMLParser):
             self.last_item = None
             return
         folders = [folder for folder in self.folders if folder]
-        tags = [unique_slug(folder, set()) for folder in folders]
+        tags = [tag for folder in folders if (tag := tag_of(folder))]
         for tag in attributes.get("tags", "").split(","):
             tag = tag.strip()
             if tag and tag not in tags:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 
 from tracker.errors import TrackerError
 from tracker.models import Resource, Status
+from tracker.reading_list import base_slug, unique_id
 from tracker.urls import identity_key, readable_title_from_url, validate_url
 
 # When one file lists a link twice, the merged item takes the status furthest along the reading flow.
@@ -65,23 +65,11 @@ class ImportPlan:
         return {action: tally.get(action, 0) for action in ("added", "merged", "skipped")}
 
 
-def unique_slug(title: str, taken: Container[str], max_length: int = 60) -> str:
-    """A readable id from ``title`` (ascii words joined by dashes), numbered when already taken."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_title)
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    slug = slug or (words[0][:max_length] if words else "item")
-    if slug not in taken:
-        return slug
-    number = 2
-    while f"{slug}-{number}" in taken:
-        number += 1
-    return f"{slug}-{number}"
+def tag_of(label: str) -> str:
+    """A heading, folder or label as a tag: the same slug rules as item ids."""
+    from tracker.reading_list import slugify
+
+    return slugify(label)
 
 
 def _merge_comment(kept_title: str, comment: str | None, other: FoundItem) -> str | None:
@@ -227,7 +215,7 @@ def plan_import(
         if preferred and preferred not in taken_ids and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,119}", preferred):
             item_id = preferred
         else:
-            item_id = unique_slug(draft.title, taken_ids)
+            item_id = unique_id(base_slug(draft.title, draft.found.url), taken_ids)
         taken_ids.add(item_id)
         ids_by_key[key] = item_id
         fields: dict[str, Any] = {

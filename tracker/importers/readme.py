@@ -27,8 +27,9 @@ from tracker.importers.markdown_blocks import (
     scan_blocks,
     strip_emphasis,
 )
-from tracker.importers.plan import FoundItem, unique_slug
+from tracker.importers.plan import FoundItem, tag_of
 from tracker.models import Advice, Link, Source, Status, Term, Topic
+from tracker.reading_list import slugify, unique_id
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 ROMAN_OF = {value: key for key, value in ROMAN.items()}
@@ -261,7 +262,7 @@ class _Reader:
         tags: list[str] = []
         if label and status is None:
             category = label
-            tags = [unique_slug(label, set())]
+            tags = [tag_of(label)]
         self.out.found.append(
             FoundItem(
                 url=first.url,
@@ -465,7 +466,7 @@ class _Reader:
     ) -> None:
         title = strip_emphasis(title).rstrip(":").strip()
         body = self.note_body(first, last, skip)
-        slug = unique_slug(f"{topic or ''} {title}", {note.slug for note in self.out.notes})
+        slug = unique_id(slugify(f"{topic or ''} {title}") or "note", {note.slug for note in self.out.notes})
         self.out.notes.append(
             NoteDraft(
                 slug=slug,
