@@ -313,7 +313,7 @@ def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml
     """Add ``resources.yaml merge=tracker`` to .gitattributes and the driver to the repo's git config.
 
     Returns True when .gitattributes changed (the caller commits it). The git config part is per clone, so
-    ``tracker sync`` calls this again on a fresh clone.
+    ``tracker sync`` sets it again on a fresh clone (``configure_merge_driver``).
     """
     attributes = repo_root / ".gitattributes"
     existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
@@ -322,6 +322,12 @@ def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml
     if changed:
         prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
         attributes.write_text(prefix + line + "\n", encoding="utf-8")
+    configure_merge_driver(repo_root)
+    return changed
+
+
+def configure_merge_driver(repo_root: Path) -> None:
+    """Only the git config entry (it is per clone; .gitattributes travels with the repository)."""
     for key, value in (
         (f"merge.{DRIVER_NAME}.name", "tracker: merge resources.yaml item by item"),
         (f"merge.{DRIVER_NAME}.driver", driver_command()),
