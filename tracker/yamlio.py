@@ -94,7 +94,11 @@ def scalar(value: Any, flow: bool = False) -> str:
         if value in (float("inf"), float("-inf")):
             return ".inf" if value > 0 else "-.inf"
         text = repr(value)
-        return text if ("." in text or "e" in text or "n" in text) else text + ".0"
+        if "." in text:
+            return text
+        # YAML 1.1 floats need a dot: 1e-05 -> 1.0e-05, 3 -> 3.0
+        mantissa, e, exponent = text.partition("e")
+        return f"{mantissa}.0{e}{exponent}"
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
