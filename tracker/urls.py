@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 from tracker.errors import TrackerError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_WHITESPACE = re.compile(r"\s")
 
 # Query parameters that track a visit rather than name a page.
 TRACKING_PARAMS = frozenset(
@@ -37,7 +38,7 @@ def validate_url(url: str) -> str:
     text = (url or "").strip()
     if not text:
         raise InvalidURLError("URL is empty")
-    if any(ch.isspace() for ch in text):
+    if _WHITESPACE.search(text):
         raise InvalidURLError(f"URL contains whitespace: {text!r}")
     parts = urlsplit(text)
     if parts.scheme.lower() not in DEFAULT_PORTS:

@@ -122,19 +122,15 @@ def import_into_store(
     day = today or dt.date.today()
     with store.edit() as edit:
         document = _existing_document(edit)
-        result = combine(document, content, status, existing_notes, _IndexView(edit.index))
+        # Ids are already unique (planned against the index), so prepare_resource checks them against nothing.
+        result = combine(
+            document, content, status, existing_notes, _IndexView(edit.index),
+            build=lambda fields: prepare_resource(fields, (), day),
+        )
         report = ImportReport(path, used, dry_run, result)
         if dry_run or not result.changes_anything:
             return report
-        taken: set[str] = set()
-        models = []
-        for planned in result.plan.resources:
-            fields = {key: value for key, value in planned.model_dump().items() if value not in (None, [])}
-            model = prepare_resource(fields, taken, day)
-            taken.add(model.id)
-            models.append(model)
-        result.plan.resources = models
-        edit.append("resources", models)
+        edit.append("resources", result.plan.resources)
         edit.append("advice", list(result.advice))
         edit.append("glossary", list(result.glossary))
         edit.append("topics", list(result.topics))

@@ -5,11 +5,13 @@ Nothing here writes files; the import command hands the result to the store and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tracker.importers.content import ImportedContent, NoteDraft, Skipped
 from tracker.importers.plan import ExistingItems, ImportPlan, ResourceList, plan_import
-from tracker.models import Advice, Document, Status, Term, Topic
+from tracker.models import Advice, Document, Resource, Status, Term, Topic
 from tracker.urls import identity_key
 
 
@@ -48,13 +50,14 @@ def combine(
     force_status: Status | None = None,
     existing_notes: set[str] | frozenset[str] = frozenset(),
     existing: ExistingItems | None = None,
+    build: Callable[[dict[str, Any]], Resource] | None = None,
 ) -> ImportResult:
     """Decide what of ``content`` is new to ``document`` (and to the notes named ``existing_notes``).
 
     ``existing`` answers for the reading list when given (the store's index); else ``document.resources`` do.
     """
     view = existing if existing is not None else ResourceList(document.resources)
-    plan = plan_import(content.found, view, force_status=force_status)
+    plan = plan_import(content.found, view, force_status=force_status, build=build)
     result = ImportResult(plan=plan, skipped=list(content.skipped))
     present = {"advice": 0, "glossary": 0, "topics": 0, "notes": 0}
 
@@ -82,7 +85,7 @@ def combine(
         seen_topics.add(topic.id)
         result.topics.append(topic)
 
-    ids_by_key = {identity_key(item.url): item.id for item in plan.resources}
+    ids_by_key = {identity_key(item.url): item.id for item in plan.resources} if content.notes else {}
     for draft in content.notes:
         if draft.slug in existing_notes:
             present["notes"] += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -80,6 +80,17 @@ def _merge_comment(kept_title: str, comment: str | None, other: FoundItem) -> st
     if other.comment and not any(other.comment in part for part in parts):
         parts.append(other.comment)
     return "; ".join(parts) or None
+
+
+_PLAIN_HTTP_URL = re.compile(r"https?://[^\s/?#:]+(?::\d{1,5})?(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def _looks_valid(url: str) -> bool:
+    return _PLAIN_HTTP_URL.fullmatch(url) is not None
+
+
+def _build_resource(fields: dict[str, Any]) -> Resource:
+    return Resource(**fields)
 
 
 def _given_title(found: FoundItem) -> str:
@@ -170,12 +181,15 @@ def plan_import(
     existing: ExistingItems | Sequence[Resource] = (),
     default_status: Status = Status.INBOX,
     force_status: Status | None = None,
+    build: Callable[[dict[str, Any]], Resource] | None = None,
 ) -> ImportPlan:
     """Decide, for each found link, whether it becomes a new item, merges into one, or is skipped (and why).
 
     ``existing`` is the list as it is; its items are never changed. ``force_status`` (the ``--status`` option)
-    overrides what the file says; ``default_status`` applies where the file says nothing.
+    overrides what the file says; ``default_status`` applies where the file says nothing. ``build`` turns an
+    item's fields into a validated ``Resource`` (the store passes its own, which also fills the dates).
     """
+    build = build or _build_resource
     if not hasattr(existing, "id_for_url_key"):
         existing = ResourceList(existing)  # type: ignore[arg-type]
     view: ExistingItems = existing  # type: ignore[assignment]
@@ -185,11 +199,12 @@ def plan_import(
     outcomes: list[tuple[str, FoundItem, str | None, str]] = []
     for found in found_items:
         url = (found.url or "").strip()
-        try:
-            validate_url(url)
-        except TrackerError as exc:
-            outcomes.append(("skipped", found, None, str(exc)))
-            continue
+        if not _looks_valid(url):  # the common case skips a full check; Resource() validates it again anyway
+            try:
+                validate_url(url)
+            except TrackerError as exc:
+                outcomes.append(("skipped", found, None, str(exc)))
+                continue
         key = identity_key(url)
         status = force_status or found.status or default_status
         if key not in drafts:
@@ -231,14 +246,18 @@ def plan_import(
             "added": draft.added,
         }
         try:
-            plan.resources.append(Resource(**fields))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
+            plan.resources.append(build({name: value for name, value in fields.items() if value is not None}))
+        except (ValidationError, TrackerError) as exc:
+            if isinstance(exc, ValidationError):
+                first = exc.errors()[0]
+                message = f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+            else:
+                message = str(exc)
+            taken_ids.batch.discard(item_id)
             ids_by_key[key] = ""
             for index, (_action, found, ref, _reason) in enumerate(outcomes):
                 if ref == key:
-                    outcomes[index] = ("skipped", found, None, f"{where}: {first['msg']}")
+                    outcomes[index] = ("skipped", found, None, message)
     for action, found, ref, reason in outcomes:
         item_id = ids_by_key.get(ref or "", ref) if action != "skipped" else None
         title = " ".join(found.title.split()) or (drafts[ref].title if ref in drafts else "")
