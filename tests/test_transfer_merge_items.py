@@ -64,3 +64,54 @@ def test_advice_and_glossary_have_their_own_keys():
     assert [entry["text"] for entry in merged.entries] == ["Edited", "Mine"]  # the edit stays where "Old" was
     terms = merge_section("glossary", [], [{"term": "Top K", "definition": "x"}], [{"term": "top k", "definition": "x"}])
     assert len(terms.entries) == 1
+
+
+BASE_TEXT = """\
+# my list (hand-written header)
+resources:
+- id: a
+  url: https://example.org/a
+  title: A
+  status: inbox
+# a note about b, written by hand
+- id: b
+  url: https://example.org/b
+  title: B
+  status: inbox
+
+advice: []
+
+glossary: []
+
+topics: []
+"""
+
+
+def test_file_merge_keeps_hand_comments_and_changes_only_merged_items():
+    from tracker.merge import merge_texts
+
+    ours = BASE_TEXT.replace("  title: A\n", "  title: A (renamed here)\n")
+    theirs = BASE_TEXT.replace("- id: b\n  url: https://example.org/b\n  title: B\n  status: inbox\n",
+                               "- id: b\n  url: https://example.org/b\n  title: B\n  status: done\n"
+                               "- id: c\n  url: https://example.org/c\n  title: C\n  status: inbox\n")
+    result = merge_texts(BASE_TEXT, ours, theirs)
+    assert result.conflicts == []
+    assert result.text == ours.replace(
+        "  title: B\n  status: inbox\n",
+        "  title: B\n  status: done\n- id: c\n  url: https://example.org/c\n  title: C\n  status: inbox\n",
+    )
+
+
+def test_file_merge_conflict_is_marked_around_that_item_only():
+    import yaml
+
+    from tracker.merge import merge_texts
+
+    ours = BASE_TEXT.replace("  title: B\n", "  title: B here\n")
+    theirs = BASE_TEXT.replace("  title: B\n", "  title: B there\n")
+    result = merge_texts(BASE_TEXT, ours, theirs)
+    assert [c.key for c in result.conflicts] == ["b"]
+    assert yaml.safe_load(result.text)["resources"][1]["title"] == "B here"
+    start = result.text.index("# <<<<<<< ours")
+    assert result.text[:start] == BASE_TEXT[: BASE_TEXT.index("- id: b")]
+    assert "# =======\n# - id: b\n#   url: https://example.org/b\n#   title: B there\n" in result.text

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from tracker.errors import TrackerError
 
 DRIVER_NAME = "tracker"
@@ -253,11 +255,16 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
             conflicts.append(Conflict("top level", name, "changed both ways; kept ours", None, None))
         extras[name] = value
 
+    clean_entries = {name: [e for e in merged_sections[name].entries if isinstance(e, dict)] for name in SECTIONS}
+    try:
+        document = Document.model_validate({**clean_entries, **extras})
+    except ValidationError as exc:
+        raise TrackerError(f"{path}: the merged list would not be valid: {exc.errors()[0]['msg']}") from None
+    spliced = splice_into_ours(ours_text, ours, merged_sections, extras, dump_item)
+    if spliced is not None:
+        return MergeResult(spliced, conflicts)
     header = _header(ours_text)
     if not conflicts:
-        document = Document.model_validate(
-            {**{name: merged_sections[name].entries for name in SECTIONS}, **extras}
-        )
         return MergeResult(render_document(document, header), [])
     parts = [header] if header else []
     for index, name in enumerate(SECTIONS):
@@ -274,6 +281,63 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
         parts.append("\n")
         parts.append(dump_value(name, value))
     return MergeResult("".join(parts), conflicts)
+
+
+def splice_into_ours(
+    ours_text: str,
+    ours: dict,
+    merged: dict[str, SectionMerge],
+    extras: dict[str, Any],
+    dump_item: Callable[[dict], str],
+) -> str | None:
+    """The merge as edits of our file: unchanged items keep their exact lines, so hand-written comments and
+    formatting survive; only changed, removed and added items differ. None when our file's layout is one the
+    line scan cannot follow (then the caller writes the canonical form)."""
+    from tracker.layout import scan
+
+    layout = scan(ours_text)
+    unknown = {name for name in ours if name not in SECTIONS}
+    if not layout.simple or unknown or set(extras) - unknown:
+        return None
+    splices: list[tuple[int, int, str]] = []
+    for name in SECTIONS:
+        key_of = KEY_OF[name]
+        items = ours.get(name) or []
+        blocks = layout.blocks[name]
+        if len(items) != len(blocks):
+            return None
+        block_of = {key_of(item): (block, item) for item, block in zip(items, blocks, strict=True)}
+        entries = merged[name].entries
+        if not entries and not blocks:
+            continue
+        if name not in layout.headers or (layout.headers[name][2] and entries):
+            return None  # "section: []" that now gets items: leave it to the canonical writer
+        kept: set[str] = set()
+        anchor = layout.headers[name][1] + 1  # after "section:\n" when nothing of ours comes first
+        for entry in entries:
+            key = entry.key if isinstance(entry, Conflict) else key_of(entry)
+            text = render_conflict(entry, dump_item) if isinstance(entry, Conflict) else dump_item(entry)
+            if key in block_of:
+                block, item = block_of[key]
+                kept.add(key)
+                if isinstance(entry, Conflict) or entry != item:
+                    splices.append((block.start, block.end, text))
+                anchor = block.end
+            else:
+                splices.append((anchor, anchor, text))
+        for key, (block, _item) in block_of.items():
+            if key not in kept:
+                splices.append((block.start, block.end, ""))
+    if not splices:
+        return ours_text
+    out: list[str] = []
+    cursor = 0
+    for start, end, text in sorted(splices, key=lambda s: (s[0], s[1])):
+        out.append(ours_text[cursor:start])
+        out.append(text)
+        cursor = max(cursor, end)
+    out.append(ours_text[cursor:])
+    return "".join(out)
 
 
 def describe_conflicts(conflicts: list[Conflict], path: str) -> str:
