@@ -159,3 +159,19 @@ def test_markdown_inline_parsing_edge_cases():
         ("https://auto.org", False),
         ("https://bare.org/x", False),
     ]
+
+
+def test_safari_and_linkding_bookmarks():
+    fmt, _, plan = imported("safari-bookmarks.html")
+    assert fmt == "netscape"
+    tags = {item.url: item.tags for item in plan.resources}
+    assert tags == {
+        "https://www.deeplearningbook.org/": [],  # Favorites: a container
+        "https://arxiv.org/abs/2106.09685": ["papers"],
+        "https://bbycroft.net/llm": [],  # Safari's Reading List: a container too
+    }
+    fmt, _, plan = imported("linkding-export.html")
+    survey, visual = plan.resources
+    assert survey.tags == ["mlops", "survey"] and survey.comment == "Chip Huyen's survey of the AI stack."
+    assert survey.added == dt.date(2024, 3, 14) and survey.status == "inbox"
+    assert visual.comment is None and visual.tags == ["visual"]

@@ -16,7 +16,8 @@ from tracker.models import STATUS_VALUES, Status
 
 ROOT_FOLDERS = {
     "bookmarks", "bookmarks menu", "bookmarks toolbar", "bookmarks bar", "other bookmarks", "mobile bookmarks",
-    "favorites bar", "favourites bar", "other favorites", "menu", "toolbar", "unfiled",
+    "favorites bar", "favourites bar", "other favorites", "menu", "toolbar", "unfiled", "favorites", "favourites",
+    "reading list",  # Safari's reading list: things to read, which is what the inbox is
 }
 _ROOT_ATTRIBUTES = {"personal_toolbar_folder", "unfiled_bookmarks_folder"}
 
