@@ -91,7 +91,7 @@ class AddResult:
     added: list[Any] = field(default_factory=list)
     duplicates: list[tuple[dict, str]] = field(default_factory=list)
     skipped: list[tuple[dict, str]] = field(default_factory=list)
-    commit: str | None = None
+    committed: bool = False
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -164,7 +164,7 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
         else:
             edit.message = message or f"add: {len(models)} items"
         result.added = models
-    result.commit = store.last_commit
+    result.committed = store.committed
     return result
 
 

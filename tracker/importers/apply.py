@@ -26,7 +26,7 @@ class ImportReport:
     dry_run: bool
     result: ImportResult
     notes_written: list[Path] = field(default_factory=list)
-    commit: str | None = None
+    committed: bool = False
 
     def counts(self) -> dict[str, int]:
         counts = self.result.plan.counts()
@@ -63,7 +63,7 @@ class ImportReport:
             ],
             "skipped": [{"origin": s.origin, "text": s.text, "reason": s.reason} for s in self.skipped()],
             "notes": [str(path) for path in self.notes_written] or [n.draft.slug for n in self.result.notes],
-            "commit": self.commit,
+            "committed": self.committed,
         }
 
 
@@ -86,12 +86,8 @@ class _IndexView:
 
 
 def _existing_document(edit: Any) -> Document:
-    """Advice, glossary and topics already in the file (small sections: parsed block by block)."""
-    return Document(
-        advice=[edit.item("advice", pos) for pos in range(edit.count("advice"))],
-        glossary=[edit.item("glossary", pos) for pos in range(edit.count("glossary"))],
-        topics=[edit.item("topics", pos) for pos in range(edit.count("topics"))],
-    )
+    """Advice, glossary and topics already in the file, as the index holds them (no parse of the file)."""
+    return Document.model_validate({name: edit.index.entries(name) for name in ("advice", "glossary", "topics")})
 
 
 def _commit_message(path: Path, report: ImportReport) -> str:
@@ -142,5 +138,5 @@ def import_into_store(
             report.notes_written.append(note_path)
         edit.extra_paths.extend(report.notes_written)
         edit.message = _commit_message(path, report)
-    report.commit = getattr(store, "last_commit", None)
+    report.committed = bool(getattr(store, "committed", False))
     return report
