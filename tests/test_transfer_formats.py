@@ -88,6 +88,7 @@ def test_awesome_list_sections_tables_badges_and_anchors():
     assert attention.published == dt.date(2017, 6, 12)  # the Date column
     assert attention.category == "Milestone Papers"
     assert "Institute: Google" in attention.comment and "Badge" not in attention.comment
+    assert "Code: [tensor2tensor](https://github.com/tensorflow/tensor2tensor);" in attention.comment
     assert "Date: 2018-06" in by_id["improving-language-understanding-by-generative-pre-training"].comment
     zero = by_id["neural-networks-zero-to-hero"]
     assert zero.tags == ["courses", "university-courses", "video-lectures"]  # headings, then the parent item

@@ -175,4 +175,5 @@ def test_cli_import_of_the_seed_makes_one_commit(project, invoke):
     ])
     again = invoke("import", str(SEED), "--dry-run")
     assert "Would import LLM-FastTrack-README.md (markdown): 0 added, 67 merged as duplicate" in again.output
+    assert "Already there, left as they are: 15 advice, 9 terms, 53 topics, 3 notes" in again.output
     assert commit_count(project) == before + 1

@@ -63,6 +63,10 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
         f"{verb} {file.name} ({report.fmt}): {counts['added']} added, {counts['merged']} merged as duplicate, "
         f"{counts['skipped']} skipped" + (f"; {', '.join(extras)}" if extras else "")
     )
+    present = [f"{count} {label}" for key, label in (("advice", "advice"), ("glossary", "terms"), ("topics", "topics"),
+               ("notes", "notes")) if (count := report.result.already_present.get(key, 0))]
+    if present:
+        click.echo(f"Already there, left as they are: {', '.join(present)}")
     outcomes = report.result.plan.outcomes
     if verbose:
         _echo_outcomes("Added", [f"{o.item_id}  {o.title}  ({o.origin})" for o in outcomes if o.action == "added"], True)

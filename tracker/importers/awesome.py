@@ -114,6 +114,21 @@ def read_awesome(text: str, name: str) -> ImportedContent:
     return content
 
 
+def _keep_links(cell: str) -> str:
+    """A cell's text with its web links kept as Markdown links (a Code column's URL is worth keeping)."""
+    links = [link for link in find_links(cell) if link_problem(link) is None and link.text.strip()]
+    if not links:
+        return plain_text(cell)
+    parts = []
+    cursor = 0
+    for link in links:
+        parts.append(plain_text(cell[cursor : link.start]))
+        parts.append(f"[{plain_text(link.text)}]({link.url})")
+        cursor = link.end
+    parts.append(plain_text(cell[cursor:]))
+    return " ".join(part for part in parts if part)
+
+
 def _find_column(header: list[str], names: tuple[str, ...]) -> int | None:
     for index, cell in enumerate(header):
         label = plain_text(cell).casefold()
@@ -154,7 +169,7 @@ def read_table(table: Table, path: list[str], name: str, content: ImportedConten
                 published = parse_loose_date(value)
                 if published:
                     continue
-            notes.append(f"{header[index]}: {value}")
+            notes.append(f"{header[index]}: {_keep_links(cell)}")
         title = plain_text(cells[link_col]) or plain_text(link.text)
         content.found.append(
             FoundItem(
