@@ -1,4 +1,4 @@
-"""Netscape bookmark HTML: imports into any browser; tracker reads its own STATUS/CATEGORY/TOPIC back."""
+"""Netscape bookmark HTML: imports into any browser; tracker reads its own STATUS/CATEGORY/TOPIC/ID back."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _timestamp(day: dt.date | None) -> str | None:
 def bookmark_line(item: Resource) -> str:
     attributes = [("HREF", item.url), ("ADD_DATE", _timestamp(item.added))]
     attributes += [("TAGS", ",".join(item.tags) or None), ("STATUS", item.status.value)]
-    attributes += [("CATEGORY", item.category), ("TOPIC", item.topic)]
+    attributes += [("CATEGORY", item.category), ("TOPIC", item.topic), ("ID", item.id)]
     rendered = " ".join(f'{name}="{escape(value)}"' for name, value in attributes if value)
     line = f"    <DT><A {rendered}>{escape(item.title, quote=False)}</A>\n"
     if item.comment:

@@ -2,7 +2,7 @@
 
 Folders become tags (the innermost one also the category); the browsers' own root folders ("Bookmarks bar",
 "Other Bookmarks"...) are containers, not topics, and are left out. ``ADD_DATE`` becomes ``added``, a ``TAGS``
-attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox; tracker's own ``STATUS``/``CATEGORY``/``TOPIC`` attributes are read back.
+attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox; tracker's own ``STATUS``/``CATEGORY``/``TOPIC``/``ID`` attributes are read back.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ class _BookmarkParser(HTMLParser):
             tags=tags,
             topic=attributes.get("topic") or None,
             added=parse_date(attributes.get("add_date") or None),
+            preferred_id=attributes.get("id") or None,
         )
         self.content.found.append(item)
         self.last_item = item
