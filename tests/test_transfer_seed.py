@@ -112,6 +112,7 @@ def test_study_plan_topics(seed):
     assert chapters[-3:] == ["3.1.32", "3.1.33", "3.1.34"]
     assert [t for t in topics if t.count(".") == 1] == ["1.1", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7"]
     assert topics["3.1.24b"].parent == "3.1" and topics["3.1"].parent == "III" and topics["1.1"].parent == "I"
+    assert topics["II"].parent is None and topics["II"].number == "II."
     assert topics["1.1.4"].summary.endswith("overfitting, underfitting, and regularization techniques.")
     assert "**Cross-Entropy and KL Divergence**" in topics["3.5"].summary
     assert topics["V"].summary.startswith("- **Introduction to RAG**")

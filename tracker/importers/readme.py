@@ -63,7 +63,10 @@ def topic_sort_key(topic_id: str) -> tuple:
 
 
 def _parent_of(number: str) -> str | None:
+    """1.1 -> I (its part), 3.1.24b -> 3.1; a part has no parent."""
     pieces = number.split(".")
+    if len(pieces) == 1:
+        return None
     if len(pieces) == 2:
         return ROMAN_OF.get(int(pieces[0]))
     return ".".join(pieces[:-1])
@@ -178,7 +181,7 @@ class _Reader:
                     number = part_match.group("num")
                     part = number if number in ROMAN else ROMAN_OF.get(int(number))
                     if part:
-                        self.add_topic(part, part_match.group("title"), parent="")
+                        self.add_topic(part, part_match.group("title"))
                 elif numbered and not (block.level == 1):
                     self.add_topic(numbered.group("num"), numbered.group("title"))
                 elif block.level == 1:
