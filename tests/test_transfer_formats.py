@@ -176,3 +176,11 @@ def test_safari_and_linkding_bookmarks():
     assert survey.tags == ["mlops", "survey"] and survey.comment == "Chip Huyen's survey of the AI stack."
     assert survey.added == dt.date(2024, 3, 14) and survey.status == "inbox"
     assert visual.comment is None and visual.tags == ["visual"]
+
+
+def test_readable_titles_for_entries_without_one():
+    from tracker.urls import readable_title_from_url
+
+    assert readable_title_from_url("https://huyenchip.com/ml-interviews-book/") == "ML interviews book (huyenchip.com)"
+    assert readable_title_from_url("https://github.com/VikParuchuri/zero_to_gpt") == "Zero to GPT (github.com)"
+    assert readable_title_from_url("https://www.example.org/") == "example.org"
