@@ -37,16 +37,19 @@ def test_same_field_two_ways_is_a_marked_conflict() -> None:
     ours = SAMPLE_YAML.replace("title: micrograd", "title: Micrograd A")
     theirs = SAMPLE_YAML.replace("title: micrograd", "title: Micrograd B")
     result = merge_texts(SAMPLE_YAML, ours, theirs)
-    assert result.conflicts == ["resources 'micrograd': both sides changed title"]
-    assert "<<<<<<< ours\n- id: micrograd" in result.text and ">>>>>>> theirs\n" in result.text
+    assert [(c.section, c.key) for c in result.conflicts] == [("resources", "micrograd")]
+    assert result.conflicts[0].reason.startswith("title:")
+    assert "# <<<<<<<" in result.text and "# >>>>>>>" in result.text
+    assert "title: Micrograd A" in result.text  # ours stays live, theirs is commented out
 
 
 def test_removed_here_changed_there_is_a_conflict() -> None:
     block = SAMPLE_YAML[SAMPLE_YAML.index("- id: micrograd"):SAMPLE_YAML.index("\nadvice:")]
     ours = SAMPLE_YAML.replace(block, "")
     theirs = SAMPLE_YAML.replace("status: done", "status: dropped")
-    assert merge_texts(SAMPLE_YAML, ours, theirs).conflicts == [
-        "resources 'micrograd': changed on one side, removed on the other"]
+    conflicts = merge_texts(SAMPLE_YAML, ours, theirs).conflicts
+    assert [(c.section, c.key) for c in conflicts] == [("resources", "micrograd")]
+    assert "removed" in conflicts[0].reason
 
 
 @pytest.fixture
@@ -79,8 +82,8 @@ def test_git_merge_with_a_real_conflict_stops(two_clones: tuple[Path, Path]) -> 
     proc = subprocess.run(["git", "pull", "--no-rebase", "--no-edit", str(a), "HEAD"], cwd=b,
                           capture_output=True, text=True)
     assert proc.returncode != 0
-    assert "both sides changed url" in proc.stdout + proc.stderr
-    assert "<<<<<<< ours\n- id: same\n" in (b / "resources.yaml").read_text()
+    assert "resources 'same': url:" in proc.stdout + proc.stderr
+    assert "# <<<<<<<" in (b / "resources.yaml").read_text()
 
 
 def test_git_merge_of_one_link_under_two_ids_stops(two_clones: tuple[Path, Path]) -> None:
@@ -92,5 +95,5 @@ def test_git_merge_of_one_link_under_two_ids_stops(two_clones: tuple[Path, Path]
     proc = subprocess.run(["git", "pull", "--no-rebase", "--no-edit", str(a), "HEAD"], cwd=b,
                           capture_output=True, text=True)
     assert proc.returncode != 0
-    assert "duplicate URL" in proc.stdout + proc.stderr
+    assert "the same link as 'same-a' was added on both sides" in proc.stdout + proc.stderr
     assert "UU resources.yaml" in git(b, "status", "--porcelain")

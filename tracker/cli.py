@@ -27,8 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "glossary": ("core:glossary_group", "Glossary terms: add, list."),
     "notes": ("core:notes_group", "Study notes in notes/."),
     "topics": ("core:topics_cmd", "The study plan with progress per chapter."),
-    "import": ("transfer:import_cmd", "Import a README, JSON or JSON-lines file."),
-    "merge-driver": ("core:merge_driver_cmd", "Git merge driver for resources.yaml (set up by init)."),
+    "import": ("transfer:import_cmd", "Import links: README/awesome list, bookmarks, Pocket, CSV, JSON."),
+    "export": ("transfer:export_cmd", "Export as markdown, bookmarks, JSON, CSV or BibTeX."),
+    "sync": ("transfer:sync_cmd", "Pull (merging item by item), then push."),
+    "merge-driver": ("transfer:merge_driver_cmd", ""),  # hidden: git runs it, see tracker/merge.py
 }
 
 
@@ -44,7 +46,7 @@ class LazyGroup(click.Group):
     """A group whose commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted(name for name, (_target, help_text) in COMMANDS.items() if help_text)  # "" = hidden
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

@@ -40,20 +40,18 @@ def init_project(folder: Path, data_file: Path | None = None, commit: bool = Tru
         atomic_write(gitignore, ("\n".join([*lines, IGNORED]) + "\n").encode("utf-8"))
     created = gitrepo.init_repo(path.parent)
     repo = gitrepo.find_repo(path.parent)
-    attributes = None
+    attributes: list[Path] = []
     if repo is not None:
-        from tracker.merge import register
+        from tracker.merge import register_merge_driver
 
-        register(repo, path)
-        attributes = repo / ".gitattributes"
+        # merge resources.yaml item by item on pull/merge
+        register_merge_driver(repo, path.relative_to(repo).as_posix())
+        attributes = [repo / ".gitattributes"]
     store = Store(path, commit=commit)
     store.index()  # build the (empty) index and the self-ignoring .tracker/ folder
     committed = False
     result = InitResult(path, created, False)
-    if gitrepo.commits_enabled(commit, path.parent):
-        repo = gitrepo.find_repo(path.parent)
-        if repo is not None:
-            paths = [path, gitignore, keep, *([attributes] if attributes else [])]
-            committed = gitrepo.commit_paths(repo, paths, f"init: {path.name}, notes/")
+    if gitrepo.commits_enabled(commit, path.parent) and repo is not None:
+        committed = gitrepo.commit_paths(repo, [path, gitignore, keep, *attributes], f"init: {path.name}, notes/")
     result.committed = committed
     return result

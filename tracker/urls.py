@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 from tracker.errors import TrackerError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_WHITESPACE = re.compile(r"\s")
 
 # Query parameters that track a visit rather than name a page.
 TRACKING_PARAMS = frozenset(
@@ -37,7 +38,7 @@ def validate_url(url: str) -> str:
     text = (url or "").strip()
     if not text:
         raise InvalidURLError("URL is empty")
-    if any(ch.isspace() for ch in text):
+    if _WHITESPACE.search(text):
         raise InvalidURLError(f"URL contains whitespace: {text!r}")
     parts = urlsplit(text)
     if parts.scheme.lower() not in DEFAULT_PORTS:
@@ -131,7 +132,27 @@ def readable_title_from_url(url: str) -> str:
     if not segments:
         return host
     last = re.sub(r"\.(html?|php|aspx?|pdf)$", "", segments[-1], flags=re.I)
-    words = re.sub(r"[-_+]+", " ", last).strip()
+    words = re.sub(r"[-_+]+", " ", last).split()
     if not words:
         return host
-    return f"{words[:1].upper()}{words[1:]} ({host})"
+    return f"{' '.join(_title_word(word, index) for index, word in enumerate(words))} ({host})"
+
+
+# Well-known abbreviations are written the way people write them ("ml-interviews-book" -> "ML interviews book").
+_ABBREVIATIONS = {
+    word.lower(): word
+    for word in (
+        "AI", "ML", "LLM", "LLMs", "GPT", "NLP", "API", "CNN", "RNN", "GPU", "GPUs", "CPU", "RAG", "SQL", "UI",
+        "UX", "FAQ", "HTML", "CSS", "JSON", "YAML", "CLI", "PDF", "RL", "CV", "DL", "MLOps", "OCW",
+    )
+}
+
+
+def _title_word(word: str, index: int) -> str:
+    """Sentence case: the first word capitalised, abbreviations as people write them, the rest as given."""
+    lowered = word.lower()
+    if lowered in _ABBREVIATIONS:
+        return _ABBREVIATIONS[lowered]
+    if index == 0 and word == lowered:
+        return word[:1].upper() + word[1:]
+    return word

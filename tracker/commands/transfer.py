@@ -1,0 +1,161 @@
+"""Commands that move the list in and out and between machines: import, export, sync, merge-driver."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tracker.models import STATUS_VALUES, Status
+
+IMPORT_FORMATS = ("markdown", "json", "jsonl", "netscape", "pocket", "csv")
+EXPORT_FORMATS = ("markdown", "netscape", "json", "csv", "bibtex")
+SHOWN_LINES = 20
+
+
+def _echo_outcomes(title: str, lines: list[str], verbose: bool) -> None:
+    if not lines:
+        return
+    click.echo(f"{title}:")
+    shown = lines if verbose else lines[:SHOWN_LINES]
+    for line in shown:
+        click.echo(f"  {line}")
+    if len(lines) > len(shown):
+        click.echo(f"  ... and {len(lines) - len(shown)} more (--verbose shows all, --json gives them all)")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
+@click.option("--status", type=click.Choice(STATUS_VALUES), help="Give every new item this status.")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List every added item, not only merges and skips.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_run: bool, verbose: bool,
+               as_json: bool) -> None:
+    """Import links from FILE: a README or awesome list, bookmarks, a Pocket or other CSV, JSON or JSON lines.
+
+    Links already in the list (after URL normalisation) are reported as merged, not added twice. Everything
+    is written at once and committed in one commit.
+
+    \b
+    Examples:
+      tracker import README.md
+      tracker import bookmarks.html --status inbox --dry-run
+      tracker import pocket.csv --format pocket
+    """
+    from tracker.importers.apply import import_into_store
+    from tracker.store import Store
+
+    store = Store.open(settings.file, commit=settings.commit)
+    report = import_into_store(store, file, fmt, Status(status) if status else None, dry_run)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return
+    counts = report.counts()
+    extras = [f"{counts[key]} {label}" for key, label in
+              (("advice", "advice"), ("glossary", "terms"), ("topics", "topics"), ("notes", "notes")) if counts[key]]
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(
+        f"{verb} {file.name} ({report.fmt}): {counts['added']} added, {counts['merged']} merged as duplicate, "
+        f"{counts['skipped']} skipped" + (f"; {', '.join(extras)}" if extras else "")
+    )
+    present = [f"{count} {label}" for key, label in (("advice", "advice"), ("glossary", "terms"), ("topics", "topics"),
+               ("notes", "notes")) if (count := report.result.already_present.get(key, 0))]
+    if present:
+        click.echo(f"Already there, left as they are: {', '.join(present)}")
+    outcomes = report.result.plan.outcomes
+    if verbose:
+        _echo_outcomes("Added", [f"{o.item_id}  {o.title}  ({o.origin})" for o in outcomes if o.action == "added"], True)
+    _echo_outcomes(
+        "Merged as duplicate",
+        [f"{o.origin}  {o.title or o.url} -> {o.item_id} ({o.reason})" for o in outcomes if o.action == "merged"],
+        verbose,
+    )
+    _echo_outcomes("Skipped", [f"{s.origin}  {s.text}: {s.reason}" for s in report.skipped()], verbose)
+    if report.notes_written:
+        _echo_outcomes("Notes", [str(path) for path in report.notes_written], verbose)
+    for notice in getattr(store, "notices", []):
+        click.echo(notice, err=True)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="markdown", show_default=True)
+@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES), multiple=True,
+              help="Only items with this status (repeat for several).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Markdown only: replace the sections between tracker marker comments in this README.")
+@click.pass_obj
+def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | None, into: Path | None) -> None:
+    """Export the reading list (markdown also: advice and glossary) as markdown, netscape, json, csv or bibtex.
+
+    With --into README.md, only the parts between <!-- tracker:reading-list:start --> and
+    <!-- tracker:reading-list:end --> (likewise advice, glossary) are replaced; the rest stays as it is.
+
+    \b
+    Examples:
+      tracker export --format bibtex --status done -o papers.bib
+      tracker export --into README.md
+      tracker export --format netscape -o bookmarks.html
+    """
+    from tracker.exporters import export_document
+    from tracker.store import Store, atomic_write
+
+    store = Store.open(settings.file, commit=settings.commit)
+    document = store.load()
+    wanted = tuple(Status(status) for status in statuses)
+    if into is not None:
+        if fmt != "markdown":
+            raise click.UsageError("--into works with --format markdown only")
+        from tracker.exporters.markdown import update_into
+
+        if wanted:
+            document = document.model_copy(
+                update={"resources": [item for item in document.resources if item.status in wanted]}
+            )
+        before = into.read_text(encoding="utf-8")
+        after = update_into(before, document, str(into))
+        if after != before:
+            atomic_write(into, after.encode("utf-8"))
+        click.echo(f"Updated {into}" if after != before else f"{into} is up to date")
+        return
+    text = export_document(document, fmt, wanted)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(output, text.encode("utf-8"))
+    click.echo(f"Wrote {output}", err=True)
+
+
+@click.command("sync")
+@click.option("--remote", help="The remote to sync with (default: the branch's upstream, else origin).")
+@click.pass_obj
+def sync_cmd(settings, remote: str | None) -> None:
+    """Pull the list from the remote (merging resources.yaml item by item), then push.
+
+    \b
+    Example:
+      tracker sync
+    """
+    from tracker.sync import sync
+
+    start = settings.file.absolute().parent if settings.file else Path.cwd()
+    result = sync(start, remote)
+    pulled = f"pulled {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
+    click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.remote}.")
+
+
+@click.command("merge-driver", hidden=True)
+@click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", default="resources.yaml")
+def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
+    """git's merge driver for resources.yaml (registered by `tracker init`): tracker merge-driver %O %A %B %P."""
+    from tracker.merge import run_merge_driver
+
+    sys.exit(run_merge_driver(base, ours, theirs, path))

@@ -1,0 +1,31 @@
+"""Exporters: each renders resources (and, for Markdown, advice and glossary) as text in one format.
+
+Formats are imported lazily so ``tracker export`` loads only the renderer it needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from tracker.models import Document, Status
+
+# format -> "module:function" taking (document, statuses) and returning the file's text.
+WRITERS: dict[str, str] = {
+    "markdown": "tracker.exporters.markdown:render_markdown",
+    "netscape": "tracker.exporters.netscape:render_netscape",
+    "json": "tracker.exporters.tabular:render_json",
+    "csv": "tracker.exporters.tabular:render_csv",
+    "bibtex": "tracker.exporters.bibtex:render_bibtex",
+}
+FORMATS: tuple[str, ...] = tuple(WRITERS)
+
+
+def export_document(document: Document, fmt: str, statuses: tuple[Status, ...] = ()) -> str:
+    """The text of ``document`` in ``fmt``; only items with one of ``statuses`` when any are given."""
+    module_name, function_name = WRITERS[fmt].split(":")
+    render = getattr(importlib.import_module(module_name), function_name)
+    if statuses:
+        document = document.model_copy(
+            update={"resources": [item for item in document.resources if item.status in statuses]}
+        )
+    return render(document)

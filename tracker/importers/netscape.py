@@ -1,0 +1,134 @@
+"""Read a Netscape bookmark file (the HTML that Firefox, Chrome, Safari, linkding and buku export).
+
+Folders become tags (the innermost one also the category); the browsers' own root folders ("Bookmarks bar",
+"Other Bookmarks"...) are containers, not topics, and are left out. ``ADD_DATE`` becomes ``added``, a ``TAGS``
+attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox; tracker's own ``STATUS``/``CATEGORY``/``TOPIC``/``ID`` attributes are read back.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from tracker.importers.content import ImportedContent, Skipped
+from tracker.importers.jsonfile import parse_date
+from tracker.importers.plan import FoundItem, tag_of
+from tracker.models import STATUS_VALUES, Status
+
+ROOT_FOLDERS = {
+    "bookmarks", "bookmarks menu", "bookmarks toolbar", "bookmarks bar", "other bookmarks", "mobile bookmarks",
+    "favorites bar", "favourites bar", "other favorites", "menu", "toolbar", "unfiled", "favorites", "favourites",
+    "reading list",  # Safari's reading list: things to read, which is what the inbox is
+}
+_ROOT_ATTRIBUTES = {"personal_toolbar_folder", "unfiled_bookmarks_folder"}
+
+
+class _BookmarkParser(HTMLParser):
+    def __init__(self, name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name = name
+        self.content = ImportedContent()
+        self.folders: list[str | None] = []  # None: a browser root folder (no tag)
+        self.pending_folder: str | None = None
+        self.folder_is_root = False
+        self.in_folder_title = False
+        self.folder_text: list[str] = []
+        self.link: dict[str, str] | None = None
+        self.link_text: list[str] = []
+        self.last_item: FoundItem | None = None
+        self.in_description = False
+        self.description: list[str] = []
+
+    def _finish_description(self) -> None:
+        if self.in_description and self.last_item is not None:
+            text = " ".join("".join(self.description).split())
+            if text:
+                self.last_item.comment = text
+        self.in_description = False
+        self.description = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key.lower(): value or "" for key, value in attrs}
+        if tag in {"dt", "dl", "h3", "a"}:
+            self._finish_description()
+        if tag == "h3":
+            self.in_folder_title = True
+            self.folder_text = []
+            self.folder_is_root = bool(_ROOT_ATTRIBUTES & set(attributes))
+        elif tag == "dl":
+            if self.pending_folder is not None or self.folder_is_root:
+                self.folders.append(None if self.folder_is_root else self.pending_folder)
+            else:
+                self.folders.append(None)
+            self.pending_folder = None
+            self.folder_is_root = False
+        elif tag == "a":
+            self.link = attributes
+            self.link_text = []
+        elif tag == "dd":
+            self.in_description = True
+            self.description = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h3" and self.in_folder_title:
+            self.in_folder_title = False
+            name = " ".join("".join(self.folder_text).split())
+            if name.casefold() in ROOT_FOLDERS:
+                self.folder_is_root = True
+            self.pending_folder = name
+        elif tag == "dl":
+            self._finish_description()
+            if self.folders:
+                self.folders.pop()
+        elif tag == "a" and self.link is not None:
+            self._add_link(self.link, " ".join("".join(self.link_text).split()))
+            self.link = None
+
+    def handle_data(self, data: str) -> None:
+        if self.in_folder_title:
+            self.folder_text.append(data)
+        elif self.link is not None:
+            self.link_text.append(data)
+        elif self.in_description:
+            self.description.append(data)
+
+    def _add_link(self, attributes: dict[str, str], title: str) -> None:
+        origin = f"{self.name}:{self.getpos()[0]}"
+        url = attributes.get("href", "").strip()
+        if not url.lower().startswith(("http://", "https://")):
+            reason = "a browser-internal or script bookmark" if url else "a bookmark without an address"
+            self.content.skipped.append(Skipped(origin, title or url, reason))
+            self.last_item = None
+            return
+        folders = [folder for folder in self.folders if folder]
+        tags = [tag for folder in folders if (tag := tag_of(folder))]
+        for tag in attributes.get("tags", "").split(","):
+            tag = tag.strip()
+            if tag and tag not in tags:
+                tags.append(tag)
+        status = None
+        if attributes.get("status") in STATUS_VALUES:
+            status = Status(attributes["status"])  # tracker's own export
+        elif attributes.get("toread") == "1":
+            status = Status.INBOX  # linkding and Pocket mark unread items this way
+        item = FoundItem(
+            url=url,
+            title=title,
+            origin=origin,
+            status=status,
+            category=attributes.get("category") or (folders[-1] if folders else None),
+            tags=tags,
+            topic=attributes.get("topic") or None,
+            added=parse_date(attributes.get("add_date") or None),
+            preferred_id=attributes.get("id") or None,
+        )
+        self.content.found.append(item)
+        self.last_item = item
+
+
+def read_netscape(text: str, name: str) -> ImportedContent:
+    """Parse a bookmark export; ``name`` labels lines in the report."""
+    parser = _BookmarkParser(name)
+    parser.feed(text)
+    parser.close()
+    parser._finish_description()
+    return parser.content
