@@ -28,6 +28,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "notes": ("core:notes_group", "Study notes in notes/."),
     "topics": ("core:topics_cmd", "The study plan with progress per chapter."),
     "import": ("transfer:import_cmd", "Import a README, JSON or JSON-lines file."),
+    "build": ("publish:build_cmd", "Build the SQLite database that Datasette serves."),
+    "serve": ("publish:serve_cmd", "Browse everything in Datasette, rebuilt live as files change."),
+    "publish": ("publish:publish_cmd", "Write the database and metadata for `datasette publish`."),
 }
 
 

@@ -1,0 +1,40 @@
+"""Write a folder that ``datasette publish`` or ``datasette package`` can put on a host."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from tracker.publish import DATABASE_NAME, plugin
+from tracker.publish.metadata import datasette_metadata
+
+PLUGIN_FILE = "tracker_datasette.py"
+
+
+def publish_commands(out: Path) -> list[str]:
+    """The commands that host the folder ``out``, as shown to the user."""
+    db, meta, plugins = out / f"{DATABASE_NAME}.db", out / "metadata.json", out / "plugins"
+    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach"
+    return [
+        f"datasette serve -i {db} --metadata {meta} --plugins-dir {plugins}",
+        f"datasette publish cloudrun {common} --service tracker",
+        f"datasette publish heroku {common} --name tracker",
+        f"datasette package {common} --tag tracker",
+    ]
+
+
+def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
+    """Copy the built database, write metadata.json and the plugin into ``out``; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "plugins").mkdir(exist_ok=True)
+    target = out / f"{DATABASE_NAME}.db"
+    temp = target.with_name(f".{target.name}.copying")
+    shutil.copyfile(db_path, temp)
+    os.replace(temp, target)
+    meta = out / "metadata.json"
+    meta.write_text(json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    plugin_copy = out / "plugins" / PLUGIN_FILE
+    shutil.copyfile(plugin.__file__, plugin_copy)
+    return [target, meta, plugin_copy]
