@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -132,6 +133,36 @@ EXPERIMENT = {"id": "attention", "title": "Scaled dot-product attention", "topic
               "claims": ["hand-written attention equals F.scaled_dot_product_attention"]}
 '''
 
+LAB_RUN = json.dumps(
+    {
+        "experiment": "attention",
+        "started": "2024-02-02T10:00:00+00:00",
+        "device": "cpu",
+        "checks": [
+            {"name": "matches F.sdpa", "passed": True, "error": 2e-7, "tolerance": 1e-5},
+            {"name": "rows sum to one", "passed": True, "error": 1e-8, "tolerance": 1e-6},
+        ],
+        "duration_s": 0.4,
+        "torch_version": "2.13.0",
+    }
+)
+
+LINK_HISTORY = json.dumps(
+    {
+        "links": {
+            "https://example.org/old": {
+                "id": "old-inbox-item", "verdict": "dead", "status_code": 404, "detail": "404 Not Found",
+                "checked_at": "2024-02-19T08:00:00+00:00", "first_failed": "2024-01-10T08:00:00+00:00",
+                "last_ok": "2023-12-01T08:00:00+00:00", "consecutive_failures": 3,
+            },
+            "https://arxiv.org/abs/1706.03762": {
+                "id": "attention-is-all-you-need", "verdict": "ok", "status_code": 200,
+                "checked_at": "2024-02-19T08:00:00+00:00", "consecutive_failures": 0,
+            },
+        }
+    }
+)
+
 
 def write_resources(root: Path, resources: list[dict]) -> None:
     data = {"resources": resources, "advice": ADVICE, "glossary": GLOSSARY, "topics": TOPICS}
@@ -164,6 +195,9 @@ def make_project(root: Path) -> Path:
     (root / "notes" / "tensors.md").write_text(NOTE_TENSORS, encoding="utf-8")
     (root / "lab").mkdir()
     (root / "lab" / "attention.py").write_text(EXPERIMENT, encoding="utf-8")
+    (root / "lab" / "runs").mkdir()
+    (root / "lab" / "runs" / "cpu.jsonl").write_text(LAB_RUN + "\n", encoding="utf-8")
+    (root / ".tracker-links.json").write_text(LINK_HISTORY, encoding="utf-8")
     (root / ".gitignore").write_text(".tracker/\n", encoding="utf-8")
     commit_all(root, "import: 4 items", "2024-02-01")
 
