@@ -109,7 +109,29 @@ def render_cell(row, value, column, table, database, datasette):
         url = row["url"] if "url" in keys else None
         if _is_web_url(url):
             return _link(url, value)
+    if table is not None and isinstance(value, str | int):
+        return _foreign_key_label(datasette, database, table, column, value)
     return None
+
+
+async def _foreign_key_label(datasette, database, table, column, value):
+    """On a row page Datasette shows a foreign key as a bare id; show the other row's label, as tables do."""
+    db = datasette.get_database(database)
+    foreign_keys = {fk["column"]: fk for fk in await db.foreign_keys_for_table(table)}
+    fk = foreign_keys.get(column)
+    if fk is None:
+        return None
+    other = fk["other_table"]
+    label_column = await db.label_column_for_table(other)
+    if not label_column:
+        return None
+    found = (
+        await db.execute(f"select [{label_column}] from [{other}] where [{fk['other_column']}] = ?", [value])
+    ).first()
+    if found is None or found[0] is None:
+        return None
+    href = datasette.urls.row(database, other, tilde_encode(str(value)))
+    return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, found[0], value)
 
 
 @hookimpl
