@@ -159,7 +159,7 @@ def test_broken_yaml_is_one_clear_error_and_the_old_database_stays(fresh_project
 def test_an_unknown_status_names_the_field(fresh_project: Project) -> None:
     text = fresh_project.resources_file.read_text(encoding="utf-8")
     fresh_project.resources_file.write_text(text.replace("status: done", "status: finished"), encoding="utf-8")
-    with pytest.raises(DataError, match=r"resources\.\d+\.status"):
+    with pytest.raises(DataError, match=r"resources\.yaml:\d+: status 'finished' is not one of"):
         build_database(fresh_project)
 
 

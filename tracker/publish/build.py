@@ -21,10 +21,9 @@ from pathlib import Path
 
 from tracker.models import Document, Note
 from tracker.publish import records
-from tracker.publish.history import git_head, status_history
 from tracker.publish.markdown import render_markdown
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
-from tracker.publish.sources import Project, load_document, load_notes
+from tracker.publish.sources import Project, git_head, load_document, load_notes, note_files, status_history
 
 
 @dataclass
@@ -42,8 +41,7 @@ def source_files(project: Project) -> list[Path]:
     """Every file the database is built from (git history aside)."""
     root = project.root
     files = [project.resources_file]
-    if project.notes_dir.is_dir():
-        files += sorted(project.notes_dir.rglob("*.md"))
+    files += note_files(project)
     if project.lab_dir.is_dir():
         files += sorted(project.lab_dir.glob("*.py"))
         files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
@@ -83,9 +81,9 @@ def build_database(project: Project, db_path: Path | None = None, *, force: bool
     wanted = source_hash(project)
     if not force and built_source_hash(db_path) == wanted:
         return BuildResult(db_path, False, wanted, seconds=time.perf_counter() - started)
-    document = load_document(project.resources_file)
-    notes = load_notes(project.notes_dir)
-    history = status_history(project.resources_file)
+    document = load_document(project)
+    notes = load_notes(project)
+    history = status_history(project)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
     os.close(handle)
@@ -140,7 +138,7 @@ def write_database(
         "resources_tags": resource_tags,
         "advice": [_advice_row(a, i) for i, a in enumerate(document.advice, start=1)],
         "glossary": _glossary_rows(document),
-        "notes": [_note_row(n) for n in notes],
+        "notes": [_note_row(n, project.root) for n in notes],
         "notes_resources": [
             {"notes_id": n.id, "resources_id": rid} for n in notes for rid in dict.fromkeys(n.related)
         ],
@@ -251,12 +249,15 @@ def _glossary_rows(document: Document) -> Iterator[dict]:
         }
 
 
-def _note_row(note: Note) -> dict:
+def _note_row(note: Note, root: Path) -> dict:
+    path = Path(note.path)
+    if path.is_absolute() and path.is_relative_to(root):
+        path = path.relative_to(root)
     return {
         "id": note.id,
         "title": note.title,
         "topic": note.topic,
-        "path": note.path,
+        "path": path.as_posix(),
         "related": json.dumps(note.related),
         "body": note.body,
         "body_html": render_markdown(note.body),
