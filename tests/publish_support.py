@@ -133,35 +133,34 @@ EXPERIMENT = {"id": "attention", "title": "Scaled dot-product attention", "topic
               "claims": ["hand-written attention equals F.scaled_dot_product_attention"]}
 '''
 
+# A run as `tracker lab run` records it in .tracker/lab-runs.jsonl.
 LAB_RUN = json.dumps(
     {
-        "experiment": "attention",
-        "started": "2024-02-02T10:00:00+00:00",
-        "device": "cpu",
-        "checks": [
-            {"name": "matches F.sdpa", "passed": True, "error": 2e-7, "tolerance": 1e-5},
-            {"name": "rows sum to one", "passed": True, "error": 1e-8, "tolerance": 1e-6},
-        ],
+        "experiment": "attention", "item": None, "status": "pass", "passed": 2, "failed": 0, "max_error": 2e-7,
+        "device": "cpu", "dtype": "float32", "seed": 0, "torch": "2.13.0", "started": "2024-02-02T10:00:00Z",
         "duration_s": 0.4,
-        "torch_version": "2.13.0",
+        "checks": [
+            {"name": "matches F.sdpa", "passed": True, "measured": 2e-7, "tolerance": 1e-5},
+            {"name": "rows sum to one", "passed": True, "measured": 1e-8, "tolerance": 1e-6},
+        ],
     }
 )
 
+# The link history as `tracker check` keeps it in .tracker-links.json (the URL differs from the item's by a
+# trailing slash and a utm parameter: it is matched through identity_key), and its cache of check times.
 LINK_HISTORY = json.dumps(
     {
+        "version": 1,
         "links": {
-            "https://example.org/old": {
-                "id": "old-inbox-item", "verdict": "dead", "status_code": 404, "detail": "404 Not Found",
-                "checked_at": "2024-02-19T08:00:00+00:00", "first_failed": "2024-01-10T08:00:00+00:00",
-                "last_ok": "2023-12-01T08:00:00+00:00", "consecutive_failures": 3,
+            "https://example.org/old/?utm_source=x": {
+                "verdict": "dead", "since": "2024-02-19T08:00:00Z", "status_code": 404,
+                "first_failed": "2024-01-10T08:00:00Z", "last_ok": "2023-12-01T08:00:00Z",
             },
-            "https://arxiv.org/abs/1706.03762": {
-                "id": "attention-is-all-you-need", "verdict": "ok", "status_code": 200,
-                "checked_at": "2024-02-19T08:00:00+00:00", "consecutive_failures": 0,
-            },
-        }
+            "https://arxiv.org/abs/1706.03762": {"verdict": "ok", "since": "2024-01-01T08:00:00Z", "status_code": 200},
+        },
     }
 )
+LINK_CACHE = json.dumps({"checked": {"https://example.org/old/?utm_source=x": "2024-02-19T08:00:00Z"}})
 
 
 def write_resources(root: Path, resources: list[dict]) -> None:
@@ -195,8 +194,9 @@ def make_project(root: Path) -> Path:
     (root / "notes" / "tensors.md").write_text(NOTE_TENSORS, encoding="utf-8")
     (root / "lab").mkdir()
     (root / "lab" / "attention.py").write_text(EXPERIMENT, encoding="utf-8")
-    (root / "lab" / "runs").mkdir()
-    (root / "lab" / "runs" / "cpu.jsonl").write_text(LAB_RUN + "\n", encoding="utf-8")
+    (root / ".tracker").mkdir()
+    (root / ".tracker" / "lab-runs.jsonl").write_text(LAB_RUN + "\n", encoding="utf-8")
+    (root / ".tracker" / "linkcheck-cache.json").write_text(LINK_CACHE, encoding="utf-8")
     (root / ".tracker-links.json").write_text(LINK_HISTORY, encoding="utf-8")
     (root / ".gitignore").write_text(".tracker/\n", encoding="utf-8")
     commit_all(root, "import: 4 items", "2024-02-01")

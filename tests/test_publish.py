@@ -108,8 +108,10 @@ def test_build_writes_every_table_with_keys_labels_and_fts(built: Path) -> None:
     commit, source_hash = conn.execute("select [commit], source_hash from build_info").fetchone()
     assert commit == git(built.parent.parent, "rev-parse", "HEAD").strip()
     assert len(source_hash) == 64
-    run = conn.execute("select experiment, passed, checks_passed, max_error from lab_runs").fetchone()
-    assert run == ("attention", 1, 2, 2e-7)
+    run = conn.execute("select experiment, status, checks_passed, max_error, torch_version from lab_runs").fetchone()
+    assert run == ("attention", "pass", 2, 2e-7, "2.13.0")
+    dead = conn.execute("select resource, verdict, checked_at from link_checks where verdict = 'dead'").fetchall()
+    assert dead == [("old-inbox-item", "dead", "2024-02-19T08:00:00Z")]
 
 
 def test_item_history_has_each_status_change_with_its_commit(built: Path, project: Project) -> None:
@@ -151,7 +153,7 @@ def test_broken_yaml_is_one_clear_error_and_the_old_database_stays(fresh_project
     with pytest.raises(DataError, match=r"resources\.yaml:\d+: invalid YAML"):
         build_database(fresh_project)
     assert good.read_bytes() == before
-    assert sorted(p.name for p in good.parent.iterdir()) == ["tracker.db"]
+    assert not [p.name for p in good.parent.iterdir() if "building" in p.name]  # no temp file left
     result = CliRunner().invoke(cli, ["--file", str(fresh_project.resources_file), "build"])
     assert result.exit_code == 1 and result.output.startswith("Error: ") and "resources.yaml:" in result.output
 

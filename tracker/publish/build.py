@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.errors import TrackerError
 from tracker.models import Document, Note
 from tracker.publish import records
 from tracker.publish.markdown import render_markdown
@@ -45,7 +46,8 @@ def source_files(project: Project) -> list[Path]:
     if project.lab_dir.is_dir():
         files += sorted(project.lab_dir.glob("*.py"))
         files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
-    files += [p for p in (root / records.LAB_RUNS_LOCAL, root / records.LINK_HISTORY_FILE) if p.is_file()]
+    extra = (root / records.LAB_RUNS_LOCAL, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
+    files += [p for p in extra if p.is_file()]
     return files
 
 
@@ -144,7 +146,7 @@ def write_database(
         ],
         "questions": _question_rows(notes),
         "lab_runs": records.lab_run_rows(project.root),
-        "link_checks": records.link_check_rows(project.root),
+        "link_checks": records.link_check_rows(project.root, _identity_keys(document)),
         "item_history": history,
     }
     counts: dict[str, int] = {}
@@ -177,6 +179,18 @@ def write_database(
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
     return counts
+
+
+def _identity_keys(document: Document) -> dict[str, str]:
+    from tracker.urls import identity_key
+
+    keys = {}
+    for r in document.resources:
+        try:
+            keys[identity_key(r.url)] = r.id
+        except TrackerError:
+            continue
+    return keys
 
 
 def _iso(value: dt.date | None) -> str | None:

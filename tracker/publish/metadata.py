@@ -114,9 +114,10 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "id": "Run number",
             "experiment": "The experiment that ran",
+            "item": "The reading-list item the run was started for, if any",
             "started": "When the run started",
+            "status": "pass, fail, error or timeout",
             "device": "Device it ran on (cpu, cuda, mps)",
-            "passed": "1 when every check passed, 0 when one failed",
             "checks_passed": "Number of checks that passed",
             "checks_failed": "Number of checks that failed",
             "max_error": "Largest measured error over the checks",
@@ -133,13 +134,14 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "url": "The checked URL",
             "resource": "The item whose URL it is",
             "verdict": "ok, redirected, dead, blocked, timeout or error",
+            "since": "First check that gave this verdict",
             "status_code": "HTTP status of the last check",
-            "final_url": "Where a redirect led",
+            "final_url": "Where a permanent redirect leads",
             "detail": "What went wrong, in words",
-            "checked_at": "When the URL was last checked",
-            "first_failed": "When the URL first failed in the current run of failures",
+            "first_failed": "When the current run of failures began",
             "last_ok": "When the URL last worked",
-            "consecutive_failures": "Failed checks in a row",
+            "failed_runs": "Checks in a row that failed on a transient error",
+            "checked_at": "When the URL was last checked (on this machine)",
         },
     ),
     "item_history": (
@@ -178,7 +180,7 @@ TABLE_OPTIONS: dict[str, dict] = {
     "notes": {"facets": ["topic"]},
     "questions": {"facets": ["topic", "note"]},
     "lab_experiments": {"facets": ["topic"]},
-    "lab_runs": {"facets": ["experiment", "device", "passed"], "sort_desc": "started"},
+    "lab_runs": {"facets": ["experiment", "status", "device"], "sort_desc": "started"},
     "link_checks": {"facets": ["verdict"]},
     "item_history": {"facets": ["to_status", "resource"], "sort_desc": "date"},
     "glossary": {"sort": "term"},
@@ -236,8 +238,8 @@ CANNED_QUERIES: dict[str, dict] = {
         "title": "Dead links",
         "description": "Links the checker found dead, with how long they have been failing.",
         "sql": (
-            "select r.id, r.title, c.url, c.status_code, c.detail, c.first_failed, c.last_ok,\n"
-            "  c.consecutive_failures, c.checked_at\n"
+            "select r.id, r.title, c.url, c.status_code, c.detail, c.since, c.first_failed, c.last_ok,\n"
+            "  c.failed_runs, c.checked_at\n"
             "from link_checks c left join resources r on r.id = c.resource\n"
             "where c.verdict = 'dead'\norder by c.first_failed, c.url"
         ),
@@ -273,11 +275,11 @@ CANNED_QUERIES: dict[str, dict] = {
         "description": "Reading-list items linked to an experiment, with the experiment's last run.",
         "sql": (
             "with last_run as (\n"
-            "  select experiment, started, passed, max_error, device,\n"
+            "  select experiment, started, status, max_error, device,\n"
             "    row_number() over (partition by experiment order by started desc) as n\n"
             "  from lab_runs\n)\n"
             "select r.id, r.title, r.url, r.status, r.lab as experiment, e.title as experiment_title,\n"
-            "  l.started as last_run, case l.passed when 1 then 'pass' when 0 then 'fail' end as result,\n"
+            "  l.started as last_run, l.status as result,\n"
             "  l.max_error, l.device\n"
             "from resources r left join lab_experiments e on e.id = r.lab\n"
             "left join last_run l on l.experiment = r.lab and l.n = 1\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Bump when the schema or the way rows are made changes: an old database is then rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -97,19 +97,19 @@ TABLES: list[TableSpec] = [
     TableSpec(
         "lab_runs",
         {
-            "id": int, "experiment": str, "started": str, "device": str, "passed": int, "checks_passed": int,
-            "checks_failed": int, "max_error": float, "duration_s": float, "dtype": str, "seed": int,
+            "id": int, "experiment": str, "item": str, "started": str, "status": str, "device": str,
+            "checks_passed": int, "checks_failed": int, "max_error": float, "duration_s": float, "dtype": str, "seed": int,
             "torch_version": str, "result": str,
         },
         "id",
-        [("experiment", "lab_experiments", "id")],
+        [("experiment", "lab_experiments", "id"), ("item", "resources", "id")],
         indexes=("experiment",),
     ),
     TableSpec(
         "link_checks",
         {
-            "url": str, "resource": str, "verdict": str, "status_code": int, "final_url": str, "detail": str,
-            "checked_at": str, "first_failed": str, "last_ok": str, "consecutive_failures": int,
+            "url": str, "resource": str, "verdict": str, "since": str, "status_code": int, "final_url": str,
+            "detail": str, "first_failed": str, "last_ok": str, "failed_runs": int, "checked_at": str,
         },
         "url",
         [("resource", "resources", "id")],
