@@ -12,6 +12,7 @@ import re
 import bleach
 from datasette import hookimpl
 from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 DATABASE = "tracker"
@@ -39,15 +40,35 @@ ALLOWED_ATTRIBUTES = {
     "code": ["class"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+STYLESHEET_PATH = "/-/tracker.css"
+# Column descriptions in three compact columns instead of a screen-long list above every table.
+STYLESHEET = """
+dl.column-descriptions { column-count: 3; column-gap: 2em; font-size: 0.85em; }
+dl.column-descriptions dt { break-after: avoid; }
+dl.column-descriptions dd { break-before: avoid; margin: 0 0 0.4em 0.8em; }
+td mark { background: #fde68a; padding: 0 0.1em; }
+td.col-body_html { min-width: 30em; }
+"""
 _FTS_TOKEN = re.compile(r'[^\s"]+')
 
 
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name == "src":
+        # Only absolute images: a path relative to notes/ would point into Datasette's own URL space.
+        return value.startswith(("http://", "https://"))
+    if name == "href":
+        return value.startswith(("http://", "https://", "mailto:", "#"))
+    return True
+
+
 def sanitize_html(html: str) -> str:
-    """Keep formatting tags, drop scripts, event handlers, styles and non-http(s) links."""
+    """Keep formatting tags, drop scripts, event handlers, styles and links that are not http(s)."""
     return bleach.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=_allowed_attribute,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
@@ -132,6 +153,20 @@ async def _foreign_key_label(datasette, database, table, column, value):
         return None
     href = datasette.urls.row(database, other, tilde_encode(str(value)))
     return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, found[0], value)
+
+
+async def _stylesheet():
+    return Response(STYLESHEET, content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/tracker\.css$", _stylesheet)]
+
+
+@hookimpl
+def extra_css_urls(template, database, table, columns, view_name, request, datasette):
+    return [STYLESHEET_PATH]
 
 
 @hookimpl
