@@ -199,7 +199,7 @@ def _item_query(where: str, order: str, limit: str = "") -> str:
 def _search_part(kind: str, table: str, item: str, title: str, url: str) -> str:
     return (
         f"select '{kind}' as kind, x.{item} as item, x.{title} as title, {url} as url,\n"
-        f"  snippet({table}_fts, -1, {_MARKS}, '…', 16) as snippet, round({table}_fts.rank, 3) as rank\n"
+        f"  snippet({table}_fts, -1, {_MARKS}, '…', 16) as snippet, {table}_fts.rank as rank\n"
         f"from {table}_fts join {table} x on x.rowid = {table}_fts.rowid\n"
         f"where {table}_fts match tracker_fts_query(:q)"
     )
