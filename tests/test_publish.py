@@ -437,11 +437,22 @@ def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -
             time.sleep(0.1)
         history = httpx.get(f"{base}/tracker/item_history.json?_shape=array&resource=karpathy-zero-to-hero").json()
         assert history[0]["message"] == "import: 4 items"
+        # A half-typed edit: the last good build stays on screen; the fix shows as soon as it is saved.
+        good = fresh_project.resources_file.read_text(encoding="utf-8")
+        fresh_project.resources_file.write_text(good.replace("title: Zero to Hero", "title: [Zero"), "utf-8")
+        time.sleep(1.0)
+        assert httpx.get(url).json()[0]["title"] == "Zero to Hero, edited by hand"
+        fresh_project.resources_file.write_text(good.replace("edited by hand", "fixed"), "utf-8")
+        started = time.monotonic()
+        while httpx.get(url).json()[0]["title"] != "Zero to Hero, fixed":
+            assert time.monotonic() - started < 3.0
+            time.sleep(0.1)
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
     assert f"Serving http://127.0.0.1:{port}/tracker" in output
-    assert "Warning" not in output
+    assert "not rebuilt, still serving the last good build: " in output and "resources.yaml:" in output
+    assert "Warning: binding" not in output
 
 
 def test_serve_help_and_commands_are_registered() -> None:

@@ -65,15 +65,23 @@ def serve_cmd(ctx: click.Context, host: str, port: int, open_browser: bool, db_p
       tracker serve --open
       tracker serve --port 8080
     """
+    from tracker.errors import TrackerError
     from tracker.publish.build import build_database
     from tracker.publish.serve import exposure_warning, serve
 
     project = _project(ctx)
-    result = build_database(project, db_path)
+    db_path = db_path or project.default_database
+    try:
+        build_database(project, db_path)
+    except TrackerError as exc:
+        if not db_path.is_file():
+            raise
+        # Serve the last good build; the watcher rebuilds once the file is fixed.
+        click.secho(f"Warning: not rebuilt, serving the last good build: {exc}", fg="yellow", err=True)
     warning = exposure_warning(host)
     if warning:
         click.secho(warning, fg="yellow", err=True)
-    serve(project, result.path, host, port, open_browser, click.echo)
+    serve(project, db_path, host, port, open_browser, click.echo)
 
 
 @click.command("publish")
