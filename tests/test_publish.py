@@ -258,6 +258,15 @@ PAGES = [
     "/tracker/advice",
     "/tracker/item_history",
     "/tracker/resources_tags",
+    "/tracker/topics",
+    "/tracker/glossary",
+    "/tracker/lab_experiments",
+    "/tracker/lab_experiments/attention",
+    "/tracker/lab_runs",
+    "/tracker/link_checks",
+    "/tracker/build_info",
+    "/tracker/dead_links",
+    "/tracker/progress_by_topic",
 ]
 
 
