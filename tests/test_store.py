@@ -331,3 +331,20 @@ def test_render_is_deterministic_and_round_trips(data_file: Path) -> None:
     once = render_document(doc)
     data_file.write_text(once)
     assert render_document(store.load()) == once
+
+
+def test_spelled_out_field_order_and_statuses_match_the_models() -> None:
+    from tracker import document
+    from tracker.models import STATUS_VALUES, Resource
+
+    assert document.RESOURCE_FIELDS == tuple(Resource.model_fields)
+    assert document.STATUS_VALUES == STATUS_VALUES
+
+
+def test_move_without_models_writes_what_the_model_path_writes(data_file: Path) -> None:
+    store = store_for(data_file, commit=False)
+    reading_list.move_items(store, ["micrograd"], "reading", today=TODAY)
+    by_move = data_file.read_text()
+    data_file.write_text(SAMPLE_YAML)
+    reading_list.update_resources(store, {"micrograd": {"status": "reading", "status_changed": TODAY}}, "m")
+    assert data_file.read_text() == by_move

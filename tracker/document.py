@@ -16,6 +16,11 @@ from tracker.layout import SECTIONS
 
 # Fields whose value is the user's own and which an empty value leaves out of the file.
 _LIST_FIELDS = frozenset({"tags", "authors", "links"})
+# tracker.models' field order and status values, spelled out so that a move needs no pydantic import
+# (tests check they match the models).
+RESOURCE_FIELDS = ("id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added",
+                   "status_changed", "authors", "published", "site", "description", "kind", "canonical_url", "image")
+STATUS_VALUES = ("inbox", "next-up", "reading", "done", "dropped")
 
 
 def section_model(section: str) -> type:
@@ -29,6 +34,20 @@ def item_to_dict(model: Any) -> dict:
     """A model as the ordered dict the writer emits: declared fields first (None and [] left out), then extras."""
     data = model.model_dump(mode="python", exclude_none=True)
     return {key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])}
+
+
+def with_changes(section: str, data: dict, changes: dict) -> dict:
+    """``data`` (an item already valid) with ``changes``, in the canonical order ``item_to_dict`` gives.
+
+    For changes known to keep the item valid, like a status from STATUS_VALUES: no model needed.
+    """
+    if section != "resources":
+        raise ValueError("with_changes knows the resources section only")
+    merged = {**data, **changes}
+    ordered = {key: merged[key] for key in RESOURCE_FIELDS if key in merged}
+    ordered.update((key, value) for key, value in merged.items() if key not in ordered)
+    return {key: value for key, value in ordered.items()
+            if value is not None and not (key in _LIST_FIELDS and value == [])}
 
 
 def _describe(value: Any) -> str:

@@ -91,7 +91,7 @@ class AddResult:
     added: list[Any] = field(default_factory=list)
     duplicates: list[tuple[dict, str]] = field(default_factory=list)
     skipped: list[tuple[dict, str]] = field(default_factory=list)
-    commit: str | None = None
+    committed: bool = False
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -164,7 +164,7 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
         else:
             edit.message = message or f"add: {len(models)} items"
         result.added = models
-    result.commit = store.last_commit
+    result.committed = store.committed
     return result
 
 
@@ -194,7 +194,7 @@ class Move:
 
 def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | None = None) -> list[Move]:
     """Set the status of every referenced item (and its ``status_changed`` date) in one commit."""
-    from tracker.models import STATUS_VALUES
+    from tracker.document import STATUS_VALUES, with_changes
 
     if status not in STATUS_VALUES:
         raise TrackerError(f"status '{status}' is not one of {', '.join(STATUS_VALUES)}")
@@ -202,11 +202,15 @@ def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | 
     with store.edit() as edit:
         ids = list(dict.fromkeys(resolve_ref(edit.index, ref) for ref in refs))
         for item_id in ids:
-            pos, model = edit.resource(item_id)
-            old = str(model.status)
+            pos = edit.index.pos_of(item_id)
+            # The block is valid (the index holds it); a new status from the fixed list and today's date keep
+            # it valid, so this path needs no model: a move stays fast.
+            data = edit.item_data("resources", pos)
+            old = str(data.get("status", "inbox"))
             if old == status:
                 continue
-            edit.replace("resources", pos, _merge_fields(model, {"status": status, "status_changed": _today(today)}))
+            edit.replace_data("resources", pos,
+                              with_changes("resources", data, {"status": status, "status_changed": _today(today)}))
             moves.append(Move(item_id, old, status))
         if len(moves) == 1:
             edit.message = f"move: {moves[0].item_id} {moves[0].old} -> {status}"

@@ -26,7 +26,6 @@ _RESOLVER: Any = None
 _PLAIN_WORDS = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]+(?: [^\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]+)*")
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_BAD = set(",[]{}")
-_PRINTABLE = re.compile("[\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0", "\x85": "\\N",
             "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
 
@@ -62,6 +61,13 @@ def _plain_ok(text: str, flow: bool) -> bool:
     return _reads_back_as_string(text)
 
 
+def _printable(ch: str) -> bool:
+    """YAML's printable characters (a function, not a regex: compiling that class costs start-up time)."""
+    code = ord(ch)
+    return (code in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF)
+
+
 def _quote(text: str) -> str:
     out = []
     for index, ch in enumerate(text):
@@ -70,7 +76,7 @@ def _quote(text: str) -> str:
         elif ch in "&*!" and (index == 0 or text[index - 1] in " \t[{,"):
             # Keep quoted text free of anything that looks like an anchor, alias or tag to the safety pre-check.
             out.append(f"\\x{ord(ch):02x}")
-        elif not _PRINTABLE.match(ch):
+        elif not _printable(ch):
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
@@ -94,7 +100,11 @@ def scalar(value: Any, flow: bool = False) -> str:
         if value in (float("inf"), float("-inf")):
             return ".inf" if value > 0 else "-.inf"
         text = repr(value)
-        return text if ("." in text or "e" in text or "n" in text) else text + ".0"
+        if "." in text:
+            return text
+        # YAML 1.1 floats need a dot: 1e-05 -> 1.0e-05, 3 -> 3.0
+        mantissa, e, exponent = text.partition("e")
+        return f"{mantissa}.0{e}{exponent}"
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
