@@ -472,3 +472,15 @@ def test_serve_help_and_commands_are_registered() -> None:
     for name in ("build", "serve", "publish"):
         assert re.search(rf"^\s+{name}\s", result.stdout, re.M)
     assert "--port" in CliRunner().invoke(cli, ["serve", "--help"]).output
+
+
+def test_build_outside_git_has_no_history_but_everything_else(tmp_path: Path) -> None:
+    from tests.publish_support import base_resources, write_resources
+
+    root = tmp_path / "plain"
+    root.mkdir()
+    write_resources(root, base_resources())
+    result = build_database(Project(root / "resources.yaml"))
+    conn = sqlite3.connect(result.path)
+    assert result.counts["resources"] == 4 and result.counts["item_history"] == 0
+    assert conn.execute("select [commit] from build_info").fetchone() == (None,)
