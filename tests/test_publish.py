@@ -403,7 +403,7 @@ def test_build_and_publish_commands(fresh_project: Project, tmp_path: Path) -> N
     assert published.exit_code == 0, published.output
     assert "datasette publish cloudrun" in published.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "metadata.json", "plugins/tracker_datasette.py", "tracker.db",
+        "metadata.json", "plugins/tracker_datasette.py", "settings.json", "tracker.db",
     ]
     assert "inbox" in json.loads((out / "metadata.json").read_text())["databases"]["tracker"]["queries"]
 
@@ -415,8 +415,7 @@ def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_pa
 
     def get(path: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
-             str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), "--get", path],
+            [sys.executable, "-m", "datasette", "serve", str(out), "--get", path],
             capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
         )
         return done.stdout
@@ -424,6 +423,14 @@ def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_pa
     rows = json.loads(get("/tracker/search.json?_shape=array&q=pictures"))
     assert [r["item"] for r in rows] == ["illustrated-transformer"]
     assert "<mark>Pictures</mark>" in get("/tracker/search?q=pictures")
+    assert json.loads(get("/-/settings.json"))["truncate_cells_html"] == 280
+    # The command a host runs (datasette publish / package pass these same flags to `datasette serve`).
+    done = subprocess.run(
+        [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
+         str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), "--get", "/tracker/inbox.json?_shape=array"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
+    )
+    assert [r["id"] for r in json.loads(done.stdout)] == ["attention-is-all-you-need", "old-inbox-item"]
 
 
 def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -> None:

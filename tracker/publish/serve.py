@@ -14,14 +14,13 @@ from datasette.plugins import pm
 from tracker.publish import DATABASE_NAME, plugin
 from tracker.publish.live import LiveDatabase, Rebuilder, watch_interval
 from tracker.publish.metadata import datasette_metadata
+from tracker.publish.package import HOSTED_SETTINGS
 from tracker.publish.sources import Project
 
 SETTINGS = {
+    **HOSTED_SETTINGS,
     # Live reload: a page must never be served from a cache once the database was swapped.
     "default_cache_ttl": 0,
-    "default_page_size": 50,
-    "sql_time_limit_ms": 3000,
-    "facet_time_limit_ms": 500,
 }
 
 
