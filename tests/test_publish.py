@@ -491,3 +491,14 @@ def test_build_outside_git_has_no_history_but_everything_else(tmp_path: Path) ->
     conn = sqlite3.connect(result.path)
     assert result.counts["resources"] == 4 and result.counts["item_history"] == 0
     assert conn.execute("select [commit] from build_info").fetchone() == (None,)
+
+
+def test_concurrent_builds_take_turns_and_build_once(fresh_project: Project) -> None:
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(build_database(fresh_project))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.built for r in results) == [False, False, True]
+    assert sqlite3.connect(results[0].path).execute("select count(*) from resources").fetchone() == (5,)

@@ -41,7 +41,7 @@ def build_cmd(ctx: click.Context, db_path: Path | None, force: bool) -> None:
     if not result.built:
         click.echo(f"{result.path}: up to date")
         return
-    summary = ", ".join(f"{n} {t}" for t, n in result.counts.items() if t in _SUMMARY_TABLES)
+    summary = ", ".join(f"{result.counts[t]} {t}" for t in _SUMMARY_TABLES)
     click.echo(f"{result.path}: built in {result.seconds:.2f} s ({summary})")
 
 

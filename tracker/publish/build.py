@@ -7,7 +7,9 @@ The build records a hash of its sources; when they have not changed, building ag
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -80,13 +82,31 @@ def build_database(project: Project, db_path: Path | None = None, *, force: bool
     """Build (or keep, when its sources are unchanged) the database at ``db_path``."""
     started = time.perf_counter()
     db_path = Path(db_path or project.default_database)
-    wanted = source_hash(project)
-    if not force and built_source_hash(db_path) == wanted:
-        return BuildResult(db_path, False, wanted, seconds=time.perf_counter() - started)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time per database (the serve watcher and a `tracker build` in another terminal): the
+    # second one waits, then finds the database up to date instead of replacing it with an older build.
+    with _build_lock(db_path):
+        wanted = source_hash(project)
+        if not force and built_source_hash(db_path) == wanted:
+            return BuildResult(db_path, False, wanted, seconds=time.perf_counter() - started)
+        counts = _build_into(project, db_path, wanted)
+    return BuildResult(db_path, True, wanted, counts, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _build_lock(db_path: Path) -> Iterator[None]:
+    fd = os.open(db_path.parent / f".{db_path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_into(project: Project, db_path: Path, wanted: str) -> dict[str, int]:
     document = load_document(project)
     notes = load_notes(project)
     history = status_history(project)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
     os.close(handle)
     temp_path = Path(temp_name)
@@ -97,7 +117,7 @@ def build_database(project: Project, db_path: Path | None = None, *, force: bool
         temp_path.unlink(missing_ok=True)
         raise
     _fsync_dir(db_path.parent)
-    return BuildResult(db_path, True, wanted, counts, time.perf_counter() - started)
+    return counts
 
 
 def _fsync_dir(folder: Path) -> None:
