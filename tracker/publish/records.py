@@ -9,7 +9,6 @@ Contract for the other features (the build only reads these; an absent file mean
   any ``lab/runs/*.jsonl`` (runs someone chose to keep in git). Keys: ``experiment``, ``started`` (ISO time),
   ``status`` (pass, fail, error, timeout), ``passed`` / ``failed`` (numbers of checks), ``max_error``, ``device``,
   ``dtype``, ``seed``, ``torch``, ``duration_s``, ``checks`` (a list of ``{"name", "passed", ...}``).
-  :func:`append_lab_run` writes one.
 * Link checks: ``.tracker-links.json`` beside resources.yaml (git-tracked, written by ``tracker check``),
   ``{"version": 1, "links": {URL: {"verdict", "since", "status_code", "final_url", "first_failed", "last_ok",
   "failed_runs", "detail"?, "id"?}}}``, and the time of each URL's last check from the git-ignored
@@ -86,15 +85,6 @@ def lab_run_rows(root: Path) -> list[dict]:
     rows = [_lab_run_row(record) for path in files if path.is_file() for record in _json_lines(path)]
     rows.sort(key=lambda row: (row["started"] or "", row["experiment"] or ""))
     return rows
-
-
-def append_lab_run(root: Path, record: dict) -> Path:
-    """Append one run record (the keys listed in the module docstring) to ``.tracker/lab-runs.jsonl``."""
-    path = root / LAB_RUNS_LOCAL
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(record, sort_keys=True, default=str) + "\n")
-    return path
 
 
 def _json_lines(path: Path) -> Iterator[dict]:
