@@ -1,0 +1,305 @@
+"""Build the Datasette database from the project's files and git history.
+
+The database is derived: it is written to a temporary file beside the target and renamed over it only when
+complete, so a reader (Datasette, another build) sees the old database or the new one, never a half-built one.
+The build records a hash of its sources; when they have not changed, building again does nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.errors import TrackerError
+from tracker.models import Document, Note
+from tracker.publish import records
+from tracker.publish.markdown import render_markdown
+from tracker.publish.schema import SCHEMA_VERSION, TABLES
+from tracker.publish.sources import Project, git_head, load_document, load_notes, note_files, status_history
+
+
+@dataclass
+class BuildResult:
+    """What a build did: ``built`` is False when the sources were unchanged and nothing was written."""
+
+    path: Path
+    built: bool
+    source_hash: str
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def source_files(project: Project) -> list[Path]:
+    """Every file the database is built from (git history aside)."""
+    root = project.root
+    files = [project.resources_file]
+    files += note_files(project)
+    if project.lab_dir.is_dir():
+        files += sorted(project.lab_dir.glob("*.py"))
+        files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
+    extra = (root / records.LAB_RUNS_LOCAL, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
+    files += [p for p in extra if p.is_file()]
+    return files
+
+
+def source_hash(project: Project) -> str:
+    """A hash of the sources, the git commit and the schema version: equal hashes, equal databases."""
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {git_head(project.root)}\n".encode())
+    for path in source_files(project):
+        digest.update(path.relative_to(project.root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def built_source_hash(db_path: Path) -> str | None:
+    """The source hash recorded in an existing database, or None when there is none or it is unreadable."""
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("select source_hash from build_info where id = 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def build_database(project: Project, db_path: Path | None = None, *, force: bool = False) -> BuildResult:
+    """Build (or keep, when its sources are unchanged) the database at ``db_path``."""
+    started = time.perf_counter()
+    db_path = Path(db_path or project.default_database)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time per database (the serve watcher and a `tracker build` in another terminal): the
+    # second one waits, then finds the database up to date instead of replacing it with an older build.
+    with _build_lock(db_path):
+        wanted = source_hash(project)
+        if not force and built_source_hash(db_path) == wanted:
+            return BuildResult(db_path, False, wanted, seconds=time.perf_counter() - started)
+        counts = _build_into(project, db_path, wanted)
+    return BuildResult(db_path, True, wanted, counts, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _build_lock(db_path: Path) -> Iterator[None]:
+    fd = os.open(db_path.parent / f".{db_path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_into(project: Project, db_path: Path, wanted: str) -> dict[str, int]:
+    document = load_document(project)
+    notes = load_notes(project)
+    history = status_history(project)
+    handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
+    os.close(handle)
+    temp_path = Path(temp_name)
+    try:
+        counts = write_database(temp_path, project, document, notes, history, wanted)
+        os.replace(temp_path, db_path)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    _fsync_dir(db_path.parent)
+    return counts
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_database(
+    path: Path, project: Project, document: Document, notes: list[Note], history: list[dict], hash_: str
+) -> dict[str, int]:
+    """Write every table into the empty file ``path``; returns rows per table."""
+    import sqlite_utils
+
+    conn = sqlite3.connect(path)
+    # A temporary file that is thrown away on failure needs no journal and no syncs until the end.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    db = sqlite_utils.Database(conn)
+    for spec in TABLES:
+        db[spec.name].create(spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys or None)
+    resources = [_resource_row(r) for r in document.resources]
+    _last_change = {row["resource"]: row["date"][:10] for row in history if row["to_status"]}
+    for row in resources:
+        if row["status_changed"] is None:
+            row["status_changed"] = _last_change.get(row["id"])
+    tag_ids: dict[str, int] = {}
+    resource_tags = [
+        {"resources_id": r.id, "tags_id": tag_ids.setdefault(tag, len(tag_ids) + 1)}
+        for r in document.resources
+        for tag in dict.fromkeys(r.tags)
+    ]
+    rows: dict[str, Iterable[dict]] = {
+        "lab_experiments": records.lab_experiment_rows(project.lab_dir),
+        "topics": [_topic_row(t, i) for i, t in enumerate(document.topics)],
+        "resources": resources,
+        "tags": [{"id": i, "name": name} for name, i in tag_ids.items()],
+        "resources_tags": resource_tags,
+        "advice": [_advice_row(a, i) for i, a in enumerate(document.advice, start=1)],
+        "glossary": _glossary_rows(document),
+        "notes": [_note_row(n, project.root) for n in notes],
+        "notes_resources": [
+            {"notes_id": n.id, "resources_id": rid} for n in notes for rid in dict.fromkeys(n.related)
+        ],
+        "questions": _question_rows(notes),
+        "lab_runs": records.lab_run_rows(project.root),
+        "link_checks": records.link_check_rows(project.root, _identity_keys(document)),
+        "item_history": history,
+    }
+    counts: dict[str, int] = {}
+    with conn:
+        for spec in TABLES:
+            if spec.name in rows:
+                table_rows = list(rows[spec.name])
+                db[spec.name].insert_all(table_rows, batch_size=1000)
+                counts[spec.name] = len(table_rows)
+        for spec in TABLES:
+            for column in spec.indexes:
+                db[spec.name].create_index([column])
+    for spec in TABLES:
+        if spec.fts:
+            db[spec.name].enable_fts(list(spec.fts), fts_version="FTS5", tokenize="porter")
+    db["build_info"].insert(
+        {
+            "id": 1,
+            "commit": git_head(project.root),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "source_hash": hash_,
+            "schema_version": SCHEMA_VERSION,
+            "resources": counts["resources"],
+            "notes": counts["notes"],
+        }
+    )
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.commit()
+    conn.close()
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+    return counts
+
+
+def _identity_keys(document: Document) -> dict[str, str]:
+    from tracker.urls import identity_key
+
+    keys = {}
+    for r in document.resources:
+        try:
+            keys[identity_key(r.url)] = r.id
+        except TrackerError:
+            continue
+    return keys
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _resource_row(r) -> dict:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "url": r.url,
+        "status": r.status.value,
+        "category": r.category,
+        "tags": json.dumps(r.tags, ensure_ascii=False),
+        "topic": r.topic,
+        "lab": r.lab,
+        "comment": r.comment,
+        "added": _iso(r.added),
+        "status_changed": _iso(r.status_changed),
+        "authors": ", ".join(r.authors) or None,
+        "published": _iso(r.published),
+        "site": r.site,
+        "kind": r.kind,
+        "description": r.description,
+        "canonical_url": r.canonical_url,
+        "image": r.image,
+    }
+
+
+def _topic_row(t, position: int) -> dict:
+    return {
+        "id": t.id,
+        "number": t.number,
+        "title": t.title,
+        "parent": t.parent,
+        "summary": t.summary,
+        "lab": t.lab,
+        "position": position,
+    }
+
+
+def _advice_row(a, number: int) -> dict:
+    return {
+        "id": number,
+        "category": a.category,
+        "text": a.text,
+        "source_name": a.source.name if a.source else None,
+        "source_url": a.source.url if a.source else None,
+    }
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "term"
+
+
+def _glossary_rows(document: Document) -> Iterator[dict]:
+    seen: set[str] = set()
+    for term in document.glossary:
+        slug = base = _slug(term.term)
+        n = 2
+        while slug in seen:
+            slug, n = f"{base}-{n}", n + 1
+        seen.add(slug)
+        yield {
+            "id": slug,
+            "term": term.term,
+            "definition": term.definition,
+            "links": json.dumps([{"title": link.title, "url": link.url} for link in term.links], ensure_ascii=False),
+            "lab": term.lab,
+        }
+
+
+def _note_row(note: Note, root: Path) -> dict:
+    path = Path(note.path)
+    if path.is_absolute() and path.is_relative_to(root):
+        path = path.relative_to(root)
+    return {
+        "id": note.id,
+        "title": note.title,
+        "topic": note.topic,
+        "path": path.as_posix(),
+        "related": json.dumps(note.related),
+        "body": note.body,
+        "body_html": render_markdown(note.body),
+    }
+
+
+def _question_rows(notes: list[Note]) -> list[dict]:
+    return [
+        {"id": i, "question": q.question, "answer": q.answer, "note": q.note, "topic": q.topic}
+        for i, q in enumerate((q for n in notes for q in n.questions), start=1)
+    ]

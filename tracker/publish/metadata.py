@@ -1,0 +1,320 @@
+"""The Datasette metadata of the tracker database: what every table and column means, facets, canned queries.
+
+Datasette 0.65 reads canned queries from metadata (1.0 moved them to ``datasette.yaml``), so this is the one
+file a served or published instance needs besides the database and the plugin.
+"""
+
+from __future__ import annotations
+
+from tracker.publish import DATABASE_NAME
+from tracker.publish.plugin import MATCH_END, MATCH_START
+from tracker.publish.schema import TABLES_BY_NAME
+
+_MARKS = f"char({ord(MATCH_START)}), char({ord(MATCH_END)})"
+
+TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
+    "resources": (
+        "The reading list: one row per link in resources.yaml.",
+        {
+            "id": "Stable slug that names the item on the command line",
+            "title": "Title (links to the page itself)",
+            "url": "Address of the page, as it was given",
+            "status": "Where the item stands: inbox, next-up, reading, done or dropped",
+            "category": "Kind of study material: Study, Coding, Math, Paper, Video, Course, Book, Tool, ...",
+            "tags": "Tags, as a JSON list (facet on them with the tags facet)",
+            "topic": "The study-plan chapter the item belongs to",
+            "lab": "The lab experiment that checks what the item teaches",
+            "comment": "The learner's own words about the item",
+            "added": "Date the item was added",
+            "status_changed": "Date of the last status change (from resources.yaml, else from git history)",
+            "authors": "Authors, comma-separated",
+            "published": "Publication date of the page",
+            "site": "Site or publisher",
+            "kind": "Kind of page: article, paper, video, repo, docs, pdf, book, ...",
+            "description": "Summary fetched from the page",
+            "canonical_url": "The page's canonical address, when it declares one",
+            "image": "Preview image of the page",
+        },
+    ),
+    "tags": ("Every tag used in the reading list.", {"id": "Tag number", "name": "The tag"}),
+    "resources_tags": (
+        "Which item carries which tag (many-to-many).",
+        {"resources_id": "The item", "tags_id": "The tag"},
+    ),
+    "advice": (
+        "Advice quotes and tips, with where they came from.",
+        {
+            "id": "Position in resources.yaml",
+            "category": "What the advice is about",
+            "text": "The advice itself",
+            "source_name": "Who gave it",
+            "source_url": "Where it was said",
+        },
+    ),
+    "glossary": (
+        "Glossary of LLM terms.",
+        {
+            "id": "Slug of the term",
+            "term": "The term",
+            "definition": "What it means",
+            "links": "Further reading, as a JSON list of {title, url}",
+            "lab": "The lab experiment that shows the term at work",
+        },
+    ),
+    "topics": (
+        "The study plan: parts and chapters, in order.",
+        {
+            "id": "Chapter id, as items refer to it",
+            "number": "Numbering as in the study plan (I., 1.1.1, 3.1.24b, ...)",
+            "title": "Chapter title",
+            "parent": "The part or chapter this one belongs to",
+            "summary": "What the chapter covers",
+            "lab": "The lab experiment for the chapter",
+            "position": "Order in the study plan",
+        },
+    ),
+    "notes": (
+        "Study notes from notes/, rendered from Markdown and sanitised.",
+        {
+            "id": "Note id (file name without .md, or the id in its front matter)",
+            "title": "Title from the front matter or the first heading",
+            "topic": "Study-plan chapter of the note",
+            "path": "File of the note in the repository",
+            "related": "Ids of related reading-list items, as a JSON list",
+            "body": "The note's Markdown source",
+            "body_html": "The note rendered as HTML (scripts and unsafe links removed)",
+        },
+    ),
+    "notes_resources": (
+        "Which note relates to which reading-list item (many-to-many).",
+        {"notes_id": "The note", "resources_id": "The related item"},
+    ),
+    "questions": (
+        "Flashcards: the rows of every Question/Answer table in the notes.",
+        {
+            "id": "Question number",
+            "question": "The question",
+            "answer": "The answer",
+            "note": "The note the question comes from",
+            "topic": "Study-plan chapter of that note",
+        },
+    ),
+    "lab_experiments": (
+        "PyTorch experiments in lab/ that check claims numerically.",
+        {
+            "id": "Experiment id, as items' lab field names it",
+            "title": "What the experiment shows",
+            "topic": "Study-plan chapter it belongs to",
+            "claims": "The claims it checks, one per line",
+            "path": "Script in the repository",
+        },
+    ),
+    "lab_runs": (
+        "Recorded runs of the lab experiments.",
+        {
+            "id": "Run number",
+            "experiment": "The experiment that ran",
+            "item": "The reading-list item the run was started for, if any",
+            "started": "When the run started",
+            "status": "pass, fail, error or timeout",
+            "device": "Device it ran on (cpu, cuda, mps)",
+            "checks_passed": "Number of checks that passed",
+            "checks_failed": "Number of checks that failed",
+            "max_error": "Largest measured error over the checks",
+            "duration_s": "Run time in seconds",
+            "dtype": "Floating-point type used",
+            "seed": "Random seed",
+            "torch_version": "PyTorch version",
+            "result": "The full run record as JSON",
+        },
+    ),
+    "link_checks": (
+        "The latest verdict of the dead-link checker for each URL.",
+        {
+            "url": "The checked URL",
+            "resource": "The item whose URL it is",
+            "verdict": "ok, redirected, dead, blocked, timeout or error",
+            "since": "First check that gave this verdict",
+            "status_code": "HTTP status of the last check",
+            "final_url": "Where a permanent redirect leads",
+            "detail": "What went wrong, in words",
+            "first_failed": "When the current run of failures began",
+            "last_ok": "When the URL last worked",
+            "failed_runs": "Checks in a row that failed on a transient error",
+            "checked_at": "When the URL was last checked (on this machine)",
+        },
+    ),
+    "item_history": (
+        "Every status change of every item, read from the git history of resources.yaml.",
+        {
+            "id": "Event number, oldest first",
+            "resource": "The item",
+            "date": "Author date of the commit",
+            "from_status": "Status before (empty when the item was added)",
+            "to_status": "Status after (empty when the item was removed)",
+            "commit": "The git commit",
+            "message": "The commit message",
+        },
+    ),
+    "build_info": (
+        "When and from what this database was built.",
+        {
+            "id": "Always 1",
+            "commit": "Git commit the database was built from",
+            "built_at": "Build time (UTC)",
+            "source_hash": "Hash of the source files; an unchanged hash means no rebuild",
+            "schema_version": "Version of the database layout",
+            "resources": "Number of reading-list items",
+            "notes": "Number of notes",
+        },
+    ),
+}
+
+TABLE_OPTIONS: dict[str, dict] = {
+    "resources": {
+        "facets": ["status", "category", {"array": "tags"}, "topic", "site", "kind"],
+        "sort_desc": "added",
+    },
+    "advice": {"facets": ["category"]},
+    "topics": {"sort": "position", "facets": ["parent"]},
+    "notes": {"facets": ["topic"]},
+    "questions": {"facets": ["topic", "note"]},
+    "lab_experiments": {"facets": ["topic"]},
+    "lab_runs": {"facets": ["experiment", "status", "device"], "sort_desc": "started"},
+    "link_checks": {"facets": ["verdict"]},
+    "item_history": {"facets": ["to_status", "resource"], "sort_desc": "date"},
+    "glossary": {"sort": "term"},
+}
+
+_ITEM_COLUMNS = "r.id, r.title, r.url, r.category, r.tags, t.title as topic, r.added, r.comment"
+
+
+def _item_query(where: str, order: str, limit: str = "") -> str:
+    return (
+        f"select {_ITEM_COLUMNS}, r.status_changed\nfrom resources r left join topics t on t.id = r.topic\n"
+        f"where {where}\norder by {order}{limit}"
+    )
+
+
+def _search_part(kind: str, table: str, item: str, title: str, url: str) -> str:
+    return (
+        f"select '{kind}' as kind, x.{item} as item, x.{title} as title, {url} as url,\n"
+        f"  snippet({table}_fts, -1, {_MARKS}, '…', 16) as snippet, {table}_fts.rank as rank\n"
+        f"from {table}_fts join {table} x on x.rowid = {table}_fts.rowid\n"
+        f"where {table}_fts match tracker_fts_query(:q)"
+    )
+
+
+CANNED_QUERIES: dict[str, dict] = {
+    "inbox": {
+        "title": "Inbox",
+        "description": "Items waiting to be sorted, newest first.",
+        "sql": _item_query("r.status = 'inbox'", "r.added desc, r.title"),
+    },
+    "next_up": {
+        "title": "Next up",
+        "description": "What to read next, oldest first.",
+        "sql": _item_query("r.status = 'next-up'", "r.added, r.title"),
+    },
+    "reading_now": {
+        "title": "Reading now",
+        "description": "Items being read, most recently started first.",
+        "sql": _item_query("r.status = 'reading'", "coalesce(r.status_changed, r.added) desc, r.title"),
+    },
+    "done_recently": {
+        "title": "Done recently",
+        "description": "The last 50 items finished.",
+        "sql": _item_query("r.status = 'done'", "coalesce(r.status_changed, r.added) desc, r.title", "\nlimit 50"),
+    },
+    "stale_inbox": {
+        "title": "Stale inbox",
+        "description": "Inbox items older than 30 days: read them, schedule them or drop them.",
+        "sql": _item_query(
+            "r.status = 'inbox' and coalesce(r.status_changed, r.added) < date('now', '-30 days')",
+            "coalesce(r.status_changed, r.added), r.title",
+        ),
+    },
+    "dead_links": {
+        "title": "Dead links",
+        "description": "Links the checker found dead, with how long they have been failing.",
+        "sql": (
+            "select r.id, r.title, c.url, c.status_code, c.detail, c.since, c.first_failed, c.last_ok,\n"
+            "  c.failed_runs, c.checked_at\n"
+            "from link_checks c left join resources r on r.id = c.resource\n"
+            "where c.verdict = 'dead'\norder by c.first_failed, c.url"
+        ),
+    },
+    "progress_by_topic": {
+        "title": "Progress by topic",
+        "description": "For each chapter of the study plan: items done out of items planned (dropped ones aside).",
+        "sql": (
+            "select t.number, t.title as topic, coalesce(sum(r.status != 'dropped'), 0) as items,\n"
+            "  coalesce(sum(r.status = 'done'), 0) as done, coalesce(sum(r.status = 'reading'), 0) as reading,\n"
+            "  coalesce(sum(r.status in ('inbox', 'next-up')), 0) as to_read,\n"
+            "  round(100.0 * sum(r.status = 'done') / nullif(sum(r.status != 'dropped'), 0), 1) as percent_done\n"
+            "from topics t left join resources r on r.topic = t.id\n"
+            "group by t.id\norder by t.position"
+        ),
+    },
+    "search": {
+        "title": "Search everything",
+        "description": "Full-text search (with stemming) over items, notes, flashcards, advice and the glossary.",
+        "sql": "\nunion all\n".join(
+            [
+                _search_part("resource", "resources", "id", "title", "x.url"),
+                _search_part("note", "notes", "id", "title", "null"),
+                _search_part("question", "questions", "id", "question", "null"),
+                _search_part("advice", "advice", "id", "text", "x.source_url"),
+                _search_part("term", "glossary", "id", "term", "null"),
+            ]
+        )
+        + "\norder by rank\nlimit 100",
+    },
+    "items_with_lab": {
+        "title": "Items with a lab experiment",
+        "description": "Reading-list items linked to an experiment, with the experiment's last run.",
+        "sql": (
+            "with last_run as (\n"
+            "  select experiment, started, status, max_error, device,\n"
+            "    row_number() over (partition by experiment order by started desc) as n\n"
+            "  from lab_runs\n)\n"
+            "select r.id, r.title, r.url, r.status, r.lab as experiment, e.title as experiment_title,\n"
+            "  l.started as last_run, l.status as result,\n"
+            "  l.max_error, l.device\n"
+            "from resources r left join lab_experiments e on e.id = r.lab\n"
+            "left join last_run l on l.experiment = r.lab and l.n = 1\n"
+            "where r.lab is not null\norder by r.lab, r.title"
+        ),
+    },
+}
+
+
+for _query in CANNED_QUERIES.values():
+    _query["hide_sql"] = True  # results first; "show" reveals the SQL
+
+
+def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
+    """The metadata dict Datasette serves the tracker database with."""
+    tables = {}
+    for name, (description, columns) in TABLE_DOCS.items():
+        spec = TABLES_BY_NAME[name]
+        table: dict = {"description": description, "columns": dict(columns)}
+        if spec.label:
+            table["label_column"] = spec.label
+        table.update(TABLE_OPTIONS.get(name, {}))
+        tables[name] = table
+    return {
+        "title": title,
+        "description": (
+            "A learner's reading list, advice, glossary, study plan and notes, built from resources.yaml, notes/ "
+            "and lab/ in git. Start with the canned queries below: inbox, next up, progress by topic, search."
+        ),
+        "source": "resources.yaml, notes/ and lab/ in git",
+        "databases": {
+            DATABASE_NAME: {
+                "description": "Everything tracker knows, rebuilt from the files whenever they change.",
+                "tables": tables,
+                "queries": CANNED_QUERIES,
+            }
+        },
+    }

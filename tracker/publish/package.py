@@ -1,0 +1,53 @@
+"""Write a folder that ``datasette publish`` or ``datasette package`` can put on a host.
+
+The folder is also a Datasette configuration directory: ``datasette serve OUT`` finds the database, metadata,
+settings and plugin in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from tracker.publish import DATABASE_NAME, plugin
+from tracker.publish.metadata import datasette_metadata
+
+PLUGIN_FILE = "tracker_datasette.py"
+HOSTED_SETTINGS = {
+    "default_page_size": 50,
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 500,
+    # A note's Markdown source is cut short in table views (the row page and the rendered HTML show it all).
+    "truncate_cells_html": 280,
+}
+
+
+def publish_commands(out: Path) -> list[str]:
+    """The commands that host the folder ``out``, as shown to the user."""
+    db, meta, plugins = out / f"{DATABASE_NAME}.db", out / "metadata.json", out / "plugins"
+    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach"
+    return [
+        f"datasette serve {out}",
+        f"datasette publish cloudrun {common} --service tracker",
+        f"datasette publish heroku {common} --name tracker",
+        f"datasette package {common} --tag tracker",
+    ]
+
+
+def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
+    """Copy the built database, write metadata.json and the plugin into ``out``; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "plugins").mkdir(exist_ok=True)
+    target = out / f"{DATABASE_NAME}.db"
+    temp = target.with_name(f".{target.name}.copying")
+    shutil.copyfile(db_path, temp)
+    os.replace(temp, target)
+    meta = out / "metadata.json"
+    meta.write_text(json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    settings = out / "settings.json"
+    settings.write_text(json.dumps(HOSTED_SETTINGS, indent=2) + "\n", encoding="utf-8")
+    plugin_copy = out / "plugins" / PLUGIN_FILE
+    shutil.copyfile(plugin.__file__, plugin_copy)
+    return [target, meta, settings, plugin_copy]

@@ -1,0 +1,174 @@
+"""Datasette plugin for the tracker database: safe HTML for notes, clickable titles, search highlights.
+
+Self-contained on purpose (imports only Datasette, markupsafe and bleach): ``tracker publish`` copies this file
+into a ``plugins/`` folder that ``datasette publish --plugins-dir`` ships to a host without the tracker package.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import bleach
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+DATABASE = "tracker"
+# The search query's "kind" column names the table its "item" column is a primary key of.
+SEARCH_KIND_TABLES = {
+    "resource": "resources", "note": "notes", "question": "questions", "advice": "advice", "term": "glossary",
+}
+HTML_COLUMNS = {"body_html"}
+# snippet() in the search query wraps matches in these control characters; they are replaced by <mark>
+# only after the text is escaped, so a match can never smuggle markup in.
+MATCH_START, MATCH_END = "\x02", "\x03"
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+        "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
+        "tr", "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "img": ["src", "alt", "title"],
+    "th": ["align"],
+    "td": ["align"],
+    "code": ["class"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+STYLESHEET_PATH = "/-/tracker.css"
+# Column descriptions in three compact columns instead of a screen-long list above every table.
+STYLESHEET = """
+dl.column-descriptions { column-count: 3; column-gap: 2em; font-size: 0.85em; }
+dl.column-descriptions dt { break-after: avoid; }
+dl.column-descriptions dd { break-before: avoid; margin: 0 0 0.4em 0.8em; }
+td mark { background: #fde68a; padding: 0 0.1em; }
+td.col-body_html { min-width: 30em; }
+"""
+_FTS_TOKEN = re.compile(r'[^\s"]+')
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name == "src":
+        # Only absolute images: a path relative to notes/ would point into Datasette's own URL space.
+        return value.startswith(("http://", "https://"))
+    if name == "href":
+        return value.startswith(("http://", "https://", "mailto:", "#"))
+    return True
+
+
+def sanitize_html(html: str) -> str:
+    """Keep formatting tags, drop scripts, event handlers, styles and links that are not http(s)."""
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def fts_query(text: str | None) -> str:
+    """A user's words as an FTS5 query that cannot be a syntax error: each word quoted, all required."""
+    # An empty phrase matches nothing, where an empty query would be a syntax error.
+    return " ".join(f'"{token}"' for token in _FTS_TOKEN.findall(text or "")) or '""'
+
+
+
+def _is_web_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def _link(url: str, text: str) -> Markup:
+    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(url, text)
+
+
+def _highlight(value: str) -> Markup:
+    text = str(escape(value))
+    return Markup(text.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
+
+
+def _links_list(value: str) -> Markup | None:
+    try:
+        links = json.loads(value)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(links, list):
+        return None
+    items = [
+        Markup("<li>{}</li>").format(_link(link["url"], link.get("title") or link["url"]))
+        for link in links
+        if isinstance(link, dict) and _is_web_url(link.get("url"))
+    ]
+    return Markup("<ul>{}</ul>").format(Markup("").join(items)) if items else None
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if database != DATABASE or value is None:
+        return None
+    if column in HTML_COLUMNS and isinstance(value, str):
+        return Markup(sanitize_html(value))
+    if column == "snippet" and isinstance(value, str):
+        return _highlight(value)
+    if column == "item" and table is None and row is not None and "kind" in row.keys():
+        kind_table = SEARCH_KIND_TABLES.get(row["kind"])
+        if kind_table:
+            url = f"{datasette.urls.table(database, kind_table)}/{tilde_encode(str(value))}"
+            return Markup('<a href="{}">{}</a>').format(url, value)
+    if column == "links" and table in ("glossary", None) and isinstance(value, str):
+        return _links_list(value)
+    if column == "title" and isinstance(value, str) and row is not None:
+        keys = row.keys() if hasattr(row, "keys") else []
+        url = row["url"] if "url" in keys else None
+        if _is_web_url(url):
+            return _link(url, value)
+    if table is not None and isinstance(value, str | int):
+        return _foreign_key_label(datasette, database, table, column, value)
+    return None
+
+
+async def _foreign_key_label(datasette, database, table, column, value):
+    """On a row page Datasette shows a foreign key as a bare id; show the other row's label, as tables do."""
+    db = datasette.get_database(database)
+    foreign_keys = {fk["column"]: fk for fk in await db.foreign_keys_for_table(table)}
+    fk = foreign_keys.get(column)
+    if fk is None:
+        return None
+    other = fk["other_table"]
+    label_column = await db.label_column_for_table(other)
+    if not label_column:
+        return None
+    found = (
+        await db.execute(f"select [{label_column}] from [{other}] where [{fk['other_column']}] = ?", [value])
+    ).first()
+    if found is None or found[0] is None:
+        return None
+    href = datasette.urls.row(database, other, tilde_encode(str(value)))
+    return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, found[0], value)
+
+
+async def _stylesheet():
+    return Response(STYLESHEET, content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/tracker\.css$", _stylesheet)]
+
+
+@hookimpl
+def extra_css_urls(template, database, table, columns, view_name, request, datasette):
+    return [STYLESHEET_PATH]
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    conn.create_function("tracker_fts_query", 1, fts_query, deterministic=True)

@@ -1,0 +1,97 @@
+"""Where the build reads the project from: the core store, notes reader and git history.
+
+Kept apart from the build so the build's inputs are visible in one place.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.models import Document, Note
+
+
+@dataclass(frozen=True)
+class Project:
+    """The files of one tracker project: resources.yaml and, beside it, notes/ and lab/."""
+
+    resources_file: Path
+
+    @property
+    def root(self) -> Path:
+        return self.resources_file.parent
+
+    @property
+    def notes_dir(self) -> Path:
+        from tracker.notes import notes_dir
+
+        return notes_dir(self.resources_file)
+
+    @property
+    def lab_dir(self) -> Path:
+        return self.root / "lab"
+
+    @property
+    def default_database(self) -> Path:
+        from tracker.store import STATE_DIR
+
+        return self.root / STATE_DIR / "tracker.db"
+
+
+def find_project(file: Path | None = None, start: Path | None = None) -> Project:
+    """The project of ``file`` (``--file``), or of the resources.yaml in ``start`` (default: cwd) or a parent."""
+    from tracker.store import find_data_file
+
+    return Project(find_data_file(file, start).resolve())
+
+
+def load_document(project: Project) -> Document:
+    """resources.yaml, fully validated by the core store (errors name the file and line)."""
+    from tracker.store import Store
+
+    return Store(project.resources_file, commit=False).load()
+
+
+def load_notes(project: Project) -> list[Note]:
+    """The notes with their Q&A rows, read by the core notes reader."""
+    from tracker.notes import load_notes as read_notes
+
+    return read_notes(project.notes_dir)
+
+
+def note_files(project: Project) -> list[Path]:
+    """The files ``load_notes`` reads (for change detection)."""
+    folder = project.notes_dir
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def status_history(project: Project) -> list[dict]:
+    """Each status an item took (added with one, or moved), with date and commit, oldest first, from git."""
+    from tracker.gitrepo import find_repo, status_changes
+
+    repo = find_repo(project.root)
+    if repo is None:
+        return []
+    return [
+        {
+            "resource": event.item_id,
+            "date": event.date,
+            "from_status": event.old_status,
+            "to_status": event.new_status,
+            "commit": event.commit,
+            "message": event.message,
+        }
+        for event in status_changes(repo, project.resources_file)
+    ]
+
+
+def git_head(root: Path) -> str | None:
+    """The commit checked out in ``root``, or None outside git or before the first commit."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
