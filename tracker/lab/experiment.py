@@ -86,7 +86,7 @@ class Experiment:
 
     def close(self, name: str, error: Any, tolerance: float, *, note: str | None = None) -> bool:
         """Record an error (e.g. max |a - b|) that must be at most ``tolerance``; NaN never passes."""
-        value = float(error)
+        value = float(error.detach()) if isinstance(error, torch.Tensor) else float(error)
         passed = math.isfinite(value) and value <= tolerance
         self.checks.append(Check(name, passed, _plain(value), tolerance, 0.0, kind="error", note=note))
         return passed
