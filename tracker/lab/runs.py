@@ -19,7 +19,7 @@ RUNS_FILE = Path(".tracker") / "lab-runs.jsonl"
 # The fields a run record keeps (the experiment's claims live in lab/ and are not repeated per run).
 RECORD_FIELDS = (
     "experiment", "item", "status", "passed", "failed", "max_error", "device", "device_name", "dtype", "seed",
-    "torch", "cuda", "python", "float32_matmul_precision", "started", "duration_s", "checks", "notes", "timings",
+    "torch", "cuda", "python", "float32_matmul_precision", "started", "duration_s", "wall_s", "checks", "notes", "timings",
     "artifacts", "error",
 )
 
