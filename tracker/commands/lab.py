@@ -13,20 +13,20 @@ import click
 
 from tracker.errors import NotFoundError
 
-RESOURCES_FILE = "resources.yaml"
-
 
 def _find_resources(ctx: click.Context) -> Path | None:
-    """The resources.yaml in use: ``--file`` / TRACKER_FILE, else the nearest one in this directory or above."""
-    settings = ctx.find_root().obj
-    explicit = getattr(settings, "file", None)
+    """The resources.yaml in use (``--file`` / TRACKER_FILE, else the nearest one above); None when there is
+    none, since the lab also works on its own."""
+    from tracker.errors import TrackerError
+    from tracker.store import find_data_file
+
+    explicit = getattr(ctx.find_root().obj, "file", None)
     if explicit is not None:
-        return Path(explicit)
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / RESOURCES_FILE).is_file():
-            return folder / RESOURCES_FILE
-    return None
+        return find_data_file(explicit)
+    try:
+        return find_data_file()
+    except TrackerError:
+        return None
 
 
 def _project_root(resources: Path | None) -> Path:
@@ -104,7 +104,7 @@ def _print_list(rows: list[dict], dangling: list[dict]) -> None:
 
     table = Table(title=f"lab: {len(rows)} experiments", title_justify="left")
     for column in ("id", "topic", "title", "linked", "last run"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in {"id", "topic"})
     for row in rows:
         linked = [*row["items"], *(f"term:{t}" for t in row["terms"]), *(f"topic:{t}" for t in row["topics"])]
         run = row["last_run"]

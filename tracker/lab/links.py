@@ -21,6 +21,8 @@ class LabLink:
     key: str  # the item id, the term, or the chapter id
     title: str
     lab: str
+    path: Path | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -32,47 +34,37 @@ class LabLinks:
         return [link for link in self.links if link.lab == experiment_id]
 
 
-def read_resources(path: Path) -> dict[str, Any]:
-    """The raw mapping in resources.yaml, read with PyYAML's safe C loader (no aliases expanded into objects)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise DataError("expected a mapping with resources, glossary, topics", path, 1)
-    return data
-
-
-def collect_links(data: dict[str, Any]) -> LabLinks:
-    """Every ``lab:`` in the document, plus chapter titles (to label an experiment's topic)."""
+def collect_links(document: Any, lines: dict[str, list[int]] | None = None, path: Path | None = None) -> LabLinks:
+    """Every ``lab:`` in a ``Document`` (with the line of its item when known), plus chapter titles."""
+    lines = lines or {}
     found = LabLinks()
-    for entry in data.get("resources") or []:
-        if isinstance(entry, dict) and entry.get("lab"):
-            found.links.append(LabLink("item", str(entry.get("id")), str(entry.get("title", "")), str(entry["lab"])))
-    for entry in data.get("glossary") or []:
-        if isinstance(entry, dict) and entry.get("lab"):
-            found.links.append(LabLink("term", str(entry.get("term")), str(entry.get("term")), str(entry["lab"])))
-    for entry in data.get("topics") or []:
-        if not isinstance(entry, dict):
-            continue
-        found.topic_titles[str(entry.get("id"))] = str(entry.get("title", ""))
-        if entry.get("lab"):
-            found.links.append(LabLink("topic", str(entry.get("id")), str(entry.get("title", "")), str(entry["lab"])))
+
+    def line_of(section: str, position: int) -> int | None:
+        starts = lines.get(section) or []
+        return starts[position] if position < len(starts) else None
+
+    for i, item in enumerate(document.resources):
+        if item.lab:
+            found.links.append(LabLink("item", item.id, item.title, item.lab, path, line_of("resources", i)))
+    for i, term in enumerate(document.glossary):
+        if term.lab:
+            found.links.append(LabLink("term", term.term, term.term, term.lab, path, line_of("glossary", i)))
+    for i, topic in enumerate(document.topics):
+        found.topic_titles[topic.id] = topic.title
+        if topic.lab:
+            found.links.append(LabLink("topic", topic.id, topic.title, topic.lab, path, line_of("topics", i)))
     return found
 
 
 def load_links(resources: Path | None) -> LabLinks:
-    """The links in ``resources`` (no file: no links, the lab still works on its own)."""
+    """The links in ``resources``, parsed and validated by the core's document parser (no file: no links)."""
     if resources is None or not resources.exists():
         return LabLinks()
-    return collect_links(read_resources(resources))
+    from tracker.document import parse_document
+
+    text = resources.read_text(encoding="utf-8")
+    document, lines = parse_document(text, resources)
+    return collect_links(document, lines, resources)
 
 
 def unknown_links(links: LabLinks, experiments: dict[str, ExperimentInfo]) -> list[LabLink]:
@@ -96,5 +88,6 @@ def resolve_target(
         raise NotFoundError(f"{target!r} is neither an experiment in lab/ nor an item with a lab: (experiments: {known})")
     link = matches[0]
     if link.lab not in experiments:
-        raise DataError(f"{link.kind} {link.key!r} links lab: {link.lab!r}, which is not an experiment in lab/")
+        raise DataError(f"{link.kind} {link.key!r} links lab: {link.lab!r}, which is not an experiment in lab/",
+                        link.path, link.line)
     return experiments[link.lab], link

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError
+from tracker.store import STATE_DIR
 
-RUNS_FILE = Path(".tracker") / "lab-runs.jsonl"
+RUNS_FILE = Path(STATE_DIR) / "lab-runs.jsonl"
 
 # The fields a run record keeps (the experiment's claims live in lab/ and are not repeated per run).
 RECORD_FIELDS = (
@@ -33,7 +34,10 @@ def record_run(path: Path, result: dict[str, Any], item: str | None = None) -> d
     """Append one run to ``path`` (one ``write`` of one line, so concurrent runs never interleave)."""
     record = {key: result.get(key) for key in RECORD_FIELDS}
     record["item"] = item
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True)
+        # Like the store's own state folder: derived files never belong in git, whatever .gitignore says.
+        (path.parent / ".gitignore").write_text("*\n")
     line = json.dumps(record, separators=(",", ":"), sort_keys=False) + "\n"
     with path.open("a", encoding="utf-8") as handle:
         handle.write(line)
