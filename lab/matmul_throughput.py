@@ -47,18 +47,21 @@ def known_peak(name: str) -> tuple[str, float, float | None] | None:
     return None
 
 
-def best_seconds(fn, device: torch.device, repeats: int) -> float:
-    """The fastest of ``repeats`` synchronised runs (the least disturbed by other work on the machine)."""
+def best_seconds(fns: dict[str, object], device: torch.device, repeats: int) -> dict[str, float]:
+    """The fastest of ``repeats`` synchronised runs of each function, taken in turns so that load from other
+    processes falls on all of them alike."""
     from tracker.lab.device import synchronize
 
-    fn()  # warm-up
-    best = float("inf")
+    best = dict.fromkeys(fns, float("inf"))
+    for fn in fns.values():
+        fn()  # warm-up
     for _ in range(repeats):
-        synchronize(device)
-        began = time.perf_counter()
-        fn()
-        synchronize(device)
-        best = min(best, time.perf_counter() - began)
+        for name, fn in fns.items():
+            synchronize(device)
+            began = time.perf_counter()
+            fn()
+            synchronize(device)
+            best[name] = min(best[name], time.perf_counter() - began)
     return best
 
 
@@ -80,8 +83,8 @@ def run(exp: Experiment) -> None:
     b_np = np.random.default_rng(exp.seed + 1).standard_normal((n, n), dtype=np.float32)
     a_cpu, b_cpu = torch.from_numpy(a_np), torch.from_numpy(b_np)
     flops = 2 * n**3
-    torch_s = best_seconds(lambda: a_cpu @ b_cpu, torch.device("cpu"), 5)
-    numpy_s = best_seconds(lambda: a_np @ b_np, torch.device("cpu"), 5)
+    best = best_seconds({"torch": lambda: a_cpu @ b_cpu, "numpy": lambda: a_np @ b_np}, torch.device("cpu"), 7)
+    torch_s, numpy_s = best["torch"], best["numpy"]
     reference = a_np.astype(np.float64) @ b_np.astype(np.float64)
     diff_torch = np.abs((a_cpu @ b_cpu).numpy() - reference).max() / np.abs(reference).max()
     diff_numpy = np.abs(a_np @ b_np - reference).max() / np.abs(reference).max()

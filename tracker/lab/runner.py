@@ -35,9 +35,20 @@ def require_torch() -> None:
         raise LabError(TORCH_MISSING)
 
 
-def _child_env() -> dict[str, str]:
-    """The experiment process finds this same ``tracker`` package first, wherever the user's lab/ lives."""
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def _child_env(jobs: int = 1) -> dict[str, str]:
+    """The experiment process finds this same ``tracker`` package first, wherever the user's lab/ lives.
+
+    With several experiments at once, each gets its share of the cores: BLAS thread pools that together ask
+    for more threads than there are cores spin against each other and time nothing useful.
+    """
     env = dict(os.environ)
+    if jobs > 1:
+        share = str(max(1, (os.cpu_count() or 1) // jobs))
+        for name in THREAD_VARIABLES:
+            env.setdefault(name, share)
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -58,6 +69,7 @@ def run_one(
     seed: int = 0,
     timeout: float = DEFAULT_TIMEOUT_S,
     output_dir: Path | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
     """Run one experiment in a subprocess; a crash or a timeout becomes a result with status error/timeout.
 
@@ -72,7 +84,7 @@ def run_one(
     began = time.perf_counter()
     # A new session makes the experiment the leader of its own process group, so a timeout kills all of it.
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_child_env(),
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_child_env(jobs),
         cwd=info.path.parent, start_new_session=True,
     )
     try:
@@ -108,5 +120,5 @@ def run_many(
     if jobs <= 1 or len(experiments) <= 1:
         return [run_one(info, device, seed, timeout, output_dir) for info in experiments]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_one, info, device, seed, timeout, output_dir) for info in experiments]
+        futures = [pool.submit(run_one, info, device, seed, timeout, output_dir, jobs) for info in experiments]
         return [future.result() for future in futures]
