@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # run as a plain script from a source checkout
 EXPERIMENT = {
     "id": "attention",
     "title": "Scaled dot-product attention (Q, K, V)",
-    "topic": "II.",
+    "topic": "II",
     "claims": [
         "softmax(Q K^T / sqrt(d)) V written by hand equals F.scaled_dot_product_attention",
         "The causal mask (-inf above the diagonal) equals is_causal=True; each row of weights sums to 1",

@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # run as a plain script from a source checkout
 EXPERIMENT = {
     "id": "embeddings",
     "title": "Embeddings: lookup tables and near-orthogonality",
-    "topic": "II.",
+    "topic": "II",
     "claims": [
         "nn.Embedding(ids) equals one_hot(ids) @ W exactly",
         "Its gradient equals one_hot^T @ grad: rows of repeated tokens accumulate, unused rows get zero, padding_idx never learns",

@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # run as a plain script from a source checkout
 EXPERIMENT = {
     "id": "sampling",
     "title": "Token selection: temperature, top-k, top-p",
-    "topic": "II.",
+    "topic": "II",
     "claims": [
         "Temperature divides the logits: T -> 0 approaches argmax (greedy), large T approaches uniform",
         "Entropy of softmax(logits / T) increases with T",
