@@ -19,7 +19,7 @@ EXPERIMENT = {
     "topic": "1.1.1",
     "claims": [
         "An n x n matmul costs 2 n^3 floating-point operations",
-        "torch and NumPy compute the same product; their FLOP/s on the CPU are of the same order (both call BLAS)",
+        "torch and NumPy compute the same product, both at BLAS speed on the CPU (> 1 GFLOP/s; a Python triple loop manages ~0.01)",
         "On a known GPU, achieved float32 and bfloat16 TFLOP/s stay below the datasheet peak",
     ],
 }
@@ -92,9 +92,10 @@ def run(exp: Experiment) -> None:
     exp.close("NumPy float32 vs float64 reference (max rel error)", diff_numpy, 1e-5)
     exp.note("cpu_torch_gflops", flops / torch_s / 1e9)
     exp.note("cpu_numpy_gflops", flops / numpy_s / 1e9)
-    ratio = numpy_s / torch_s
-    exp.check("CPU torch/NumPy FLOP/s ratio is of order 1 (both BLAS)", 0.1 < ratio < 10, ratio, tolerance="0.1 .. 10")
-    exp.check("CPU achieves > 0.5 GFLOP/s", flops / torch_s > 5e8, flops / torch_s / 1e9, tolerance="> 0.5 GFLOP/s")
+    # The ratio is a note, not a claim: on a shared machine another process can stall a BLAS thread pool 10x.
+    exp.note("cpu_torch_over_numpy_flops", numpy_s / torch_s)
+    exp.check("torch on the CPU at BLAS speed (GFLOP/s)", flops / torch_s > 1e9, flops / torch_s / 1e9, tolerance="> 1")
+    exp.check("NumPy at BLAS speed (GFLOP/s)", flops / numpy_s > 1e9, flops / numpy_s / 1e9, tolerance="> 1")
 
     if dev.type != "cuda":
         exp.note("peak_tflops", "unknown" if dev.type != "cpu" else "not tabled for CPUs")

@@ -385,3 +385,17 @@ def test_device_selection_and_seeding(monkeypatch: pytest.MonkeyPatch) -> None:
     with device.device_timer(torch.device("cpu")) as timing:
         torch.ones(10).sum()
     assert timing["seconds"] >= 0
+
+
+def test_without_a_fork_server_experiments_run_as_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where multiprocessing has no fork server (Windows), each experiment runs as ``python lab/x.py``."""
+    import multiprocessing
+
+    from tracker.lab import runner
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    experiments = discover_experiments(FIXTURES)
+    passed = runner.run_one(experiments["quick"], device="cpu")
+    assert (passed["status"], passed["passed"]) == ("pass", 2)
+    stopped = runner.run_one(experiments["slow"], device="cpu", timeout=2)
+    assert (stopped["status"], stopped["error"]) == ("timeout", "timed out after 2 s")

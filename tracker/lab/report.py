@@ -77,7 +77,7 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
     wall = sum(result.get("wall_s") or 0 for result in results)
     passed = sum(result.get("status") == "pass" for result in results)
     table = Table(title=f"lab run: {passed}/{len(results)} passed", title_justify="left",
-                  caption=f"run time: seconds inside the experiment; {wall:.1f} s in all with process start and imports",
+                  caption=f"seconds: inside each experiment; {wall:.1f} s in all, with starting the processes",
                   caption_justify="left")
     for column in ("experiment", "topic", "status", "checks", "max error", "device", "seconds"):
         table.add_column(column, justify="right" if column in {"checks", "max error", "seconds"} else "left",

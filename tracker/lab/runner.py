@@ -1,17 +1,20 @@
-"""Run experiments found in lab/, each in its own Python process with a timeout, and collect their results.
+"""Run experiments found in lab/, each in its own process with a timeout, and collect their results.
 
-The CLI process never imports torch: the experiment file runs as a script (exactly as a user would run it) with
-``--json``, and its one JSON document on stdout is the result.
+The CLI process never imports torch: each experiment file runs as ``__main__`` with ``--json`` (as a user would
+run it) in a process of its own, and its one JSON document on stdout is the result.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -63,6 +66,86 @@ def _failure(info: ExperimentInfo, status: str, error: str, seconds: float, devi
     }
 
 
+def _experiment_args(device: str | None, seed: int, output_dir: Path | None) -> list[str]:
+    args = ["--json", "--seed", str(seed)]
+    if device:
+        args += ["--device", device]
+    if output_dir is not None:
+        args += ["--output-dir", str(output_dir)]
+    return args
+
+
+@functools.cache
+def _forkserver() -> Any:
+    """A fork server that imports torch once; each experiment is a fresh process forked from it.
+
+    Importing torch takes about a second, far longer than most experiments, so the whole suite would mostly
+    measure imports. The fork server is its own process: the CLI process itself still never imports torch.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["torch", "tracker.lab.experiment"])
+    return context
+
+
+def _exec_experiment(path: str, argv: list[str], out_path: str, err_path: str, threads: int | None) -> None:
+    """In the forked child: become a process group, send output to files, and run the file as ``__main__``."""
+    import runpy
+
+    os.setsid()  # so a timeout can kill the experiment and anything it started
+    for fd, name in ((1, out_path), (2, err_path)):
+        target = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    folder = str(Path(path).parent)
+    os.chdir(folder)
+    sys.argv = [path, *argv]
+    sys.path.insert(0, folder)
+    runpy.run_path(path, run_name="__main__")
+
+
+def _launch_forked(info: ExperimentInfo, args: list[str], timeout: float, jobs: int) -> tuple[int | None, str, str]:
+    """(exit status or None on timeout, stdout, stderr) of the experiment run in a process forked from the server."""
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
+    with tempfile.TemporaryDirectory(prefix="tracker-lab-") as folder:
+        out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+        process = _forkserver().Process(target=_exec_experiment, args=(str(info.path), args, str(out), str(err), threads))
+        process.start()
+        process.join(timeout)
+        code = process.exitcode
+        if process.is_alive():
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                process.kill()
+            process.join()
+            code = None
+
+        def read(path: Path) -> str:
+            return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+        return code, read(out), read(err)
+
+
+def _launch_subprocess(info: ExperimentInfo, args: list[str], timeout: float, jobs: int) -> tuple[int | None, str, str]:
+    """The same, as ``python lab/x.py ARGS`` (where there is no fork server, e.g. on Windows)."""
+    # A new session makes the experiment the leader of its own process group, so a timeout kills all of it.
+    process = subprocess.Popen(
+        [sys.executable, str(info.path), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_child_env(jobs), cwd=info.path.parent, start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None, "", ""
+    return process.returncode, stdout, stderr
+
+
 def run_one(
     info: ExperimentInfo,
     device: str | None = None,
@@ -71,39 +154,27 @@ def run_one(
     output_dir: Path | None = None,
     jobs: int = 1,
 ) -> dict[str, Any]:
-    """Run one experiment in a subprocess; a crash or a timeout becomes a result with status error/timeout.
+    """Run one experiment in its own process; a crash or a timeout becomes a result with status error/timeout.
 
     Raises LabError when the experiment process says the device does not exist or torch is missing: those are
     about this machine, not about the experiment, and every other experiment would fail the same way.
     """
-    command = [sys.executable, str(info.path), "--json", "--seed", str(seed)]
-    if device:
-        command += ["--device", device]
-    if output_dir is not None:
-        command += ["--output-dir", str(output_dir)]
+    launch = _launch_forked if "forkserver" in multiprocessing.get_all_start_methods() else _launch_subprocess
     began = time.perf_counter()
-    # A new session makes the experiment the leader of its own process group, so a timeout kills all of it.
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_child_env(jobs),
-        cwd=info.path.parent, start_new_session=True,
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return _failure(info, "timeout", f"timed out after {timeout:g} s", time.perf_counter() - began, device)
+    code, stdout, stderr = launch(info, _experiment_args(device, seed, output_dir), timeout, jobs)
     seconds = time.perf_counter() - began
+    if code is None:
+        return _failure(info, "timeout", f"timed out after {timeout:g} s", seconds, device)
     try:
         result = json.loads(stdout)
     except json.JSONDecodeError:
         if "No module named 'torch'" in stderr:
             raise LabError(TORCH_MISSING) from None
-        tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {process.returncode}"
+        tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {code}"
         return _failure(info, "error", f"the experiment produced no result: {tail}", seconds, device)
-    if process.returncode == EXIT_USAGE or result.get("status") == "usage":
+    if code == EXIT_USAGE or result.get("status") == "usage":
         raise LabError(result.get("error") or f"{info.id}: bad arguments")
-    result["wall_s"] = round(seconds, 4)  # including interpreter start and the torch import
+    result["wall_s"] = round(seconds, 4)  # including starting the process
     return result
 
 
