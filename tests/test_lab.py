@@ -25,7 +25,7 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures" / "lab"
 
 @pytest.fixture(autouse=True)
 def _no_lab_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("TRACKER_DEVICE", "TRACKER_LAB_DIR", "TRACKER_LAB_NO_RECORD"):
+    for key in ("TRACKER_DEVICE", "TRACKER_LAB_DIR"):
         monkeypatch.delenv(key, raising=False)
 
 

@@ -6,7 +6,6 @@ Parses options, calls tracker.lab, prints. Never imports torch: experiments run 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -170,7 +169,7 @@ def run_cmd(
         info, via = resolve_target(target or "", experiments, load_links(resources))
         chosen = [info]
     results = run_many(chosen, device=device, seed=seed, timeout=timeout, jobs=jobs)
-    if not no_record and os.environ.get("TRACKER_LAB_NO_RECORD") != "1":
+    if not no_record:
         for result in results:
             record_run(runs_path(root), result, item=via.key if via is not None and via.kind == "item" else None)
     if as_json:

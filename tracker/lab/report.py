@@ -34,7 +34,7 @@ def result_table(result: dict[str, Any]) -> Table:
     )
     caption = (
         f"topic {result.get('topic', '?')} · {result.get('device', '?')} ({escape(str(result.get('device_name', '')))}) "
-        f"· {result.get('dtype', '')} · seed {result.get('seed', '')} · torch {result.get('torch', '?')} "
+        f"· default {result.get('dtype', '')} · seed {result.get('seed', '')} · torch {result.get('torch', '?')} "
         f"· {result.get('duration_s', 0):.2f} s"
     )
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
