@@ -47,7 +47,8 @@ def run(exp: Experiment) -> None:
     q, k, v = (torch.randn(batch, heads, seq, d, device=dev) for _ in range(3))
     mine, weights = attention_by_hand(q, k, v)
     theirs = F.scaled_dot_product_attention(q, k, v)
-    exp.close("float32: hand vs F.scaled_dot_product_attention (max abs)", (mine - theirs).abs().max(), 2e-5)
+    # float32 kernels sum in their own order (fused kernels on GPUs): agreement to ~1e-6 is expected, 1e-4 allowed.
+    exp.close("float32: hand vs F.scaled_dot_product_attention (max abs)", (mine - theirs).abs().max(), 1e-4)
     exp.close("attention weights: each row sums to 1 (max abs)", (weights.sum(-1) - 1).abs().max(), 1e-5)
 
     d64 = exp.float64_device
@@ -56,7 +57,7 @@ def run(exp: Experiment) -> None:
 
     causal_mine, causal_weights = attention_by_hand(q, k, v, causal=True)
     causal_theirs = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-    exp.close("causal: hand mask vs is_causal=True (max abs)", (causal_mine - causal_theirs).abs().max(), 2e-5)
+    exp.close("causal: hand mask vs is_causal=True (max abs)", (causal_mine - causal_theirs).abs().max(), 1e-4)
     exp.close("causal: weight above the diagonal (max)", torch.triu(causal_weights, diagonal=1).abs().max(), 0.0)
     exp.close("causal: token 0 attends only to itself (abs error)", (causal_weights[..., 0, 0] - 1).abs().max(), 1e-6)
     t = 7

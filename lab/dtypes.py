@@ -50,7 +50,7 @@ def run(exp: Experiment) -> None:
     stepped = torch.tensor([256.0], device=dev, dtype=torch.bfloat16) + 1
     exp.equal("256 + 1 in bfloat16", stepped.item(), 256.0)
     exp.equal("256 + 1 in float16", (torch.tensor([256.0], device=dev, dtype=torch.float16) + 1).item(), 257.0)
-    pi = torch.tensor([torch.pi], device=dev, dtype=torch.float64)
+    pi = torch.tensor([torch.pi], device=exp.float64_device, dtype=torch.float64)
     exp.close("pi in bfloat16: relative error <= 2^-8", ((pi.bfloat16().double() - pi).abs() / pi).item(), 2.0**-8)
 
     exp.equal("torch default float", str(torch.tensor([1.0]).dtype), "torch.float32")

@@ -90,10 +90,10 @@ def run(exp: Experiment) -> None:
     exp.equal("torch.linalg.matrix_rank agrees", int(torch.linalg.matrix_rank(a_t)), 2)
     _, sigma, vh = torch.linalg.svd(a_t)
     null_basis = vh[2:].T
-    exp.close("SVD nullspace: A N = 0 (max abs)", (a_t @ null_basis).abs().max(), 1e-12)
+    exp.close("SVD nullspace: A N = 0 (max abs)", (a_t @ null_basis).abs().max(), 1e-10)
     specials_t = torch.tensor([[float(v) for v in s] for s in specials], dtype=torch.float64, device=dev).T
     projected = null_basis @ (null_basis.T @ specials_t)
-    exp.close("special solutions lie in the SVD nullspace (max distance)", (projected - specials_t).abs().max(), 1e-12)
+    exp.close("special solutions lie in the SVD nullspace (max distance)", (projected - specials_t).abs().max(), 1e-10)
 
     in_column_space = [[1], [5], [6]]  # b3 = b1 + b2, like every column of A
     outside = [[1], [5], [7]]

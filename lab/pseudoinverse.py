@@ -33,7 +33,7 @@ def run(exp: Experiment) -> None:
     wide = torch.randn(4, 7, **f64)
     right = wide.T @ torch.linalg.inv(wide @ wide.T)
     exp.close("right inverse: A R = I (max abs)", (wide @ right - torch.eye(4, **f64)).abs().max(), 1e-12)
-    exp.close("left inverse = pinv for full column rank (max abs)", (left - torch.linalg.pinv(tall)).abs().max(), 1e-12)
+    exp.close("left inverse = pinv for full column rank (max abs)", (left - torch.linalg.pinv(tall)).abs().max(), 1e-10)
 
     a = torch.randn(6, 3, **f64) @ torch.randn(3, 5, **f64)  # 6 x 5 of rank 3
     u, s, vh = torch.linalg.svd(a, full_matrices=False)
