@@ -399,3 +399,12 @@ def test_without_a_fork_server_experiments_run_as_scripts(monkeypatch: pytest.Mo
     assert (passed["status"], passed["passed"]) == ("pass", 2)
     stopped = runner.run_one(experiments["slow"], device="cpu", timeout=2)
     assert (stopped["status"], stopped["error"]) == ("timeout", "timed out after 2 s")
+
+
+def test_require_experiment_names_the_known_ids() -> None:
+    from tracker.errors import NotFoundError
+    from tracker.lab.discovery import require_experiment
+
+    assert require_experiment("quick", FIXTURES).id == "quick"
+    with pytest.raises(NotFoundError, match=r"lab: 'nope' is not an experiment in .* \(experiments: crashing, failing, quick, slow\)"):
+        require_experiment("nope", FIXTURES)

@@ -91,3 +91,12 @@ def discover_experiments(lab_dir: Path) -> dict[str, ExperimentInfo]:
             raise DataError(f"experiment id {info.id!r} is also declared in {found[info.id].path.name}", path)
         found[info.id] = info
     return found
+
+
+def require_experiment(lab_id: str, lab_dir: Path) -> ExperimentInfo:
+    """The experiment ``lab_id`` names, or NotFoundError listing the ids there are (for commands that set ``lab:``)."""
+    experiments = discover_experiments(lab_dir)
+    if lab_id not in experiments:
+        known = ", ".join(sorted(experiments)) or "none"
+        raise NotFoundError(f"lab: {lab_id!r} is not an experiment in {lab_dir} (experiments: {known})")
+    return experiments[lab_id]

@@ -114,15 +114,17 @@ def _launch_forked(info: ExperimentInfo, args: list[str], timeout: float, jobs: 
         out, err = Path(folder) / "stdout", Path(folder) / "stderr"
         process = _forkserver().Process(target=_exec_experiment, args=(str(info.path), args, str(out), str(err), threads))
         process.start()
-        process.join(timeout)
-        code = process.exitcode
-        if process.is_alive():
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                process.kill()
-            process.join()
-            code = None
+        try:
+            process.join(timeout)
+        finally:  # on a timeout, and on Ctrl-C too: the experiment runs in its own session and would live on
+            code = process.exitcode
+            if process.is_alive():
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    process.kill()
+                process.join()
+                code = None
 
         def read(path: Path) -> str:
             return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
