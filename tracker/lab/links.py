@@ -63,7 +63,7 @@ def load_links(resources: Path | None) -> LabLinks:
     from tracker.document import parse_document
 
     text = resources.read_text(encoding="utf-8")
-    document, lines = parse_document(text, resources)
+    document, lines = parse_document(text, resources)[:2]  # (document, first line of each item per section, ...)
     return collect_links(document, lines, resources)
 
 
