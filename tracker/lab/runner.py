@@ -161,9 +161,14 @@ def run_one(
     Raises LabError when the experiment process says the device does not exist or torch is missing: those are
     about this machine, not about the experiment, and every other experiment would fail the same way.
     """
-    launch = _launch_forked if "forkserver" in multiprocessing.get_all_start_methods() else _launch_subprocess
+    args = _experiment_args(device, seed, output_dir)
     began = time.perf_counter()
-    code, stdout, stderr = launch(info, _experiment_args(device, seed, output_dir), timeout, jobs)
+    try:
+        if "forkserver" not in multiprocessing.get_all_start_methods():
+            raise OSError("no fork server on this platform")
+        code, stdout, stderr = _launch_forked(info, args, timeout, jobs)
+    except OSError:  # no fork server here (Windows, or a sandbox without Unix sockets): a fresh Python per file
+        code, stdout, stderr = _launch_subprocess(info, args, timeout, jobs)
     seconds = time.perf_counter() - began
     if code is None:
         return _failure(info, "timeout", f"timed out after {timeout:g} s", seconds, device)
