@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("publish:build_cmd", "Build the SQLite database that Datasette serves."),
     "serve": ("publish:serve_cmd", "Browse everything in Datasette, rebuilt live as files change."),
     "publish": ("publish:publish_cmd", "Write the database and metadata for `datasette publish`."),
+    "lab": ("lab:lab_group", "PyTorch experiments linked to items: list, run."),
 }
 
 

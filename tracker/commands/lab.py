@@ -1,0 +1,193 @@
+"""``tracker lab list`` and ``tracker lab run``: the experiments in lab/ and the items linked to them.
+
+Parses options, calls tracker.lab, prints. Never imports torch: experiments run in their own processes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from tracker.errors import NotFoundError
+
+
+def _find_resources(ctx: click.Context) -> Path | None:
+    """The resources.yaml in use (``--file`` / TRACKER_FILE, else the nearest one above); None when there is
+    none, since the lab also works on its own."""
+    from tracker.errors import TrackerError
+    from tracker.store import find_data_file
+
+    explicit = getattr(ctx.find_root().obj, "file", None)
+    if explicit is not None:
+        return find_data_file(explicit)
+    try:
+        return find_data_file()
+    except TrackerError:
+        return None
+
+
+def _project_root(resources: Path | None) -> Path:
+    return resources.resolve().parent if resources is not None else Path.cwd().resolve()
+
+
+lab_dir_option = click.option(
+    "--lab-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="TRACKER_LAB_DIR",
+    help="Directory of experiments (default: lab/ next to resources.yaml). Env: TRACKER_LAB_DIR.",
+)
+
+
+@click.group("lab")
+def lab_group() -> None:
+    """PyTorch experiments in lab/ that check the claims of linked items.
+
+    \b
+    Example:
+      tracker lab list
+      tracker lab run broadcasting --device cpu
+      tracker lab run --all --json
+    """
+
+
+@lab_group.command("list")
+@lab_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
+    """List the experiments with their topic, the items/terms/chapters linked to them and their last run."""
+    from tracker.lab.discovery import discover_experiments, find_lab_dir
+    from tracker.lab.links import load_links, unknown_links
+    from tracker.lab.runs import latest_runs, runs_path
+
+    resources = _find_resources(ctx)
+    root = _project_root(resources)
+    experiments = discover_experiments(find_lab_dir(root, lab_dir))
+    links = load_links(resources)
+    last = {}
+    for (experiment, _device), run in latest_runs(runs_path(root)).items():
+        if experiment not in last or (run.get("started") or "") >= (last[experiment].get("started") or ""):
+            last[experiment] = run
+    rows = []
+    for info in experiments.values():
+        linked = links.for_experiment(info.id)
+        run = last.get(info.id)
+        rows.append({
+            "id": info.id,
+            "title": info.title,
+            "topic": info.topic,
+            "topic_title": links.topic_titles.get(info.topic),
+            "claims": list(info.claims),
+            "path": str(info.path),
+            "items": [link.key for link in linked if link.kind == "item"],
+            "terms": [link.key for link in linked if link.kind == "term"],
+            "topics": [link.key for link in linked if link.kind == "topic"],
+            "last_run": None if run is None else {
+                key: run.get(key) for key in ("status", "device", "max_error", "started", "duration_s")
+            },
+        })
+    dangling = [{"kind": link.kind, "key": link.key, "lab": link.lab} for link in unknown_links(links, experiments)]
+    if as_json:
+        click.echo(json.dumps({"experiments": rows, "unknown_links": dangling}, indent=2))
+        return
+    _print_list(rows, dangling)
+
+
+def _print_list(rows: list[dict], dangling: list[dict]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"lab: {len(rows)} experiments", title_justify="left")
+    for column in ("id", "topic", "title", "linked", "last run"):
+        table.add_column(column, no_wrap=column in {"id", "topic"})
+    for row in rows:
+        linked = [*row["items"], *(f"term:{t}" for t in row["terms"]), *(f"topic:{t}" for t in row["topics"])]
+        run = row["last_run"]
+        table.add_row(
+            escape(row["id"]),
+            escape(row["topic"]),
+            escape(row["title"]),
+            escape(", ".join(linked)),
+            "" if run is None else escape(f"{run['status']} on {run['device']}"),
+        )
+    console = Console()
+    console.print(table)
+    for link in dangling:
+        console.print(f"[yellow]warning[/]: {escape(link['kind'])} {escape(link['key'])!r} links unknown lab: "
+                      f"{escape(link['lab'])!r}")
+
+
+@lab_group.command("run")
+@click.argument("target", required=False)
+@click.option("--all", "run_all", is_flag=True, help="Run every experiment in lab/.")
+@click.option("--device", default=None, envvar="TRACKER_DEVICE",
+              help="auto (default), cpu, cuda, cuda:N or mps. Env: TRACKER_DEVICE.")
+@click.option("--seed", default=0, show_default=True, help="Seed for every RNG.")
+@click.option("--timeout", "timeout", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds each experiment may run before it is stopped and reported as a timeout.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Experiments run at once with --all (keep 1 for honest timings).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--no-record", is_flag=True, help="Do not append the run to .tracker/lab-runs.jsonl.")
+@lab_dir_option
+@click.pass_context
+def run_cmd(
+    ctx: click.Context,
+    target: str | None,
+    run_all: bool,
+    device: str | None,
+    seed: int,
+    timeout: float,
+    jobs: int,
+    as_json: bool,
+    no_record: bool,
+    lab_dir: Path | None,
+) -> None:
+    """Run an experiment by its id, or the one linked to an item, chapter or glossary term (TARGET).
+
+    Exits with status 1 when a check fails, an experiment errors or times out.
+    """
+    from tracker.lab.discovery import discover_experiments, find_lab_dir
+    from tracker.lab.links import load_links, resolve_target
+    from tracker.lab.runner import run_many
+    from tracker.lab.runs import record_run, runs_path
+
+    if run_all == bool(target):
+        raise click.UsageError("give one TARGET (an experiment id or an item id), or --all")
+    resources = _find_resources(ctx)
+    root = _project_root(resources)
+    experiments = discover_experiments(find_lab_dir(root, lab_dir))
+    if not experiments:
+        raise NotFoundError("lab/ holds no experiments")
+    if run_all:
+        chosen, via = list(experiments.values()), None
+    else:
+        info, via = resolve_target(target or "", experiments, load_links(resources))
+        chosen = [info]
+    results = run_many(chosen, device=device, seed=seed, timeout=timeout, jobs=jobs)
+    if not no_record:
+        for result in results:
+            record_run(runs_path(root), result, item=via.key if via is not None and via.kind == "item" else None)
+    if as_json:
+        click.echo(json.dumps(results if run_all else results[0], indent=1))
+    else:
+        _print_results(results, run_all)
+    if any(result.get("status") != "pass" for result in results):
+        ctx.exit(1)
+
+
+def _print_results(results: list[dict], summary: bool) -> None:
+    from rich.console import Console
+
+    from tracker.lab.report import print_result, summary_table
+
+    console = Console()
+    for result in results:
+        if not summary or result.get("status") != "pass":
+            print_result(result, console)
+    if summary:
+        console.print(summary_table(results))

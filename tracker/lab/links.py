@@ -1,0 +1,93 @@
+"""Which reading-list items, glossary terms and study-plan chapters name which experiment (their ``lab:``).
+
+Also resolves what ``tracker lab run TARGET`` means: an experiment id, or an item / chapter / term that links one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import DataError, NotFoundError
+from tracker.lab.discovery import ExperimentInfo
+
+
+@dataclass(frozen=True)
+class LabLink:
+    """One thing in resources.yaml that points at an experiment."""
+
+    kind: str  # "item", "term" or "topic"
+    key: str  # the item id, the term, or the chapter id
+    title: str
+    lab: str
+    path: Path | None = None
+    line: int | None = None
+
+
+@dataclass
+class LabLinks:
+    links: list[LabLink] = field(default_factory=list)
+    topic_titles: dict[str, str] = field(default_factory=dict)
+
+    def for_experiment(self, experiment_id: str) -> list[LabLink]:
+        return [link for link in self.links if link.lab == experiment_id]
+
+
+def collect_links(document: Any, lines: dict[str, list[int]] | None = None, path: Path | None = None) -> LabLinks:
+    """Every ``lab:`` in a ``Document`` (with the line of its item when known), plus chapter titles."""
+    lines = lines or {}
+    found = LabLinks()
+
+    def line_of(section: str, position: int) -> int | None:
+        starts = lines.get(section) or []
+        return starts[position] if position < len(starts) else None
+
+    for i, item in enumerate(document.resources):
+        if item.lab:
+            found.links.append(LabLink("item", item.id, item.title, item.lab, path, line_of("resources", i)))
+    for i, term in enumerate(document.glossary):
+        if term.lab:
+            found.links.append(LabLink("term", term.term, term.term, term.lab, path, line_of("glossary", i)))
+    for i, topic in enumerate(document.topics):
+        found.topic_titles[topic.id] = topic.title
+        if topic.lab:
+            found.links.append(LabLink("topic", topic.id, topic.title, topic.lab, path, line_of("topics", i)))
+    return found
+
+
+def load_links(resources: Path | None) -> LabLinks:
+    """The links in ``resources``, parsed and validated by the core's document parser (no file: no links)."""
+    if resources is None or not resources.exists():
+        return LabLinks()
+    from tracker.document import parse_document
+
+    text = resources.read_text(encoding="utf-8")
+    document, lines = parse_document(text, resources)[:2]  # (document, first line of each item per section, ...)
+    return collect_links(document, lines, resources)
+
+
+def unknown_links(links: LabLinks, experiments: dict[str, ExperimentInfo]) -> list[LabLink]:
+    """Links whose ``lab:`` names no experiment in lab/."""
+    return [link for link in links.links if link.lab not in experiments]
+
+
+def resolve_target(
+    target: str, experiments: dict[str, ExperimentInfo], links: LabLinks
+) -> tuple[ExperimentInfo, LabLink | None]:
+    """``target`` as an experiment id, else an item id, chapter id or glossary term (case-insensitive) with a lab.
+
+    Only ids found in lab/ resolve: a path or an unknown id is refused with the list of known ids.
+    """
+    if target in experiments:
+        return experiments[target], None
+    wanted = target.casefold()
+    matches = [link for link in links.links if link.key.casefold() == wanted]
+    if not matches:
+        known = ", ".join(sorted(experiments)) or "none"
+        raise NotFoundError(f"{target!r} is neither an experiment in lab/ nor an item with a lab: (experiments: {known})")
+    link = matches[0]
+    if link.lab not in experiments:
+        raise DataError(f"{link.kind} {link.key!r} links lab: {link.lab!r}, which is not an experiment in lab/",
+                        link.path, link.line)
+    return experiments[link.lab], link
