@@ -1,0 +1,735 @@
+"""HTML -> metadata: title, authors, published date, site, description, kind, canonical URL, image, language.
+
+Each field is read from the sources pages use, in the order that proves most reliable: structured data
+(JSON-LD, Open Graph, Twitter cards, Highwire ``citation_*``, Dublin Core, microdata), then plain ``<meta>``
+tags, then the visible page (``<title>``, ``<h1>``, bylines, ``<time>``). Site helpers in ``tracker.web.sites``
+correct what generic rules get wrong on sites our users read (arXiv, YouTube, GitHub, ...).
+
+The page is parsed once with lxml; every rule reads from that one tree.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from tracker.web.dates import date_from_url, parse_date
+
+FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image", "lang")
+
+
+@dataclass
+class PageMetadata:
+    """What a page says about itself; None / [] where it says nothing usable."""
+
+    url: str = ""
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    site: str | None = None
+    description: str | None = None
+    kind: str | None = None
+    canonical_url: str | None = None
+    image: str | None = None
+    lang: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def fill_from(self, other: PageMetadata) -> None:
+        """Take ``other``'s values for the fields this one lacks."""
+        for name in FIELDS:
+            if not getattr(self, name) and getattr(other, name):
+                setattr(self, name, getattr(other, name))
+
+
+# ----------------------------------------------------------------------------------------------- text cleaning
+_SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
+def clean_text(value: object, limit: int = 2000) -> str | None:
+    """Entities decoded (twice-escaped ones too), tags and control characters dropped, whitespace collapsed."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+        if value is None:
+            return None
+    if not isinstance(value, str):
+        return None
+    text = value
+    if "&" in text:
+        text = htmllib.unescape(htmllib.unescape(text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip()
+    text = "".join(ch for ch in text if ch.isprintable())
+    if len(text) > limit:
+        text = text[:limit].rstrip() + "…"
+    return text or None
+
+
+def absolute_url(value: object, base: str) -> str | None:
+    """``value`` made absolute against ``base``; None unless it ends up an http(s) URL."""
+    text = clean_text(value, limit=4000)
+    if not text:
+        return None
+    if text.startswith("//"):
+        text = (urlsplit(base).scheme or "https") + ":" + text
+    try:
+        joined = urljoin(base, text) if base else text
+    except ValueError:
+        return None
+    return joined if joined.startswith(("http://", "https://")) else None
+
+
+# --------------------------------------------------------------------------------------------------- parsing
+def _decode_for_parser(data: str | bytes) -> str:
+    if isinstance(data, bytes):
+        from tracker.web.charset import decode_html
+
+        data = decode_html(data)
+    # lxml refuses a str that still carries an XML encoding declaration.
+    if data.startswith("<?xml") or data.lstrip()[:5] == "<?xml":
+        data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data, count=1)
+    return data
+
+
+def parse_html(data: str | bytes):
+    """An lxml document for ``data``, tolerant of broken markup; None for an empty page."""
+    import lxml.html
+    from lxml import etree
+
+    text = _decode_for_parser(data)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+class Page:
+    """One parsed page and the indexes every rule reads: meta tags, JSON-LD nodes, microdata."""
+
+    def __init__(self, root, url: str) -> None:
+        self.root = root
+        self.url = url
+        self.meta: dict[str, list[str]] = {}
+        self.links: dict[str, list[str]] = {}
+        self.itemprops: dict[str, list] = {}
+        self.jsonld: list[dict] = []
+        self._index()
+        self.entity = _main_entity(self.jsonld)
+
+    def _index(self) -> None:
+        ld_texts = []
+        for el in self.root.iter("meta", "link", "script"):
+            tag = el.tag
+            if tag == "meta":
+                key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+                content = el.get("content")
+                if content is None:
+                    content = el.get("value")
+                if key and content is not None:
+                    for part in key.split():
+                        self.meta.setdefault(part.strip().lower(), []).append(content)
+            elif tag == "link":
+                rel = el.get("rel")
+                href = el.get("href")
+                if rel and href:
+                    for part in rel.lower().split():
+                        self.links.setdefault(part, []).append(href)
+            elif (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                ld_texts.append(el.text)
+        for el in self.root.xpath("//*[@itemprop]"):
+            for prop in el.get("itemprop").split():
+                self.itemprops.setdefault(prop, []).append(el)
+        for text in ld_texts:
+            self.jsonld.extend(_jsonld_nodes(text))
+
+    def first_meta(self, *names: str) -> str | None:
+        for name in names:
+            for value in self.meta.get(name, ()):
+                text = clean_text(value)
+                if text:
+                    return text
+        return None
+
+    def all_meta(self, name: str) -> list[str]:
+        return [t for t in (clean_text(v, 300) for v in self.meta.get(name, ())) if t]
+
+    def itemprop_values(self, prop: str) -> Iterator[str]:
+        for el in self.itemprops.get(prop, ()):
+            value = _microdata_value(el)
+            if value:
+                yield value
+
+
+def _microdata_value(el) -> str | None:
+    for attr in ("content", "datetime", "href", "src"):
+        value = el.get(attr)
+        if value:
+            return clean_text(value)
+    return clean_text(el.text_content(), 500)
+
+
+# ------------------------------------------------------------------------------------------------- JSON-LD
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "scholarlyarticle", "techarticle", "reportagenews",
+    "analysisnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
+    "liveblogposting", "report", "medicalscholarlyarticle", "discussionforumposting", "creativework", "review",
+    "posting", "advertisercontentarticle", "satiricalarticle",
+}
+_MEDIA_TYPES = {
+    "videoobject", "audioobject", "podcastepisode", "book", "movie", "product", "recipe", "event", "course",
+    "softwaresourcecode", "softwareapplication", "musicrecording", "tvepisode", "dataset", "howto", "qapage",
+    "profilepage", "mediaobject", "imageobject", "episode", "musicalbum", "collectionpage",
+}
+_PAGE_TYPES = {"webpage", "itempage", "aboutpage", "searchresultspage", "website"}
+
+
+def _jsonld_nodes(text: str) -> list[dict]:
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text[4:].rsplit("-->", 1)[0]
+    try:
+        data = json.loads(text, strict=False)
+    except ValueError:
+        # Trailing commas and stray semicolons are the usual breakage.
+        try:
+            data = json.loads(re.sub(r",\s*([}\]])", r"\1", text.rstrip("; \n")), strict=False)
+        except ValueError:
+            return []
+    nodes: list[dict] = []
+    stack = [data]
+    while stack and len(nodes) < 200:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        elif isinstance(item, dict):
+            if "@graph" in item:
+                stack[:0] = item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]]
+                if "@type" not in item:
+                    continue
+            nodes.append(item)
+            main = item.get("mainEntity")
+            if isinstance(main, dict) and "@type" in main:
+                nodes.append(main)
+    return nodes
+
+
+def _types(node: dict) -> set[str]:
+    value = node.get("@type")
+    if isinstance(value, str):
+        return {value.lower().rsplit("/", 1)[-1]}
+    if isinstance(value, list):
+        return {v.lower().rsplit("/", 1)[-1] for v in value if isinstance(v, str)}
+    return set()
+
+
+def _is_article(types: set[str]) -> bool:
+    return bool(types & _ARTICLE_TYPES) or any(t.endswith(("article", "posting")) for t in types)
+
+
+def _main_entity(nodes: list[dict]) -> dict | None:
+    ranked = []
+    for position, node in enumerate(nodes):
+        types = _types(node)
+        if _is_article(types):
+            rank = 0
+        elif types & _MEDIA_TYPES:
+            rank = 1
+        elif types & _PAGE_TYPES:
+            rank = 2
+        else:
+            continue
+        ranked.append((rank, position, node))
+    return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
+
+
+def _by_id(nodes: list[dict], value):
+    if isinstance(value, dict) and set(value) <= {"@id"} and value.get("@id"):
+        for node in nodes:
+            if node.get("@id") == value["@id"] and len(node) > 1:
+                return node
+    return value
+
+
+def _ld_names(value, nodes: list[dict]) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        item = _by_id(nodes, item)
+        if isinstance(item, dict):
+            item = item.get("name") or (
+                " ".join(filter(None, [item.get("givenName"), item.get("familyName")])) or None
+            )
+        text = clean_text(item, 300) if isinstance(item, (str, list)) else None
+        if text:
+            names.append(text)
+    return names
+
+
+def _ld_url(value, nodes: list[dict]) -> str | None:
+    value = _by_id(nodes, value)
+    if isinstance(value, list):
+        value = value[0] if value else None
+        value = _by_id(nodes, value)
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or value.get("@id")
+        if isinstance(value, list):
+            value = value[0] if value else None
+    return value if isinstance(value, str) else None
+
+
+# ----------------------------------------------------------------------------------------------- the rules
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def _site_like(segment: str, site: str | None, host: str, loose: bool = True) -> bool:
+    squashed = _squash(segment)
+    if not squashed:
+        return True
+    if site and (squashed == _squash(site) or (len(squashed) > 3 and _squash(site).startswith(squashed))):
+        return True
+    if not loose:
+        return False
+    labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
+    return squashed == _squash(host) or any(squashed == label or squashed.startswith(label) for label in labels)
+
+
+_BY_SEGMENT = re.compile(r"^by\s+", re.I)
+
+
+def strip_site_suffix(title: str, site: str | None, host: str, loose: bool = True) -> str:
+    """``"Post title | Site Name"`` -> ``"Post title"``: drop leading/trailing segments that name the site.
+
+    ``loose`` also drops segments that look like the host name (for ``<title>``, which nearly always carries
+    the site); structured titles (``og:title``) lose only a segment naming the site exactly, or a "by Author".
+    """
+    on_site = re.match(r"^(.{8,}?)\s+on\s+(.{2,40})$", title)
+    if on_site and site and _squash(on_site.group(2)) == _squash(site):
+        title = on_site.group(1)
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _TITLE_SEPARATORS.findall(title)
+    while len(parts) > 1 and (_site_like(parts[-1], site, host, loose) or _BY_SEGMENT.match(parts[-1])):
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and _site_like(parts[0], site, host, loose):
+        parts.pop(0)
+        seps.pop(0)
+    rebuilt = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=False):
+        rebuilt += sep + part
+    return rebuilt.strip() or title
+
+
+def _title_tag(page: Page) -> str | None:
+    title_el = page.root.find(".//title")
+    if title_el is None:
+        title_el = next(page.root.iter("title"), None)
+    return clean_text(title_el.text_content()) if title_el is not None else None
+
+
+def cut_author_segment(title: str, authors: list[str]) -> str:
+    """``"Post | by Jane Doe | Publication"`` -> ``"Post"`` (Medium and Substack titles name the author)."""
+    if not authors:
+        return title
+    parts = _TITLE_SEPARATORS.split(title)
+    seps = _TITLE_SEPARATORS.findall(title)
+    names = {a.casefold() for a in authors}
+    for index, part in enumerate(parts[1:], start=1):
+        if _BY_SEGMENT.match(part) and _BY_SEGMENT.sub("", part).strip().casefold() in names:
+            rebuilt = parts[0]
+            for sep, kept in zip(seps[: index - 1], parts[1:index], strict=False):
+                rebuilt += sep + kept
+            return rebuilt.strip()
+    return title
+
+
+def _title(page: Page, site: str | None) -> str | None:
+    """Social and structured titles as written; the ``<title>`` with the site's name dropped."""
+    host = _host(page.url)
+    entity = page.entity or {}
+    headline = entity.get("headline") if isinstance(entity.get("headline"), (str, list)) else None
+    candidates = [
+        page.first_meta("og:title"),
+        page.first_meta("twitter:title"),
+        clean_text(headline),
+        page.first_meta("citation_title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title"),
+        next(page.itemprop_values("headline"), None),
+    ]
+    tag_title = _title_tag(page)
+    for candidate in candidates:
+        if candidate:
+            # A broken attribute quote cuts a title short; the <title> then has the whole of it.
+            cut = candidate.rstrip(' "“')
+            if tag_title and len(tag_title) > len(candidate) and tag_title.startswith(cut):
+                rest = tag_title[len(cut):]
+                if not _TITLE_SEPARATORS.match(rest) and not rest.lstrip().startswith(("|", "-", "–", "—", "·", "•")):
+                    return strip_site_suffix(tag_title, site, host)
+            return candidate
+    if tag_title:
+        return strip_site_suffix(tag_title, site, host)
+    for h1 in page.root.iter("h1"):
+        text = clean_text(h1.text_content(), 500)
+        if text:
+            return text
+    return None
+
+
+_BY_PREFIX = re.compile(
+    r"^(?:(?:written\s+|posted\s+|published\s+)?(?:by|von|par|por|di|door|de)\s*[:\-]?\s+|(?:author|autor|auteur)s?\s*:\s*)", re.I
+)
+_NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
+
+
+def clean_author(value: str) -> str | None:
+    text = clean_text(value, 300)
+    if not text:
+        return None
+    text = _BY_PREFIX.sub("", text).strip(" ,;|·-–—:")
+    text = re.sub(r"\s*\([^)]{0,30}\)$", "", text)
+    if "," in text and text.count(",") == 1:
+        last, first = (p.strip() for p in text.split(",", 1))
+        # "Last, First" (Highwire and library style): flip it.
+        if last and first and len(last.split()) <= 3 and len(first.split()) <= 3 and not first.lower().startswith(
+            ("and ", "inc", "ltd", "llc", "jr", "sr")
+        ):
+            text = f"{first} {last}"
+    if not text or len(text) > 80 or _NOT_A_NAME.search(text):
+        return None
+    if len(text.split()) > 7:
+        return None
+    return text
+
+
+def _unique(names: Iterable[str | None]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+_SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|\s*,\s*(?=\S+\s+\S)")
+
+
+def split_authors(text: str) -> list[str]:
+    """``"A, B and C"`` -> ``["A", "B", "C"]``; a single ``"Last, First"`` stays one name."""
+    if text.count(",") == 1 and not re.search(r"\band\b|&|;", text):
+        one = clean_author(text)
+        return [one] if one else []
+    return _unique(clean_author(p) for p in _SPLIT_AUTHORS.split(text) if p and p.strip())
+
+
+_BYLINE_XPATH = (
+    "//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'Author')"
+    " or contains(@class, 'Byline') or contains(@id, 'author') or contains(@id, 'byline')"
+    " or (contains(@class, 'vcard') and .//*[contains(@class, 'fn')])]"
+)
+_BYLINE_SKIP = re.compile(r"bio|avatar|image|img|photo|pic|desc|about|social|follow|more|list|comment|date|time|meta-", re.I)
+_SOCIAL_TITLE = re.compile(
+    r"^(.{2,60}?)\s+(?:\(@[\w.]{1,40}\)\s*)?(?:on|•|·|\|)\s+(?:X|Twitter|Instagram|TikTok|Threads|Bluesky|Mastodon|Facebook)\b"
+    r"|^(.{2,60}?)\s+\(@[\w.]{1,40}\)"
+)
+
+
+def _names_from_ld(value, nodes: list[dict]) -> tuple[list[str], bool]:
+    """Names of a JSON-LD author value, and whether they are all organisations (a weaker signal)."""
+    items = value if isinstance(value, list) else [value]
+    orgs = all(isinstance(_by_id(nodes, i), dict) and "organization" in _types(_by_id(nodes, i))
+               or isinstance(_by_id(nodes, i), dict) and "newsmediaorganization" in _types(_by_id(nodes, i))
+               for i in items)
+    return _unique(clean_author(n) for n in _ld_names(value, nodes)), orgs
+
+
+def _byline_names(page: Page) -> list[str]:
+    for el in page.root.xpath(_BYLINE_XPATH)[:60]:
+        if el.tag in ("meta", "link", "body", "html", "script", "style", "img", "article", "section", "main"):
+            continue
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.get("rel") != "author" and _BYLINE_SKIP.search(marker):
+            continue
+        if el.xpath("ancestor::footer or ancestor::*[contains(@class, 'comment')]"):
+            continue
+        inner = el.xpath(".//*[contains(@class, 'fn') or contains(@class, 'name') or @rel='author']")
+        text = (inner[0] if inner else el).text_content()
+        if len(text) > 120:
+            continue
+        names = split_authors(text)
+        if names and len(names) <= 4:
+            return names
+    return []
+
+
+def _authors(page: Page, site: str | None) -> list[str]:
+    fallback: list[str] = []
+    entity = page.entity or {}
+    if entity.get("author"):
+        names, orgs = _names_from_ld(entity["author"], page.jsonld)
+        if names and not orgs:
+            return names
+        fallback = fallback or names
+    cited = page.all_meta("citation_author") or page.all_meta("dc.creator") or page.all_meta("dcterms.creator")
+    if cited:
+        names = _unique(clean_author(n) for n in cited)
+        if names:
+            return names
+    for key in ("author", "article:author", "parsely-author", "sailthru.author", "byl", "dc.contributor",
+                "twitter:creator:name", "book:author"):
+        for value in page.all_meta(key):
+            names = split_authors(value)
+            if names:
+                return names
+    for node in page.jsonld:
+        if node is not entity and node.get("author") and (_is_article(_types(node)) or _types(node) & _MEDIA_TYPES):
+            names, orgs = _names_from_ld(node["author"], page.jsonld)
+            if names and not orgs:
+                return names
+            fallback = fallback or names
+    for el in page.itemprops.get("author", []) + page.itemprops.get("creator", []):
+        if el.get("itemscope") is not None:
+            inner = el.xpath(".//*[@itemprop='name']")
+            value = _microdata_value(inner[0]) if inner else None
+        else:
+            value = _microdata_value(el)
+        names = split_authors(value) if value else []
+        if names:
+            return names
+    names = _byline_names(page)
+    if names:
+        return names
+    if fallback:
+        return fallback
+    title = page.first_meta("og:title", "twitter:title")
+    if not title:
+        title_el = page.root.find(".//title")
+        title = clean_text(title_el.text_content()) if title_el is not None else None
+    match = _SOCIAL_TITLE.match(title or "")
+    if match:
+        name = clean_author(match.group(1) or match.group(2))
+        return [name] if name else []
+    return []
+
+
+_PUBLISHED_META = (
+    "article:published_time", "article:published", "og:published_time", "og:article:published_time",
+    "citation_publication_date", "citation_date", "citation_online_date", "dc.date.issued", "dcterms.issued",
+    "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "datepublished", "date", "pubdate",
+    "publishdate", "publish-date", "publish_date", "published_time", "published-date", "article.published",
+    "article_date_original", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime", "date.created",
+    "original-publish-date", "og:updated_time", "release_date", "video:release_date", "uploaddate",
+    "displaydate", "dc.date.available", "article:modified_time",
+)
+
+
+def _published(page: Page) -> str | None:
+    entity = page.entity or {}
+    for key in ("datePublished", "uploadDate", "dateCreated"):
+        found = parse_date(entity.get(key))
+        if found:
+            return found
+    for node in page.jsonld:
+        if (_is_article(_types(node)) or _types(node) & _MEDIA_TYPES):
+            for key in ("datePublished", "uploadDate", "dateCreated"):
+                found = parse_date(node.get(key))
+                if found:
+                    return found
+    for key in _PUBLISHED_META[:-2]:
+        for value in page.meta.get(key, ()):
+            found = parse_date(value)
+            if found:
+                return found
+    for prop in ("datePublished", "uploadDate", "dateCreated"):
+        for value in page.itemprop_values(prop):
+            found = parse_date(value)
+            if found:
+                return found
+    found = date_from_url(page.url)
+    if found:
+        return found
+    for el in page.root.xpath("//time[@pubdate or @datetime or contains(@class, 'publish')][not(ancestor::footer)]")[:5]:
+        found = parse_date(el.get("datetime") or el.text_content())
+        if found:
+            return found
+    for value in (page.meta.get("og:updated_time", []) + page.meta.get("article:modified_time", []))[:1]:
+        return parse_date(value)
+    return None
+
+
+def _site(page: Page) -> str | None:
+    entity = page.entity or {}
+    found = page.first_meta("og:site_name")
+    if found:
+        return found
+    publisher = entity.get("publisher")
+    if publisher:
+        names = _ld_names(publisher, page.jsonld)
+        if names:
+            return names[0]
+    for node in page.jsonld:
+        if "website" in _types(node) and isinstance(node.get("name"), str):
+            return clean_text(node["name"])
+    found = page.first_meta(
+        "application-name", "al:ios:app_name", "al:android:app_name", "al:iphone:app_name", "al:ipad:app_name",
+        "twitter:app:name:iphone", "citation_journal_title", "citation_publisher", "dc.publisher",
+        "citation_conference_title", "publisher", "copyright",
+    )
+    if found and len(found) <= 80:
+        return found
+    for el in page.itemprops.get("publisher", []):
+        inner = el.xpath(".//*[@itemprop='name']")
+        value = _microdata_value(inner[0]) if inner else None
+        if value and len(value) <= 80:
+            return value
+    return None
+
+
+def _site_from_title(page: Page) -> str | None:
+    """The ``Site`` in ``<title>Post | Site</title>`` when the segment looks like the host."""
+    title_el = page.root.find(".//title")
+    if title_el is None:
+        return None
+    text = clean_text(title_el.text_content()) or ""
+    parts = _TITLE_SEPARATORS.split(text)
+    if len(parts) < 2:
+        return None
+    host = _host(page.url)
+    for segment in (parts[-1], parts[0]):
+        if _site_like(segment, None, host) and _squash(segment):
+            return segment.strip()
+    return None
+
+
+def _description(page: Page) -> str | None:
+    entity = page.entity or {}
+    found = page.first_meta("og:description", "twitter:description", "description")
+    if found:
+        return found
+    found = clean_text(entity.get("description"))
+    if found:
+        return found
+    return page.first_meta("citation_abstract", "dc.description", "dcterms.abstract", "dcterms.description",
+                           "abstract", "sailthru.description")
+
+
+def _canonical(page: Page) -> str | None:
+    for value in page.links.get("canonical", []):
+        found = absolute_url(value, page.url)
+        if found:
+            return found
+    for value in page.meta.get("og:url", []) + page.meta.get("twitter:url", []):
+        found = absolute_url(value, page.url)
+        if found:
+            return found
+    entity = page.entity or {}
+    main = entity.get("mainEntityOfPage")
+    found = absolute_url(_ld_url(main, page.jsonld) if main else None, page.url) if main else None
+    return found or (page.url or None)
+
+
+def _image(page: Page) -> str | None:
+    for key in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"):
+        for value in page.meta.get(key, []):
+            found = absolute_url(value, page.url)
+            if found:
+                return found
+    entity = page.entity or {}
+    if entity.get("image"):
+        found = absolute_url(_ld_url(entity["image"], page.jsonld), page.url)
+        if found:
+            return found
+    for value in page.links.get("image_src", []):
+        found = absolute_url(value, page.url)
+        if found:
+            return found
+    for value in page.itemprop_values("image"):
+        found = absolute_url(value, page.url)
+        if found:
+            return found
+    return None
+
+
+def _lang(page: Page) -> str | None:
+    value = page.root.get("lang") or page.root.get("xml:lang") or page.root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not value:
+        value = page.first_meta("content-language", "language", "og:locale", "dc.language", "citation_language")
+    if not value:
+        entity = page.entity or {}
+        value = entity.get("inLanguage") if isinstance(entity.get("inLanguage"), str) else None
+    if not value:
+        return None
+    value = value.strip().replace("_", "-").split(",")[0].strip()
+    return value.lower() if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", value) else None
+
+
+_VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "twitch.tv", "ted.com")
+_DOCS_HINT = re.compile(r"(^|\.)(docs|documentation|developer|developers|readthedocs)\.|readthedocs\.io$|\.readthedocs\.")
+
+
+def _kind(page: Page, meta: PageMetadata) -> str:
+    og_type = (page.first_meta("og:type") or "").lower()
+    types = _types(page.entity or {})
+    host = _host(page.url)
+    path = urlsplit(page.url).path.lower()
+    if og_type.startswith("video") or types & {"videoobject", "movie", "tvepisode"} or host.endswith(_VIDEO_HOSTS):
+        return "video"
+    if types & {"podcastepisode", "audioobject"} or og_type.startswith(("music", "audio")):
+        return "audio"
+    if page.meta.get("citation_title") or types & {"scholarlyarticle", "medicalscholarlyarticle"}:
+        return "paper"
+    if og_type == "book" or types & {"book"}:
+        return "book"
+    if types & {"course"}:
+        return "course"
+    if types & {"softwaresourcecode"}:
+        return "repo"
+    if _DOCS_HINT.search(host) or path.startswith(("/docs/", "/doc/", "/documentation/")) or types & {"techarticle"}:
+        return "docs"
+    if og_type == "article" or _is_article(types) or (meta.published and meta.authors):
+        return "article"
+    return "page"
+
+
+def extract_metadata(data: str | bytes, url: str = "") -> PageMetadata:
+    """Everything the page at ``url`` says about itself; empty fields where it says nothing."""
+    from tracker.web import sites
+
+    root = parse_html(data)
+    meta = PageMetadata(url=url)
+    if root is None:
+        sites.apply_url_knowledge(meta)
+        return meta
+    page = Page(root, url)
+    site = _site(page)
+    meta.site = site
+    meta.authors = _authors(page, site)
+    title = _title(page, site or _site_from_title(page))
+    meta.title = cut_author_segment(title, meta.authors) if title else None
+    meta.published = _published(page)
+    meta.description = _description(page)
+    meta.canonical_url = _canonical(page)
+    meta.image = _image(page)
+    meta.lang = _lang(page)
+    if not meta.site:
+        meta.site = _site_from_title(page) or (_host(url) or None)
+    meta.kind = _kind(page, meta)
+    sites.apply_site_rules(meta, page)
+    return meta
