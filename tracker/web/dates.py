@@ -37,11 +37,12 @@ _DAY_FIRST_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _MONTH_WORD = r"([A-Za-zÀ-ÿ]{3,10})\.?"
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?" + _MONTH_WORD + r",?\s+(?:de\s+)?(\d{4})")
 _MONTH_DAY_YEAR = re.compile(_MONTH_WORD + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_YEAR_MONTH_DAY = re.compile(r"(?<!\d)(\d{4})\s+" + _MONTH_WORD + r"\s+(\d{1,2})(?!\d)")
 _TIMESTAMP = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/-_]|$)")
 
-EARLIEST_YEAR = 1990
+EARLIEST_YEAR = 1800
 
 
 def _valid(year: int, month: int, day: int) -> str | None:
@@ -79,6 +80,9 @@ def parse_date(text: object) -> str | None:
     match = _MONTH_DAY_YEAR.search(value)
     if match and match[1].lower() in MONTHS:
         return _valid(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
+    match = _YEAR_MONTH_DAY.search(value)
+    if match and match[2].lower() in MONTHS:
+        return _valid(int(match[1]), MONTHS[match[2].lower()], int(match[3]))
     match = _DAY_FIRST_NUMERIC.search(value)
     if match:
         return _valid(int(match[3]), int(match[2]), int(match[1]))

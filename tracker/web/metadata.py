@@ -101,24 +101,25 @@ def _decode_for_parser(data: str | bytes) -> str:
 
 
 def parse_html(data: str | bytes):
-    """An lxml document for ``data``, tolerant of broken markup; None for an empty page."""
+    """``(document, text)``: an lxml tree for ``data`` (None for an empty page) and the decoded text."""
     import lxml.html
     from lxml import etree
 
     text = _decode_for_parser(data)
     if not text.strip():
-        return None
+        return None, text
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text), text
     except (etree.ParserError, ValueError):
-        return None
+        return None, text
 
 
 class Page:
     """One parsed page and the indexes every rule reads: meta tags, JSON-LD nodes, microdata."""
 
-    def __init__(self, root, url: str) -> None:
+    def __init__(self, root, url: str, text: str = "") -> None:
         self.root = root
+        self.text = text
         self.url = url
         self.meta: dict[str, list[str]] = {}
         self.links: dict[str, list[str]] = {}
@@ -172,7 +173,7 @@ class Page:
 
 
 def _microdata_value(el) -> str | None:
-    for attr in ("content", "datetime", "href", "src"):
+    for attr in ("content", "datetime", "href", "src", "title" if el.tag == "abbr" else "content"):
         value = el.get(attr)
         if value:
             return clean_text(value)
@@ -565,25 +566,79 @@ def _published(page: Page) -> str | None:
     found = date_from_url(page.url)
     if found:
         return found
-    for el in page.root.xpath("//time[@pubdate or @datetime or contains(@class, 'publish')][not(ancestor::footer)]")[:5]:
-        found = parse_date(el.get("datetime") or el.text_content())
-        if found:
-            return found
+    found = _visible_date(page) or _embedded_json_date(page.text)
+    if found:
+        return found
+    match = _DATE_IN_DESCRIPTION.search(page.first_meta("og:description", "description") or "")
+    if match:
+        return parse_date(match.group(1))
     for value in (page.meta.get("og:updated_time", []) + page.meta.get("article:modified_time", []))[:1]:
         return parse_date(value)
     return None
 
 
+_DATE_ELEMENTS_XPATH = (
+    "//time | //*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
+    " or contains(@class, 'posted') or contains(@id, 'date') or contains(@id, 'publish')"
+    " or contains(@class, 'Date') or contains(@class, 'Time')]"
+)
+_NOT_PUBLISHED = re.compile(r"update|modif|edit|comment|expir|event|archive|calendar", re.I)
+
+
+_EMBEDDED_DATE = re.compile(
+    r'"(?:datePublished|uploadDate|publishDate|publishedAt|published_at|firstPublishedAt|createTime|'
+    r'date_published|publicationDate|pubDate)"\s*:\s*"?([0-9][0-9T:.+\-Z ]{7,30})'
+)
+_DATE_IN_DESCRIPTION = re.compile(r"\bon ([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\b")
+
+
+def _embedded_json_date(text: str) -> str | None:
+    """A publication date in the page's inline application state (single-page apps keep it there)."""
+    match = _EMBEDDED_DATE.search(text)
+    return parse_date(match.group(1).strip()) if match else None
+
+
+def _visible_date(page: Page) -> str | None:
+    """The first date a reader sees near the top: ``<time>`` and elements classed as dates."""
+    for el in page.root.xpath(_DATE_ELEMENTS_XPATH)[:40]:
+        if el.tag in ("html", "body", "script", "style", "meta", "link", "article", "main", "section"):
+            continue
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _NOT_PUBLISHED.search(marker) or el.xpath("ancestor::footer or ancestor::*[contains(@class, 'comment')]"):
+            continue
+        for value in (el.get("datetime"), el.get("content"), el.get("title") if el.tag == "abbr" else None):
+            found = parse_date(value)
+            if found:
+                return found
+        text = el.text_content()
+        if len(text) <= 100:
+            found = parse_date(text)
+            if found:
+                return found
+    return None
+
+
 def _site(page: Page) -> str | None:
+    name = _site_name(page)
+    if name:
+        # "X (formerly Twitter)", "Example (Blog)": the name is what precedes the aside.
+        name = re.sub(r"\s+\([^)]{1,40}\)$", "", name) or name
+    return name
+
+
+def _site_name(page: Page) -> str | None:
     entity = page.entity or {}
-    found = page.first_meta("og:site_name")
-    if found:
+    found = page.first_meta("citation_publisher", "dc.publisher")
+    if found and len(found) <= 80:
         return found
     publisher = entity.get("publisher")
     if publisher:
         names = _ld_names(publisher, page.jsonld)
         if names:
             return names[0]
+    found = page.first_meta("og:site_name")
+    if found:
+        return found
     for node in page.jsonld:
         if "website" in _types(node) and isinstance(node.get("name"), str):
             return clean_text(node["name"])
@@ -712,12 +767,12 @@ def extract_metadata(data: str | bytes, url: str = "") -> PageMetadata:
     """Everything the page at ``url`` says about itself; empty fields where it says nothing."""
     from tracker.web import sites
 
-    root = parse_html(data)
+    root, text = parse_html(data)
     meta = PageMetadata(url=url)
     if root is None:
         sites.apply_url_knowledge(meta)
         return meta
-    page = Page(root, url)
+    page = Page(root, url, text)
     site = _site(page)
     meta.site = site
     meta.authors = _authors(page, site)
