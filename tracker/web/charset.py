@@ -50,6 +50,16 @@ def _is_utf8_with_multibyte(data: bytes) -> bool:
     return any(b >= 0x80 for b in data)
 
 
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(data) - 4  # a character cut off by the byte cap
+    except LookupError:
+        return False
+    return True
+
+
 def detect_charset(data: bytes, content_type: str | None = None) -> str:
     """The codec to decode ``data`` with."""
     for bom, codec in _BOMS:
@@ -57,13 +67,22 @@ def detect_charset(data: bytes, content_type: str | None = None) -> str:
             return codec
     declared = charset_from_content_type(content_type) or charset_from_meta(data)
     if declared and declared not in _SINGLE_BYTE:
-        return declared
+        if _decodes(data, declared):
+            return declared
+        # The declaration is wrong (a common server default): let the bytes decide.
+        declared = charset_from_meta(data) if charset_from_meta(data) != declared else None
+        if declared and _decodes(data, declared) and declared not in _SINGLE_BYTE:
+            return declared
     if _is_utf8_with_multibyte(data):
         return "utf-8"
     if declared:
         return declared
-    if all(b < 0x80 for b in data):
+    high = sum(1 for b in data[:65536] if b >= 0x80)
+    if high == 0:
         return "utf-8"
+    if high < 64:
+        # Too little evidence for statistical detection: Windows-1252 is the web's usual legacy charset.
+        return "cp1252"
     try:
         from charset_normalizer import from_bytes
 

@@ -50,6 +50,7 @@ class PageMetadata:
 # ----------------------------------------------------------------------------------------------- text cleaning
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]{0,500}>")
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 
 
 def clean_text(value: object, limit: int = 2000) -> str | None:
@@ -66,7 +67,7 @@ def clean_text(value: object, limit: int = 2000) -> str | None:
     if "&" in text:
         text = htmllib.unescape(htmllib.unescape(text))
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(" ", _SCRIPT.sub(" ", text))
     text = _SPACE.sub(" ", text).strip()
     text = "".join(ch for ch in text if ch.isprintable())
     if len(text) > limit:
@@ -681,8 +682,18 @@ def _description(page: Page) -> str | None:
     found = clean_text(entity.get("description"))
     if found:
         return found
-    return page.first_meta("citation_abstract", "dc.description", "dcterms.abstract", "dcterms.description",
-                           "abstract", "sailthru.description")
+    found = page.first_meta("citation_abstract", "dc.description", "dcterms.abstract", "dcterms.description",
+                            "abstract", "sailthru.description")
+    if found:
+        return found
+    # No stated summary: the first real paragraph of the article, as a reader would see it.
+    for el in page.root.xpath("//article//p | //main//p | //*[@itemprop='articleBody']//p | //body//p")[:30]:
+        if el.xpath("ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"):
+            continue
+        text = clean_text(el.text_content(), 500)
+        if text and len(text) >= 80:
+            return text
+    return None
 
 
 def _canonical(page: Page) -> str | None:
@@ -719,7 +730,17 @@ def _image(page: Page) -> str | None:
         found = absolute_url(value, page.url)
         if found:
             return found
+    for el in page.root.xpath("//video[@poster] | //article//img[@src] | //main//img[@src]")[:10]:
+        src = el.get("poster") or el.get("src") or ""
+        if _DECORATION.search(src) or (el.get("width") or "99").isdigit() and int(el.get("width") or 99) < 64:
+            continue
+        found = absolute_url(src, page.url)
+        if found:
+            return found
     return None
+
+
+_DECORATION = re.compile(r"^data:|logo|icon|avatar|sprite|pixel|spacer|blank|badge|emoji|\.svg(\?|$)", re.I)
 
 
 def _lang(page: Page) -> str | None:

@@ -1,0 +1,183 @@
+"""The extractor on small pages written for these tests: field rules, site helpers, cleaning, charsets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.metadata_support import FIXTURES
+from tracker.cli import cli
+from tracker.web.charset import decode_html
+from tracker.web.dates import date_from_url, parse_date
+from tracker.web.lookup import pdf_metadata
+from tracker.web.metadata import clean_text, extract_metadata, split_authors, strip_site_suffix
+from tracker.web.sites import fetch_url_for, metadata_from_url
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def test_arxiv_page_gives_all_authors_first_last_v1_date_and_abstract():
+    meta = extract_metadata(fixture("arxiv_abs.html"), "https://arxiv.org/abs/2101.00001v2")
+    assert meta.title == "Sparse Mixtures of Tiny Experts"
+    assert meta.authors == ["Ada Lovelace", "Alan M. Turing", "Grace Hopper"]
+    assert meta.published == "2021-01-02"  # v1, not the v2 online date
+    assert meta.description == "We route tokens to tiny experts and find that it works. Surprisingly well."
+    assert meta.kind == "paper"
+
+
+def test_youtube_page_channel_is_author_and_upload_date_is_published():
+    meta = extract_metadata(fixture("youtube_watch.html"), "https://www.youtube.com/watch?v=abcDEF12345")
+    assert meta.title == "Backprop from scratch, live"
+    assert meta.authors == ["Tiny Grad School"]
+    assert meta.published == "2023-05-06"
+    assert (meta.kind, meta.site) == ("video", "YouTube")
+
+
+def test_github_repo_title_is_owner_slash_repo_with_about_text():
+    meta = extract_metadata(fixture("github_repo.html"), "https://github.com/tinyorg/microgpt")
+    assert meta.title == "tinyorg/microgpt"
+    assert meta.description == "A GPT in 300 lines of numpy, for learning."
+    assert meta.authors == ["tinyorg"]
+    assert (meta.kind, meta.site) == ("repo", "GitHub")
+
+
+def test_blog_post_jsonld_graph_published_not_modified_and_urls_absolute():
+    meta = extract_metadata(fixture("blog_post.html"), "https://garden.example/posts/why-layer-norm-works/")
+    assert meta.title == "Why Layer Norm Works"
+    assert meta.authors == ["Jane Q. Writer"]  # resolved through the @graph @id reference
+    assert meta.published == "2024-02-10"
+    assert meta.site == "Gradient Garden"
+    assert meta.description == "A short tour of layer normalisation & what it buys a transformer."
+    assert meta.canonical_url == "https://garden.example/posts/why-layer-norm-works/"
+    assert meta.image == "https://garden.example/img/layernorm.png"
+    assert meta.lang == "en-gb"
+    assert meta.kind == "article"
+
+
+def test_plain_page_falls_back_to_title_tag_byline_and_visible_date():
+    meta = extract_metadata(fixture("plain_page.html"), "https://bytenotes.example/tokenizers")
+    assert meta.title == "Tokenizers explained"  # " | Byte Notes" dropped
+    assert meta.site == "Byte Notes"
+    assert meta.authors == ["Sam Example"]
+    assert meta.published == "2022-03-03"
+    assert meta.description.startswith("Byte-pair encoding merges")
+
+
+def test_html_in_title_is_reduced_to_text():
+    meta = extract_metadata(fixture("html_in_title.html"), "https://x.example/")
+    assert meta.title == "Attention really is [bold]all[/bold] you need"
+
+
+def test_meta_command_prints_markup_in_titles_literally(tmp_path):
+    result = CliRunner().invoke(cli, ["meta", str(FIXTURES / "html_in_title.html"), "--url", "https://x.example/"])
+    assert result.exit_code == 0, result.output
+    assert "[bold]all[/bold]" in result.output  # rich did not interpret it
+    assert "<script>" not in result.output
+
+
+def test_meta_command_json_and_batch(tmp_path):
+    runner = CliRunner()
+    one = runner.invoke(cli, ["meta", str(FIXTURES / "arxiv_abs.html"), "--url", "https://arxiv.org/abs/2101.00001",
+                              "--json"])
+    assert one.exit_code == 0, one.output
+    assert json.loads(one.output)["authors"][0] == "Ada Lovelace"
+    manifest = tmp_path / "pages.jsonl"
+    manifest.write_text(
+        json.dumps({"id": "a", "html": str(FIXTURES / "blog_post.html"), "url": "https://garden.example/p/"}) + "\n"
+        + json.dumps({"id": "b", "html": str(tmp_path / "missing.html"), "url": "https://x.example/"}) + "\n"
+    )
+    batch = runner.invoke(cli, ["meta", "--batch", str(manifest)])
+    assert batch.exit_code == 0, batch.output
+    rows = [json.loads(line) for line in batch.output.splitlines()]
+    assert rows[0]["id"] == "a" and rows[0]["published"] == "2024-02-10"
+    assert rows[1]["id"] == "b" and "missing.html" in rows[1]["_error"]
+
+
+def test_meta_command_rejects_missing_file():
+    result = CliRunner().invoke(cli, ["meta", "/nonexistent/page.html"])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2017-07-09T10:00:00-07:00", "2017-07-09"),
+        ("2017/07/09", "2017-07-09"),
+        ("Sun, 09 Jul 2017 10:00:00 GMT", "2017-07-09"),
+        ("July 9th, 2017", "2017-07-09"),
+        ("9. Juli 2017", "2017-07-09"),
+        ("2012 Nov 26", "2012-11-26"),
+        ("09.07.2017", "2017-07-09"),
+        ("1499594400", "2017-07-09"),
+        ("yesterday", None),
+        ("2017-13-45", None),
+    ],
+)
+def test_parse_date_formats(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_date_from_url():
+    assert date_from_url("https://blog.example/2016/12/23/post") == "2016-12-23"
+    assert date_from_url("https://blog.example/posts/12345") is None
+
+
+def test_author_names_are_split_and_flipped():
+    assert split_authors("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
+    assert split_authors("Doe, Jane") == ["Jane Doe"]
+    assert split_authors("Ada Lovelace, Alan Turing, Grace Hopper") == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert split_authors("https://example.com/jane") == []
+
+
+def test_site_suffix_stripping_keeps_titles_with_separators():
+    assert strip_site_suffix("A | B: a study | Example News", "Example News", "example.com") == "A | B: a study"
+    assert strip_site_suffix("Post title - Example", None, "example.com") == "Post title"
+    assert strip_site_suffix("Before - after", None, "other.org") == "Before - after"
+
+
+def test_clean_text_decodes_entities_and_whitespace():
+    assert clean_text("  Caf&eacute;&amp;amp;\n\t bar ") == "Café& bar"
+
+
+def test_url_knowledge_without_fetching():
+    paper = metadata_from_url("https://arxiv.org/pdf/1706.03762v5.pdf")
+    assert (paper.kind, paper.canonical_url) == ("paper", "https://arxiv.org/abs/1706.03762")
+    assert fetch_url_for("https://arxiv.org/pdf/1706.03762v5") == "https://arxiv.org/abs/1706.03762"
+    video = metadata_from_url("https://youtu.be/abcDEF12345")
+    assert (video.kind, video.site) == ("video", "YouTube")
+    assert video.canonical_url == "https://www.youtube.com/watch?v=abcDEF12345"
+    repo = metadata_from_url("https://github.com/karpathy/nanoGPT/tree/master")
+    assert (repo.title, repo.authors, repo.kind) == ("karpathy/nanoGPT", ["karpathy"], "repo")
+
+
+def test_pdf_title_and_author_from_info_dictionary():
+    meta = pdf_metadata(fixture("paper.pdf"), "https://x.example/paper.pdf")
+    assert meta.title == "Scaling Laws for Tiny Models (draft)"
+    assert meta.authors == ["Grace Hopper"]
+    assert meta.kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("<title>café</title>".encode("cp1252"), "text/html; charset=utf-8"),  # wrong header
+        ("<title>café</title>".encode(), "text/html; charset=iso-8859-1"),  # UTF-8 sent as Latin-1
+        ('<meta charset="windows-1252"><title>café</title>'.encode("cp1252"), "text/html"),
+        ("<title>café</title>".encode("cp1252"), None),  # no charset anywhere
+        ("\ufeff<title>café</title>".encode("utf-16-le"), "text/html"),
+    ],
+)
+def test_charset_from_header_meta_or_detection(body, content_type):
+    assert "café" in decode_html(body, content_type)
+
+
+def test_empty_and_garbage_pages_do_not_raise():
+    assert extract_metadata(b"", "https://x.example/a-post").title == "A post (x.example)"
+    assert extract_metadata(b"\x00\x01\x02 not html", "https://x.example/").url == "https://x.example/"
+    broken = b"<html><head><script type='application/ld+json'>{not json</script><title>T</title>"
+    assert extract_metadata(broken, "https://x.example/").title == "T"
