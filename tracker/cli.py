@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "notes": ("core:notes_group", "Study notes in notes/."),
     "topics": ("core:topics_cmd", "The study plan with progress per chapter."),
     "import": ("transfer:import_cmd", "Import a README, JSON or JSON-lines file."),
+    "fetch": ("metadata:fetch_cmd", "Refresh fetched metadata of items (concurrently, one commit)."),
     "meta": ("metadata:meta_cmd", "Show the metadata found for a URL or a saved HTML file."),
 }
 

@@ -87,9 +87,10 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
         raise click.UsageError("give a URL or an HTML file (or --batch MANIFEST)")
     if target.startswith(("http://", "https://")) and not Path(target).exists():
         from tracker.urls import validate_url
+        from tracker.web.http import policy_from_env
         from tracker.web.lookup import lookup
 
-        found = lookup(validate_url(target))
+        found = lookup(validate_url(target), policy_from_env())
         data = found.metadata.to_dict()
         data["error"] = found.error
         _print_metadata(data, as_json, found.error)
@@ -98,3 +99,140 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
     if not path.is_file():
         raise TrackerError(f"{target}: no such file (and not an http(s) URL)")
     _print_metadata(_extract_file(path, page_url or ""), as_json)
+
+
+# ---------------------------------------------------------------------------------------------- add + fetch
+
+
+def metadata_for_add(store, url: str, given: dict[str, object]) -> dict[str, object]:
+    """Fetched fields for ``tracker add``: what the page says, minus what the user gave on the command line.
+
+    Never raises for network trouble: on failure it returns what the URL alone tells (marked in the
+    ``fetched:`` record so ``tracker fetch --missing`` tries again) and prints the reason.
+    """
+    from tracker.errors import DuplicateError
+    from tracker.urls import identity_key, validate_url
+    from tracker.web.http import policy_from_env
+    from tracker.web.lookup import lookup
+    from tracker.web.refresh import plan_refresh
+
+    url = validate_url(url)
+    existing = store.index().id_for_url_key(identity_key(url))
+    if existing:  # refuse before spending seconds on a fetch
+        raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
+    found = lookup(url, policy_from_env())
+    if found.error:
+        click.echo(f"note: saved without page metadata: {found.error}", err=True)
+    current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
+    plan = plan_refresh(current, found.metadata, failed=found.error is not None)
+    return {**plan.changes, "fetched": plan.record}
+
+
+def _select_items(index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
+    from tracker.reading_list import resolve_ref
+    from tracker.web.refresh import needs_fetch
+
+    if refs:
+        items = [index.resource(resolve_ref(index, ref)) for ref in refs]
+    else:
+        items = [json.loads(row[7]) for row in index.query_resources()]
+    if missing:
+        items = [item for item in items if needs_fetch(item)]
+    return [item for item in items if item]
+
+
+def _unchanged_record(old: object, new: str) -> bool:
+    from tracker.web.refresh import parse_record
+
+    before, after = parse_record(old), parse_record(new)
+    return before.when is not None and before.digests == after.digests and before.failed == after.failed
+
+
+@click.command("fetch")
+@click.argument("refs", nargs=-1)
+@click.option("--all", "all_items", is_flag=True, help="Refresh every item.")
+@click.option("--missing", is_flag=True, help="Only items never fetched (or whose last fetch failed).")
+@click.option("--overwrite", is_flag=True, help="Replace values a person edited, too.")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=None,
+              help="Requests at once, all hosts together (default 64).")
+@click.option("--per-host", type=click.IntRange(1, 64), default=None, help="Requests at once per host (default 4).")
+@click.pass_context
+def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missing: bool, overwrite: bool,
+              concurrency: int | None, per_host: int | None) -> None:
+    """Refresh the fetched metadata (title, authors, date, site, ...) of items, in one commit.
+
+    REF is an id, a unique id prefix, or a URL. Fields a person edited are kept unless --overwrite.
+
+    \b
+    Examples:
+      tracker fetch attention-is-all-you-need
+      tracker fetch --missing
+      tracker fetch --all --overwrite
+    """
+    import dataclasses
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from tracker.store import Store
+    from tracker.web.http import policy_from_env
+    from tracker.web.lookup import lookup_many
+    from tracker.web.refresh import plan_refresh
+
+    if not refs and not all_items and not missing:
+        raise click.UsageError("name items to fetch, or use --all or --missing")
+    if refs and all_items:
+        raise click.UsageError("give REFs or --all, not both")
+    store = Store.open(ctx.obj.file, commit=ctx.obj.commit)
+    items = _select_items(store.index(), refs, all_items, missing)
+    console = Console(stderr=True)
+    if not items:
+        console.print("Nothing to fetch.")
+        return
+    base = policy_from_env()
+    policy = dataclasses.replace(
+        base,
+        global_concurrency=concurrency or base.global_concurrency,
+        per_host_concurrency=per_host or base.per_host_concurrency,
+    )
+    progress = Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True, disable=not console.is_terminal)
+    with progress:
+        task = progress.add_task("fetch", total=len(items))
+        found = lookup_many([str(item["url"]) for item in items], policy,
+                            on_done=lambda _: progress.advance(task))
+    changes: dict[str, dict] = {}
+    failed: list[tuple[str, str]] = []
+    kept: dict[str, list[str]] = {}
+    for item, result in zip(items, found, strict=True):
+        if result.error:
+            failed.append((str(item["id"]), result.error))
+            continue
+        plan = plan_refresh(item, result.metadata, overwrite=overwrite)
+        if plan.kept:
+            kept[str(item["id"])] = plan.kept
+        if plan.changes or not _unchanged_record(item.get("fetched"), plan.record):
+            changes[str(item["id"])] = {**plan.changes, "fetched": plan.record}
+    updated = [item_id for item_id, fields in changes.items() if set(fields) - {"fetched"}]
+    if changes:
+        from tracker.reading_list import update_resources
+
+        message = f"fetch: metadata for {len(updated)} item{'s' if len(updated) != 1 else ''}"
+        update_resources(store, changes, message)
+    table = Table(title="tracker fetch", show_header=True)
+    for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
+        table.add_column(column, justify="right")
+    table.add_row(str(len(items)), str(len(updated)), str(len(items) - len(updated) - len(failed)),
+                  str(len(kept)), str(len(failed)))
+    out = Console()
+    out.print(table)
+    for item_id, reason in failed[:20]:
+        out.print(f"[red]failed[/red] {escape(item_id)}: {escape(reason)}")
+    if len(failed) > 20:
+        out.print(f"... and {len(failed) - 20} more failures")
+    for item_id, names in list(kept.items())[:20]:
+        out.print(f"[yellow]kept[/yellow] {escape(item_id)}: {', '.join(names)} (edited; --overwrite replaces)")
+    for notice in store.notices:
+        click.echo(notice, err=True)
