@@ -13,6 +13,7 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{1,40})""", re.I
 )
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]{1,40})", re.I)
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
 _SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -47,7 +48,7 @@ def _is_utf8_with_multibyte(data: bytes) -> bool:
         # A multi-byte sequence cut off by a byte cap is still UTF-8.
         if exc.start < len(data) - 4:
             return False
-    return any(b >= 0x80 for b in data)
+    return not data.isascii()
 
 
 def _decodes(data: bytes, codec: str) -> bool:
@@ -77,7 +78,7 @@ def detect_charset(data: bytes, content_type: str | None = None) -> str:
         return "utf-8"
     if declared:
         return declared
-    high = sum(1 for b in data[:65536] if b >= 0x80)
+    high = len(_HIGH_BYTES.findall(data, 0, 65536))
     if high == 0:
         return "utf-8"
     if high < 64:

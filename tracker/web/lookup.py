@@ -119,6 +119,11 @@ def metadata_from_response(url: str, result: FetchResult) -> PageMetadata:
 async def lookup_async(url: str, client: httpx.AsyncClient, policy: HttpPolicy = DEFAULT_POLICY) -> Lookup:
     """Metadata for ``url``; on a failed fetch, what the URL alone tells and the reason."""
     result = await fetch_page_async(fetch_url_for(url), client, policy)
+    return lookup_from_result(url, result)
+
+
+def lookup_from_result(url: str, result: FetchResult) -> Lookup:
+    """The Lookup for a finished fetch (CPU only: parsing and extraction)."""
     if not result.ok:
         return Lookup(url, metadata_from_url(url), result.error or f"HTTP {result.status}", result.status,
                       result.final_url)
@@ -151,7 +156,9 @@ async def _lookup_many(urls: Sequence[str], policy: HttpPolicy, on_done: Callabl
             host = (urlsplit(fetch_url_for(url)).hostname or "").lower()
             gate = per_host.setdefault(host, asyncio.Semaphore(policy.per_host_concurrency))
             async with gate, overall:
-                found = await lookup_async(url, client, policy)
+                fetched = await fetch_page_async(fetch_url_for(url), client, policy)
+            # Parse outside the host's slot and off the event loop, so the next requests go out meanwhile.
+            found = await asyncio.to_thread(lookup_from_result, url, fetched)
             results[index] = found
             if on_done is not None:
                 on_done(found)

@@ -49,6 +49,7 @@ class PageMetadata:
 
 # ----------------------------------------------------------------------------------------------- text cleaning
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 
@@ -69,7 +70,7 @@ def clean_text(value: object, limit: int = 2000) -> str | None:
     if "<" in text:
         text = _TAG.sub(" ", _SCRIPT.sub(" ", text))
     text = _SPACE.sub(" ", text).strip()
-    text = "".join(ch for ch in text if ch.isprintable())
+    text = _CONTROL.sub("", text)
     if len(text) > limit:
         text = text[:limit].rstrip() + "…"
     return text or None
