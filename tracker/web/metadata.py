@@ -307,7 +307,7 @@ def _site_like(segment: str, site: str | None, host: str, loose: bool = True) ->
     squashed = _squash(segment)
     if not squashed:
         return True
-    if site and (squashed == _squash(site) or (len(squashed) > 3 and _squash(site).startswith(squashed))):
+    if site and (squashed == _squash(site) or (len(squashed) >= 3 and _squash(site).startswith(squashed))):
         return True
     if not loose:
         return False
@@ -398,7 +398,7 @@ def _title(page: Page, site: str | None) -> str | None:
 
 
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written\s+|posted\s+|published\s+)?(?:by|von|par|por|di|door|de)\s*[:\-]?\s+|(?:author|autor|auteur)s?\s*:\s*)", re.I
+    r"^(?:(?:written\s+|posted\s+|published\s+)?(?:by|von|par|por|di|door|de)\s*[:\-]?\s+|(?:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)", re.I
 )
 _NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
 
@@ -416,7 +416,7 @@ def clean_author(value: str) -> str | None:
             ("and ", "inc", "ltd", "llc", "jr", "sr")
         ):
             text = f"{first} {last}"
-    if not text or len(text) > 80 or _NOT_A_NAME.search(text):
+    if not text or len(text) > 80 or _NOT_A_NAME.search(text) or text.startswith("@"):
         return None
     if len(text.split()) > 7:
         return None
@@ -447,6 +447,13 @@ _BYLINE_XPATH = (
     " or contains(@class, 'Byline') or contains(@id, 'author') or contains(@id, 'byline')"
     " or (contains(@class, 'vcard') and .//*[contains(@class, 'fn')])]"
 )
+# Readers' comments and page footers name other people and other dates.
+_IN_COMMENTS = (
+    "ancestor::footer or ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' comment ')"
+    " or contains(@class, 'comment-body') or contains(@class, 'comment-content') or contains(@class, 'commentlist')"
+    " or contains(@class, 'comment-list') or contains(@class, 'comments-area') or @id='comments'"
+    " or contains(@class, 'comment-form')]"
+)
 _BYLINE_SKIP = re.compile(r"bio|avatar|image|img|photo|pic|desc|about|social|follow|more|list|comment|date|time|meta-", re.I)
 _SOCIAL_TITLE = re.compile(
     r"^(.{2,60}?)\s+(?:\(@[\w.]{1,40}\)\s*)?(?:on|•|·|\|)\s+(?:X|Twitter|Instagram|TikTok|Threads|Bluesky|Mastodon|Facebook)\b"
@@ -470,10 +477,10 @@ def _byline_names(page: Page) -> list[str]:
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
         if el.get("rel") != "author" and _BYLINE_SKIP.search(marker):
             continue
-        if el.xpath("ancestor::footer or ancestor::*[contains(@class, 'comment')]"):
+        if el.xpath(_IN_COMMENTS):
             continue
         inner = el.xpath(".//*[contains(@class, 'fn') or contains(@class, 'name') or @rel='author']")
-        text = (inner[0] if inner else el).text_content()
+        text = " ".join((inner[0] if inner else el).itertext())
         if len(text) > 120:
             continue
         names = split_authors(text)
@@ -483,11 +490,22 @@ def _byline_names(page: Page) -> list[str]:
 
 
 def _authors(page: Page, site: str | None) -> list[str]:
+    """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
+    host = _host(page.url)
+    found = _author_candidates(page, site, host)
+    return found
+
+
+def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
+    return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
+
+
+def _author_candidates(page: Page, site: str | None, host: str) -> list[str]:
     fallback: list[str] = []
     entity = page.entity or {}
     if entity.get("author"):
         names, orgs = _names_from_ld(entity["author"], page.jsonld)
-        if names and not orgs:
+        if names and not orgs and not _names_the_site(names, site, host):
             return names
         fallback = fallback or names
     cited = page.all_meta("citation_author") or page.all_meta("dc.creator") or page.all_meta("dcterms.creator")
@@ -499,12 +517,13 @@ def _authors(page: Page, site: str | None) -> list[str]:
                 "twitter:creator:name", "book:author"):
         for value in page.all_meta(key):
             names = split_authors(value)
-            if names:
+            if names and not _names_the_site(names, site, host):
                 return names
+            fallback = fallback or names
     for node in page.jsonld:
         if node is not entity and node.get("author") and (_is_article(_types(node)) or _types(node) & _MEDIA_TYPES):
             names, orgs = _names_from_ld(node["author"], page.jsonld)
-            if names and not orgs:
+            if names and not orgs and not _names_the_site(names, site, host):
                 return names
             fallback = fallback or names
     for el in page.itemprops.get("author", []) + page.itemprops.get("creator", []):
@@ -606,7 +625,7 @@ def _visible_date(page: Page) -> str | None:
         if el.tag in ("html", "body", "script", "style", "meta", "link", "article", "main", "section"):
             continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _NOT_PUBLISHED.search(marker) or el.xpath("ancestor::footer or ancestor::*[contains(@class, 'comment')]"):
+        if _NOT_PUBLISHED.search(marker) or el.xpath(_IN_COMMENTS):
             continue
         for value in (el.get("datetime"), el.get("content"), el.get("title") if el.tag == "abbr" else None):
             found = parse_date(value)
