@@ -140,11 +140,10 @@ def make_gzip_bomb(megabytes: int) -> bytes:
     return b"".join(parts)
 
 
-def gzip_bomb(h: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
-    """~200 KB on the wire that inflates to 200 MB of HTML."""
-    if not hasattr(server, "_bomb"):
-        server._bomb = make_gzip_bomb(200)  # type: ignore[attr-defined]
-    send(h, 200, server._bomb, "text/html", {"Content-Encoding": "gzip"})  # type: ignore[attr-defined]
+def gzip_bomb(megabytes: int = 200) -> Handler:
+    """~1 KB per MB on the wire that inflates to ``megabytes`` MB of HTML (built once, before any request)."""
+    body = make_gzip_bomb(megabytes)
+    return lambda h, s: send(h, 200, body, "text/html", {"Content-Encoding": "gzip"})
 
 
 def slow(seconds: float) -> Handler:

@@ -46,7 +46,7 @@ def _routes() -> dict:
         "/loop-b": redirect("/loop-a"),
         "/to-ftp": redirect("ftp://127.0.0.1/file"),
         "/endless": endless_html,
-        "/bomb": gzip_bomb,
+        "/bomb": gzip_bomb(200),
         "/slow": slow(30),
         "/stalled": stalled_body,
         "/gone": lambda h, s: send(h, 410, b"gone"),

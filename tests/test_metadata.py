@@ -181,3 +181,32 @@ def test_empty_and_garbage_pages_do_not_raise():
     assert extract_metadata(b"\x00\x01\x02 not html", "https://x.example/").url == "https://x.example/"
     broken = b"<html><head><script type='application/ld+json'>{not json</script><title>T</title>"
     assert extract_metadata(broken, "https://x.example/").title == "T"
+
+
+def test_site_named_author_is_only_a_last_resort():
+    html = b"""<html><head><meta property="og:site_name" content="Daily Example">
+    <meta name="author" content="Daily Example"><title>A story</title></head><body>
+    <span itemprop="author">Autor/in: Korinna Beispiel</span></body></html>"""
+    assert extract_metadata(html, "https://daily.example/story").authors == ["Korinna Beispiel"]
+    only_site = b'<html><head><meta property="og:site_name" content="Daily Example"><meta name="author" content="Daily Example"></head></html>'
+    assert extract_metadata(only_site, "https://daily.example/story").authors == ["Daily Example"]
+
+
+def test_bylines_in_reader_comments_are_ignored():
+    html = b"""<html><head><title>Post</title></head><body><article><p>Text of the post.</p></article>
+    <div id="comments"><div class="comment"><span class="comment-author">By Random Reader</span>
+    <time datetime="2020-01-01">Jan 1, 2020</time></div></div>
+    <p class="post-meta">by <a rel="author" href="/u/kim">Kim Writer</a></p></body></html>"""
+    meta = extract_metadata(html, "https://blog.example/post")
+    assert meta.authors == ["Kim Writer"]
+    assert meta.published is None
+
+
+def test_utf8_bytes_win_over_a_wrong_meta_charset_and_a_cut_last_character():
+    html = '<html><head><meta charset="iso-8859-1"><title>Transformers für Anfänger ü</title></head></html>'
+    data = html.encode("utf-8")
+    assert extract_metadata(data, "https://x.example/").title == "Transformers für Anfänger ü"
+    latin = '<html><head><meta charset="iso-8859-1"><title>Café</title></head></html>'.encode("latin-1")
+    assert extract_metadata(latin, "https://x.example/").title == "Café"
+    cut = "<html><head><title>Ünïcode</title></head><body>é".encode()[:-1]
+    assert extract_metadata(cut, "https://x.example/").title == "Ünïcode"

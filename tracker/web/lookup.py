@@ -100,9 +100,7 @@ def metadata_from_response(url: str, result: FetchResult) -> PageMetadata:
     """Metadata from whatever came back: HTML is parsed, a PDF sniffed, anything else described by headers."""
     final = result.final_url or url
     if result.body and result.is_html:
-        from tracker.web.charset import decode_html
-
-        meta = extract_metadata(decode_html(result.body, result.content_type), final)
+        meta = extract_metadata(result.body, final, result.content_type)
     elif result.is_pdf:
         meta = pdf_metadata(result.body, final)
         meta.title = meta.title or _filename_title(result)

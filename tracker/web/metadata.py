@@ -91,37 +91,59 @@ def absolute_url(value: object, base: str) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------------- parsing
-def _decode_for_parser(data: str | bytes) -> str:
-    if isinstance(data, bytes):
-        from tracker.web.charset import decode_html
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_UTF8_PARSERS: dict[str, object] = {}
 
-        data = decode_html(data)
-    # lxml refuses a str that still carries an XML encoding declaration.
-    if data.startswith("<?xml") or data.lstrip()[:5] == "<?xml":
-        data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data, count=1)
+
+def _complete_utf8(data: bytes) -> bytes:
+    """``data`` without a multi-byte character cut in half at the end (byte caps cut anywhere)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start]
     return data
 
 
-def parse_html(data: str | bytes):
-    """``(document, text)``: an lxml tree for ``data`` (None for an empty page) and the decoded text."""
+def parse_html(data: str | bytes, content_type: str | None = None):
+    """``(document, source)``: an lxml tree (None for an empty page) and the page as text or UTF-8 bytes.
+
+    UTF-8 bytes (most pages) go to lxml as they are, which is faster than decoding them first; any other
+    charset is decoded here (header, ``<meta charset>`` or detection, see ``tracker.web.charset``).
+    """
     import lxml.html
     from lxml import etree
 
-    text = _decode_for_parser(data)
-    if not text.strip():
-        return None, text
+    from tracker.web.charset import detect_charset
+
+    source: str | bytes = data
+    if isinstance(data, bytes):
+        codec = detect_charset(data, content_type)
+        if codec in ("utf-8", "utf-8-sig"):
+            source = _complete_utf8(data.removeprefix(b"\xef\xbb\xbf"))
+        else:
+            source = data.decode(codec, errors="replace")
+    if isinstance(source, str):
+        # lxml refuses a str that still carries an XML encoding declaration.
+        source = _XML_DECLARATION.sub("", source, count=1)
+    if not source.strip():
+        return None, source
     try:
-        return lxml.html.document_fromstring(text), text
+        if isinstance(source, bytes):
+            parser = _UTF8_PARSERS.get("utf-8")
+            if parser is None:
+                parser = _UTF8_PARSERS.setdefault("utf-8", lxml.html.HTMLParser(encoding="utf-8"))
+            return lxml.html.document_fromstring(source, parser=parser), source
+        return lxml.html.document_fromstring(source), source
     except (etree.ParserError, ValueError):
-        return None, text
+        return None, source
 
 
 class Page:
     """One parsed page and the indexes every rule reads: meta tags, JSON-LD nodes, microdata."""
 
-    def __init__(self, root, url: str, text: str = "") -> None:
+    def __init__(self, root, url: str, source: str | bytes = "") -> None:
         self.root = root
-        self.text = text
+        self._source = source
         self.url = url
         self.meta: dict[str, list[str]] = {}
         self.links: dict[str, list[str]] = {}
@@ -155,6 +177,13 @@ class Page:
                 self.itemprops.setdefault(prop, []).append(el)
         for text in ld_texts:
             self.jsonld.extend(_jsonld_nodes(text))
+
+    @property
+    def text(self) -> str:
+        """The page source as text, for the few rules that read inline scripts (decoded on first use)."""
+        if isinstance(self._source, bytes):
+            self._source = self._source.decode("utf-8", errors="replace")
+        return self._source
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -804,11 +833,14 @@ def _kind(page: Page, meta: PageMetadata) -> str:
     return "page"
 
 
-def extract_metadata(data: str | bytes, url: str = "") -> PageMetadata:
-    """Everything the page at ``url`` says about itself; empty fields where it says nothing."""
+def extract_metadata(data: str | bytes, url: str = "", content_type: str | None = None) -> PageMetadata:
+    """Everything the page at ``url`` says about itself; empty fields where it says nothing.
+
+    ``data`` is the page as bytes (charset found from ``content_type``, the page, or detection) or text.
+    """
     from tracker.web import sites
 
-    root, text = parse_html(data)
+    root, text = parse_html(data, content_type)
     meta = PageMetadata(url=url)
     if root is None:
         sites.apply_url_knowledge(meta)

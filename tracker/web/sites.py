@@ -128,11 +128,7 @@ def _youtube(meta: PageMetadata, page: Page) -> None:
         if names:
             channel = clean_text(names[0].get("content") or names[0].text_content())
             break
-    html_text = None
-    if not channel or not meta.published:
-        import lxml.html
-
-        html_text = lxml.html.tostring(page.root, encoding="unicode")
+    html_text = page.text if not channel or not meta.published else None
     if not channel and html_text:
         match = re.search(r'"ownerChannelName":"((?:[^"\\]|\\.)*)"', html_text) or re.search(
             r'"author":"((?:[^"\\]|\\.)*)"', html_text
