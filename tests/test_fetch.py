@@ -54,6 +54,10 @@ def _routes() -> dict:
                               "text/html; charset=utf-8"),
         "/no-charset": raw("<html><head><title>Naïve Bayes</title></head></html>".encode("cp1252"), "text/html"),
         "/html-title": page("html_in_title.html"),
+        "/long-body": raw(b'<html><head><meta property="og:title" content="Rich head"></head><body>'
+                          + b"<p>filler</p>" * 200_000 + b"</body></html>"),
+        "/bare-head": raw(b"<html><head><title>Bare</title></head><body>" + b"<p>filler</p>" * 200_000
+                          + b'<p class="byline">By Late Author</p></body></html>'),
         **chain,
     }
 
@@ -119,6 +123,14 @@ def test_endless_body_is_cut_at_the_html_cap(server):
     assert len(result.body) <= TIGHT.max_html_bytes
     assert time.monotonic() - started < 3
     assert lookup(server.url("/endless"), TIGHT).metadata.title == "Endless"
+
+
+def test_reading_stops_after_head_and_first_screen_when_the_head_is_rich(server):
+    result = fetch_page(server.url("/long-body"), HttpPolicy(retries=0))
+    assert result.ok and result.truncated
+    assert len(result.body) < 512 * 1024  # of a 2.6 MB page
+    bare = fetch_page(server.url("/bare-head"), HttpPolicy(retries=0))
+    assert bare.body.endswith(b"</html>") and not bare.truncated  # a bare head: the whole page (under the cap)
 
 
 def test_gzip_bomb_is_decoded_only_up_to_the_cap(server):

@@ -493,9 +493,9 @@ _SOCIAL_TITLE = re.compile(
 def _names_from_ld(value, nodes: list[dict]) -> tuple[list[str], bool]:
     """Names of a JSON-LD author value, and whether they are all organisations (a weaker signal)."""
     items = value if isinstance(value, list) else [value]
-    orgs = all(isinstance(_by_id(nodes, i), dict) and "organization" in _types(_by_id(nodes, i))
-               or isinstance(_by_id(nodes, i), dict) and "newsmediaorganization" in _types(_by_id(nodes, i))
-               for i in items)
+    resolved = [_by_id(nodes, item) for item in items]
+    orgs = all(isinstance(item, dict) and _types(item) & {"organization", "newsmediaorganization"}
+               for item in resolved)
     return _unique(clean_author(n) for n in _ld_names(value, nodes)), orgs
 
 
@@ -518,18 +518,13 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-def _authors(page: Page, site: str | None) -> list[str]:
-    """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
-    host = _host(page.url)
-    found = _author_candidates(page, site, host)
-    return found
-
-
 def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
     return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
 
 
-def _author_candidates(page: Page, site: str | None, host: str) -> list[str]:
+def _authors(page: Page, site: str | None) -> list[str]:
+    """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
+    host = _host(page.url)
     fallback: list[str] = []
     entity = page.entity or {}
     if entity.get("author"):
