@@ -473,7 +473,8 @@ def split_authors(text: str) -> list[str]:
 
 _BYLINE_XPATH = (
     "//*[@rel='author' or contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'Author')"
-    " or contains(@class, 'Byline') or contains(@id, 'author') or contains(@id, 'byline')"
+    " or contains(@class, 'Byline') or contains(@id, 'author') or contains(@id, 'byline') or contains(@class, 'autor')"
+    " or contains(@class, 'Autor') or contains(@class, 'auteur')"
     " or (contains(@class, 'vcard') and .//*[contains(@class, 'fn')])]"
 )
 # Readers' comments and page footers name other people and other dates.
@@ -518,56 +519,73 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
+_BY_LINE_XPATH = (
+    "//body//text()[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'by ')"
+    " or starts-with(normalize-space(.), 'Von ') or starts-with(normalize-space(.), 'Written by')"
+    " or starts-with(normalize-space(.), 'Par ') or starts-with(normalize-space(.), 'Por ')]"
+)
+_BY_LINE = re.compile(r"^(?:written\s+)?(?:by|von|par|por)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$", re.I)
+
+
+def _by_line_text(page: Page) -> list[str]:
+    """A short unclassed "By Jane Doe" / "Von Max Muster" line (the name may sit in a link after "By")."""
+    for node in page.root.xpath(_BY_LINE_XPATH)[:10]:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("script", "style", "title", "option", "button") or parent.xpath(_IN_COMMENTS):
+            continue
+        text = clean_text(" ".join(parent.itertext()), 200) or ""
+        match = _BY_LINE.match(text)
+        if match and match.group(1)[0].isupper():
+            names = split_authors(match.group(1))
+            if names:
+                return names
+    return []
+
+
 def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
     return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
 
 
-def _authors(page: Page, site: str | None) -> list[str]:
-    """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
-    host = _host(page.url)
-    fallback: list[str] = []
+def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
+    """Candidate author lists in priority order, each with whether it names organisations only."""
     entity = page.entity or {}
     if entity.get("author"):
-        names, orgs = _names_from_ld(entity["author"], page.jsonld)
-        if names and not orgs and not _names_the_site(names, site, host):
-            return names
-        fallback = fallback or names
+        yield _names_from_ld(entity["author"], page.jsonld)
     cited = page.all_meta("citation_author") or page.all_meta("dc.creator") or page.all_meta("dcterms.creator")
     if cited:
-        names = _unique(clean_author(n) for n in cited)
-        if names:
-            return names
+        yield _unique(clean_author(n) for n in cited), False
     for key in ("author", "article:author", "parsely-author", "sailthru.author", "byl", "dc.contributor",
                 "twitter:creator:name", "book:author"):
         for value in page.all_meta(key):
-            names = split_authors(value)
-            if names and not _names_the_site(names, site, host):
-                return names
-            fallback = fallback or names
+            yield split_authors(value), False
     for node in page.jsonld:
         if node is not entity and node.get("author") and (_is_article(_types(node)) or _types(node) & _MEDIA_TYPES):
-            names, orgs = _names_from_ld(node["author"], page.jsonld)
-            if names and not orgs and not _names_the_site(names, site, host):
-                return names
-            fallback = fallback or names
+            yield _names_from_ld(node["author"], page.jsonld)
     for el in page.itemprops.get("author", []) + page.itemprops.get("creator", []):
         if el.get("itemscope") is not None:
             inner = el.xpath(".//*[@itemprop='name']")
             value = _microdata_value(inner[0]) if inner else None
         else:
             value = _microdata_value(el)
-        names = split_authors(value) if value else []
-        if names:
+        if value:
+            yield split_authors(value), False
+    yield _byline_names(page), False
+    yield _by_line_text(page), False
+
+
+def _authors(page: Page, site: str | None) -> list[str]:
+    """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
+    host = _host(page.url)
+    fallback: list[str] = []
+    for names, organisations in _author_sources(page):
+        if not names:
+            continue
+        if not organisations and not _names_the_site(names, site, host):
             return names
-    names = _byline_names(page)
-    if names:
-        return names
+        fallback = fallback or names
     if fallback:
         return fallback
-    title = page.first_meta("og:title", "twitter:title")
-    if not title:
-        title_el = page.root.find(".//title")
-        title = clean_text(title_el.text_content()) if title_el is not None else None
+    title = page.first_meta("og:title", "twitter:title") or _title_tag(page)
     match = _SOCIAL_TITLE.match(title or "")
     if match:
         name = clean_author(match.group(1) or match.group(2))
@@ -581,7 +599,7 @@ _PUBLISHED_META = (
     "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "datepublished", "date", "pubdate",
     "publishdate", "publish-date", "publish_date", "published_time", "published-date", "article.published",
     "article_date_original", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime", "date.created",
-    "original-publish-date", "og:updated_time", "release_date", "video:release_date", "uploaddate",
+    "original-publish-date", "publication_date", "pub_date", "datecreated", "created", "og:updated_time", "release_date", "video:release_date", "uploaddate",
     "displaydate", "dc.date.available", "article:modified_time",
 )
 
@@ -624,7 +642,8 @@ def _published(page: Page) -> str | None:
 
 _DATE_ELEMENTS_XPATH = (
     "//time | //*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
-    " or contains(@class, 'posted') or contains(@id, 'date') or contains(@id, 'publish')"
+    " or contains(@class, 'posted') or contains(@id, 'date') or contains(@id, 'publish') or contains(@class, 'datum')"
+    " or contains(@class, 'Datum') or contains(@class, 'fecha')"
     " or contains(@class, 'Date') or contains(@class, 'Time')]"
 )
 _NOT_PUBLISHED = re.compile(r"update|modif|edit|comment|expir|event|archive|calendar", re.I)
