@@ -210,3 +210,13 @@ def test_utf8_bytes_win_over_a_wrong_meta_charset_and_a_cut_last_character():
     assert extract_metadata(latin, "https://x.example/").title == "Café"
     cut = "<html><head><title>Ünïcode</title></head><body>é".encode()[:-1]
     assert extract_metadata(cut, "https://x.example/").title == "Ünïcode"
+
+
+def test_unclassed_by_line_and_german_date_element():
+    html = """<html><head><title>Aufmerksamkeit erklärt</title></head><body><article>
+    <h1>Aufmerksamkeit erklärt</h1><p>Von <a href="/autoren/max">Max Mustermann</a></p>
+    <div class="artikel-datum">12. Juli 2017, 10:35 Uhr</div><p>Ein langer Absatz über Attention.</p>
+    </article></body></html>""".encode()
+    meta = extract_metadata(html, "https://zeitung.example/artikel")
+    assert meta.authors == ["Max Mustermann"]
+    assert meta.published == "2017-07-12"

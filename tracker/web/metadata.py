@@ -519,17 +519,17 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-_BY_LINE_XPATH = (
-    "//body//text()[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'by ')"
-    " or starts-with(normalize-space(.), 'Von ') or starts-with(normalize-space(.), 'Written by')"
-    " or starts-with(normalize-space(.), 'Par ') or starts-with(normalize-space(.), 'Por ')]"
+_BY_WORDS = ("By", "by", "Von", "von", "Par", "Por", "Written by", "Written by:", "By:", "Von:")
+# A text node that is "By" alone (the name follows in a link) or starts with "By ".
+_BY_LINE_XPATH = "//body//text()[{}]".format(
+    " or ".join(f"normalize-space(.)='{w}' or starts-with(normalize-space(.), '{w} ')" for w in _BY_WORDS)
 )
 _BY_LINE = re.compile(r"^(?:written\s+)?(?:by|von|par|por)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$", re.I)
 
 
 def _by_line_text(page: Page) -> list[str]:
     """A short unclassed "By Jane Doe" / "Von Max Muster" line (the name may sit in a link after "By")."""
-    for node in page.root.xpath(_BY_LINE_XPATH)[:10]:
+    for node in page.root.xpath(_BY_LINE_XPATH)[:30]:
         parent = node.getparent()
         if parent is None or parent.tag in ("script", "style", "title", "option", "button") or parent.xpath(_IN_COMMENTS):
             continue
