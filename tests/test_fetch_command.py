@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.conftest import commit_count, git
-from tests.metadata_support import ScriptedServer, page, send, slow
+from tests.metadata_support import ScriptedServer, page, raw, send, slow
 
 
 @pytest.fixture
@@ -19,6 +19,8 @@ def server():
         "/arxiv": page("arxiv_abs.html"),
         "/plain": page("plain_page.html"),
         "/slow": slow(30),
+        "/odd": raw(b'<html><head><meta property="og:title" content="[draft] &quot;Attention&quot;: a #1 idea &lt;b&gt;now&lt;/b&gt;">'
+                    b'<meta name="description" content="- starts like a list: and has a colon"></head></html>'),
         "/gone": lambda h, s: send(h, 404, b"<html><head><title>404</title></head></html>"),
     }
     with ScriptedServer(routes, lifetime=60) as running:
@@ -67,6 +69,16 @@ def test_add_never_fails_on_a_slow_or_missing_page(project, invoke, server, fetc
     gone = invoke("add", server.url("/gone"))
     assert gone.exit_code == 0 and "HTTP 404" in gone.stderr
     assert "failed" in item(project, gone.stdout.strip())["fetched"]
+
+
+def test_yaml_and_html_hostile_values_round_trip(project, invoke, server, fetching):
+    result = invoke("add", server.url("/odd"))
+    assert result.exit_code == 0, result.output
+    entry = item(project, result.stdout.strip())
+    assert entry["title"] == '[draft] "Attention": a #1 idea now'
+    assert entry["description"] == "- starts like a list: and has a colon"
+    shown = invoke("show", result.stdout.strip())
+    assert '[draft] "Attention": a #1 idea now' in shown.output
 
 
 def test_no_fetch_makes_no_request(project, invoke, server, fetching):
