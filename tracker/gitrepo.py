@@ -54,14 +54,37 @@ def commits_enabled(flag: bool, folder: Path) -> bool:
     value = os.environ.get("TRACKER_COMMIT")
     if value is not None:
         return value.strip().lower() not in {"0", "false", "no", "off"}
-    if find_repo(folder) is None:
+    repo = find_repo(folder)
+    if repo is None or not _config_may_mention_tracker(repo):
         return True
     proc = _git(folder, "config", "--type=bool", "--get", "tracker.commit", check=False)
     return proc.stdout.strip() != "false"
 
 
-def commit_paths(repo: Path, paths: list[Path], message: str) -> str | None:
-    """Commit the current content of exactly ``paths`` with ``message``; the new commit's id, or None if no change."""
+def _config_may_mention_tracker(repo: Path) -> bool:
+    """Cheap pre-check that saves a ``git config`` process on every change when no config file has [tracker]."""
+    home = Path(os.environ.get("HOME", "~")).expanduser()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME", home / ".config"))
+    candidates = [repo / ".git" / "config", home / ".gitconfig", xdg / "git" / "config"]
+    for name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"):
+        if os.environ.get(name):
+            candidates.append(Path(os.environ[name]))
+    if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
+        candidates.append(Path("/etc/gitconfig"))
+    if os.environ.get("GIT_CONFIG_COUNT") or not (repo / ".git").is_dir():
+        return True  # config from the environment, or a worktree/submodule: ask git
+    for path in candidates:
+        try:
+            text = path.read_text(errors="replace").lower()
+        except OSError:
+            continue
+        if "[tracker" in text or "[include" in text:
+            return True
+    return False
+
+
+def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
+    """Commit the current content of exactly ``paths`` with ``message``; False when there was nothing to commit."""
     rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
     args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
     proc = _git(repo, *args, check=False)
@@ -73,9 +96,15 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> str | None:
     if proc.returncode != 0:
         output = proc.stdout + proc.stderr
         if "nothing to commit" in output or "no changes added" in output or "nothing added" in output:
-            return None
+            return False
         raise GitError(f"git commit failed: {output.strip()}")
-    return _git(repo, "rev-parse", "HEAD").stdout.strip()
+    return True
+
+
+def head_commit(repo: Path) -> str | None:
+    """The id of the current commit (None in a repository without commits)."""
+    proc = _git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    return proc.stdout.strip() or None
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,15 @@ class Index:
     def resource_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
 
+    def section_count(self, section: str) -> int:
+        if section == "resources":
+            return self.resource_count()
+        return self.conn.execute("SELECT count(*) FROM entries WHERE section = ?", (section,)).fetchone()[0]
+
+    def block_hash_at(self, pos: int) -> str | None:
+        row = self.conn.execute("SELECT block_hash FROM resources WHERE pos = ?", (pos,)).fetchone()
+        return row[0] if row else None
+
     def id_at(self, pos: int) -> str | None:
         row = self.conn.execute("SELECT id FROM resources WHERE pos = ?", (pos,)).fetchone()
         return row[0] if row else None

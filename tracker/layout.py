@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 SECTIONS: tuple[str, ...] = ("resources", "advice", "glossary", "topics")
 
-_COLUMN0_LINE = re.compile(r"^[^\s].*$", re.M)
+_COLUMN0 = re.compile(r"^\S", re.M)
 _HEADER = re.compile(r"(?P<name>[A-Za-z_][\w-]*):[ \t]*(?P<empty>\[\])?[ \t]*(?:#.*)?")
 
 
@@ -36,9 +36,11 @@ class Layout:
     simple: bool = True  # False: something the scan does not understand (flow style, unknown top-level data...)
 
 
-def _block_end(text: str, start: int, next_start: int) -> int:
+def block_end(text: str, start: int, next_start: int) -> int:
     """End of an item's text: after its last non-blank line before ``next_start``."""
     end = next_start
+    if end - 2 >= start and text[end - 1] == "\n" and text[end - 2] not in "\n \t\r":
+        return end  # the common case: the next column-0 line follows directly
     while end > start:
         line_start = text.rfind("\n", start, end - 1) + 1
         if text[line_start:end].strip():
@@ -50,49 +52,40 @@ def _block_end(text: str, start: int, next_start: int) -> int:
 def scan(text: str) -> Layout:
     """Split ``text`` into item blocks per section by looking only at lines that start at column 0."""
     layout = Layout()
+    blocks = layout.blocks
     section: str | None = None
     pending: tuple[str, int, int] | None = None  # (section, start, line) of the block being read
     line_no = 1
     last_pos = 0
-    for match in _COLUMN0_LINE.finditer(text):
-        pos = match.start()
-        line_no += text.count("\n", last_pos, pos)
+    count = text.count
+    for pos in [match.start() for match in _COLUMN0.finditer(text)]:
+        line_no += count("\n", last_pos, pos)
         last_pos = pos
         if pending is not None:
             name, start, line = pending
-            layout.blocks[name].append(Block(name, start, _block_end(text, start, pos), line))
+            blocks[name].append(Block(name, start, block_end(text, start, pos), line))
             pending = None
-        line = match.group()
-        first = line[0]
-        if first == "#" or line.rstrip() in ("---", "..."):
-            continue
-        if first == "-" and (len(line) == 1 or line[1] in " \r"):
-            if section is None:
+        first = text[pos]
+        if first == "-" and text[pos + 1:pos + 2] in (" ", "\n", "\r", ""):
+            if section is None or layout.headers[section][2]:
                 layout.simple = False
                 continue
-            if layout.headers[section][2]:
-                layout.simple = False
             pending = (section, pos, line_no)
             continue
-        header = _HEADER.fullmatch(line.rstrip("\r"))
+        if first == "#":
+            continue
+        line_end = text.find("\n", pos)
+        line = text[pos:line_end if line_end >= 0 else len(text)].rstrip("\r")
+        if line.rstrip() in ("---", "..."):
+            continue
+        header = _HEADER.fullmatch(line)
         if header and header.group("name") in SECTIONS and header.group("name") not in layout.headers:
             section = header.group("name")
-            layout.headers[section] = (pos, match.end(), bool(header.group("empty")))
+            layout.headers[section] = (pos, pos + len(line), bool(header.group("empty")))
             continue
         layout.simple = False
         section = None
     if pending is not None:
         name, start, line = pending
-        layout.blocks[name].append(Block(name, start, _block_end(text, start, len(text)), line))
+        blocks[name].append(Block(name, start, block_end(text, start, len(text)), line))
     return layout
-
-
-def insertion_point(text: str, layout: Layout, section: str) -> int | None:
-    """Where a new item of ``section`` goes: after its last item (or its header); None when there is no header."""
-    blocks = layout.blocks[section]
-    if blocks:
-        end = blocks[-1].end
-        return end if text[end - 1:end] == "\n" else None
-    if section not in layout.headers:
-        return None
-    return layout.headers[section][1] + 1

@@ -26,7 +26,7 @@ STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True, defer_build=True)
 
 
 class Resource(_Model):

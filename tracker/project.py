@@ -16,7 +16,7 @@ IGNORED = f"{STATE_DIR}/"
 class InitResult:
     data_file: Path
     created_repo: bool
-    commit: str | None
+    committed: bool
     notices: list[str] = field(default_factory=list)
 
 
@@ -41,11 +41,11 @@ def init_project(folder: Path, data_file: Path | None = None, commit: bool = Tru
     created = gitrepo.init_repo(path.parent)
     store = Store(path, commit=commit)
     store.index()  # build the (empty) index and the self-ignoring .tracker/ folder
-    sha = None
-    result = InitResult(path, created, None)
+    committed = False
+    result = InitResult(path, created, False)
     if gitrepo.commits_enabled(commit, path.parent):
         repo = gitrepo.find_repo(path.parent)
         if repo is not None:
-            sha = gitrepo.commit_paths(repo, [path, gitignore, keep], f"init: {path.name}, notes/")
-    result.commit = sha
+            committed = gitrepo.commit_paths(repo, [path, gitignore, keep], f"init: {path.name}, notes/")
+    result.committed = committed
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from tracker.errors import DataError, TrackerError
 from tracker.index import Index, block_hash, content_hash, resource_row, to_json
-from tracker.layout import SECTIONS, Layout, insertion_point, scan
+from tracker.layout import SECTIONS, Block, Layout, block_end, scan
 
 DATA_FILE = "resources.yaml"
 STATE_DIR = ".tracker"
@@ -78,41 +79,92 @@ class _Splice:
     text: str
 
 
+_NEXT_COLUMN0 = re.compile(r"\n(?=\S)")
+_HEADER_REST = re.compile(r"[ \t]*(\[\])?[ \t]*(?:#.*)?")
+
+
+def find_header(text: str, section: str, start: int = 0) -> tuple[int, int, bool] | None:
+    """(start, end of line, is "[]") of the top-level ``section:`` line at or after ``start``; None if absent.
+
+    A plain substring search: much faster than a multi-line regex over a 30 MB file.
+    """
+    needle = f"{section}:"
+    pos = start
+    while True:
+        pos = text.find(needle, pos)
+        if pos < 0:
+            return None
+        if pos == 0 or text[pos - 1] == "\n":
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            rest = _HEADER_REST.fullmatch(text, pos + len(needle), line_end)
+            if rest:
+                return pos, line_end, rest.group(1) is not None
+        pos += len(needle)
+
+
 @dataclass
 class Edit:
     """A pending change to the file, made inside ``Store.edit()``; applied and committed when the block exits.
 
-    Items are addressed by ``(section, pos)``: their position in that section, as in the index.
+    Items are addressed by ``(section, pos)``: their position in that section, as in the index. Blocks are
+    located on demand (by the ``- id:`` line, checked against the block hash the index keeps), so a change to
+    one item in a 100k-item file costs a few string searches, not a scan of every line.
     Callers check ids and URLs against ``index`` before appending: the edit writes what it is given.
     """
 
     store: Store
     text: str
-    layout: Layout
     index: Index
     message: str = ""
     extra_paths: list[Path] = field(default_factory=list)
+    _layout: Layout | None = None
     _splices: list[_Splice] = field(default_factory=list)
-    _appended: dict[str, list[Any]] = field(default_factory=dict)
-    _replaced: dict[tuple[str, int], Any] = field(default_factory=dict)
+    _appended: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
+    _replaced: dict[tuple[str, int], tuple[Any, str]] = field(default_factory=dict)
     _deleted: set[tuple[str, int]] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
         return bool(self._splices)
 
-    def count(self, section: str) -> int:
-        return len(self.layout.blocks[section])
+    @property
+    def layout(self) -> Layout:
+        """The full line scan: only needed when a block cannot be found the fast way."""
+        if self._layout is None:
+            self._layout = scan(self.text)
+        return self._layout
+
+    def _block_at(self, start: int, section: str) -> Block:
+        match = _NEXT_COLUMN0.search(self.text, start)
+        next_start = match.end() if match else len(self.text)
+        end = block_end(self.text, start, next_start)
+        return Block(section, start, end, self.text.count("\n", 0, start) + 1)
+
+    def locate(self, section: str, pos: int) -> Block:
+        """The block of the item at ``pos`` in ``section``."""
+        if section == "resources" and self._layout is None:
+            item_id = self.index.id_at(pos)
+            expected = self.index.block_hash_at(pos)
+            if item_id is not None and expected is not None:
+                needle = f"- id: {item_id}\n"
+                start = 0 if self.text.startswith(needle) else self.text.find("\n" + needle) + 1 or -1
+                while start >= 0:
+                    block = self._block_at(start, section)
+                    if block_hash(self.text[block.start:block.end]) == expected:
+                        return block
+                    start = self.text.find("\n" + needle, start) + 1 or -1
+        return self.layout.blocks[section][pos]
 
     def block_text(self, section: str, pos: int) -> str:
-        block = self.layout.blocks[section][pos]
+        block = self.locate(section, pos)
         return self.text[block.start:block.end]
 
     def item(self, section: str, pos: int) -> Any:
         """The validated model of the item at ``pos`` (parsed from its block of lines)."""
         from tracker.document import parse_block
 
-        block = self.layout.blocks[section][pos]
+        block = self.locate(section, pos)
         return parse_block(section, self.text[block.start:block.end], block.line, self.store.path)
 
     def resource(self, item_id: str) -> tuple[int, Any]:
@@ -125,39 +177,82 @@ class Edit:
         return pos, self.item("resources", pos)
 
     def replace(self, section: str, pos: int, model: Any) -> None:
+        """Replace the item at ``pos`` with a validated model."""
         from tracker.document import item_to_dict
+
+        self.replace_data(section, pos, item_to_dict(model))
+
+    def item_data(self, section: str, pos: int) -> dict:
+        """The item at ``pos`` as plain data, without the models: for changes that cannot make it invalid."""
+        from tracker.yamlio import safe_load
+
+        block = self.locate(section, pos)
+        return safe_load(self.text[block.start:block.end], self.store.path, block.line - 1)[0]
+
+    def replace_data(self, section: str, pos: int, data: dict) -> None:
+        """Replace the item at ``pos`` with ``data``, which must already be valid and in canonical key order."""
         from tracker.yamlio import dump_item
 
-        block = self.layout.blocks[section][pos]
-        self._splices.append(_Splice(block.start, block.end, dump_item(item_to_dict(model))))
-        self._replaced[(section, pos)] = model
+        block = self.locate(section, pos)
+        text = dump_item(data)
+        self._splices.append(_Splice(block.start, block.end, text))
+        self._replaced[(section, pos)] = (data, text)
 
     def delete(self, section: str, pos: int) -> None:
-        block = self.layout.blocks[section][pos]
+        block = self.locate(section, pos)
         self._splices.append(_Splice(block.start, block.end, ""))
         self._deleted.add((section, pos))
 
+    def _section_end(self, section: str) -> tuple[int, int, bool] | None:
+        """(header start, insertion point, header is "[]") of ``section``; None when it has no header."""
+        header = find_header(self.text, section)
+        if header is None:
+            return None
+        header_start, header_end, empty = header
+        following = [found[0] for name in SECTIONS if name != section
+                     for found in [find_header(self.text, name, header_end)] if found]
+        point = min(following, default=len(self.text))
+        # Back over blank lines and column-0 comments: they introduce what follows, not this section.
+        while point > header_end:
+            line_start = self.text.rfind("\n", 0, point - 1) + 1
+            line = self.text[line_start:point]
+            if line.strip() and not line.startswith("#"):
+                break
+            point = line_start
+        return header_start, max(point, header_end), empty
+
     def append(self, section: str, models: list[Any]) -> None:
-        """Add items at the end of ``section``, in one splice."""
+        """Add validated models at the end of ``section``, in one splice."""
         from tracker.document import item_to_dict
+
+        self.append_data(section, [item_to_dict(model) for model in models])
+
+    def append_data(self, section: str, datas: list[dict]) -> None:
+        """Add items (already valid, in canonical key order) at the end of ``section``, in one splice."""
         from tracker.yamlio import dump_item
 
-        if not models:
+        if not datas:
             return
-        blocks = "".join(dump_item(item_to_dict(model)) for model in models)
-        point = insertion_point(self.text, self.layout, section)
-        header = self.layout.headers.get(section)
-        if point is not None and not (header and header[2]) and point <= len(self.text):
-            self._splices.append(_Splice(point, point, blocks))
-        elif header is not None:  # "section: []" becomes "section:" followed by the blocks
-            start, end, _empty = header
-            end += 1 if self.text[end:end + 1] == "\n" else 0
-            self._splices.append(_Splice(start, end, f"{section}:\n{blocks}"))
-        else:
+        texts = [dump_item(data) for data in datas]
+        blocks = "".join(texts)
+        found = self._section_end(section)
+        if found is None:
             sep = "" if not self.text or self.text.endswith("\n") else "\n"
             lead = "\n" if self.text.strip() else ""
             self._splices.append(_Splice(len(self.text), len(self.text), f"{sep}{lead}{section}:\n{blocks}"))
-        self._appended.setdefault(section, []).extend(models)
+        else:
+            header_start, point, empty = found
+            if empty:  # "section: []" becomes "section:" followed by the blocks
+                line_end = self.text.find("\n", header_start)
+                line_end = len(self.text) if line_end < 0 else line_end + 1
+                self._splices.append(_Splice(header_start, line_end, f"{section}:\n{blocks}"))
+            elif point >= len(self.text) and not self.text.endswith("\n"):
+                self._splices.append(_Splice(point, point, "\n" + blocks))
+            else:
+                if self.text[point - 1:point] != "\n":
+                    point = self.text.find("\n", point) + 1 or len(self.text)
+                self._splices.append(_Splice(point, point, blocks))
+        self._appended.setdefault(section, []).extend(zip(datas, texts, strict=True))
 
     def result(self) -> str:
         parts: list[str] = []
@@ -169,41 +264,35 @@ class Edit:
         parts.append(self.text[cursor:])
         return "".join(parts)
 
-    def update_index(self, new_text: str) -> None:
-        """Bring the index rows in line with the splices just written (inside a transaction)."""
-        from tracker.document import item_to_dict
+    def update_index(self) -> None:
+        """Bring the index rows in line with the splices just written (inside a transaction).
+
+        A written block's text is exactly what ``dump_item`` returned, so its hash is known without a re-scan.
+        """
         from tracker.urls import identity_key
 
-        new_layout = scan(new_text)
         index = self.index
-        for (section, pos), model in sorted(self._replaced.items()):
+        for (section, pos), (item, text) in sorted(self._replaced.items(), key=lambda kv: kv[0]):
             if (section, pos) in self._deleted:
                 continue
-            block = new_layout.blocks[section][pos]
-            digest = block_hash(new_text[block.start:block.end])
-            item = item_to_dict(model)
             if section == "resources":
-                index.replace_resource(resource_row(item, identity_key(model.url), pos, digest))
+                index.replace_resource(resource_row(item, identity_key(item["url"]), pos, block_hash(text)))
             else:
-                index.set_entry(section, pos, digest, item)
+                index.set_entry(section, pos, block_hash(text), item)
         for section, pos in sorted(self._deleted, reverse=True):
             if section == "resources":
                 index.remove_resource_at(pos)
             else:
                 index.conn.execute("DELETE FROM entries WHERE section = ? AND pos = ?", (section, pos))
                 index.conn.execute("UPDATE entries SET pos = pos - 1 WHERE section = ? AND pos > ?", (section, pos))
-        for section, models in self._appended.items():
-            blocks = new_layout.blocks[section]
-            first = len(blocks) - len(models)
+        for section, added in self._appended.items():
+            first = index.section_count(section)
             rows = []
-            for offset, model in enumerate(models):
-                block = blocks[first + offset]
-                digest = block_hash(new_text[block.start:block.end])
-                item = item_to_dict(model)
+            for offset, (item, text) in enumerate(added):
                 if section == "resources":
-                    rows.append(resource_row(item, identity_key(model.url), first + offset, digest))
+                    rows.append(resource_row(item, identity_key(item["url"]), first + offset, block_hash(text)))
                 else:
-                    index.set_entry(section, first + offset, digest, item)
+                    index.set_entry(section, first + offset, block_hash(text), item)
             if rows:
                 index.insert_resources(rows)
 
@@ -215,7 +304,7 @@ class Store:
         self.path = Path(path).absolute()
         self.commit_enabled = commit
         self.notices: list[str] = []
-        self.last_commit: str | None = None
+        self.committed = False
 
     @classmethod
     def open(cls, explicit: Path | None = None, commit: bool = True) -> Store:
@@ -305,9 +394,8 @@ class Store:
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
         """Parse the whole file and replace every row; returns whether the line scan matches the parse."""
         from tracker.document import item_to_dict, parse_document
-        from tracker.urls import identity_key
 
-        doc, lines = parse_document(text, self.path)
+        doc, lines, url_keys = parse_document(text, self.path)
         simple = layout.simple and all(lines[name] == [b.line for b in layout.blocks[name]] for name in SECTIONS)
 
         def digest(section: str, pos: int) -> str | None:
@@ -316,7 +404,7 @@ class Store:
             block = layout.blocks[section][pos]
             return block_hash(text[block.start:block.end])
 
-        resources = [resource_row(item_to_dict(r), identity_key(r.url), pos, digest("resources", pos))
+        resources = [resource_row(item_to_dict(r), url_keys[pos], pos, digest("resources", pos))
                      for pos, r in enumerate(doc.resources)]
         entries = [(name, pos, digest(name, pos), to_json(item_to_dict(item)))
                    for name in SECTIONS[1:] for pos, item in enumerate(getattr(doc, name))]
@@ -326,7 +414,6 @@ class Store:
     def _sync_changed_blocks(self, index: Index, text: str, layout: Layout) -> None:
         """Re-parse only the blocks whose text is new; keep the rows of the others (moved if needed)."""
         from tracker.document import block_field_line, check_unique, item_to_dict, parse_block
-        from tracker.urls import identity_key
 
         old: dict[str, tuple[int, str, str]] = {}
         for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
@@ -348,13 +435,14 @@ class Store:
             seen_urls[key] = (item_id, block.line)
             if old_pos != pos:
                 moved.append((pos, item_id))
+        keys = {}
         for pos, _digest, model in fresh:
             block = blocks[pos]
             url_line = block_field_line(text[block.start:block.end], block.line, "url")
-            check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
+            keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
         index.delete_resources([item_id for _pos, item_id, _key in old.values()])
         index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
-        index.insert_resources(resource_row(item_to_dict(model), identity_key(model.url), pos, digest)
+        index.insert_resources(resource_row(item_to_dict(model), keys[pos], pos, digest)
                                for pos, digest, model in fresh)
         self._sync_entries(index, text, layout)
 
@@ -398,15 +486,13 @@ class Store:
             if not index.matches_stat(stat):
                 self._sync(index, data, stat)
             text = self._decode(data, self.path)
-            layout = scan(text)
             canonical = False
-            if not (layout.simple and index.layout_simple()):
+            if not index.layout_simple():
                 # A layout the line scan cannot follow (flow style, odd indentation): write it out canonically
                 # once, so this and later edits are surgical.
                 text = render_document(parse_document(text, self.path)[0])
-                layout = scan(text)
                 canonical = True
-            edit = Edit(self, text, layout, index, message)
+            edit = Edit(self, text, index, message)
             yield edit
             if not edit.changed:
                 return
@@ -418,7 +504,7 @@ class Store:
                 if canonical:
                     self._rebuild(index, new_text, scan(new_text))
                 else:
-                    edit.update_index(new_text)
+                    edit.update_index()
                 index.record_file(new_stat, content_hash(new_data), True)
             self._commit([self.path, *edit.extra_paths], edit.message or "edit resources")
 
@@ -435,7 +521,7 @@ class Store:
                                     "changes are saved but not committed (run `git init` to keep history)")
                 marker.write_text("")
             return
-        self.last_commit = gitrepo.commit_paths(repo, paths, message)
+        self.committed = gitrepo.commit_paths(repo, paths, message)
 
 
 @contextlib.contextmanager

@@ -128,7 +128,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
         metadata = metadata_for_add(store, url, {"title": title})
     resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
                             comment=comment, topic=topic, lab=lab, metadata=metadata)
-    click.echo(resource.id)
+    click.echo(resource["id"])
     _say_notices(store)
 
 
