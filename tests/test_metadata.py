@@ -220,3 +220,13 @@ def test_unclassed_by_line_and_german_date_element():
     meta = extract_metadata(html, "https://zeitung.example/artikel")
     assert meta.authors == ["Max Mustermann"]
     assert meta.published == "2017-07-12"
+
+
+@pytest.mark.parametrize("name", ["meta", "fetch"])
+def test_commands_have_help_and_are_documented(name):
+    from pathlib import Path
+
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "readme" / "metadata.md").read_text()
+    assert f"tracker {name}" in docs
