@@ -230,3 +230,11 @@ def test_commands_have_help_and_are_documented(name):
     assert result.exit_code == 0 and "Example" in result.output
     docs = (Path(__file__).resolve().parents[1] / "docs" / "readme" / "metadata.md").read_text()
     assert f"tracker {name}" in docs
+
+
+def test_modified_date_only_when_nothing_says_published():
+    html = b"""<html><head><meta property="og:updated_time" content="2024-06-01T00:00:00Z">
+    <title>T</title></head><body><p class="post-date">March 3, 2022</p></body></html>"""
+    assert extract_metadata(html, "https://x.example/p").published == "2022-03-03"
+    only_modified = b'<html><head><meta property="og:updated_time" content="2024-06-01T00:00:00Z"></head></html>'
+    assert extract_metadata(only_modified, "https://x.example/p").published == "2024-06-01"

@@ -599,9 +599,11 @@ _PUBLISHED_META = (
     "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "datepublished", "date", "pubdate",
     "publishdate", "publish-date", "publish_date", "published_time", "published-date", "article.published",
     "article_date_original", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime", "date.created",
-    "original-publish-date", "publication_date", "pub_date", "datecreated", "created", "og:updated_time", "release_date", "video:release_date", "uploaddate",
-    "displaydate", "dc.date.available", "article:modified_time",
+    "original-publish-date", "publication_date", "pub_date", "datecreated", "created", "release_date",
+    "video:release_date", "uploaddate", "displaydate", "dc.date.available",
 )
+# Modified dates: only when nothing says when the page was first published.
+_MODIFIED_META = ("og:updated_time", "article:modified_time", "dcterms.modified", "last-modified")
 
 
 def _published(page: Page) -> str | None:
@@ -616,7 +618,7 @@ def _published(page: Page) -> str | None:
                 found = parse_date(node.get(key))
                 if found:
                     return found
-    for key in _PUBLISHED_META[:-2]:
+    for key in _PUBLISHED_META:
         for value in page.meta.get(key, ()):
             found = parse_date(value)
             if found:
@@ -635,8 +637,11 @@ def _published(page: Page) -> str | None:
     match = _DATE_IN_DESCRIPTION.search(page.first_meta("og:description", "description") or "")
     if match:
         return parse_date(match.group(1))
-    for value in (page.meta.get("og:updated_time", []) + page.meta.get("article:modified_time", []))[:1]:
-        return parse_date(value)
+    for key in _MODIFIED_META:
+        for value in page.meta.get(key, ()):
+            found = parse_date(value)
+            if found:
+                return found
     return None
 
 
