@@ -247,3 +247,14 @@ def test_bad_file_is_one_error_line_and_exit_1(project: Path, invoke) -> None:
                                  "dropped\n")
     assert data.read_text() == SAMPLE_YAML.replace("status: next-up", "status: nxt-up")
     assert commit_count(project) == 1
+
+
+def test_terminal_output_is_a_table_with_markup_escaped(project: Path, invoke, monkeypatch) -> None:
+    import tracker.commands.core as core
+
+    monkeypatch.setattr(core, "_is_terminal", lambda: True)
+    invoke("add", "https://example.org/markup", "--title", "[bold red]<b>Not markup</b>[/]")
+    result = invoke("list", "--tag", "", "--limit", "10")
+    assert result.exit_code == 0
+    assert "[bold red]<b>Not markup</b>[/]" in result.output
+    assert "illustrated-transformer" in result.output and "id" in result.output.splitlines()[1]

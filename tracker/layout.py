@@ -49,12 +49,22 @@ def block_end(text: str, start: int, next_start: int) -> int:
     return end
 
 
+def _only_comments(text: str) -> bool:
+    """True when ``text`` (lines outside any item) holds nothing but blank lines and comments."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 def scan(text: str) -> Layout:
-    """Split ``text`` into item blocks per section by looking only at lines that start at column 0."""
+    """Split ``text`` into item blocks per section by looking only at lines that start at column 0.
+
+    ``simple`` is False when any data lies outside the item blocks (indented items, flow style, unknown
+    top-level keys): then the caller must parse the whole file instead.
+    """
     layout = Layout()
     blocks = layout.blocks
     section: str | None = None
     pending: tuple[str, int, int] | None = None  # (section, start, line) of the block being read
+    gap_from: int | None = 0  # start of non-item text whose continuation lines must be comments only
     line_no = 1
     last_pos = 0
     count = text.count
@@ -65,6 +75,9 @@ def scan(text: str) -> Layout:
             name, start, line = pending
             blocks[name].append(Block(name, start, block_end(text, start, pos), line))
             pending = None
+        elif gap_from is not None and not _only_comments(text[gap_from:pos]):
+            layout.simple = False
+        gap_from = None
         first = text[pos]
         if first == "-" and text[pos + 1:pos + 2] in (" ", "\n", "\r", ""):
             if section is None or layout.headers[section][2]:
@@ -72,10 +85,12 @@ def scan(text: str) -> Layout:
                 continue
             pending = (section, pos, line_no)
             continue
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        gap_from = line_end
         if first == "#":
             continue
-        line_end = text.find("\n", pos)
-        line = text[pos:line_end if line_end >= 0 else len(text)].rstrip("\r")
+        line = text[pos:line_end].rstrip("\r")
         if line.rstrip() in ("---", "..."):
             continue
         header = _HEADER.fullmatch(line)
@@ -88,4 +103,6 @@ def scan(text: str) -> Layout:
     if pending is not None:
         name, start, line = pending
         blocks[name].append(Block(name, start, block_end(text, start, len(text)), line))
+    elif gap_from is not None and not _only_comments(text[gap_from:]):
+        layout.simple = False
     return layout

@@ -371,10 +371,10 @@ class Store:
 
     def load(self) -> Any:
         """The whole file, fully validated, as a ``Document`` (for import, publish and other full passes)."""
-        from tracker.document import parse_document
+        from tracker.document import read_document
 
         data, _stat = self._read()
-        return parse_document(self._decode(data, self.path), self.path)[0]
+        return read_document(self._decode(data, self.path), self.path)[0]
 
     def _sync(self, index: Index, data: bytes, stat: os.stat_result) -> None:
         digest = content_hash(data)
@@ -477,7 +477,7 @@ class Store:
     @contextlib.contextmanager
     def edit(self, message: str = "") -> Iterator[Edit]:
         """Lock, read, yield an ``Edit``; on a clean exit write the result, update the index, and commit."""
-        from tracker.document import parse_document, render_document
+        from tracker.document import read_document, render_document
 
         with self.lock():
             _remove_stale_temp_files(self.path)
@@ -490,7 +490,7 @@ class Store:
             if not index.layout_simple():
                 # A layout the line scan cannot follow (flow style, odd indentation): write it out canonically
                 # once, so this and later edits are surgical.
-                text = render_document(parse_document(text, self.path)[0])
+                text = render_document(read_document(text, self.path)[0])
                 canonical = True
             edit = Edit(self, text, index, message)
             yield edit

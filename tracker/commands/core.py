@@ -36,9 +36,13 @@ def _print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _print_table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
     """A rich table in a terminal; tab-separated lines (one per row, no header) when the output is piped."""
-    if not sys.stdout.isatty():
+    if not _is_terminal():
         out = sys.stdout
         for row in rows:
             out.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
@@ -52,7 +56,7 @@ def _print_table(columns: list[str], rows: list[list[str]], title: str | None = 
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 def _resource_object(row: tuple) -> dict:
