@@ -12,8 +12,9 @@ from tracker.cli import cli
 from tracker.web.charset import decode_html
 from tracker.web.dates import date_from_url, parse_date
 from tracker.web.lookup import pdf_metadata
-from tracker.web.metadata import clean_text, extract_metadata, split_authors, strip_site_suffix
+from tracker.web.metadata import extract_metadata, split_authors, strip_site_suffix
 from tracker.web.sites import fetch_url_for, metadata_from_url
+from tracker.web.text import clean_text
 
 
 def fixture(name: str) -> bytes:

@@ -16,8 +16,9 @@ import httpx
 
 from tracker.web.fetch import FetchResult, fetch_page_async
 from tracker.web.http import DEFAULT_POLICY, HttpPolicy, build_async_client
-from tracker.web.metadata import PageMetadata, clean_author, clean_text, extract_metadata
+from tracker.web.metadata import PageMetadata, clean_author, extract_metadata
 from tracker.web.sites import apply_url_knowledge, fetch_url_for, metadata_from_url
+from tracker.web.text import clean_text
 
 
 @dataclass

@@ -10,14 +10,22 @@ The page is parsed once with lxml; every rule reads from that one tree.
 
 from __future__ import annotations
 
-import html as htmllib
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from tracker.web.dates import date_from_url, parse_date
+from tracker.web.jsonld import (
+    MEDIA_TYPES,
+    is_article,
+    ld_names,
+    ld_url,
+    node_types,
+    resolve_id,
+)
+from tracker.web.page import Page, microdata_value, parse_html
+from tracker.web.text import absolute_url, clean_text
 
 FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image", "lang")
 
@@ -45,279 +53,6 @@ class PageMetadata:
         for name in FIELDS:
             if not getattr(self, name) and getattr(other, name):
                 setattr(self, name, getattr(other, name))
-
-
-# ----------------------------------------------------------------------------------------------- text cleaning
-_SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
-_TAG = re.compile(r"<[^>]{0,500}>")
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-
-
-def clean_text(value: object, limit: int = 2000) -> str | None:
-    """Entities decoded (twice-escaped ones too), tags and control characters dropped, whitespace collapsed."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-        if value is None:
-            return None
-    if not isinstance(value, str):
-        return None
-    text = value
-    if "&" in text:
-        text = htmllib.unescape(htmllib.unescape(text))
-    if "<" in text:
-        text = _TAG.sub(" ", _SCRIPT.sub(" ", text))
-    text = _SPACE.sub(" ", text).strip()
-    text = _CONTROL.sub("", text)
-    if len(text) > limit:
-        text = text[:limit].rstrip() + "…"
-    return text or None
-
-
-def absolute_url(value: object, base: str) -> str | None:
-    """``value`` made absolute against ``base``; None unless it ends up an http(s) URL."""
-    text = clean_text(value, limit=4000)
-    if not text:
-        return None
-    if text.startswith("//"):
-        text = (urlsplit(base).scheme or "https") + ":" + text
-    try:
-        joined = urljoin(base, text) if base else text
-    except ValueError:
-        return None
-    return joined if joined.startswith(("http://", "https://")) else None
-
-
-# --------------------------------------------------------------------------------------------------- parsing
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_UTF8_PARSERS: dict[str, object] = {}
-
-
-def _complete_utf8(data: bytes) -> bytes:
-    """``data`` without a multi-byte character cut in half at the end (byte caps cut anywhere)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return data[: exc.start]
-    return data
-
-
-def parse_html(data: str | bytes, content_type: str | None = None):
-    """``(document, source)``: an lxml tree (None for an empty page) and the page as text or UTF-8 bytes.
-
-    UTF-8 bytes (most pages) go to lxml as they are, which is faster than decoding them first; any other
-    charset is decoded here (header, ``<meta charset>`` or detection, see ``tracker.web.charset``).
-    """
-    import lxml.html
-    from lxml import etree
-
-    from tracker.web.charset import detect_charset
-
-    source: str | bytes = data
-    if isinstance(data, bytes):
-        codec = detect_charset(data, content_type)
-        if codec in ("utf-8", "utf-8-sig"):
-            source = _complete_utf8(data.removeprefix(b"\xef\xbb\xbf"))
-        else:
-            source = data.decode(codec, errors="replace")
-    if isinstance(source, str):
-        # lxml refuses a str that still carries an XML encoding declaration.
-        source = _XML_DECLARATION.sub("", source, count=1)
-    if not source.strip():
-        return None, source
-    try:
-        if isinstance(source, bytes):
-            parser = _UTF8_PARSERS.get("utf-8")
-            if parser is None:
-                parser = _UTF8_PARSERS.setdefault("utf-8", lxml.html.HTMLParser(encoding="utf-8"))
-            return lxml.html.document_fromstring(source, parser=parser), source
-        return lxml.html.document_fromstring(source), source
-    except (etree.ParserError, ValueError):
-        return None, source
-
-
-class Page:
-    """One parsed page and the indexes every rule reads: meta tags, JSON-LD nodes, microdata."""
-
-    def __init__(self, root, url: str, source: str | bytes = "") -> None:
-        self.root = root
-        self._source = source
-        self.url = url
-        self.meta: dict[str, list[str]] = {}
-        self.links: dict[str, list[str]] = {}
-        self.itemprops: dict[str, list] = {}
-        self.jsonld: list[dict] = []
-        self._index()
-        self.entity = _main_entity(self.jsonld)
-
-    def _index(self) -> None:
-        ld_texts = []
-        for el in self.root.iter("meta", "link", "script"):
-            tag = el.tag
-            if tag == "meta":
-                key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-                content = el.get("content")
-                if content is None:
-                    content = el.get("value")
-                if key and content is not None:
-                    for part in key.split():
-                        self.meta.setdefault(part.strip().lower(), []).append(content)
-            elif tag == "link":
-                rel = el.get("rel")
-                href = el.get("href")
-                if rel and href:
-                    for part in rel.lower().split():
-                        self.links.setdefault(part, []).append(href)
-            elif (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
-                ld_texts.append(el.text)
-        for el in self.root.xpath("//*[@itemprop]"):
-            for prop in el.get("itemprop").split():
-                self.itemprops.setdefault(prop, []).append(el)
-        for text in ld_texts:
-            self.jsonld.extend(_jsonld_nodes(text))
-
-    @property
-    def text(self) -> str:
-        """The page source as text, for the few rules that read inline scripts (decoded on first use)."""
-        if isinstance(self._source, bytes):
-            self._source = self._source.decode("utf-8", errors="replace")
-        return self._source
-
-    def first_meta(self, *names: str) -> str | None:
-        for name in names:
-            for value in self.meta.get(name, ()):
-                text = clean_text(value)
-                if text:
-                    return text
-        return None
-
-    def all_meta(self, name: str) -> list[str]:
-        return [t for t in (clean_text(v, 300) for v in self.meta.get(name, ())) if t]
-
-    def itemprop_values(self, prop: str) -> Iterator[str]:
-        for el in self.itemprops.get(prop, ()):
-            value = _microdata_value(el)
-            if value:
-                yield value
-
-
-def _microdata_value(el) -> str | None:
-    for attr in ("content", "datetime", "href", "src", "title" if el.tag == "abbr" else "content"):
-        value = el.get(attr)
-        if value:
-            return clean_text(value)
-    return clean_text(el.text_content(), 500)
-
-
-# ------------------------------------------------------------------------------------------------- JSON-LD
-_ARTICLE_TYPES = {
-    "article", "newsarticle", "blogposting", "scholarlyarticle", "techarticle", "reportagenews",
-    "analysisnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
-    "liveblogposting", "report", "medicalscholarlyarticle", "discussionforumposting", "creativework", "review",
-    "posting", "advertisercontentarticle", "satiricalarticle",
-}
-_MEDIA_TYPES = {
-    "videoobject", "audioobject", "podcastepisode", "book", "movie", "product", "recipe", "event", "course",
-    "softwaresourcecode", "softwareapplication", "musicrecording", "tvepisode", "dataset", "howto", "qapage",
-    "profilepage", "mediaobject", "imageobject", "episode", "musicalbum", "collectionpage",
-}
-_PAGE_TYPES = {"webpage", "itempage", "aboutpage", "searchresultspage", "website"}
-
-
-def _jsonld_nodes(text: str) -> list[dict]:
-    text = text.strip()
-    if text.startswith("<!--"):
-        text = text[4:].rsplit("-->", 1)[0]
-    try:
-        data = json.loads(text, strict=False)
-    except ValueError:
-        # Trailing commas and stray semicolons are the usual breakage.
-        try:
-            data = json.loads(re.sub(r",\s*([}\]])", r"\1", text.rstrip("; \n")), strict=False)
-        except ValueError:
-            return []
-    nodes: list[dict] = []
-    stack = [data]
-    while stack and len(nodes) < 200:
-        item = stack.pop(0)
-        if isinstance(item, list):
-            stack[:0] = item
-        elif isinstance(item, dict):
-            if "@graph" in item:
-                stack[:0] = item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]]
-                if "@type" not in item:
-                    continue
-            nodes.append(item)
-            main = item.get("mainEntity")
-            if isinstance(main, dict) and "@type" in main:
-                nodes.append(main)
-    return nodes
-
-
-def _types(node: dict) -> set[str]:
-    value = node.get("@type")
-    if isinstance(value, str):
-        return {value.lower().rsplit("/", 1)[-1]}
-    if isinstance(value, list):
-        return {v.lower().rsplit("/", 1)[-1] for v in value if isinstance(v, str)}
-    return set()
-
-
-def _is_article(types: set[str]) -> bool:
-    return bool(types & _ARTICLE_TYPES) or any(t.endswith(("article", "posting")) for t in types)
-
-
-def _main_entity(nodes: list[dict]) -> dict | None:
-    ranked = []
-    for position, node in enumerate(nodes):
-        types = _types(node)
-        if _is_article(types):
-            rank = 0
-        elif types & _MEDIA_TYPES:
-            rank = 1
-        elif types & _PAGE_TYPES:
-            rank = 2
-        else:
-            continue
-        ranked.append((rank, position, node))
-    return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
-
-
-def _by_id(nodes: list[dict], value):
-    if isinstance(value, dict) and set(value) <= {"@id"} and value.get("@id"):
-        for node in nodes:
-            if node.get("@id") == value["@id"] and len(node) > 1:
-                return node
-    return value
-
-
-def _ld_names(value, nodes: list[dict]) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        item = _by_id(nodes, item)
-        if isinstance(item, dict):
-            item = item.get("name") or (
-                " ".join(filter(None, [item.get("givenName"), item.get("familyName")])) or None
-            )
-        text = clean_text(item, 300) if isinstance(item, (str, list)) else None
-        if text:
-            names.append(text)
-    return names
-
-
-def _ld_url(value, nodes: list[dict]) -> str | None:
-    value = _by_id(nodes, value)
-    if isinstance(value, list):
-        value = value[0] if value else None
-        value = _by_id(nodes, value)
-    if isinstance(value, dict):
-        value = value.get("url") or value.get("contentUrl") or value.get("@id")
-        if isinstance(value, list):
-            value = value[0] if value else None
-    return value if isinstance(value, str) else None
 
 
 # ----------------------------------------------------------------------------------------------- the rules
@@ -494,10 +229,10 @@ _SOCIAL_TITLE = re.compile(
 def _names_from_ld(value, nodes: list[dict]) -> tuple[list[str], bool]:
     """Names of a JSON-LD author value, and whether they are all organisations (a weaker signal)."""
     items = value if isinstance(value, list) else [value]
-    resolved = [_by_id(nodes, item) for item in items]
-    orgs = all(isinstance(item, dict) and _types(item) & {"organization", "newsmediaorganization"}
+    resolved = [resolve_id(nodes, item) for item in items]
+    orgs = all(isinstance(item, dict) and node_types(item) & {"organization", "newsmediaorganization"}
                for item in resolved)
-    return _unique(clean_author(n) for n in _ld_names(value, nodes)), orgs
+    return _unique(clean_author(n) for n in ld_names(value, nodes)), orgs
 
 
 def _byline_names(page: Page) -> list[str]:
@@ -559,14 +294,14 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
         for value in page.all_meta(key):
             yield split_authors(value), False
     for node in page.jsonld:
-        if node is not entity and node.get("author") and (_is_article(_types(node)) or _types(node) & _MEDIA_TYPES):
+        if node is not entity and node.get("author") and (is_article(node_types(node)) or node_types(node) & MEDIA_TYPES):
             yield _names_from_ld(node["author"], page.jsonld)
     for el in page.itemprops.get("author", []) + page.itemprops.get("creator", []):
         if el.get("itemscope") is not None:
             inner = el.xpath(".//*[@itemprop='name']")
-            value = _microdata_value(inner[0]) if inner else None
+            value = microdata_value(inner[0]) if inner else None
         else:
-            value = _microdata_value(el)
+            value = microdata_value(el)
         if value:
             yield split_authors(value), False
     yield _byline_names(page), False
@@ -613,7 +348,7 @@ def _published(page: Page) -> str | None:
         if found:
             return found
     for node in page.jsonld:
-        if (_is_article(_types(node)) or _types(node) & _MEDIA_TYPES):
+        if (is_article(node_types(node)) or node_types(node) & MEDIA_TYPES):
             for key in ("datePublished", "uploadDate", "dateCreated"):
                 found = parse_date(node.get(key))
                 if found:
@@ -702,14 +437,14 @@ def _site_name(page: Page) -> str | None:
         return found
     publisher = entity.get("publisher")
     if publisher:
-        names = _ld_names(publisher, page.jsonld)
+        names = ld_names(publisher, page.jsonld)
         if names:
             return names[0]
     found = page.first_meta("og:site_name")
     if found:
         return found
     for node in page.jsonld:
-        if "website" in _types(node) and isinstance(node.get("name"), str):
+        if "website" in node_types(node) and isinstance(node.get("name"), str):
             return clean_text(node["name"])
     found = page.first_meta(
         "application-name", "al:ios:app_name", "al:android:app_name", "al:iphone:app_name", "al:ipad:app_name",
@@ -720,7 +455,7 @@ def _site_name(page: Page) -> str | None:
         return found
     for el in page.itemprops.get("publisher", []):
         inner = el.xpath(".//*[@itemprop='name']")
-        value = _microdata_value(inner[0]) if inner else None
+        value = microdata_value(inner[0]) if inner else None
         if value and len(value) <= 80:
             return value
     return None
@@ -775,7 +510,7 @@ def _canonical(page: Page) -> str | None:
             return found
     entity = page.entity or {}
     main = entity.get("mainEntityOfPage")
-    found = absolute_url(_ld_url(main, page.jsonld) if main else None, page.url) if main else None
+    found = absolute_url(ld_url(main, page.jsonld) if main else None, page.url) if main else None
     return found or (page.url or None)
 
 
@@ -787,7 +522,7 @@ def _image(page: Page) -> str | None:
                 return found
     entity = page.entity or {}
     if entity.get("image"):
-        found = absolute_url(_ld_url(entity["image"], page.jsonld), page.url)
+        found = absolute_url(ld_url(entity["image"], page.jsonld), page.url)
         if found:
             return found
     for value in page.links.get("image_src", []):
@@ -830,7 +565,7 @@ _DOCS_HINT = re.compile(r"(^|\.)(docs|documentation|developer|developers|readthe
 
 def _kind(page: Page, meta: PageMetadata) -> str:
     og_type = (page.first_meta("og:type") or "").lower()
-    types = _types(page.entity or {})
+    types = node_types(page.entity or {})
     host = _host(page.url)
     path = urlsplit(page.url).path.lower()
     if og_type.startswith("video") or types & {"videoobject", "movie", "tvepisode"} or host.endswith(_VIDEO_HOSTS):
@@ -847,7 +582,7 @@ def _kind(page: Page, meta: PageMetadata) -> str:
         return "repo"
     if _DOCS_HINT.search(host) or path.startswith(("/docs/", "/doc/", "/documentation/")) or types & {"techarticle"}:
         return "docs"
-    if og_type == "article" or _is_article(types) or (meta.published and meta.authors):
+    if og_type == "article" or is_article(types) or (meta.published and meta.authors):
         return "article"
     return "page"
 

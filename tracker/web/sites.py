@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 
 from tracker.urls import arxiv_id, readable_title_from_url, youtube_video_id
 from tracker.web.dates import parse_date
-from tracker.web.metadata import PageMetadata, clean_author, clean_text
+from tracker.web.metadata import PageMetadata, clean_author
+from tracker.web.text import clean_text
 
 if TYPE_CHECKING:
-    from tracker.web.metadata import Page
+    from tracker.web.page import Page
 
 _GITHUB_RESERVED = {
     "about", "orgs", "topics", "features", "pricing", "marketplace", "explore", "settings", "login", "join",
