@@ -4,13 +4,15 @@ microdata)."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 
 from tracker.web.jsonld import jsonld_nodes, main_entity
 from tracker.web.text import clean_text
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_UTF8_PARSERS: dict[str, object] = {}
+# lxml parser objects must not be shared between threads (tracker fetch parses in worker threads).
+_PARSERS = threading.local()
 
 
 def _complete_utf8(data: bytes) -> bytes:
@@ -47,9 +49,9 @@ def parse_html(data: str | bytes, content_type: str | None = None):
         return None, source
     try:
         if isinstance(source, bytes):
-            parser = _UTF8_PARSERS.get("utf-8")
+            parser = getattr(_PARSERS, "utf8", None)
             if parser is None:
-                parser = _UTF8_PARSERS.setdefault("utf-8", lxml.html.HTMLParser(encoding="utf-8"))
+                parser = _PARSERS.utf8 = lxml.html.HTMLParser(encoding="utf-8")
             return lxml.html.document_fromstring(source, parser=parser), source
         return lxml.html.document_fromstring(source), source
     except (etree.ParserError, ValueError):
