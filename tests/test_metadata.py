@@ -239,3 +239,12 @@ def test_modified_date_only_when_nothing_says_published():
     assert extract_metadata(html, "https://x.example/p").published == "2022-03-03"
     only_modified = b'<html><head><meta property="og:updated_time" content="2024-06-01T00:00:00Z"></head></html>'
     assert extract_metadata(only_modified, "https://x.example/p").published == "2024-06-01"
+
+
+def test_structured_title_loses_a_leading_site_name_but_keeps_a_trailing_one():
+    lead = b"""<html><head><meta property="og:site_name" content="Frontier Notes">
+    <meta property="og:title" content="Frontier Notes | Using Bayes on small data"></head></html>"""
+    assert extract_metadata(lead, "https://notes.example/p").title == "Using Bayes on small data"
+    trail = b"""<html><head><meta property="og:site_name" content="TechNews">
+    <meta property="og:title" content="Startup raises money | TechNews"></head></html>"""
+    assert extract_metadata(trail, "https://technews.example/p").title == "Startup raises money | TechNews"

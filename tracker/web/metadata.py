@@ -114,6 +114,14 @@ def _title_tag(page: Page) -> str | None:
     return clean_text(title_el.text_content()) if title_el is not None else None
 
 
+def _strip_leading_site(title: str, site: str | None) -> str:
+    """``"Frontiers | Using Bayes..."`` -> ``"Using Bayes..."``: a headline never starts with the site's name."""
+    parts = _TITLE_SEPARATORS.split(title, maxsplit=1)
+    if len(parts) == 2 and site and _squash(parts[0]) == _squash(site) and len(parts[1]) > 10:
+        return parts[1]
+    return title
+
+
 def cut_author_segment(title: str, authors: list[str]) -> str:
     """``"Post | by Jane Doe | Publication"`` -> ``"Post"`` (Medium and Substack titles name the author)."""
     if not authors:
@@ -151,7 +159,7 @@ def _title(page: Page, site: str | None) -> str | None:
                 rest = tag_title[len(cut):]
                 if not _TITLE_SEPARATORS.match(rest) and not rest.lstrip().startswith(("|", "-", "–", "—", "·", "•")):
                     return strip_site_suffix(tag_title, site, host)
-            return candidate
+            return _strip_leading_site(candidate, site)
     if tag_title:
         return strip_site_suffix(tag_title, site, host)
     for h1 in page.root.iter("h1"):
