@@ -262,11 +262,12 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-_BY_WORDS = ("By", "by", "Von", "von", "Par", "Por", "Written by", "Written by:", "By:", "Von:")
-# A text node that is "By" alone (the name follows in a link) or starts with "By ".
-_BY_LINE_XPATH = "//body//text()[{}]".format(
-    " or ".join(f"normalize-space(.)='{w}' or starts-with(normalize-space(.), '{w} ')" for w in _BY_WORDS)
-)
+_BY_WORDS = ("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Written", "By:", "Von:")
+# Text nodes whose first word is "By" (alone, with the name in a following link, or followed by the name):
+# one normalize-space per node keeps this cheap on large pages.
+_BY_LINE_XPATH = (
+    "//body//text()[contains('|{}|', concat('|', substring-before(concat(normalize-space(.), ' '), ' '), '|'))]"
+).format("|".join(_BY_WORDS))
 _BY_LINE = re.compile(r"^(?:written\s+)?(?:by|von|par|por)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$", re.I)
 
 
