@@ -200,5 +200,5 @@ def test_meta_command_on_a_live_url(server):
     result = CliRunner().invoke(cli, ["meta", server.url("/github"), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["title"] == "GitHub - tinyorg/microgpt: A GPT in 300 lines of numpy, for learning."
+    assert data["title"] == "tinyorg/microgpt: A GPT in 300 lines of numpy, for learning."  # not github.com
     assert data["error"] is None
