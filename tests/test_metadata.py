@@ -248,3 +248,13 @@ def test_structured_title_loses_a_leading_site_name_but_keeps_a_trailing_one():
     trail = b"""<html><head><meta property="og:site_name" content="TechNews">
     <meta property="og:title" content="Startup raises money | TechNews"></head></html>"""
     assert extract_metadata(trail, "https://technews.example/p").title == "Startup raises money | TechNews"
+
+
+def test_docs_pages_drop_the_documentation_suffix_and_are_kind_docs():
+    html = """<html lang="en"><head><title>Quickstart — tinylib 0.3 documentation</title></head>
+    <body><div role="main"><h1>Quickstart</h1><p>Install it with pip and import it in two lines.</p></div>
+    </body></html>""".encode()
+    meta = extract_metadata(html, "https://tinylib.readthedocs.io/en/latest/quickstart.html")
+    assert meta.title == "Quickstart"
+    assert meta.site == "tinylib 0.3 documentation"
+    assert meta.kind == "docs"

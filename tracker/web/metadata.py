@@ -75,11 +75,15 @@ def _site_like(segment: str, site: str | None, host: str, loose: bool = True) ->
         return True
     if not loose:
         return False
+    if _DOCS_SEGMENT.search(segment):
+        return True
     labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
     return squashed == _squash(host) or any(squashed == label or squashed.startswith(label) for label in labels)
 
 
 _BY_SEGMENT = re.compile(r"^by\s+", re.I)
+# "Quickstart — httpx 0.27 documentation", "Install - MyLib Docs": documentation sites name themselves last.
+_DOCS_SEGMENT = re.compile(r"\b(?:documentation|docs|manual|handbook|user guide|api reference)$", re.I)
 
 
 def strip_site_suffix(title: str, site: str | None, host: str, loose: bool = True) -> str:
