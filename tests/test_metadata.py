@@ -258,3 +258,20 @@ def test_docs_pages_drop_the_documentation_suffix_and_are_kind_docs():
     assert meta.title == "Quickstart"
     assert meta.site == "tinylib 0.3 documentation"
     assert meta.kind == "docs"
+
+
+def test_date_near_the_top_of_the_article_text():
+    html = b"""<html><head><title>Notiz</title></head><body><nav>Archiv 01.01.2015</nav><article>
+    <h1>Notiz</h1><p>Stand: 12.07.2017, 10:35 Uhr</p><p>Mehr dazu am 3. August 2019.</p></article></body></html>"""
+    assert extract_metadata(html, "https://x.example/notiz").published == "2017-07-12"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Posted on March 3, 2022 - updated 2023-01-01", "2022-03-03"), ("no date here", None),
+     ("12. Juli 2017 and 2018-01-01", "2017-07-12")],
+)
+def test_first_date_in_text(text, expected):
+    from tracker.web.dates import first_date_in_text
+
+    assert first_date_in_text(text) == expected

@@ -95,3 +95,31 @@ def date_from_url(url: str) -> str | None:
     if not match:
         return None
     return _valid(int(match[1]), int(match[2]), int(match[3]))
+
+
+def first_date_in_text(text: str) -> str | None:
+    """The earliest plausible date written anywhere in ``text`` (for the top of an article's visible text)."""
+    best: tuple[int, str] | None = None
+    for pattern, order in (
+        (_ISO, "ymd"), (_SLASHED, "ymd"), (_DAY_MONTH_YEAR, "dMy"), (_MONTH_DAY_YEAR, "Mdy"),
+        (_YEAR_MONTH_DAY, "yMd"), (_DAY_FIRST_NUMERIC, "dmy"),
+    ):
+        for match in pattern.finditer(text):
+            if best is not None and match.start() >= best[0]:
+                break
+            found = _from_match(match, order)
+            if found:
+                best = (match.start(), found)
+                break
+    return best[1] if best else None
+
+
+def _from_match(match: re.Match, order: str) -> str | None:
+    parts = dict(zip(order, match.groups(), strict=True))
+    try:
+        year = int(parts["y"])
+        day = int(parts["d"])
+        month = MONTHS.get(parts["M"].lower()) if "M" in parts else int(parts["m"])
+    except (KeyError, ValueError):
+        return None
+    return _valid(year, month, day) if month else None

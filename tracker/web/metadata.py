@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from tracker.web.dates import date_from_url, parse_date
+from tracker.web.dates import date_from_url, first_date_in_text, parse_date
 from tracker.web.jsonld import (
     MEDIA_TYPES,
     is_article,
@@ -385,6 +385,9 @@ def _published(page: Page) -> str | None:
     match = _DATE_IN_DESCRIPTION.search(page.first_meta("og:description", "description") or "")
     if match:
         return parse_date(match.group(1))
+    found = _date_near_top(page)
+    if found:
+        return found
     for key in _MODIFIED_META:
         for value in page.meta.get(key, ()):
             found = parse_date(value)
@@ -407,6 +410,21 @@ _EMBEDDED_DATE = re.compile(
     r'date_published|publicationDate|pubDate)"\s*:\s*"?([0-9][0-9T:.+\-Z ]{7,30})'
 )
 _DATE_IN_DESCRIPTION = re.compile(r"\bon ([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\b")
+
+
+def _date_near_top(page: Page) -> str | None:
+    """A date in the first lines of the article's visible text, where pages print when they were published."""
+    containers = page.root.xpath("//article | //main | //*[@role='main']") or page.root.xpath("//body")
+    if not containers:
+        return None
+    pieces: list[str] = []
+    size = 0
+    for piece in containers[0].xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::nav)]"):
+        pieces.append(piece)
+        size += len(piece)
+        if size > 1500:
+            break
+    return first_date_in_text(" ".join(pieces)[:1500])
 
 
 def _embedded_json_date(text: str) -> str | None:
