@@ -275,3 +275,9 @@ def test_first_date_in_text(text, expected):
     from tracker.web.dates import first_date_in_text
 
     assert first_date_in_text(text) == expected
+
+
+def test_author_page_link_is_a_late_author_source():
+    html = b"""<html><head><title>Post</title></head><body><article><h1>Post</h1>
+    <div class="meta"><a href="/author/jane-roe/">Jane Roe</a> wrote this.</div><p>Body text.</p></article></body></html>"""
+    assert extract_metadata(html, "https://blog.example/post").authors == ["Jane Roe"]

@@ -290,6 +290,24 @@ def _by_line_text(page: Page) -> list[str]:
     return []
 
 
+_AUTHOR_LINK_XPATH = (
+    "//body//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
+    " or contains(@href, '/autoren/') or contains(@href, '/auteur/')]"
+)
+
+
+def _author_page_link(page: Page) -> list[str]:
+    """The text of the first link to an author page (``/author/jane-doe/``), as blogs and news sites make them."""
+    for link in page.root.xpath(_AUTHOR_LINK_XPATH)[:5]:
+        if link.xpath(_IN_COMMENTS):
+            continue
+        names = split_authors(" ".join(link.itertext()))
+        words = names[0].split() if len(names) == 1 else []
+        if len(words) >= 2 and words[0][0].isupper() and words[-1][0].isupper():
+            return names
+    return []
+
+
 def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
     return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
 
@@ -319,6 +337,7 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
             yield split_authors(value), False
     yield _byline_names(page), False
     yield _by_line_text(page), False
+    yield _author_page_link(page), False
 
 
 def _authors(page: Page, site: str | None) -> list[str]:
