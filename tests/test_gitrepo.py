@@ -66,3 +66,15 @@ def test_status_changes_for_publishing(project: Path) -> None:
                                                  "add: New (next-up)"]
     # topics also have "- id:" lines; they are not reading-list items
     assert not any(e.item_id in ("part-1", "1.1.1", "3.1.2") for e in events)
+
+
+def test_a_failing_commit_is_reported_and_the_change_kept(project: Path) -> None:
+    import pytest
+
+    from tracker.errors import TrackerError
+
+    (project / ".git" / "index.lock").write_text("")  # another git process seems to be running
+    with pytest.raises(TrackerError, match="saved in resources.yaml but not committed"):
+        reading_list.add_resource(Store(project / "resources.yaml"), "https://example.org/kept", title="Kept")
+    (project / ".git" / "index.lock").unlink()
+    assert "https://example.org/kept" in (project / "resources.yaml").read_text()

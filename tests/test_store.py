@@ -370,3 +370,49 @@ def test_typed_input_errors() -> None:
         reading_list.prepare_resource({"url": "https://example.org", "id": "Bad Id"}, set(), TODAY)
     with pytest.raises(DataError, match="published"):
         reading_list.prepare_resource({"url": "https://example.org", "published": "not a date"}, set(), TODAY)
+
+
+def test_one_commit_import_of_every_section_and_a_note(data_file: Path) -> None:
+    from tracker.notes import write_note
+
+    store = store_for(data_file)
+    with store.edit("import: seed") as edit:
+        result = reading_list.add_resources_in(edit, [{"url": "https://example.org/s", "title": "S"},
+                                                      {"url": "https://arxiv.org/abs/1706.03762v1"}])
+        reading_list.add_entries_in(edit, "advice", [{"category": "Math", "text": "Practice.",
+                                                      "source": {"name": "X"}}])
+        reading_list.add_entries_in(edit, "glossary", [{"term": "Logit", "definition": "Pre-softmax score."}])
+        reading_list.add_entries_in(edit, "topics", [{"id": "3.1.3", "title": "MHA", "parent": "part-1"}])
+        reading_list.update_resources_in(edit, {"micrograd": {"tags": ["autograd"]}})
+        edit.extra_paths.append(write_note(data_file.parent / "notes", "seed", "Seed note"))
+    assert [item["id"] for item in result.added] == ["s"]
+    assert result.duplicates[0][1] == "attention-is-all-you-need"
+    assert commit_count(data_file.parent) == 2
+    assert sorted(git(data_file.parent, "show", "--name-only", "--format=", "HEAD").split()) == [
+        "notes/seed.md", "resources.yaml"]
+    doc = store.load()
+    assert [t.id for t in doc.topics][-1] == "3.1.3" and doc.glossary[-1].term == "Logit"
+    assert doc.resources[2].tags == ["autograd"]
+    index = store.index()
+    assert [e["term"] for e in index.entries("glossary")] == ["KV cache", "Logit"]
+    with pytest.raises(DataError, match="advice entry 1: text is missing"):
+        with store.edit("bad") as edit:
+            reading_list.add_entries_in(edit, "advice", [{"category": "x"}])
+    assert commit_count(data_file.parent) == 2
+
+
+def test_two_appends_to_an_empty_section_in_one_edit(tmp_path: Path) -> None:
+    from tracker.project import init_project
+
+    result = init_project(tmp_path / "p", commit=False)
+    store = store_for(result.data_file, commit=False)
+    with store.edit("two batches") as edit:
+        reading_list.add_resources_in(edit, [{"url": "https://example.org/1"}])
+        reading_list.add_resources_in(edit, [{"url": "https://example.org/2"}])
+        reading_list.add_entries_in(edit, "topics", [{"id": "t1", "title": "T1"}])
+        reading_list.add_entries_in(edit, "topics", [{"id": "t2", "title": "T2"}])
+    text = result.data_file.read_text()
+    assert text.count("resources:") == 1 and text.count("topics:") == 1
+    doc = store.load()
+    assert len(doc.resources) == 2 and [t.id for t in doc.topics] == ["t1", "t2"]
+    assert [row[0] for row in store.index().query_resources()] == [r.id for r in doc.resources]

@@ -55,3 +55,50 @@ def test_plain_text_stays_plain() -> None:
     assert yamlio.scalar("https://example.org/a?b=c#d") == "https://example.org/a?b=c#d"
     assert yamlio.scalar("Q&A, R&D") == "Q&A, R&D"
     assert yamlio.scalar("Q&A, R&D", flow=True) == '"Q&A, R&D"'
+
+
+words = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
+resources = st.lists(
+    st.fixed_dictionaries(
+        {"title": words, "status": st.sampled_from(["inbox", "next-up", "reading", "done", "dropped"]),
+         "tags": st.lists(words, max_size=3), "comment": st.none() | words,
+         "added": st.dates(dt.date(2000, 1, 1), dt.date(2030, 1, 1))},
+        optional={"my_note": words, "rating": st.integers(0, 5)}),
+    max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(resources)
+def test_document_round_trip_and_surgical_edit_match_a_full_rewrite(items: list[dict]) -> None:
+    from tracker.document import read_document, render_document
+    from tracker.models import Document
+
+    doc = Document.model_validate({"resources": [
+        {"id": f"item-{n}", "url": f"https://example.org/{n}", **item} for n, item in enumerate(items)]})
+    text = render_document(doc)
+    loaded, _keys, fast = read_document(text, "r.yaml")
+    assert fast
+    assert render_document(loaded) == text
+    assert loaded.model_dump() == doc.model_dump()
+    if not items:
+        return
+    import tempfile
+    from pathlib import Path
+
+    from tracker import reading_list
+    from tracker.store import Store
+
+    day = dt.date(2031, 1, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "resources.yaml"
+        path.write_text(text)
+        store = Store(path, commit=False)
+        reading_list.move_items(store, ["item-0"], "dropped" if items[0]["status"] != "dropped" else "inbox",
+                                today=day)
+        reading_list.update_resources(store, {f"item-{len(items) - 1}": {"comment": "changed"}}, "edit")
+        surgical = path.read_text()
+    first = doc.resources[0]
+    first.status = "dropped" if items[0]["status"] != "dropped" else "inbox"
+    first.status_changed = day
+    doc.resources[-1].comment = "changed"
+    assert surgical == render_document(doc)

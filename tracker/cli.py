@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("transfer:import_cmd", "Import a README, JSON or JSON-lines file."),
     "fetch": ("metadata:fetch_cmd", "Refresh fetched metadata of items (concurrently, one commit)."),
     "meta": ("metadata:meta_cmd", "Show the metadata found for a URL or a saved HTML file."),
+    "merge-driver": ("core:merge_driver_cmd", "Git merge driver for resources.yaml (set up by init)."),
 }
 
 

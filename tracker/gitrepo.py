@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -88,6 +89,11 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
     args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
     proc = _git(repo, *args, check=False)
+    for _attempt in range(10):  # another git process (an editor's, the user's) may hold the index briefly
+        if proc.returncode == 0 or "index.lock" not in proc.stderr:
+            break
+        time.sleep(0.05)
+        proc = _git(repo, *args, check=False)
     if proc.returncode != 0 and "did not match any file" in proc.stderr:
         _git(repo, "add", "--", *rel)  # a path git does not know yet: --only needs it in the index
         proc = _git(repo, *args, check=False)

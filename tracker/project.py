@@ -39,6 +39,13 @@ def init_project(folder: Path, data_file: Path | None = None, commit: bool = Tru
     if IGNORED not in lines and STATE_DIR not in lines:
         atomic_write(gitignore, ("\n".join([*lines, IGNORED]) + "\n").encode("utf-8"))
     created = gitrepo.init_repo(path.parent)
+    repo = gitrepo.find_repo(path.parent)
+    attributes = None
+    if repo is not None:
+        from tracker.merge import register
+
+        register(repo, path)
+        attributes = repo / ".gitattributes"
     store = Store(path, commit=commit)
     store.index()  # build the (empty) index and the self-ignoring .tracker/ folder
     committed = False
@@ -46,6 +53,7 @@ def init_project(folder: Path, data_file: Path | None = None, commit: bool = Tru
     if gitrepo.commits_enabled(commit, path.parent):
         repo = gitrepo.find_repo(path.parent)
         if repo is not None:
-            committed = gitrepo.commit_paths(repo, [path, gitignore, keep], f"init: {path.name}, notes/")
+            paths = [path, gitignore, keep, *([attributes] if attributes else [])]
+            committed = gitrepo.commit_paths(repo, paths, f"init: {path.name}, notes/")
     result.committed = committed
     return result

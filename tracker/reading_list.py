@@ -14,7 +14,7 @@ from typing import Any
 
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
 from tracker.index import Index
-from tracker.store import Store
+from tracker.store import Edit, Store
 
 MAX_SLUG = 60
 # Fetched metadata fields; a value the user gave (e.g. --title) always wins over a fetched one.
@@ -171,41 +171,68 @@ def _validated_resource(data: dict) -> dict:
 
 def add_resources(store: Store, items: Iterable[dict], *, message: str | None = None,
                   today: dt.date | None = None, skip_invalid: bool = False) -> AddResult:
-    """Add many items in one write and one commit (import uses this). Duplicate URLs are reported, not added."""
+    """Add many items in one write and one commit (import uses this). Duplicate URLs are reported, not added.
+
+    Each input is a dict of Resource fields (``url`` required). With ``skip_invalid`` an invalid input is
+    reported in ``skipped`` with the reason instead of stopping the whole batch.
+    """
+    with store.edit() as edit:
+        result = add_resources_in(edit, items, today=today, skip_invalid=skip_invalid)
+        added = result.added
+        if len(added) == 1:
+            edit.message = message or f"add: {added[0]['title']} ({added[0]['status']})"
+        else:
+            edit.message = message or f"add: {len(added)} items"
+    result.committed = store.committed
+    return result
+
+
+def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None = None,
+                     skip_invalid: bool = False) -> AddResult:
+    """``add_resources`` inside an open ``Store.edit()``: for an import that also adds advice, glossary,
+    topics and notes in the same single commit (set ``edit.message``; notes go in ``edit.extra_paths``)."""
     from tracker.urls import identity_key
 
     result = AddResult()
     day = _today(today)
-    with store.edit() as edit:
-        index = edit.index
-        batch_keys: dict[str, str] = {}
-        batch_ids: set[str] = set()
-        items_added: list[dict] = []
-        for fields in items:
-            try:
-                key = identity_key(str(fields.get("url", "")))
-                existing = index.id_for_url_key(key) or batch_keys.get(key)
-                if existing:
-                    result.duplicates.append((fields, existing))
-                    continue
-                base = fields.get("id") or base_slug(fields.get("title"), str(fields.get("url", "")))
-                item = prepare_resource(fields, _TakenIds(index.ids_like(base), batch_ids), day)
-            except TrackerError as exc:
-                if not skip_invalid:
-                    raise
-                result.skipped.append((fields, str(exc)))
+    index = edit.index
+    batch_keys: dict[str, str] = {}
+    batch_ids: set[str] = set()
+    for fields in items:
+        try:
+            key = identity_key(str(fields.get("url", "")))
+            existing = index.id_for_url_key(key) or batch_keys.get(key)
+            if existing:
+                result.duplicates.append((fields, existing))
                 continue
-            batch_keys[key] = item["id"]
-            batch_ids.add(item["id"])
-            items_added.append(item)
-        edit.append_data("resources", items_added)
-        if len(items_added) == 1:
-            edit.message = message or f"add: {items_added[0]['title']} ({items_added[0]['status']})"
-        else:
-            edit.message = message or f"add: {len(items_added)} items"
-        result.added = items_added
-    result.committed = store.committed
+            base = fields.get("id") or base_slug(fields.get("title"), str(fields.get("url", "")))
+            item = prepare_resource(fields, _TakenIds(index.ids_like(base), batch_ids), day)
+        except TrackerError as exc:
+            if not skip_invalid:
+                raise
+            result.skipped.append((fields, str(exc)))
+            continue
+        batch_keys[key] = item["id"]
+        batch_ids.add(item["id"])
+        result.added.append(item)
+    edit.append_data("resources", result.added)
     return result
+
+
+def add_entries_in(edit: Edit, section: str, items: Iterable[dict]) -> list[dict]:
+    """Validate ``items`` (dicts of Advice / Term / Topic fields) and append them to ``section`` of an open
+    edit; returns them as written. The first invalid one stops the edit (nothing is written)."""
+    from tracker.document import item_to_dict, section_model
+
+    model_type = section_model(section)
+    added = []
+    for number, data in enumerate(items, start=1):
+        try:
+            added.append(item_to_dict(_validated(model_type, data)))
+        except DataError as exc:
+            raise DataError(f"{section} entry {number}: {exc}") from None
+    edit.append_data(section, added)
+    return added
 
 
 def add_resource(store: Store, url: str, *, title: str | None = None, status: str = "inbox",
@@ -281,25 +308,39 @@ def _merge_fields(model: Any, changes: dict) -> Any:
 
 def update_resources(store: Store, changes: dict[str, dict], message: str,
                      today: dt.date | None = None) -> list[str]:
-    """Apply field changes to many items (by id) in one write and one commit; returns the ids that changed."""
+    """Apply field changes to many items (by id) in one write and one commit; returns the ids that changed.
+
+    ``changes`` maps an id to ``{field: new value}``; a None value removes the field. Items whose fields end
+    up equal are left alone, and when nothing changed at all nothing is written or committed.
+    """
+    with store.edit(message) as edit:
+        return update_resources_in(edit, changes, today=today)
+
+
+def update_resources_in(edit: Edit, changes: dict[str, dict], today: dt.date | None = None) -> list[str]:
+    """``update_resources`` inside an open ``Store.edit()`` (items already in the file, not ones just added)."""
     from tracker.urls import identity_key
 
     changed: list[str] = []
-    with store.edit(message) as edit:
-        for item_id, fields in changes.items():
-            pos, model = edit.resource(item_id)
-            updated = _merge_fields(model, fields)
-            if "status" in fields and str(updated.status) != str(model.status) and "status_changed" not in fields:
-                updated = _merge_fields(updated, {"status_changed": _today(today)})
-            if updated.id != model.id and edit.index.has_id(updated.id):
-                raise DuplicateError(f"the id '{updated.id}' is already used", updated.id)
-            if updated.url != model.url:
-                other = edit.index.id_for_url_key(identity_key(updated.url))
-                if other and other != model.id:
-                    raise DuplicateError(f"{updated.url} is already in the list as '{other}'", other)
-            if updated.model_dump() != model.model_dump():
-                edit.replace("resources", pos, updated)
-                changed.append(item_id)
+    new_ids: set[str] = set()
+    new_keys: dict[str, str] = {}
+    for item_id, fields in changes.items():
+        pos, model = edit.resource(item_id)
+        updated = _merge_fields(model, fields)
+        if "status" in fields and str(updated.status) != str(model.status) and "status_changed" not in fields:
+            updated = _merge_fields(updated, {"status_changed": _today(today)})
+        if updated.id != model.id and (edit.index.has_id(updated.id) or updated.id in new_ids):
+            raise DuplicateError(f"the id '{updated.id}' is already used", updated.id)
+        if updated.url != model.url:
+            key = identity_key(updated.url)
+            other = edit.index.id_for_url_key(key) or new_keys.get(key)
+            if other and other != model.id:
+                raise DuplicateError(f"{updated.url} is already in the list as '{other}'", other)
+            new_keys[key] = updated.id
+        new_ids.add(updated.id)
+        if updated.model_dump() != model.model_dump():
+            edit.replace("resources", pos, updated)
+            changed.append(item_id)
     return changed
 
 

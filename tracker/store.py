@@ -43,6 +43,7 @@ def find_data_file(explicit: Path | None = None, start: Path | None = None) -> P
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers (and a crash) see the old bytes or the new, never a mix."""
+    path = Path(os.path.realpath(path))  # through a symlink: replace the file it points to, keep the link
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     try:
         mode = os.stat(path).st_mode & 0o7777
@@ -50,14 +51,19 @@ def atomic_write(path: Path, data: bytes) -> None:
         mode = 0o644
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -103,6 +109,47 @@ def find_header(text: str, section: str, start: int = 0) -> tuple[int, int, bool
         pos += len(needle)
 
 
+def section_end(text: str, section: str) -> tuple[int, int, bool] | None:
+    """(header start, insertion point, header is "[]") of ``section``; None when it has no header.
+
+    The insertion point is after the section's last item, before any blank lines and column-0 comments that
+    introduce the next section.
+    """
+    header = find_header(text, section)
+    if header is None:
+        return None
+    header_start, header_end, empty = header
+    following = [found[0] for name in SECTIONS if name != section
+                 for found in [find_header(text, name, header_end)] if found]
+    point = min(following, default=len(text))
+    while point > header_end:
+        line_start = text.rfind("\n", 0, point - 1) + 1
+        line = text[line_start:point]
+        if line.strip() and not line.startswith("#"):
+            break
+        point = line_start
+    return header_start, max(point, header_end), empty
+
+
+def insert_items(text: str, section: str, blocks: str) -> tuple[int, int, str]:
+    """The splice ``(start, end, new text)`` that adds item ``blocks`` at the end of ``section``."""
+    found = section_end(text, section)
+    if found is None:
+        sep = "" if not text or text.endswith("\n") else "\n"
+        lead = "\n" if text.strip() else ""
+        return len(text), len(text), f"{sep}{lead}{section}:\n{blocks}"
+    header_start, point, empty = found
+    if empty:  # "section: []" becomes "section:" followed by the blocks
+        line_end = text.find("\n", header_start)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        return header_start, line_end, f"{section}:\n{blocks}"
+    if point >= len(text) and not text.endswith("\n"):
+        return point, point, "\n" + blocks
+    if text[point - 1:point] != "\n":
+        point = text.find("\n", point) + 1 or len(text)
+    return point, point, blocks
+
+
 @dataclass
 class Edit:
     """A pending change to the file, made inside ``Store.edit()``; applied and committed when the block exits.
@@ -126,7 +173,7 @@ class Edit:
 
     @property
     def changed(self) -> bool:
-        return bool(self._splices)
+        return bool(self._splices) or any(self._appended.values())
 
     @property
     def layout(self) -> Layout:
@@ -203,24 +250,6 @@ class Edit:
         self._splices.append(_Splice(block.start, block.end, ""))
         self._deleted.add((section, pos))
 
-    def _section_end(self, section: str) -> tuple[int, int, bool] | None:
-        """(header start, insertion point, header is "[]") of ``section``; None when it has no header."""
-        header = find_header(self.text, section)
-        if header is None:
-            return None
-        header_start, header_end, empty = header
-        following = [found[0] for name in SECTIONS if name != section
-                     for found in [find_header(self.text, name, header_end)] if found]
-        point = min(following, default=len(self.text))
-        # Back over blank lines and column-0 comments: they introduce what follows, not this section.
-        while point > header_end:
-            line_start = self.text.rfind("\n", 0, point - 1) + 1
-            line = self.text[line_start:point]
-            if line.strip() and not line.startswith("#"):
-                break
-            point = line_start
-        return header_start, max(point, header_end), empty
-
     def append(self, section: str, models: list[Any]) -> None:
         """Add validated models at the end of ``section``, in one splice."""
         from tracker.document import item_to_dict
@@ -234,30 +263,17 @@ class Edit:
         if not datas:
             return
         texts = [dump_item(data) for data in datas]
-        blocks = "".join(texts)
-        found = self._section_end(section)
-        if found is None:
-            sep = "" if not self.text or self.text.endswith("\n") else "\n"
-            lead = "\n" if self.text.strip() else ""
-            self._splices.append(_Splice(len(self.text), len(self.text), f"{sep}{lead}{section}:\n{blocks}"))
-        else:
-            header_start, point, empty = found
-            if empty:  # "section: []" becomes "section:" followed by the blocks
-                line_end = self.text.find("\n", header_start)
-                line_end = len(self.text) if line_end < 0 else line_end + 1
-                self._splices.append(_Splice(header_start, line_end, f"{section}:\n{blocks}"))
-            elif point >= len(self.text) and not self.text.endswith("\n"):
-                self._splices.append(_Splice(point, point, "\n" + blocks))
-            else:
-                if self.text[point - 1:point] != "\n":
-                    point = self.text.find("\n", point) + 1 or len(self.text)
-                self._splices.append(_Splice(point, point, blocks))
         self._appended.setdefault(section, []).extend(zip(datas, texts, strict=True))
 
     def result(self) -> str:
+        """The new text: replacements and deletions in place, each section's new items after its last one."""
+        splices = list(self._splices)
+        for section, added in self._appended.items():
+            start, end, new = insert_items(self.text, section, "".join(text for _data, text in added))
+            splices.append(_Splice(start, end, new))
         parts: list[str] = []
         cursor = 0
-        for splice in sorted(self._splices, key=lambda s: (s.start, s.end)):
+        for splice in sorted(splices, key=lambda s: (s.start, s.end)):
             parts.append(self.text[cursor:splice.start])
             parts.append(splice.text)
             cursor = max(cursor, splice.end)
@@ -392,11 +408,10 @@ class Store:
                 index.record_file(stat, digest, simple)
 
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
-        """Parse the whole file and replace every row; returns whether the line scan matches the parse."""
-        from tracker.document import item_to_dict, parse_document
+        """Parse the whole file and replace every row; returns whether the item blocks could be used."""
+        from tracker.document import item_to_dict, read_document
 
-        doc, lines, url_keys = parse_document(text, self.path)
-        simple = layout.simple and all(lines[name] == [b.line for b in layout.blocks[name]] for name in SECTIONS)
+        doc, url_keys, simple = read_document(text, self.path, layout)
 
         def digest(section: str, pos: int) -> str | None:
             if not simple:
@@ -521,7 +536,13 @@ class Store:
                                     "changes are saved but not committed (run `git init` to keep history)")
                 marker.write_text("")
             return
-        self.committed = gitrepo.commit_paths(repo, paths, message)
+        from tracker.merge import ensure_configured
+
+        ensure_configured(repo)
+        try:
+            self.committed = gitrepo.commit_paths(repo, paths, message)
+        except gitrepo.GitError as exc:
+            raise TrackerError(f"the change is saved in {self.path.name} but not committed: {exc}") from None
 
 
 @contextlib.contextmanager

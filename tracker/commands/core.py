@@ -545,3 +545,25 @@ def topics_cmd(ctx: click.Context, as_json: bool) -> None:
     _print_table(["number", "title", "done", "total"],
                  [[("  " * row["depth"]) + (row["number"] or row["id"]), row["title"], str(row["done"]),
                    str(row["total"])] for row in rows])
+
+
+@click.command("merge-driver")
+@click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge_driver_cmd(base: Path, ours: Path, theirs: Path) -> None:
+    """Merge resources.yaml item by item (git calls this; `tracker init` registers it).
+
+    Writes the result into OURS; exits 1 when a real conflict is left, marked as git marks them.
+
+    \b
+    Example:
+      git config merge.tracker.driver "tracker merge-driver %O %A %B"
+      echo "resources.yaml merge=tracker" >> .gitattributes
+    """
+    from tracker.merge import run_merge_driver
+
+    status, conflicts = run_merge_driver(base, ours, theirs)
+    for conflict in conflicts:
+        click.echo(f"tracker merge: {conflict}", err=True)
+    sys.exit(status)
