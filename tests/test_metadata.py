@@ -281,3 +281,8 @@ def test_author_page_link_is_a_late_author_source():
     html = b"""<html><head><title>Post</title></head><body><article><h1>Post</h1>
     <div class="meta"><a href="/author/jane-roe/">Jane Roe</a> wrote this.</div><p>Body text.</p></article></body></html>"""
     assert extract_metadata(html, "https://blog.example/post").authors == ["Jane Roe"]
+
+
+def test_leading_title_segment_is_dropped_only_when_it_is_the_site():
+    assert strip_site_suffix("Python tips - 10 tricks", None, "python.org") == "Python tips - 10 tricks"
+    assert strip_site_suffix("Python - Release notes", None, "python.org") == "Release notes"

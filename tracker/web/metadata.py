@@ -67,18 +67,22 @@ def _squash(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.casefold())
 
 
-def _site_like(segment: str, site: str | None, host: str, loose: bool = True) -> bool:
+def _site_like(segment: str, site: str | None, host: str, loose: bool = True, partial: bool = True) -> bool:
+    """Does ``segment`` name the site? ``loose``: judge by the host name too; ``partial``: prefixes count
+    ("NDR" for "NDR.de", "Mac Rumors Forums" for macrumors.com)."""
     squashed = _squash(segment)
     if not squashed:
         return True
-    if site and (squashed == _squash(site) or (len(squashed) >= 3 and _squash(site).startswith(squashed))):
+    if site and (squashed == _squash(site) or (partial and len(squashed) >= 3 and _squash(site).startswith(squashed))):
         return True
     if not loose:
         return False
     if _DOCS_SEGMENT.search(segment):
         return True
     labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
-    return squashed == _squash(host) or any(squashed == label or squashed.startswith(label) for label in labels)
+    return squashed == _squash(host) or any(
+        squashed == label or (partial and squashed.startswith(label)) for label in labels
+    )
 
 
 _BY_SEGMENT = re.compile(r"^by\s+", re.I)
@@ -102,7 +106,8 @@ def strip_site_suffix(title: str, site: str | None, host: str, loose: bool = Tru
     while len(parts) > 1 and (_site_like(parts[-1], site, host, loose) or _BY_SEGMENT.match(parts[-1])):
         parts.pop()
         seps.pop()
-    while len(parts) > 1 and _site_like(parts[0], site, host, loose):
+    # A leading segment must name the site exactly: "Python tips - 10 tricks" on python.org keeps its start.
+    while len(parts) > 1 and _site_like(parts[0], site, host, loose, partial=False):
         parts.pop(0)
         seps.pop(0)
     rebuilt = parts[0]
