@@ -89,6 +89,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         monkeypatch.setenv(key, value)
     for key in ("TRACKER_FILE", "TRACKER_NO_COMMIT", "TRACKER_COMMIT", "GIT_DIR", "GIT_WORK_TREE"):
         monkeypatch.delenv(key, raising=False)
+    # Tests never reach the internet: `tracker add` fetches only in tests that start their own server.
+    monkeypatch.setenv("TRACKER_NO_FETCH", "1")
 
 
 def git(folder: Path, *args: str) -> str:

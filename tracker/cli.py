@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("publish:serve_cmd", "Browse everything in Datasette, rebuilt live as files change."),
     "publish": ("publish:publish_cmd", "Write the database and metadata for `datasette publish`."),
     "lab": ("lab:lab_group", "PyTorch experiments linked to items: list, run."),
+    "fetch": ("metadata:fetch_cmd", "Refresh fetched metadata of items (concurrently, one commit)."),
+    "meta": ("metadata:meta_cmd", "Show the metadata found for a URL or a saved HTML file."),
 }
 
 

@@ -111,7 +111,8 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
 @click.option("--comment", help="Your own words about it.")
 @click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
 @click.option("--lab", help="A lab experiment id.")
-@click.option("--no-fetch", is_flag=True, help="Do not fetch the page's metadata.")
+@click.option("--no-fetch", is_flag=True, envvar="TRACKER_NO_FETCH",
+              help="Do not fetch the page's metadata. Env: TRACKER_NO_FETCH=1.")
 @click.pass_context
 def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tags: tuple[str, ...],
             title: str | None, comment: str | None, topic: str | None, lab: str | None, no_fetch: bool) -> None:
@@ -124,8 +125,13 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
     from tracker.reading_list import add_resource
 
     store = _store(ctx)
+    metadata = None
+    if not no_fetch:
+        from tracker.commands.metadata import metadata_for_add
+
+        metadata = metadata_for_add(store, url, {"title": title})
     resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
-                            comment=comment, topic=topic, lab=lab)
+                            comment=comment, topic=topic, lab=lab, metadata=metadata)
     click.echo(resource["id"])
     _say_notices(store)
 

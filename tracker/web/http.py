@@ -60,3 +60,23 @@ def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient
     return httpx.AsyncClient(
         headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
     )
+
+
+def policy_from_env(base: HttpPolicy = DEFAULT_POLICY) -> HttpPolicy:
+    """``base`` with ``TRACKER_TIMEOUT`` (seconds, total per request) applied: for slow networks or quick tests."""
+    import dataclasses
+    import os
+
+    value = os.environ.get("TRACKER_TIMEOUT", "").strip()
+    try:
+        total = float(value) if value else None
+    except ValueError:
+        total = None
+    if total is None or total <= 0:
+        return base
+    return dataclasses.replace(
+        base,
+        total_timeout=total,
+        read_timeout=min(base.read_timeout, total),
+        connect_timeout=min(base.connect_timeout, total),
+    )

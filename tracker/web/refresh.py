@@ -1,0 +1,152 @@
+"""Decide which fetched values may be written into an item, so a refresh never overwrites a person's edit.
+
+Each item keeps a one-line ``fetched:`` record: the date of the last fetch and a short digest of every value
+the fetch wrote, e.g. ``fetched: 2026-11-28 title:3f2a9c1b authors:0b1c2d3e``. A field whose current value
+matches its digest still holds what the fetch wrote and may be refreshed; a field that differs (or has no
+digest but a value) was written by a person (by hand, on the command line, or by an import) and is kept,
+unless ``overwrite`` is asked for. Digests rather than copies keep resources.yaml small and its diffs readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from tracker.urls import readable_title_from_url
+from tracker.web.metadata import PageMetadata
+
+# Item fields a fetch fills, in the order they are written.
+FETCHED_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")
+DESCRIPTION_LIMIT = 600
+
+
+@dataclass
+class RefreshPlan:
+    """What to change on one item: new values, the new ``fetched:`` record, and the fields kept as edited."""
+
+    changes: dict[str, object] = field(default_factory=dict)
+    record: str = ""
+    kept: list[str] = field(default_factory=list)
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(_comparable(value), ensure_ascii=False, sort_keys=True)
+    return hashlib.blake2s(text.encode("utf-8"), digest_size=4).hexdigest()
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return value
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+@dataclass
+class FetchRecord:
+    """A parsed ``fetched:`` line. ``failed``: the last fetch failed, values came from the URL alone."""
+
+    when: dt.date | None = None
+    digests: dict[str, str] = field(default_factory=dict)
+    failed: bool = False
+
+
+def format_record(when: dt.date, values: dict[str, object], failed: bool = False) -> str:
+    parts = [when.isoformat()] + (["failed"] if failed else [])
+    parts += [f"{name}:{_digest(values[name])}" for name in FETCHED_FIELDS if name in values]
+    return " ".join(parts)
+
+
+def parse_record(text: object) -> FetchRecord:
+    """``"2026-11-28 title:3f2a9c1b"`` -> a FetchRecord; lenient on junk a person may have typed."""
+    record = FetchRecord()
+    if not isinstance(text, (str, dt.date)):
+        return record
+    for token in str(text).split():
+        if ":" in token:
+            name, _, value = token.partition(":")
+            if name in FETCHED_FIELDS:
+                record.digests[name] = value
+        elif token == "failed":
+            record.failed = True
+        else:
+            try:
+                record.when = dt.date.fromisoformat(token)
+            except ValueError:
+                continue
+    return record
+
+
+def needs_fetch(current: dict[str, object]) -> bool:
+    """For ``--missing``: never fetched, or the last fetch failed."""
+    record = parse_record(current.get("fetched"))
+    return record.when is None or record.failed
+
+
+def fetched_values(found: PageMetadata) -> dict[str, object]:
+    """The values a fetch offers, converted to the item's field types."""
+    values: dict[str, object] = {}
+    for name in FETCHED_FIELDS:
+        value = getattr(found, name)
+        if name == "published" and isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                value = None
+        if name == "description" and isinstance(value, str) and len(value) > DESCRIPTION_LIMIT:
+            value = value[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
+        if name == "canonical_url" and value == found.url:
+            value = None  # the same as the item's URL: nothing to add
+        if not _empty(value):
+            values[name] = value
+    return values
+
+
+def _written_by_person(name: str, have: object, digests: dict[str, str], url: str) -> bool:
+    if _empty(have) or digests.get(name) == _digest(have):
+        return False
+    # The placeholder title an item gets when nothing better is known is not a person's choice.
+    return not (name == "title" and have == readable_title_from_url(url))
+
+
+def plan_refresh(
+    current: dict[str, object],
+    found: PageMetadata,
+    *,
+    overwrite: bool = False,
+    failed: bool = False,
+    today: dt.date | None = None,
+) -> RefreshPlan:
+    """Changes for an item whose fields are ``current`` (including its ``fetched`` record, if any).
+
+    ``failed``: ``found`` holds only what the URL tells (the fetch failed); the record says so, so that
+    ``tracker fetch --missing`` tries again and those values stay replaceable.
+    """
+    digests = parse_record(current.get("fetched")).digests
+    url = str(current.get("url") or found.url)
+    offered = fetched_values(found)
+    plan = RefreshPlan()
+    written: dict[str, object] = {}
+    for name in FETCHED_FIELDS:
+        have = current.get(name)
+        edited = _written_by_person(name, have, digests, url)
+        if name not in offered:
+            # Nothing new: a value the fetch wrote before stays recorded as fetched.
+            if not _empty(have) and not edited:
+                written[name] = have
+            continue
+        if edited and not overwrite:
+            if _comparable(have) != _comparable(offered[name]):
+                plan.kept.append(name)
+            continue
+        written[name] = offered[name]
+        if _comparable(have) != _comparable(offered[name]):
+            plan.changes[name] = offered[name]
+    plan.record = format_record(today or dt.date.today(), written, failed)
+    return plan
