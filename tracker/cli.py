@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "notes": ("core:notes_group", "Study notes in notes/."),
     "topics": ("core:topics_cmd", "The study plan with progress per chapter."),
     "import": ("transfer:import_cmd", "Import a README, JSON or JSON-lines file."),
+    "check": ("check:check_cmd", "Check links: ok, redirected, dead, blocked, timeout, error."),
 }
 
 
