@@ -60,3 +60,18 @@ def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient
     return httpx.AsyncClient(
         headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
     )
+
+
+def request_headers(policy: HttpPolicy = DEFAULT_POLICY) -> dict[str, str]:
+    """The headers every request carries (user agent, accept), for callers that build requests themselves."""
+    return _headers(policy)
+
+
+def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncHTTPTransport:
+    """A bare async transport with the policy's connection limits.
+
+    The link checker sends each hop through it directly: a client would try to parse every redirect target
+    (and fail on ``mailto:`` and other non-http ones) before the checker sees the response.
+    """
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    return httpx.AsyncHTTPTransport(limits=limits)

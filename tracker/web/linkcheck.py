@@ -31,7 +31,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.http import ALLOWED_SCHEMES, DEFAULT_POLICY, HttpPolicy, build_async_client
+from tracker.web.http import (
+    ALLOWED_SCHEMES,
+    DEFAULT_POLICY,
+    HttpPolicy,
+    build_async_transport,
+    request_headers,
+)
 
 
 class Verdict(StrEnum):
@@ -254,14 +260,17 @@ class LinkChecker:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        transport: httpx.AsyncBaseTransport,
         options: CheckOptions,
         on_result: Callable[[LinkResult], None],
         stop: asyncio.Event | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.client = client
+        self.transport = transport
         self.options = options
+        policy = options.http_policy()
+        self.headers = request_headers(policy)
+        self.timeouts = policy.timeout().as_dict()
         self.on_result = on_result
         self.stop = stop or asyncio.Event()
         self.rng = rng or random.Random()
@@ -366,8 +375,10 @@ class LinkChecker:
     # -- one attempt -------------------------------------------------------------------------------
 
     async def _request(self, job: _Job) -> _Answer:
-        request = self.client.build_request(job.method, job.current)
-        response = await self.client.send(request, stream=True)
+        request = httpx.Request(
+            job.method, job.current, headers=self.headers, extensions={"timeout": self.timeouts}
+        )
+        response = await self.transport.handle_async_request(request)
         try:
             body = b""
             if job.method == "GET":
@@ -390,7 +401,7 @@ class LinkChecker:
             # httpx bounds the connect and each read; this bounds the whole attempt (a trickling body).
             async with asyncio.timeout(2 * self.options.timeout):
                 answer = await self._request(job)
-        except (httpx.HTTPError, OSError, TimeoutError, ssl.SSLError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, ssl.SSLError) as exc:
             host.inflight -= 1
             self._after_failure(job, _classify_error(exc, self.options.timeout))
             return
@@ -575,15 +586,15 @@ async def check_links_async(
     options: CheckOptions,
     on_result: Callable[[LinkResult], None],
     stop: asyncio.Event | None = None,
-    client: httpx.AsyncClient | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> bool:
     """Check ``urls`` (each once); True when every URL got a verdict, False when ``stop`` ended it early."""
-    own_client = client is None
-    http = client or build_async_client(options.http_policy())
+    own_transport = transport is None
+    http = transport or build_async_transport(options.http_policy())
     try:
         return await LinkChecker(http, options, on_result, stop).run(urls)
     finally:
-        if own_client:
+        if own_transport:
             await http.aclose()
 
 

@@ -1,0 +1,164 @@
+"""The link checker against a real scripted server on 127.0.0.1: verdicts, retries, pacing, limits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.linkcheck_support import Gauge, LinkServer, closed_port
+from tracker.web.backoff import backoff_delay, parse_retry_after
+from tracker.web.linkcheck import CheckOptions, LinkResult, Verdict, check_links, host_key
+from tracker.web.linksource import urls_in_text
+
+FAST = CheckOptions(timeout=0.6, backoff_base=0.02, per_host=4, rate_limit_retries=2)
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = LinkServer(lifetime=120).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def limited():
+    """A second host for the 429 kinds: a host that rate-limits is paced, which would slow the others."""
+    srv = LinkServer(lifetime=120).start()
+    yield srv
+    srv.stop()
+
+
+def run(urls: list[str], options: CheckOptions = FAST) -> dict[str, LinkResult]:
+    results: dict[str, LinkResult] = {}
+    assert check_links(urls, options, lambda r: results.__setitem__(r.url, r), handle_sigint=False)
+    assert set(results) == set(urls)
+    return results
+
+
+def test_every_kind_of_link_gets_its_verdict(server, limited):
+    expected = {
+        "/ok/1": Verdict.OK,
+        "/perm/1": Verdict.REDIRECTED,
+        "/perm308/1": Verdict.REDIRECTED,
+        "/temp/1": Verdict.OK,
+        "/chain/1": Verdict.REDIRECTED,
+        "/gone404/1": Verdict.DEAD,
+        "/gone410/1": Verdict.DEAD,
+        "/err500/1": Verdict.ERROR,
+        "/flaky503/1": Verdict.OK,
+        "/nohead/1": Verdict.OK,
+        "/retry429/1": Verdict.OK,
+        "/always429/1": Verdict.BLOCKED,
+        "/long429/1": Verdict.BLOCKED,
+        "/bot999/1": Verdict.BLOCKED,
+        "/challenge/1": Verdict.BLOCKED,
+        "/forbidden/1": Verdict.BLOCKED,
+        "/loop/1": Verdict.ERROR,
+        "/loopa/1": Verdict.ERROR,
+        "/mailto/1": Verdict.ERROR,
+        "/endless/1": Verdict.OK,
+        "/hang/1": Verdict.TIMEOUT,
+    }
+
+    def on(path: str) -> LinkServer:
+        return limited if "429" in path else server
+
+    urls = [on(path).url(path) for path in expected]
+    refused = f"http://127.0.0.1:{closed_port()}/page"
+    nxdomain = "http://no-such-host.invalid/page"
+    results = run([*urls, refused, nxdomain])
+    got = {path: results[on(path).url(path)].verdict for path in expected}
+    assert got == expected
+    assert results[refused].verdict == Verdict.DEAD and "refused" in results[refused].detail
+    assert results[nxdomain].verdict == Verdict.DEAD and "DNS" in results[nxdomain].detail
+
+    assert results[server.url("/perm/1")].final_url == server.url("/ok/moved")
+    assert results[server.url("/perm308/1")].final_url == server.url("/ok/moved308")
+    # 301 then 302: the address to store is where the permanent part ends, not the temporary target
+    assert results[server.url("/chain/1")].final_url == server.url("/chain2/x")
+    assert results[server.url("/temp/1")].final_url is None
+    assert results[server.url("/err500/1")].transient and results[server.url("/err500/1")].status_code == 500
+    assert results[server.url("/hang/1")].transient
+    assert not results[server.url("/gone404/1")].transient
+    assert "loop" in results[server.url("/loopa/1")].detail
+    assert "non-http" in results[server.url("/mailto/1")].detail
+    assert "3600" in results[limited.url("/long429/1")].detail
+    # retries are bounded: 1 HEAD + `retries` GETs for a persistent 500
+    assert server.count("/err500/1") == 1 + FAST.retries
+    # the flaky page was asked twice, the 429 page waited and asked again
+    assert server.count("/flaky503/1") == 2 and limited.count("/retry429/1") == 2
+
+
+def test_head_that_lies_is_checked_with_get(server):
+    results = run([server.url("/headlies/1"), server.url("/headlies/2")])
+    assert {r.verdict for r in results.values()} == {Verdict.OK}
+
+
+def test_per_host_limit_holds_and_hosts_are_keyed_by_port():
+    server, other = LinkServer(lifetime=60).start(), LinkServer(lifetime=60).start()
+    try:
+        urls = [s.url(f"/slowish/{i}") for i in range(24) for s in (server, other)]
+        started = time.monotonic()
+        results = run(urls, CheckOptions(timeout=5, per_host=3, concurrency=64))
+        elapsed = time.monotonic() - started
+        assert {r.verdict for r in results.values()} == {Verdict.OK}
+        assert server.max_inflight <= 3 and other.max_inflight <= 3
+        assert server.max_inflight == 3  # the limit is used, not just respected
+        # 48 requests of 50 ms at 3 per port on two ports in parallel: well under the serial 2.4 s
+        assert elapsed < 1.6
+    finally:
+        server.stop()
+        other.stop()
+    assert host_key("http://a.example:8080/x") != host_key("http://a.example:8081/x")
+    assert host_key("https://A.example/x") == host_key("https://a.example:443/y")
+
+
+def test_rate_limited_host_is_paced_not_hammered():
+    srv = LinkServer(lifetime=60, rl_rate=5).start()
+    try:
+        urls = [srv.url(f"/rl/{i}") for i in range(16)]
+        results = run(urls, CheckOptions(timeout=5, per_host=4, backoff_base=0.02))
+        assert {r.verdict for r in results.values()} == {Verdict.OK}
+        refusals = srv.statuses.count(429)
+        # one burst is refused before the host's pace is learnt; after that nearly nothing
+        assert refusals <= 6, srv.statuses
+        assert len(srv.statuses) <= len(urls) + refusals
+    finally:
+        srv.stop()
+
+
+def test_global_limit_holds_over_many_hosts():
+    gauge = Gauge()
+    servers = [LinkServer(lifetime=60, gauge=gauge).start() for _ in range(4)]
+    try:
+        urls = [s.url(f"/slowish/{i}") for i in range(15) for s in servers]
+        results = run(urls, CheckOptions(timeout=5, per_host=4, concurrency=6))
+        assert {r.verdict for r in results.values()} == {Verdict.OK}
+        assert gauge.peak == 6  # the global limit is reached and never passed
+        assert all(s.max_inflight <= 4 for s in servers)
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_retry_after_and_backoff_rules():
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: no wait
+    delays = [backoff_delay(n, base=1.0, cap=4.0) for n in (1, 2, 3, 4, 5)]
+    assert 0.5 <= delays[0] <= 1.0 and 1.0 <= delays[1] <= 2.0 and all(2.0 <= d <= 4.0 for d in delays[2:])
+
+
+def test_urls_are_found_in_markdown_and_html():
+    text = (
+        "- [a](https://a.example/x) and <https://b.example/y>.\n"
+        '<a href="https://c.example/z?q=1&amp;r=2">c</a> https://en.wikipedia.org/wiki/Foo_(bar) '
+        "[again](https://a.example/x)"
+    )
+    assert urls_in_text(text) == [
+        "https://a.example/x",
+        "https://b.example/y",
+        "https://c.example/z?q=1&r=2",
+        "https://en.wikipedia.org/wiki/Foo_(bar)",
+    ]
