@@ -117,6 +117,7 @@ class _Host:
         self.paced_since: float | None = None
         self.probe: float | None = None  # start time of the first 429'd request, to estimate the rate from
         self.admitted: deque[float] = deque()  # start times of recent requests that were not refused with 429
+        self.refused_in_row = 0
         self.head_trust = (
             0  # HEAD negatives confirmed by GET; at HEAD_TRUSTED the host's HEAD 404s are believed
         )
@@ -133,20 +134,26 @@ class _Host:
             self.next_start = max(self.next_start, now) + self.interval
 
     def admitted_at(self, start: float) -> None:
+        self.refused_in_row = 0
         self.admitted.append(start)
         while self.admitted and self.admitted[0] < start - 2 * RATE_WINDOW:
             self.admitted.popleft()
 
     def rate_limited(self, start: float, now: float, retry_after: float | None) -> None:
-        """A 429: pause for Retry-After, then pace just under the rate the host admitted."""
+        """A 429. The first one pauses the host for Retry-After and then paces it just under the rate it was
+        seen to admit. Once paced, a lone 429 (timing jitter) only slows the pace; 429s in a row mean the
+        host really wants a break, so it gets the pause again."""
+        self.refused_in_row += 1
+        pause = retry_after if retry_after is not None else max(self.interval, RATE_WINDOW)
         if self.paced_since is None:
             self.probe = start  # the rate is estimated when the pause ends and every answer is in
             self.paced_since = now
-        elif start >= self.paced_since:
-            self.interval *= 1.5  # refused although paced: the estimate was too high
+            self.next_start = max(self.next_start, now + pause)
+        elif start >= self.paced_since:  # refused although paced: the estimate was a little high
+            self.interval *= 1.25
             self.paced_since = now
-        pause = retry_after if retry_after is not None else max(self.interval, RATE_WINDOW)
-        self.next_start = max(self.next_start, now + pause)
+            if self.refused_in_row > 1:
+                self.next_start = max(self.next_start, now + pause)
 
     def _estimate_rate(self) -> None:
         probe = self.probe
