@@ -409,8 +409,14 @@ class LinkChecker:
             async with asyncio.timeout(2 * self.options.timeout):
                 answer = await self._request(job)
         except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, ssl.SSLError) as exc:
-            host.inflight -= 1
-            self._after_failure(job, _classify_error(exc, self.options.timeout))
+            failure = _classify_error(exc, self.options.timeout)
+            if failure.kind == "timeout":
+                # The server may still be working on the request we gave up on: keep its slot a while longer
+                # so a struggling host does not get a fresh request on top of every abandoned one.
+                asyncio.get_running_loop().call_later(self.options.timeout, self._release_late, host)
+            else:
+                host.inflight -= 1
+            self._after_failure(job, failure)
             return
         except BaseException:
             host.inflight -= 1  # cancelled (the run was stopped) or a bug: free the slot either way
@@ -422,6 +428,10 @@ class LinkChecker:
             self._after_answer(job, host, answer, start)
         except Exception as exc:  # noqa: BLE001 - one odd answer must not stop the run
             self._finish(job, Verdict.ERROR, answer.status, f"{type(exc).__name__}: {exc}"[:200])
+
+    def _release_late(self, host: _Host) -> None:
+        host.inflight -= 1
+        self.wake.set()
 
     # -- deciding ----------------------------------------------------------------------------------
 
