@@ -26,7 +26,7 @@ STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True, defer_build=True)
 
 
 class Resource(_Model):
@@ -55,9 +55,12 @@ class Resource(_Model):
     @field_validator("url")
     @classmethod
     def _http_only(cls, value: str) -> str:
-        from tracker.urls import validate_url
+        from tracker.urls import InvalidURLError, validate_url
 
-        return validate_url(value)
+        try:
+            return validate_url(value)
+        except InvalidURLError as exc:  # pydantic reports ValueErrors with the field's location
+            raise ValueError(str(exc)) from None
 
 
 class Source(_Model):

@@ -1,0 +1,537 @@
+"""The core commands: init, add, list, show, move, edit, remove, search, log, advice, glossary, notes, topics.
+
+Each command parses options, calls one function of the core (``tracker.reading_list``, ``tracker.store``,
+``tracker.gitrepo``, ``tracker.notes``) and prints: a table in a terminal, plain tab-separated lines when piped,
+or ``--json``. Heavy imports (rich, pydantic, yaml) happen only in the commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+# The same values as tracker.models.STATUS_VALUES (a test checks), spelled out so that --help and read commands
+# do not import pydantic.
+STATUS_CHOICES = ("inbox", "next-up", "reading", "done", "dropped")
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def _store(ctx: click.Context) -> Any:
+    from tracker.store import Store
+
+    return Store.open(ctx.obj.file, commit=ctx.obj.commit)
+
+
+def _say_notices(store: Any) -> None:
+    for notice in store.notices:
+        click.echo(notice, err=True)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _print_table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A rich table in a terminal; tab-separated lines (one per row, no header) when the output is piped."""
+    if not sys.stdout.isatty():
+        out = sys.stdout
+        for row in rows:
+            out.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    Console().print(table)
+
+
+def _resource_object(row: tuple) -> dict:
+    item_id, url, title, status, category, tags, added, data = row[:8]
+    obj = {"id": item_id, "url": url, "title": title, "status": status, "category": category,
+           "tags": json.loads(tags), "added": added}
+    for key, value in json.loads(data).items():
+        obj.setdefault(key, value)
+    return obj
+
+
+def _resource_cells(row: tuple) -> list[str]:
+    item_id, url, title, status, category, tags, added = row[:7]
+    return [item_id, status, category or "", title, ", ".join(json.loads(tags)), url]
+
+
+RESOURCE_COLUMNS = ["id", "status", "category", "title", "tags", "url"]
+
+
+# ---------------------------------------------------------------------------------------------- init
+
+
+@click.command("init")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def init_cmd(ctx: click.Context, directory: Path | None) -> None:
+    """Create resources.yaml, notes/, a .gitignore and (if needed) a git repository, then commit them.
+
+    \b
+    Example:
+      tracker init ~/llm-study && cd ~/llm-study
+    """
+    from tracker.project import init_project
+
+    folder = (directory or Path.cwd()).absolute()
+    data_file = ctx.obj.file.absolute() if ctx.obj.file and directory is None else None
+    result = init_project(folder, data_file=data_file, commit=ctx.obj.commit)
+    click.echo(f"Created {result.data_file}")
+    for notice in result.notices:
+        click.echo(notice, err=True)
+
+
+# ---------------------------------------------------------------------------------------------- add
+
+
+@click.command("add")
+@click.argument("url")
+@click.option("--status", type=click.Choice(STATUS_CHOICES), default="inbox", show_default=True)
+@click.option("--category", help="Study, Coding, Math, Paper, Video, Course, Book, Tool, ...")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--title", help="The title (default: from the page, or made from the URL).")
+@click.option("--comment", help="Your own words about it.")
+@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
+@click.option("--lab", help="A lab experiment id.")
+@click.option("--no-fetch", is_flag=True, help="Do not fetch the page's metadata.")
+@click.pass_context
+def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tags: tuple[str, ...],
+            title: str | None, comment: str | None, topic: str | None, lab: str | None, no_fetch: bool) -> None:
+    """Add URL to the reading list and print its new id. A URL already in the list is refused.
+
+    \b
+    Example:
+      tracker add https://jalammar.github.io/illustrated-transformer/ --tag transformers --status next-up
+    """
+    from tracker.reading_list import add_resource
+
+    store = _store(ctx)
+    resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
+                            comment=comment, topic=topic, lab=lab)
+    click.echo(resource.id)
+    _say_notices(store)
+
+
+# ---------------------------------------------------------------------------------------------- list / show
+
+
+@click.command("list")
+@click.option("--status", type=click.Choice(STATUS_CHOICES))
+@click.option("--category", help="Only this category (any case).")
+@click.option("--tag", help="Only items with this tag.")
+@click.option("--topic", help="Only items of this study-plan chapter.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most N items.")
+@json_option
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None, category: str | None, tag: str | None, topic: str | None,
+             limit: int | None, as_json: bool) -> None:
+    """List reading-list items in file order, filtered.
+
+    \b
+    Example:
+      tracker list --status next-up --tag transformers
+      tracker list --json | jq '.[].url'
+    """
+    index = _store(ctx).index()
+    rows = index.query_resources(status=status, category=category, tag=tag, topic=topic, limit=limit)
+    if as_json:
+        _print_json([_resource_object(row) for row in rows])
+    else:
+        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
+
+
+@click.command("show")
+@click.argument("ref")
+@json_option
+@click.pass_context
+def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
+    """Show one item. REF is an id, a unique id prefix, or a URL.
+
+    \b
+    Example:
+      tracker show illustrated-transformer
+      tracker show https://arxiv.org/pdf/1706.03762v7 --json
+    """
+    from tracker.reading_list import resolve_ref
+
+    index = _store(ctx).index()
+    item_id = resolve_ref(index, ref)
+    item = index.resource(item_id) or {}
+    if as_json:
+        _print_json(item)
+        return
+    width = max(len(key) for key in item)
+    for key, value in item.items():
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        click.echo(f"{key:<{width}}  {text}")
+
+
+# ---------------------------------------------------------------------------------------------- changes
+
+
+@click.command("move")
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--to", "status", required=True, type=click.Choice(STATUS_CHOICES), help="The new status.")
+@click.pass_context
+def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
+    """Move one or more items to another status (one commit).
+
+    \b
+    Example:
+      tracker move illustrated-transformer --to reading
+    """
+    from tracker.reading_list import move_items
+
+    store = _store(ctx)
+    moves = move_items(store, refs, status)
+    if not moves:
+        click.echo(f"Nothing to do: already {status}.")
+    for move in moves:
+        click.echo(f"{move.item_id}: {move.old} -> {move.new}")
+    _say_notices(store)
+
+
+@click.command("edit")
+@click.argument("ref")
+@click.option("--title")
+@click.option("--url", help="A new URL (refused if another item has it).")
+@click.option("--category")
+@click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat).")
+@click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
+@click.option("--remove-tag", "remove_tags", multiple=True, help="Remove a tag (repeat).")
+@click.option("--comment")
+@click.option("--description")
+@click.option("--topic")
+@click.option("--lab")
+@click.pass_context
+def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, category: str | None,
+             tags: tuple[str, ...], add_tags: tuple[str, ...], remove_tags: tuple[str, ...], comment: str | None,
+             description: str | None, topic: str | None, lab: str | None) -> None:
+    """Change fields of an item; an empty value ('') clears a field. Use `move` for the status.
+
+    \b
+    Example:
+      tracker edit illustrated-transformer --comment "Read with the annotated version" --add-tag attention
+    """
+    from tracker.reading_list import edit_item, resolve_ref
+
+    store = _store(ctx)
+    changes: dict[str, Any] = {}
+    for name, value in (("title", title), ("url", url), ("category", category), ("comment", comment),
+                        ("description", description), ("topic", topic), ("lab", lab)):
+        if value is not None:
+            changes[name] = value or None
+    if tags or add_tags or remove_tags:
+        current = [] if tags else list((store.index().resource(resolve_ref(store.index(), ref)) or {}).get("tags", []))
+        new_tags = list(dict.fromkeys([*(tags or current), *add_tags]))
+        changes["tags"] = [t for t in new_tags if t not in set(remove_tags)]
+    if not changes:
+        raise click.UsageError("nothing to change: give at least one option (see --help)")
+    item_id, changed = edit_item(store, ref, changes)
+    click.echo(f"{item_id}: changed {', '.join(changed)}" if changed else f"{item_id}: nothing changed")
+    _say_notices(store)
+
+
+@click.command("remove")
+@click.argument("ref")
+@click.pass_context
+def remove_cmd(ctx: click.Context, ref: str) -> None:
+    """Remove an item from the list (git keeps its history).
+
+    \b
+    Example:
+      tracker remove illustrated-transformer
+    """
+    from tracker.reading_list import remove_item
+
+    store = _store(ctx)
+    removed = remove_item(store, ref)
+    click.echo(f"Removed {removed.id}")
+    _say_notices(store)
+
+
+# ---------------------------------------------------------------------------------------------- search / log
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@json_option
+@click.pass_context
+def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
+    """Ranked full-text search over titles, tags, comments and descriptions (best match first).
+
+    \b
+    Example:
+      tracker search "attention transformer"
+    """
+    rows = _store(ctx).index().search(query, limit=limit)
+    if as_json:
+        _print_json([_resource_object(row) for row in rows])
+    else:
+        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
+
+
+@click.command("log")
+@click.argument("ref", required=False)
+@click.option("--limit", type=click.IntRange(min=1), help="At most N entries.")
+@json_option
+@click.pass_context
+def log_cmd(ctx: click.Context, ref: str | None, limit: int | None, as_json: bool) -> None:
+    """The history of the list (its commits), or of one item (added, status changes, edits), from git.
+
+    \b
+    Example:
+      tracker log
+      tracker log illustrated-transformer --json
+    """
+    from tracker import gitrepo
+    from tracker.reading_list import resolve_ref
+
+    store = _store(ctx)
+    repo = gitrepo.find_repo(store.path.parent)
+    if repo is None:
+        raise click.ClickException(f"{store.path.parent} is not in a git repository: there is no history")
+    if ref is None:
+        commits = gitrepo.file_commits(repo, store.path, limit=limit)
+        if as_json:
+            _print_json([c.__dict__ for c in commits])
+        for commit in [] if as_json else commits:
+            click.echo(f"{commit.date[:10]}  {commit.commit[:8]}  {commit.message}")
+        return
+    try:
+        item_id = resolve_ref(store.index(), ref)
+    except Exception:
+        item_id = ref  # a removed item: its id is still in the history
+    events = list(gitrepo.item_events(repo, store.path, item_id))
+    if not events:
+        raise click.ClickException(f"no history for '{ref}'")
+    if limit:
+        events = events[-limit:]
+    if as_json:
+        _print_json([event.to_dict() for event in events])
+        return
+    for event in events:
+        what = {"added": f"added ({event.new_status})", "removed": "removed",
+                "status": f"{event.old_status} -> {event.new_status}", "edited": "edited"}[event.action]
+        click.echo(f"{event.date[:10]}  {event.commit[:8]}  {what:<24} {event.message}")
+
+
+# ---------------------------------------------------------------------------------------------- advice
+
+
+@click.group("advice")
+def advice_group() -> None:
+    """Advice quotes: add, list.
+
+    \b
+    Example:
+      tracker advice add Learning "Implement it yourself before reading the code." --source Karpathy
+    """
+
+
+@advice_group.command("add")
+@click.argument("category")
+@click.argument("text")
+@click.option("--source", "source_name", help="Who said it.")
+@click.option("--source-url", help="Where it was said.")
+@click.pass_context
+def advice_add_cmd(ctx: click.Context, category: str, text: str, source_name: str | None,
+                   source_url: str | None) -> None:
+    """Add a piece of advice.
+
+    \b
+    Example:
+      tracker advice add Study "Read the paper twice." --source "A. Person" --source-url https://example.org/x
+    """
+    from tracker.reading_list import add_advice
+
+    store = _store(ctx.find_root())
+    add_advice(store, category, text, source_name, source_url)
+    click.echo(f"Added advice ({category})")
+    _say_notices(store)
+
+
+@advice_group.command("list")
+@click.option("--category", help="Only this category (any case).")
+@json_option
+@click.pass_context
+def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> None:
+    """List advice.
+
+    \b
+    Example:
+      tracker advice list --category Study
+    """
+    entries = _store(ctx.find_root()).index().entries("advice")
+    if category:
+        entries = [e for e in entries if str(e.get("category", "")).lower() == category.lower()]
+    if as_json:
+        _print_json(entries)
+        return
+    rows = [[e.get("category", ""), e.get("text", ""), (e.get("source") or {}).get("name", ""),
+             (e.get("source") or {}).get("url", "") or ""] for e in entries]
+    _print_table(["category", "advice", "source", "url"], rows)
+
+
+# ---------------------------------------------------------------------------------------------- glossary
+
+
+@click.group("glossary")
+def glossary_group() -> None:
+    """Glossary terms: add, list.
+
+    \b
+    Example:
+      tracker glossary add "KV cache" "Keys and values kept from earlier tokens so decoding is not quadratic."
+    """
+
+
+def _parse_link(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    links = []
+    for value in values:
+        title, sep, url = value.rpartition("=")
+        if not sep:
+            title, url = url, url
+        if "://" not in url:
+            raise click.BadParameter(f"expected TITLE=URL, got {value!r}")
+        links.append((title or url, url))
+    return links
+
+
+@glossary_group.command("add")
+@click.argument("term")
+@click.argument("definition")
+@click.option("--link", "links", multiple=True, callback=_parse_link, help="TITLE=URL (repeat).")
+@click.option("--lab", help="A lab experiment id that shows it.")
+@click.pass_context
+def glossary_add_cmd(ctx: click.Context, term: str, definition: str, links: list[tuple[str, str]],
+                     lab: str | None) -> None:
+    """Add a glossary term.
+
+    \b
+    Example:
+      tracker glossary add RoPE "Rotary position embedding." --link "Paper=https://arxiv.org/abs/2104.09864"
+    """
+    from tracker.reading_list import add_term
+
+    store = _store(ctx.find_root())
+    add_term(store, term, definition, links, lab)
+    click.echo(f"Added {term}")
+    _say_notices(store)
+
+
+@glossary_group.command("list")
+@json_option
+@click.pass_context
+def glossary_list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List glossary terms.
+
+    \b
+    Example:
+      tracker glossary list --json
+    """
+    entries = _store(ctx.find_root()).index().entries("glossary")
+    if as_json:
+        _print_json(entries)
+        return
+    rows = [[e.get("term", ""), e.get("definition", ""), " ".join(link.get("url", "") for link in e.get("links", []))]
+            for e in entries]
+    _print_table(["term", "definition", "links"], rows)
+
+
+# ---------------------------------------------------------------------------------------------- notes / topics
+
+
+@click.group("notes")
+def notes_group() -> None:
+    """Study notes in notes/ (Markdown with front matter; Q&A tables are questions).
+
+    \b
+    Example:
+      tracker notes list
+    """
+
+
+@notes_group.command("list")
+@json_option
+@click.pass_context
+def notes_list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List notes with their topic and number of questions.
+
+    \b
+    Example:
+      tracker notes list --json
+    """
+    from tracker.notes import load_notes, notes_dir
+
+    store = _store(ctx.find_root())
+    notes = load_notes(notes_dir(store.path))
+    if as_json:
+        _print_json([note.model_dump(exclude={"body"}) for note in notes])
+        return
+    rows = [[note.id, note.topic or "", note.title, str(len(note.questions))] for note in notes]
+    _print_table(["id", "topic", "title", "questions"], rows)
+
+
+@notes_group.command("new")
+@click.argument("title")
+@click.option("--id", "note_id", help="File name without .md (default: from the title).")
+@click.option("--topic", help="A study-plan chapter id.")
+@click.option("--related", multiple=True, help="A related item id (repeat).")
+@click.pass_context
+def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: str | None,
+                  related: tuple[str, ...]) -> None:
+    """Create a note file with front matter and an empty Q&A table, and commit it.
+
+    \b
+    Example:
+      tracker notes new "Attention, step by step" --topic 3.1.2 --related illustrated-transformer
+    """
+    from tracker import gitrepo
+    from tracker.notes import notes_dir, write_note
+    from tracker.reading_list import slugify
+
+    store = _store(ctx.find_root())
+    path = write_note(notes_dir(store.path), note_id or slugify(title) or "note", title, topic=topic,
+                      related=related, body=f"# {title}")
+    repo = gitrepo.find_repo(path.parent)
+    if repo is not None and gitrepo.commits_enabled(ctx.find_root().obj.commit, path.parent):
+        gitrepo.commit_paths(repo, [path], f"notes: add {title}")
+    click.echo(str(path))
+
+
+@click.command("topics")
+@json_option
+@click.pass_context
+def topics_cmd(ctx: click.Context, as_json: bool) -> None:
+    """The study plan with progress per chapter (done / total items linked to it).
+
+    \b
+    Example:
+      tracker topics
+    """
+    from tracker.topics import topic_progress
+
+    index = _store(ctx).index()
+    rows = topic_progress(index.entries("topics"), index.topic_progress())
+    if as_json:
+        _print_json(rows)
+        return
+    _print_table(["number", "title", "done", "total"],
+                 [[("  " * row["depth"]) + (row["number"] or row["id"]), row["title"], str(row["done"]),
+                   str(row["total"])] for row in rows])

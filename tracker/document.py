@@ -1,0 +1,176 @@
+"""Parse and validate resources.yaml, and turn models back into the plain dicts the writer emits.
+
+Errors name the file and the line of the offending item or field: ``resources.yaml:42: status 'nxt-up' is not
+one of inbox, next-up, reading, done, dropped``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tracker import yamlio
+from tracker.errors import DataError
+from tracker.layout import SECTIONS
+
+# Fields whose value is the user's own and which an empty value leaves out of the file.
+_LIST_FIELDS = frozenset({"tags", "authors", "links"})
+
+
+def section_model(section: str) -> type:
+    from tracker import models
+
+    return {"resources": models.Resource, "advice": models.Advice, "glossary": models.Term,
+            "topics": models.Topic}[section]
+
+
+def item_to_dict(model: Any) -> dict:
+    """A model as the ordered dict the writer emits: declared fields first (None and [] left out), then extras."""
+    data = model.model_dump(mode="python", exclude_none=True)
+    return {key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])}
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def error_message(error: dict) -> str:
+    """One pydantic error as a sentence: ``status 'x' is not one of inbox, ...``."""
+    loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    field = ".".join(loc) or "item"
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "enum":
+        allowed = ", ".join(re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", "")))
+        return f"{field} {_describe(value)} is not one of {allowed}"
+    if kind == "missing":
+        return f"{field} is missing"
+    if kind == "value_error":
+        return f"{field}: {error['msg'].removeprefix('Value error, ')}"
+    if kind == "string_pattern_mismatch" and field == "id":
+        return f"id {_describe(value)} must be lower-case letters, digits and dashes"
+    return f"{field}: {error['msg'][0].lower()}{error['msg'][1:]}, got {type(value).__name__} {_describe(value)}"
+
+
+def validate_item(section: str, data: Any, path: Path | str, line_of: Any) -> Any:
+    """Validate one item dict; ``line_of(field or None)`` gives the line to blame."""
+    from pydantic import ValidationError
+
+    model = section_model(section)
+    if not isinstance(data, dict):
+        raise DataError(f"each {section} entry must be a mapping of fields, got {type(data).__name__}", path,
+                        line_of(None))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = next((str(p) for p in error["loc"] if not isinstance(p, int)), None)
+        raise DataError(error_message(error), path, line_of(field)) from None
+
+
+def block_field_line(block_text: str, block_line: int, field: str | None) -> int:
+    """The line of ``field`` inside an item's block text (the block's first line when not found)."""
+    if field:
+        match = re.search(rf"^(?:- |  ){re.escape(field)}\s*:", block_text, re.M)
+        if match:
+            return block_line + block_text.count("\n", 0, match.start())
+    return block_line
+
+
+def parse_block(section: str, block_text: str, block_line: int, path: Path | str) -> Any:
+    """Parse and validate one item's block (``- key: ...`` lines) on its own."""
+    data = yamlio.safe_load(block_text, path, line_offset=block_line - 1)
+    if not isinstance(data, list) or len(data) != 1:
+        raise DataError(f"expected one {section} entry here", path, block_line)
+    return validate_item(section, data[0], path, lambda field: block_field_line(block_text, block_line, field))
+
+
+def _node_line(node: Any) -> int:
+    return node.start_mark.line + 1
+
+
+def _key_line(item_node: Any, field: str | None) -> int:
+    import yaml
+
+    if field and isinstance(item_node, yaml.MappingNode):
+        for key_node, _value in item_node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == field:
+                return _node_line(key_node)
+    return _node_line(item_node)
+
+
+def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int]]]:
+    """The whole file validated into a ``Document``, plus the start line of every item per section."""
+    import yaml
+
+    from tracker.models import Document
+
+    node, loader = yamlio.compose(text, path)
+    if node is None:
+        loader.dispose()
+        return Document(), {name: [] for name in SECTIONS}
+    if not isinstance(node, yaml.MappingNode):
+        loader.dispose()
+        raise DataError("the file must be a mapping with the sections " + ", ".join(SECTIONS), path,
+                        _node_line(node))
+    section_nodes: dict[str, tuple[Any, Any]] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value in SECTIONS:
+            section_nodes[key_node.value] = (key_node, value_node)
+    raw = yamlio.construct(node, loader, path)
+    lines: dict[str, list[int]] = {name: [] for name in SECTIONS}
+    values: dict[str, Any] = {key: value for key, value in raw.items() if key not in SECTIONS}
+    seen_ids: dict[str, int] = {}
+    seen_urls: dict[str, tuple[str, int]] = {}
+    for name in SECTIONS:
+        if name not in section_nodes:
+            continue
+        key_node, value_node = section_nodes[name]
+        value = raw[name]
+        if value is None:
+            values[name] = []
+            continue
+        if not isinstance(value, list):
+            raise DataError(f"{name} must be a list of entries, got {type(value).__name__}", path,
+                            _node_line(key_node))
+        items = []
+        for item_node, item in zip(value_node.value, value, strict=True):
+            line = _node_line(item_node)
+            lines[name].append(line)
+            model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
+            if name == "resources":
+                check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url"))
+            items.append(model)
+        values[name] = items
+    return Document.model_validate(values), lines
+
+
+def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, tuple[str, int]],
+                 path: Path | str, line: int, url_line: int | None = None) -> None:
+    """Refuse a second item with an id or normalised URL already seen (``seen_*`` map to the first line)."""
+    from tracker.urls import identity_key
+
+    if resource.id in seen_ids:
+        raise DataError(f"duplicate id '{resource.id}' (first used on line {seen_ids[resource.id]})", path, line)
+    seen_ids[resource.id] = line
+    key = identity_key(resource.url)
+    if key in seen_urls:
+        other_id, other_line = seen_urls[key]
+        raise DataError(f"duplicate URL {resource.url} (the same link as '{other_id}' on line {other_line})",
+                        path, url_line or line)
+    seen_urls[key] = (resource.id, line)
+
+
+def render_document(doc: Any, header: str = "") -> str:
+    """The whole file in canonical form: the four sections, then any top-level keys a person added."""
+    parts = [header] if header else []
+    for index, name in enumerate(SECTIONS):
+        if index:
+            parts.append("\n")
+        parts.append(yamlio.dump_section(name, [item_to_dict(item) for item in getattr(doc, name)]))
+    for key, value in (doc.model_extra or {}).items():
+        parts.append("\n")
+        parts.append(yamlio.dump_value(key, value))
+    return "".join(parts)

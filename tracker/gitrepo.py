@@ -1,0 +1,260 @@
+"""Git: one commit per change touching only the files tracker wrote, and item history read back from git.
+
+Commits use ``git commit --only -- PATHS``: git builds the commit from HEAD plus those paths' working-tree
+content, so whatever else the user has staged or changed stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tracker.errors import TrackerError
+
+FALLBACK_IDENTITY = ("-c", "user.name=tracker", "-c", "user.email=tracker@localhost")
+
+
+class GitError(TrackerError):
+    """A git command that failed in a way the user must see."""
+
+
+def find_repo(start: Path) -> Path | None:
+    """The work tree containing ``start`` (like git: the nearest parent with a ``.git``), or None."""
+    here = Path(start).absolute()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env)
+    if check and proc.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")
+    return proc
+
+
+def init_repo(folder: Path) -> bool:
+    """Make ``folder`` a git repository unless it is inside one already; True when a repo was created."""
+    if find_repo(folder) is not None:
+        return False
+    _git(folder, "init", "-q")
+    return True
+
+
+def commits_enabled(flag: bool, folder: Path) -> bool:
+    """False when ``--no-commit`` / ``TRACKER_NO_COMMIT`` was given, or ``git config tracker.commit false``."""
+    if not flag:
+        return False
+    value = os.environ.get("TRACKER_COMMIT")
+    if value is not None:
+        return value.strip().lower() not in {"0", "false", "no", "off"}
+    repo = find_repo(folder)
+    if repo is None or not _config_may_mention_tracker(repo):
+        return True
+    proc = _git(folder, "config", "--type=bool", "--get", "tracker.commit", check=False)
+    return proc.stdout.strip() != "false"
+
+
+def _config_may_mention_tracker(repo: Path) -> bool:
+    """Cheap pre-check that saves a ``git config`` process on every change when no config file says "tracker"."""
+    home = Path(os.environ.get("HOME", "~")).expanduser()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME", home / ".config"))
+    candidates = [repo / ".git" / "config", home / ".gitconfig", xdg / "git" / "config"]
+    for name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"):
+        if os.environ.get(name):
+            candidates.append(Path(os.environ[name]))
+    if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
+        candidates.append(Path("/etc/gitconfig"))
+    if os.environ.get("GIT_CONFIG_COUNT") or not (repo / ".git").is_dir():
+        return True  # config from the environment, or a worktree/submodule: ask git
+    for path in candidates:
+        try:
+            text = path.read_text(errors="replace").lower()
+        except OSError:
+            continue
+        if "tracker" in text or "[include" in text:
+            return True
+    return False
+
+
+def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
+    """Commit the current content of exactly ``paths`` with ``message``; False when there was nothing to commit."""
+    rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
+    args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
+    proc = _git(repo, *args, check=False)
+    if proc.returncode != 0 and "did not match any file" in proc.stderr:
+        _git(repo, "add", "--", *rel)  # a path git does not know yet: --only needs it in the index
+        proc = _git(repo, *args, check=False)
+    if proc.returncode != 0 and "tell me who you are" in (proc.stderr + proc.stdout).lower():
+        proc = _git(repo, *FALLBACK_IDENTITY, *args, check=False)
+    if proc.returncode != 0:
+        output = proc.stdout + proc.stderr
+        if "nothing to commit" in output or "no changes added" in output or "nothing added" in output:
+            return False
+        raise GitError(f"git commit failed: {output.strip()}")
+    return True
+
+
+def head_commit(repo: Path) -> str | None:
+    """The id of the current commit (None in a repository without commits)."""
+    proc = _git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    return proc.stdout.strip() or None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit that touched the data file."""
+
+    commit: str
+    date: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ItemEvent:
+    """What one commit did to one item: ``added``, ``removed``, ``status`` (``old`` -> ``new``) or ``edited``."""
+
+    item_id: str
+    action: str
+    commit: str
+    date: str
+    message: str
+    old_status: str | None = None
+    new_status: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def file_commits(repo: Path, path: Path, limit: int | None = None) -> list[Commit]:
+    """Commits that changed ``path``, newest first."""
+    args = ["log", "--format=%H%x1f%aI%x1f%s"]
+    if limit:
+        args.append(f"-n{limit}")
+    proc = _git(repo, *args, "--", os.path.relpath(path.absolute(), repo), check=False)
+    if proc.returncode != 0:
+        return []  # no commits yet
+    return [Commit(*line.split("\x1f", 2)) for line in proc.stdout.splitlines() if line]
+
+
+_ID_LINE = re.compile(r"^- id:\s*(?P<id>[\w.-]+)\s*$")
+_STATUS_LINE = re.compile(r"^(?:- |  )status:\s*(?P<status>[\w-]+)\s*$")
+_SECTION_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*):")
+_HUNK = re.compile(r"^@@ [^@]* @@ ?(?P<context>.*)$")
+
+
+def item_events(repo: Path, path: Path, item_id: str | None = None) -> Iterator[ItemEvent]:
+    """Every add, removal, status change and edit of reading-list items, oldest first, read from git's diffs.
+
+    Works on the canonical layout (each item starts with ``- id:`` at column 0); the diff's hunk header names
+    the section a hunk is in. Reusable by anything that wants status changes with dates and commits.
+    """
+    rel = os.path.relpath(path.absolute(), repo)
+    cmd = ["git", "log", "--reverse", "-p", "-U8", "--no-color", "--no-ext-diff", "--no-renames",
+           "--format=%x1e%H%x1f%aI%x1f%s", "--", rel]
+    env = {**os.environ, "LC_ALL": "C"}
+    with subprocess.Popen(cmd, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                          env=env, errors="replace") as proc:
+        assert proc.stdout is not None
+        commit: tuple[str, str, str] | None = None
+        parser = _DiffItems()
+        for raw in proc.stdout:
+            line = raw.rstrip("\n")
+            if line.startswith("\x1e"):
+                if commit is not None:
+                    yield from parser.events(commit, item_id)
+                commit = tuple(line[1:].split("\x1f", 2))  # type: ignore[assignment]
+                parser = _DiffItems()
+                continue
+            parser.feed(line)
+        if commit is not None:
+            yield from parser.events(commit, item_id)
+
+
+class _DiffItems:
+    """Collects, for one commit's diff, which items were added, removed, or changed (and their status lines)."""
+
+    def __init__(self) -> None:
+        self.added: dict[str, str | None] = {}
+        self.removed: dict[str, str | None] = {}
+        self.old_status: dict[str, str] = {}
+        self.new_status: dict[str, str] = {}
+        self.touched: list[str] = []
+        self.section: str | None = None
+        self.old_id: str | None = None
+        self.new_id: str | None = None
+        self.in_hunk = False
+
+    def feed(self, line: str) -> None:
+        hunk = _HUNK.match(line)
+        if hunk:
+            self.in_hunk = True
+            section = _SECTION_LINE.match(hunk.group("context"))
+            self.section = section.group("name") if section else self.section
+            self.old_id = self.new_id = None
+            return
+        if not self.in_hunk or not line or line.startswith("diff --git"):
+            self.in_hunk = self.in_hunk and not line.startswith("diff --git")
+            return
+        sign, body = line[0], line[1:]
+        if sign not in " +-":
+            return
+        header = _SECTION_LINE.match(body)
+        if header and not body.startswith((" ", "-")):
+            self.section = header.group("name")
+            return
+        if self.section != "resources":
+            return
+        ident = _ID_LINE.match(body)
+        if ident:
+            name = ident.group("id")
+            if sign in " -":
+                self.old_id = name
+            if sign in " +":
+                self.new_id = name
+            if sign == "+":
+                self.added[name] = None
+            elif sign == "-":
+                self.removed[name] = None
+            return
+        status = _STATUS_LINE.match(body)
+        if status:
+            if sign == "-" and self.old_id:
+                self.old_status[self.old_id] = status.group("status")
+            elif sign == "+" and self.new_id:
+                self.new_status[self.new_id] = status.group("status")
+                if self.new_id in self.added:
+                    self.added[self.new_id] = status.group("status")
+            return
+        if sign != " " and (self.new_id or self.old_id):
+            self.touched.append(self.new_id or self.old_id or "")
+
+    def events(self, commit: tuple[str, str, str], only: str | None) -> Iterator[ItemEvent]:
+        sha, date, message = commit
+        names = list(dict.fromkeys([*self.added, *self.removed, *self.new_status, *self.old_status, *self.touched]))
+        for name in names:
+            if only is not None and name != only:
+                continue
+            base = {"item_id": name, "commit": sha, "date": date, "message": message}
+            if name in self.added and name not in self.removed:
+                yield ItemEvent(action="added", new_status=self.added[name] or "inbox", **base)
+            elif name in self.removed and name not in self.added:
+                yield ItemEvent(action="removed", old_status=self.old_status.get(name), **base)
+            elif self.old_status.get(name) != self.new_status.get(name) and name in self.new_status:
+                yield ItemEvent(action="status", old_status=self.old_status.get(name),
+                                new_status=self.new_status[name], **base)
+            else:
+                yield ItemEvent(action="edited", **base)
+
+
+def status_changes(repo: Path, path: Path) -> Iterator[ItemEvent]:
+    """Each time an item got a status (added with one, or moved), with date and commit: for publishing history."""
+    for event in item_events(repo, path):
+        if event.action in ("added", "status"):
+            yield event

@@ -1,0 +1,91 @@
+"""Where each item's lines are in resources.yaml, found by a line scan (no YAML parse).
+
+The writer puts each item at column 0 (``- id: ...``) under its section header, with its other lines indented.
+So an item's block runs from its ``- `` line to the last non-blank line before the next line that starts at
+column 0. Everything else (comments, blank lines, section headers) is "gap" text that is kept byte for byte.
+Knowing the blocks lets the store replace one item's lines and lets the index re-parse only changed blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SECTIONS: tuple[str, ...] = ("resources", "advice", "glossary", "topics")
+
+_COLUMN0 = re.compile(r"^\S", re.M)
+_HEADER = re.compile(r"(?P<name>[A-Za-z_][\w-]*):[ \t]*(?P<empty>\[\])?[ \t]*(?:#.*)?")
+
+
+@dataclass
+class Block:
+    """One item's text span ``[start, end)`` in the file, and its line number (1-based)."""
+
+    section: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class Layout:
+    """The blocks of every section, in file order, plus where each section header is."""
+
+    blocks: dict[str, list[Block]] = field(default_factory=lambda: {name: [] for name in SECTIONS})
+    headers: dict[str, tuple[int, int, bool]] = field(default_factory=dict)  # name -> (start, end, is "[]")
+    simple: bool = True  # False: something the scan does not understand (flow style, unknown top-level data...)
+
+
+def block_end(text: str, start: int, next_start: int) -> int:
+    """End of an item's text: after its last non-blank line before ``next_start``."""
+    end = next_start
+    if end - 2 >= start and text[end - 1] == "\n" and text[end - 2] not in "\n \t\r":
+        return end  # the common case: the next column-0 line follows directly
+    while end > start:
+        line_start = text.rfind("\n", start, end - 1) + 1
+        if text[line_start:end].strip():
+            return end
+        end = line_start
+    return end
+
+
+def scan(text: str) -> Layout:
+    """Split ``text`` into item blocks per section by looking only at lines that start at column 0."""
+    layout = Layout()
+    blocks = layout.blocks
+    section: str | None = None
+    pending: tuple[str, int, int] | None = None  # (section, start, line) of the block being read
+    line_no = 1
+    last_pos = 0
+    count = text.count
+    for pos in [match.start() for match in _COLUMN0.finditer(text)]:
+        line_no += count("\n", last_pos, pos)
+        last_pos = pos
+        if pending is not None:
+            name, start, line = pending
+            blocks[name].append(Block(name, start, block_end(text, start, pos), line))
+            pending = None
+        first = text[pos]
+        if first == "-" and text[pos + 1:pos + 2] in (" ", "\n", "\r", ""):
+            if section is None or layout.headers[section][2]:
+                layout.simple = False
+                continue
+            pending = (section, pos, line_no)
+            continue
+        if first == "#":
+            continue
+        line_end = text.find("\n", pos)
+        line = text[pos:line_end if line_end >= 0 else len(text)].rstrip("\r")
+        if line.rstrip() in ("---", "..."):
+            continue
+        header = _HEADER.fullmatch(line)
+        if header and header.group("name") in SECTIONS and header.group("name") not in layout.headers:
+            section = header.group("name")
+            layout.headers[section] = (pos, pos + len(line), bool(header.group("empty")))
+            continue
+        layout.simple = False
+        section = None
+    if pending is not None:
+        name, start, line = pending
+        blocks[name].append(Block(name, start, block_end(text, start, len(text)), line))
+    return layout

@@ -1,0 +1,322 @@
+"""What the commands do to the reading list, advice and glossary, without any Click: add, move, edit, remove.
+
+Each function takes a ``Store``, makes at most one write and one commit, and returns what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
+from tracker.index import Index
+from tracker.store import Store
+
+MAX_SLUG = 60
+# Fetched metadata fields; a value the user gave (e.g. --title) always wins over a fetched one.
+METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """Lower-case ASCII words joined by dashes, cut at a word boundary."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    if len(words) > 1 and words[0] in ("the", "a", "an"):
+        words = words[1:]  # "The Illustrated Transformer" -> illustrated-transformer
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or (words[0][:max_length] if words else "")
+
+
+def base_slug(title: str | None, url: str) -> str:
+    from tracker.urls import readable_title_from_url
+
+    return slugify(title or "") or slugify(readable_title_from_url(url)) or "item"
+
+
+def unique_id(base: str, taken: Any) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def resolve_ref(index: Index, ref: str) -> str:
+    """The id an item reference names: an id, a unique id prefix, or a URL (compared normalised)."""
+    ref = ref.strip()
+    if "://" in ref:
+        from tracker.urls import identity_key
+
+        found = index.id_for_url_key(identity_key(ref))
+        if found is None:
+            raise NotFoundError(f"no item with the URL {ref}")
+        return found
+    if index.has_id(ref):
+        return ref
+    matches = index.ids_starting_with(ref)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(f"no item '{ref}' (give an id, a unique id prefix, or a URL)")
+    shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+    raise NotFoundError(f"'{ref}' matches several items: {shown}")
+
+
+class _TakenIds:
+    """Ids already in the index (those near one slug) plus those given out earlier in the same batch."""
+
+    def __init__(self, stored: set[str], batch: set[str]) -> None:
+        self.stored = stored
+        self.batch = batch
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.stored or item_id in self.batch
+
+
+@dataclass
+class AddResult:
+    """What a bulk add did: the new items, and the inputs refused (duplicates name the existing id)."""
+
+    added: list[Any] = field(default_factory=list)
+    duplicates: list[tuple[dict, str]] = field(default_factory=list)
+    skipped: list[tuple[dict, str]] = field(default_factory=list)
+    committed: bool = False
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> Any:
+    """A validated ``Resource`` from user fields: id made from the title or URL unless given, dates filled."""
+    from pydantic import ValidationError
+
+    from tracker.document import error_message
+    from tracker.models import Resource
+    from tracker.urls import validate_url
+
+    data = {key: value for key, value in fields.items() if value is not None}
+    url = validate_url(str(data.get("url", "")))
+    data["url"] = url
+    if not data.get("title"):
+        from tracker.urls import readable_title_from_url
+
+        data["title"] = readable_title_from_url(url)
+    if data.get("id"):
+        if data["id"] in taken_ids:
+            raise DuplicateError(f"the id '{data['id']}' is already used", data["id"])
+    else:
+        data["id"] = unique_id(base_slug(data.get("title"), url), taken_ids)
+    data.setdefault("status", "inbox")
+    data.setdefault("added", today)
+    data.setdefault("status_changed", data["added"])
+    ordered = {name: data.pop(name) for name in Resource.model_fields if name in data}
+    ordered.update(data)
+    try:
+        return Resource.model_validate(ordered)
+    except ValidationError as exc:
+        raise DataError(error_message(exc.errors()[0])) from None
+
+
+def add_resources(store: Store, items: Iterable[dict], *, message: str | None = None,
+                  today: dt.date | None = None, skip_invalid: bool = False) -> AddResult:
+    """Add many items in one write and one commit (import uses this). Duplicate URLs are reported, not added."""
+    from tracker.urls import identity_key
+
+    result = AddResult()
+    day = _today(today)
+    with store.edit() as edit:
+        index = edit.index
+        batch_keys: dict[str, str] = {}
+        batch_ids: set[str] = set()
+        models = []
+        for fields in items:
+            try:
+                key = identity_key(str(fields.get("url", "")))
+                existing = index.id_for_url_key(key) or batch_keys.get(key)
+                if existing:
+                    result.duplicates.append((fields, existing))
+                    continue
+                base = fields.get("id") or base_slug(fields.get("title"), str(fields.get("url", "")))
+                model = prepare_resource(fields, _TakenIds(index.ids_like(base), batch_ids), day)
+            except TrackerError as exc:
+                if not skip_invalid:
+                    raise
+                result.skipped.append((fields, str(exc)))
+                continue
+            batch_keys[key] = model.id
+            batch_ids.add(model.id)
+            models.append(model)
+        edit.append("resources", models)
+        if len(models) == 1:
+            edit.message = message or f"add: {models[0].title} ({models[0].status})"
+        else:
+            edit.message = message or f"add: {len(models)} items"
+        result.added = models
+    result.committed = store.committed
+    return result
+
+
+def add_resource(store: Store, url: str, *, title: str | None = None, status: str = "inbox",
+                 category: str | None = None, tags: Iterable[str] = (), comment: str | None = None,
+                 topic: str | None = None, lab: str | None = None, metadata: dict | None = None,
+                 today: dt.date | None = None) -> Any:
+    """Add one URL; returns the new ``Resource``. ``metadata`` (fetched) fills fields the user left empty."""
+    fields: dict[str, Any] = dict(metadata or {})
+    fields = {key: value for key, value in fields.items() if value not in (None, "", [])}
+    given = {"url": url, "title": title, "status": status, "category": category, "tags": list(tags) or None,
+             "comment": comment, "topic": topic, "lab": lab}
+    fields.update({key: value for key, value in given.items() if value is not None})
+    result = add_resources(store, [fields], today=today)
+    if result.duplicates:
+        existing = result.duplicates[0][1]
+        raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
+    return result.added[0]
+
+
+@dataclass(frozen=True)
+class Move:
+    item_id: str
+    old: str
+    new: str
+
+
+def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | None = None) -> list[Move]:
+    """Set the status of every referenced item (and its ``status_changed`` date) in one commit."""
+    from tracker.models import STATUS_VALUES
+
+    if status not in STATUS_VALUES:
+        raise TrackerError(f"status '{status}' is not one of {', '.join(STATUS_VALUES)}")
+    moves: list[Move] = []
+    with store.edit() as edit:
+        ids = list(dict.fromkeys(resolve_ref(edit.index, ref) for ref in refs))
+        for item_id in ids:
+            pos, model = edit.resource(item_id)
+            old = str(model.status)
+            if old == status:
+                continue
+            edit.replace("resources", pos, _merge_fields(model, {"status": status, "status_changed": _today(today)}))
+            moves.append(Move(item_id, old, status))
+        if len(moves) == 1:
+            edit.message = f"move: {moves[0].item_id} {moves[0].old} -> {status}"
+        elif moves:
+            names = ", ".join(m.item_id for m in moves[:3]) + (", ..." if len(moves) > 3 else "")
+            edit.message = f"move: {len(moves)} items -> {status} ({names})"
+    return moves
+
+
+def _merge_fields(model: Any, changes: dict) -> Any:
+    """``model`` with ``changes`` applied and validated (a None value removes the field)."""
+    from pydantic import ValidationError
+
+    from tracker.document import error_message, item_to_dict
+
+    data = item_to_dict(model)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    try:
+        return type(model).model_validate(data)
+    except ValidationError as exc:
+        raise DataError(error_message(exc.errors()[0])) from None
+
+
+def update_resources(store: Store, changes: dict[str, dict], message: str,
+                     today: dt.date | None = None) -> list[str]:
+    """Apply field changes to many items (by id) in one write and one commit; returns the ids that changed."""
+    from tracker.urls import identity_key
+
+    changed: list[str] = []
+    with store.edit(message) as edit:
+        for item_id, fields in changes.items():
+            pos, model = edit.resource(item_id)
+            updated = _merge_fields(model, fields)
+            if "status" in fields and str(updated.status) != str(model.status) and "status_changed" not in fields:
+                updated = _merge_fields(updated, {"status_changed": _today(today)})
+            if updated.id != model.id and edit.index.has_id(updated.id):
+                raise DuplicateError(f"the id '{updated.id}' is already used", updated.id)
+            if updated.url != model.url:
+                other = edit.index.id_for_url_key(identity_key(updated.url))
+                if other and other != model.id:
+                    raise DuplicateError(f"{updated.url} is already in the list as '{other}'", other)
+            if updated.model_dump() != model.model_dump():
+                edit.replace("resources", pos, updated)
+                changed.append(item_id)
+    return changed
+
+
+def edit_item(store: Store, ref: str, changes: dict, today: dt.date | None = None) -> tuple[str, list[str]]:
+    """Change fields of one item; returns its id and the names of the fields that changed."""
+    item_id = resolve_ref(store.index(), ref)
+    names = sorted(changes)
+    message = f"edit: {item_id} ({', '.join(names)})"
+    changed = update_resources(store, {item_id: changes}, message, today=today)
+    return item_id, names if changed else []
+
+
+def remove_item(store: Store, ref: str) -> Any:
+    """Remove one item; returns the removed ``Resource``."""
+    with store.edit() as edit:
+        item_id = resolve_ref(edit.index, ref)
+        pos, model = edit.resource(item_id)
+        edit.delete("resources", pos)
+        edit.message = f"remove: {item_id} ({model.title})"
+    return model
+
+
+def add_advice(store: Store, category: str, text: str, source_name: str | None = None,
+               source_url: str | None = None) -> Any:
+    """Add an advice entry; returns the ``Advice``."""
+    from tracker.models import Advice
+
+    source = {"name": source_name, "url": source_url} if source_name or source_url else None
+    if source and not source_name:
+        from tracker.urls import readable_title_from_url
+
+        source["name"] = readable_title_from_url(source_url or "")
+    if source and source.get("url") is None:
+        source.pop("url")
+    advice = _validated(Advice, {"category": category, "text": text, "source": source})
+    short = text if len(text) <= 50 else text[:47] + "..."
+    with store.edit(f"advice: add {category}: {short}") as edit:
+        edit.append("advice", [advice])
+    return advice
+
+
+def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str, str]] = (),
+             lab: str | None = None) -> Any:
+    """Add a glossary term; a term already there (ignoring case) is refused."""
+    from tracker.models import Term
+
+    model = _validated(Term, {"term": term, "definition": definition,
+                              "links": [{"title": t, "url": u} for t, u in links], "lab": lab})
+    with store.edit(f"glossary: add {term}") as edit:
+        for existing in edit.index.entries("glossary"):
+            if str(existing.get("term", "")).casefold() == term.casefold():
+                raise DuplicateError(f"the glossary already has '{existing['term']}'")
+        edit.append("glossary", [model])
+    return model
+
+
+def _validated(model_type: type, data: dict) -> Any:
+    from pydantic import ValidationError
+
+    from tracker.document import error_message
+
+    try:
+        return model_type.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as exc:
+        raise DataError(error_message(exc.errors()[0])) from None

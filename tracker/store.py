@@ -1,0 +1,503 @@
+"""resources.yaml on disk: find it, lock it, read it through the index, and change it safely.
+
+Every change goes through ``Store.edit()``: take the lock, bring the index up to date, splice new item blocks
+into the text (other lines, comments included, stay byte for byte), write atomically, update the index rows,
+and make one git commit of exactly the changed files. A process killed at any moment leaves the old file or
+the new one: the new text is written to a temp file beside it, fsynced, and renamed over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import DataError, TrackerError
+from tracker.index import Index, block_hash, content_hash, resource_row, to_json
+from tracker.layout import SECTIONS, Block, Layout, block_end, scan
+
+DATA_FILE = "resources.yaml"
+STATE_DIR = ".tracker"
+EMPTY_DOCUMENT = "".join(f"{name}: []\n" if i == 0 else f"\n{name}: []\n" for i, name in enumerate(SECTIONS))
+
+
+def find_data_file(explicit: Path | None = None, start: Path | None = None) -> Path:
+    """The data file: ``explicit`` (``--file`` / ``TRACKER_FILE``), else ``resources.yaml`` here or in a parent."""
+    if explicit is not None:
+        path = Path(explicit).expanduser().absolute()
+        if not path.is_file():
+            raise TrackerError(f"{explicit}: no such file (create one with `tracker init`)")
+        return path
+    here = (start or Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        candidate = folder / DATA_FILE
+        if candidate.is_file():
+            return candidate
+    raise TrackerError(f"no {DATA_FILE} in {here} or any parent directory; run `tracker init` or pass --file")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers (and a crash) see the old bytes or the new, never a mix."""
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    # Only the lock holder writes, so any temp file left now belongs to a process that was killed mid-write.
+    for stale in path.parent.glob(f".{path.name}.tmp-*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+@dataclass
+class _Splice:
+    start: int
+    end: int
+    text: str
+
+
+_NEXT_COLUMN0 = re.compile(r"\n(?=\S)")
+
+
+def _header_pattern(section: str) -> re.Pattern[str]:
+    return re.compile(rf"^{section}:[ \t]*(\[\])?[ \t]*(?:#.*)?$", re.M)
+
+
+@dataclass
+class Edit:
+    """A pending change to the file, made inside ``Store.edit()``; applied and committed when the block exits.
+
+    Items are addressed by ``(section, pos)``: their position in that section, as in the index. Blocks are
+    located on demand (by the ``- id:`` line, checked against the block hash the index keeps), so a change to
+    one item in a 100k-item file costs a few string searches, not a scan of every line.
+    Callers check ids and URLs against ``index`` before appending: the edit writes what it is given.
+    """
+
+    store: Store
+    text: str
+    index: Index
+    message: str = ""
+    extra_paths: list[Path] = field(default_factory=list)
+    _layout: Layout | None = None
+    _splices: list[_Splice] = field(default_factory=list)
+    _appended: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
+    _replaced: dict[tuple[str, int], tuple[Any, str]] = field(default_factory=dict)
+    _deleted: set[tuple[str, int]] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._splices)
+
+    @property
+    def layout(self) -> Layout:
+        """The full line scan: only needed when a block cannot be found the fast way."""
+        if self._layout is None:
+            self._layout = scan(self.text)
+        return self._layout
+
+    def _block_at(self, start: int, section: str) -> Block:
+        match = _NEXT_COLUMN0.search(self.text, start)
+        next_start = match.end() if match else len(self.text)
+        end = block_end(self.text, start, next_start)
+        return Block(section, start, end, self.text.count("\n", 0, start) + 1)
+
+    def locate(self, section: str, pos: int) -> Block:
+        """The block of the item at ``pos`` in ``section``."""
+        if section == "resources" and self._layout is None:
+            item_id = self.index.id_at(pos)
+            expected = self.index.block_hash_at(pos)
+            if item_id is not None and expected is not None:
+                needle = f"- id: {item_id}\n"
+                start = 0 if self.text.startswith(needle) else self.text.find("\n" + needle) + 1 or -1
+                while start >= 0:
+                    block = self._block_at(start, section)
+                    if block_hash(self.text[block.start:block.end]) == expected:
+                        return block
+                    start = self.text.find("\n" + needle, start) + 1 or -1
+        return self.layout.blocks[section][pos]
+
+    def block_text(self, section: str, pos: int) -> str:
+        block = self.locate(section, pos)
+        return self.text[block.start:block.end]
+
+    def item(self, section: str, pos: int) -> Any:
+        """The validated model of the item at ``pos`` (parsed from its block of lines)."""
+        from tracker.document import parse_block
+
+        block = self.locate(section, pos)
+        return parse_block(section, self.text[block.start:block.end], block.line, self.store.path)
+
+    def resource(self, item_id: str) -> tuple[int, Any]:
+        """``(pos, Resource)`` of the item with this id."""
+        pos = self.index.pos_of(item_id)
+        if pos is None:
+            from tracker.errors import NotFoundError
+
+            raise NotFoundError(f"no item with id '{item_id}'")
+        return pos, self.item("resources", pos)
+
+    def replace(self, section: str, pos: int, model: Any) -> None:
+        from tracker.document import item_to_dict
+        from tracker.yamlio import dump_item
+
+        block = self.locate(section, pos)
+        text = dump_item(item_to_dict(model))
+        self._splices.append(_Splice(block.start, block.end, text))
+        self._replaced[(section, pos)] = (model, text)
+
+    def delete(self, section: str, pos: int) -> None:
+        block = self.locate(section, pos)
+        self._splices.append(_Splice(block.start, block.end, ""))
+        self._deleted.add((section, pos))
+
+    def _section_end(self, section: str) -> tuple[int, int, bool] | None:
+        """(header start, insertion point, header is "[]") of ``section``; None when it has no header."""
+        header = _header_pattern(section).search(self.text)
+        if header is None:
+            return None
+        following = [m.start() for name in SECTIONS if name != section
+                     for m in [_header_pattern(name).search(self.text, header.end())] if m]
+        point = min(following, default=len(self.text))
+        # Back over blank lines and column-0 comments: they introduce what follows, not this section.
+        while point > header.end():
+            line_start = self.text.rfind("\n", 0, point - 1) + 1
+            line = self.text[line_start:point]
+            if line.strip() and not line.startswith("#"):
+                break
+            point = line_start
+        return header.start(), max(point, header.end()), header.group(1) is not None
+
+    def append(self, section: str, models: list[Any]) -> None:
+        """Add items at the end of ``section``, in one splice."""
+        from tracker.document import item_to_dict
+        from tracker.yamlio import dump_item
+
+        if not models:
+            return
+        texts = [dump_item(item_to_dict(model)) for model in models]
+        blocks = "".join(texts)
+        found = self._section_end(section)
+        if found is None:
+            sep = "" if not self.text or self.text.endswith("\n") else "\n"
+            lead = "\n" if self.text.strip() else ""
+            self._splices.append(_Splice(len(self.text), len(self.text), f"{sep}{lead}{section}:\n{blocks}"))
+        else:
+            header_start, point, empty = found
+            if empty:  # "section: []" becomes "section:" followed by the blocks
+                line_end = self.text.find("\n", header_start)
+                line_end = len(self.text) if line_end < 0 else line_end + 1
+                self._splices.append(_Splice(header_start, line_end, f"{section}:\n{blocks}"))
+            elif point >= len(self.text) and not self.text.endswith("\n"):
+                self._splices.append(_Splice(point, point, "\n" + blocks))
+            else:
+                if self.text[point - 1:point] != "\n":
+                    point = self.text.find("\n", point) + 1 or len(self.text)
+                self._splices.append(_Splice(point, point, blocks))
+        self._appended.setdefault(section, []).extend(zip(models, texts, strict=True))
+
+    def result(self) -> str:
+        parts: list[str] = []
+        cursor = 0
+        for splice in sorted(self._splices, key=lambda s: (s.start, s.end)):
+            parts.append(self.text[cursor:splice.start])
+            parts.append(splice.text)
+            cursor = max(cursor, splice.end)
+        parts.append(self.text[cursor:])
+        return "".join(parts)
+
+    def update_index(self) -> None:
+        """Bring the index rows in line with the splices just written (inside a transaction).
+
+        A written block's text is exactly what ``dump_item`` returned, so its hash is known without a re-scan.
+        """
+        from tracker.document import item_to_dict
+        from tracker.urls import identity_key
+
+        index = self.index
+        for (section, pos), (model, text) in sorted(self._replaced.items(), key=lambda kv: kv[0]):
+            if (section, pos) in self._deleted:
+                continue
+            item = item_to_dict(model)
+            if section == "resources":
+                index.replace_resource(resource_row(item, identity_key(model.url), pos, block_hash(text)))
+            else:
+                index.set_entry(section, pos, block_hash(text), item)
+        for section, pos in sorted(self._deleted, reverse=True):
+            if section == "resources":
+                index.remove_resource_at(pos)
+            else:
+                index.conn.execute("DELETE FROM entries WHERE section = ? AND pos = ?", (section, pos))
+                index.conn.execute("UPDATE entries SET pos = pos - 1 WHERE section = ? AND pos > ?", (section, pos))
+        for section, added in self._appended.items():
+            first = index.section_count(section)
+            rows = []
+            for offset, (model, text) in enumerate(added):
+                item = item_to_dict(model)
+                if section == "resources":
+                    rows.append(resource_row(item, identity_key(model.url), first + offset, block_hash(text)))
+                else:
+                    index.set_entry(section, first + offset, block_hash(text), item)
+            if rows:
+                index.insert_resources(rows)
+
+
+class Store:
+    """One data file and its derived state (``.tracker/`` beside it: lock and index)."""
+
+    def __init__(self, path: Path, commit: bool = True) -> None:
+        self.path = Path(path).absolute()
+        self.commit_enabled = commit
+        self.notices: list[str] = []
+        self.committed = False
+
+    @classmethod
+    def open(cls, explicit: Path | None = None, commit: bool = True) -> Store:
+        return cls(find_data_file(explicit), commit=commit)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.path.parent / STATE_DIR
+
+    @property
+    def index_path(self) -> Path:
+        name = "index.db" if self.path.name == DATA_FILE else f"index-{self.path.name}.db"
+        return self.state_dir / name
+
+    def _ensure_state_dir(self) -> None:
+        if not self.state_dir.is_dir():
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            # Derived files never belong in git, even in a repo whose .gitignore does not say so.
+            (self.state_dir / ".gitignore").write_text("*\n")
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive lock shared by every tracker process working on this file: they take turns."""
+        self._ensure_state_dir()
+        lock_name = "lock" if self.path.name == DATA_FILE else f"lock-{self.path.name}"
+        fd = os.open(self.state_dir / lock_name, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _read(self) -> tuple[bytes, os.stat_result]:
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(), os.fstat(handle.fileno())
+        except FileNotFoundError:
+            raise TrackerError(f"{self.path}: no such file (create one with `tracker init`)") from None
+
+    @staticmethod
+    def _decode(data: bytes, path: Path) -> str:
+        try:
+            return data.decode("utf-8").replace("\r\n", "\n")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DataError("the file is not valid UTF-8", path, line) from None
+
+    # ------------------------------------------------------------------------------------------ reading
+
+    def index(self) -> Index:
+        """The index, brought up to date first if the file changed since it was built."""
+        self._ensure_state_dir()
+        index = Index(self.index_path)
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise TrackerError(f"{self.path}: no such file (create one with `tracker init`)") from None
+        if index.matches_stat(stat):
+            return index
+        with self.lock():
+            data, stat = self._read()
+            self._sync(index, data, stat)
+        return index
+
+    def load(self) -> Any:
+        """The whole file, fully validated, as a ``Document`` (for import, publish and other full passes)."""
+        from tracker.document import parse_document
+
+        data, _stat = self._read()
+        return parse_document(self._decode(data, self.path), self.path)[0]
+
+    def _sync(self, index: Index, data: bytes, stat: os.stat_result) -> None:
+        digest = content_hash(data)
+        if index.matches_content(data):
+            index.record_file(stat, digest)
+            return
+        text = self._decode(data, self.path)
+        layout = scan(text)
+        with _transaction(index):
+            if layout.simple and index.layout_simple() and index.file_state() is not None:
+                self._sync_changed_blocks(index, text, layout)
+                index.record_file(stat, digest, True)
+            else:
+                simple = self._rebuild(index, text, layout)
+                index.record_file(stat, digest, simple)
+
+    def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
+        """Parse the whole file and replace every row; returns whether the line scan matches the parse."""
+        from tracker.document import item_to_dict, parse_document
+        from tracker.urls import identity_key
+
+        doc, lines = parse_document(text, self.path)
+        simple = layout.simple and all(lines[name] == [b.line for b in layout.blocks[name]] for name in SECTIONS)
+
+        def digest(section: str, pos: int) -> str | None:
+            if not simple:
+                return None
+            block = layout.blocks[section][pos]
+            return block_hash(text[block.start:block.end])
+
+        resources = [resource_row(item_to_dict(r), identity_key(r.url), pos, digest("resources", pos))
+                     for pos, r in enumerate(doc.resources)]
+        entries = [(name, pos, digest(name, pos), to_json(item_to_dict(item)))
+                   for name in SECTIONS[1:] for pos, item in enumerate(getattr(doc, name))]
+        index.replace_all(resources, entries)
+        return simple
+
+    def _sync_changed_blocks(self, index: Index, text: str, layout: Layout) -> None:
+        """Re-parse only the blocks whose text is new; keep the rows of the others (moved if needed)."""
+        from tracker.document import block_field_line, check_unique, item_to_dict, parse_block
+        from tracker.urls import identity_key
+
+        old: dict[str, tuple[int, str, str]] = {}
+        for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
+            old[digest] = (pos, item_id, key)
+        blocks = layout.blocks["resources"]
+        seen_ids: dict[str, int] = {}
+        seen_urls: dict[str, tuple[str, int]] = {}
+        moved: list[tuple[int, str]] = []
+        fresh: list[tuple[int, str, Any]] = []
+        for pos, block in enumerate(blocks):
+            block_text = text[block.start:block.end]
+            digest = block_hash(block_text)
+            known = old.pop(digest, None)
+            if known is None:
+                fresh.append((pos, digest, parse_block("resources", block_text, block.line, self.path)))
+                continue
+            old_pos, item_id, key = known
+            seen_ids[item_id] = block.line
+            seen_urls[key] = (item_id, block.line)
+            if old_pos != pos:
+                moved.append((pos, item_id))
+        for pos, _digest, model in fresh:
+            block = blocks[pos]
+            url_line = block_field_line(text[block.start:block.end], block.line, "url")
+            check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
+        index.delete_resources([item_id for _pos, item_id, _key in old.values()])
+        index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
+        index.insert_resources(resource_row(item_to_dict(model), identity_key(model.url), pos, digest)
+                               for pos, digest, model in fresh)
+        self._sync_entries(index, text, layout)
+
+    def _sync_entries(self, index: Index, text: str, layout: Layout) -> None:
+        from tracker.document import item_to_dict, parse_block
+
+        known = index.entry_hashes()
+        stored = {(section, pos): data for section, pos, data in
+                  index.conn.execute("SELECT section, pos, data FROM entries")}
+        for section in SECTIONS[1:]:
+            rows = []
+            changed = False
+            for pos, block in enumerate(layout.blocks[section]):
+                block_text = text[block.start:block.end]
+                digest = block_hash(block_text)
+                positions = known.get((section, digest))
+                if positions:
+                    old_pos = positions.pop(0)
+                    rows.append((section, pos, digest, stored[(section, old_pos)]))
+                    changed |= old_pos != pos
+                else:
+                    model = parse_block(section, block_text, block.line, self.path)
+                    rows.append((section, pos, digest, to_json(item_to_dict(model))))
+                    changed = True
+            leftover = any(positions for (name, _digest), positions in known.items() if name == section)
+            if changed or leftover:
+                index.conn.execute("DELETE FROM entries WHERE section = ?", (section,))
+                index.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", rows)
+
+    # ------------------------------------------------------------------------------------------ changing
+
+    @contextlib.contextmanager
+    def edit(self, message: str = "") -> Iterator[Edit]:
+        """Lock, read, yield an ``Edit``; on a clean exit write the result, update the index, and commit."""
+        from tracker.document import parse_document, render_document
+
+        with self.lock():
+            _remove_stale_temp_files(self.path)
+            data, stat = self._read()
+            index = Index(self.index_path)
+            if not index.matches_stat(stat):
+                self._sync(index, data, stat)
+            text = self._decode(data, self.path)
+            canonical = False
+            if not index.layout_simple():
+                # A layout the line scan cannot follow (flow style, odd indentation): write it out canonically
+                # once, so this and later edits are surgical.
+                text = render_document(parse_document(text, self.path)[0])
+                canonical = True
+            edit = Edit(self, text, index, message)
+            yield edit
+            if not edit.changed:
+                return
+            new_text = edit.result()
+            new_data = new_text.encode("utf-8")
+            atomic_write(self.path, new_data)
+            new_stat = os.stat(self.path)
+            with _transaction(index):
+                if canonical:
+                    self._rebuild(index, new_text, scan(new_text))
+                else:
+                    edit.update_index()
+                index.record_file(new_stat, content_hash(new_data), True)
+            self._commit([self.path, *edit.extra_paths], edit.message or "edit resources")
+
+    def _commit(self, paths: list[Path], message: str) -> None:
+        from tracker import gitrepo
+
+        if not gitrepo.commits_enabled(self.commit_enabled, self.path.parent):
+            return
+        repo = gitrepo.find_repo(self.path.parent)
+        if repo is None:
+            marker = self.state_dir / "said-no-git"
+            if not marker.exists():
+                self.notices.append(f"note: {self.path.parent} is not in a git repository; "
+                                    "changes are saved but not committed (run `git init` to keep history)")
+                marker.write_text("")
+            return
+        self.committed = gitrepo.commit_paths(repo, paths, message)
+
+
+@contextlib.contextmanager
+def _transaction(index: Index) -> Iterator[None]:
+    index.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        index.conn.execute("ROLLBACK")
+        raise
+    index.conn.execute("COMMIT")
