@@ -16,6 +16,7 @@ import click
 from tracker.models import STATUS_VALUES
 
 if TYPE_CHECKING:
+    from tracker.store import Store
     from tracker.web.linkcheck import LinkResult
     from tracker.web.linkhistory import VerdictChange
     from tracker.web.linksource import LinkTarget
@@ -68,78 +69,32 @@ class CheckReport:
 # ------------------------------------------------------------------------------------------------ the list
 
 
-def load_list_targets(
-    file: Path | None, refs: tuple[str, ...], statuses: tuple[str, ...]
-) -> tuple[Path, list]:
-    """The reading list's (url, id) pairs to check, and the path of the list.
+def load_list_targets(store: Store, refs: tuple[str, ...], statuses: tuple[str, ...]) -> list[LinkTarget]:
+    """The reading list's (url, id) pairs to check: all items, or those named, with the given statuses.
 
-    The one place that reads resources.yaml for this command, so switching to the store's API is one edit.
+    The one place that reads resources.yaml for this command.
     """
-    import yaml
-    from pydantic import ValidationError
-
-    from tracker.errors import DataError, NotFoundError
-    from tracker.models import Document
+    from tracker.reading_list import resolve_ref
     from tracker.web.linksource import LinkTarget
 
-    path = file or _find_list(Path.cwd())
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        document = Document.model_validate(raw)
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror}", path) from exc
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise DataError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}", path, line + 1 if line is not None else None
-        ) from exc
-    except ValidationError as exc:
-        raise DataError(f"invalid list: {exc.errors()[0]['msg']}", path) from exc
-    items = document.resources
-    if statuses:
-        items = [item for item in items if item.status.value in statuses]
+    items = store.load().resources
     if refs:
-        chosen = []
-        for ref in refs:
-            matches = [item for item in items if item.id == ref or item.url == ref]
-            matches = matches or [item for item in items if item.id.startswith(ref)]
-            if len(matches) != 1:
-                problem = "matches no item" if not matches else f"matches {len(matches)} items"
-                raise NotFoundError(f"{ref!r} {problem}")
-            chosen.extend(matches)
-        items = chosen
-    return path, [LinkTarget(item.url, item.id) for item in items]
+        index = store.index()
+        wanted = {resolve_ref(index, ref) for ref in refs}
+        items = [item for item in items if item.id in wanted]
+    if statuses:
+        items = [item for item in items if str(item.status) in statuses]
+    return [LinkTarget(item.url, item.id) for item in items]
 
 
-def _find_list(start: Path) -> Path:
-    from tracker.errors import NotFoundError
+def commit_history(store: Store, history_path: Path, message: str) -> bool:
+    """One commit of the history file, when commits are on and the list lives in a git repo."""
+    from tracker import gitrepo
 
-    for folder in (start, *start.parents):
-        candidate = folder / "resources.yaml"
-        if candidate.is_file():
-            return candidate
-    raise NotFoundError(
-        "no resources.yaml in this directory or a parent (run `tracker init`, or pass --file)"
-    )
-
-
-def commit_files(root: Path, paths: list[Path], message: str) -> bool:
-    """Commit ``paths`` in the git repo at ``root``; False when ``root`` is not a git work tree."""
-    import subprocess
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-
-    if git("rev-parse", "--is-inside-work-tree").returncode != 0:
+    if not gitrepo.commits_enabled(store.commit_enabled, store.path.parent):
         return False
-    names = [str(p.relative_to(root)) for p in paths]
-    added = git("add", "--", *names)
-    if added.returncode != 0:
-        from tracker.errors import TrackerError
-
-        raise TrackerError(f"git add failed: {added.stderr.strip()}")
-    done = git("commit", "-q", "-m", message, "--", *names)
-    return done.returncode == 0
+    repo = gitrepo.find_repo(store.path.parent)
+    return repo is not None and gitrepo.commit_paths(repo, [history_path], message)
 
 
 # ------------------------------------------------------------------------------------------------ running
@@ -417,16 +372,20 @@ def check_cmd(
     except re.error as exc:
         raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--exclude") from exc
 
+    store = None
     if links_from is not None:
         from tracker.web.linksource import targets_from_file
 
-        list_path, targets = None, targets_from_file(links_from)
+        targets = targets_from_file(links_from)
     else:
-        list_path, targets = load_list_targets(getattr(settings, "file", None), refs, statuses)
-    root = list_path.parent if list_path is not None else None
-    targets = [t for t in targets if not any(p.search(t.url) for p in patterns)]
-    whole_list = root is not None and not refs and not statuses and not patterns
+        from tracker.store import Store
 
+        store = Store.open(getattr(settings, "file", None), commit=getattr(settings, "commit", True))
+        targets = load_list_targets(store, refs, statuses)
+    targets = [t for t in targets if not any(p.search(t.url) for p in patterns)]
+    whole_list = store is not None and not refs and not statuses and not patterns
+
+    root = store.path.parent if store is not None else None
     history_path = root / HISTORY_NAME if root is not None else None
     cache_path = root / CACHE_NAME if root is not None else None
     options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host)
@@ -435,29 +394,30 @@ def check_cmd(
         targets, options, history_path, cache_path, max_age, dead_after, progress
     )
 
-    if history is not None and history_path and cache_path and root and list_path:
+    if store is not None and history is not None and history_path and cache_path:
         from tracker.web.linkhistory import describe_changes, load_history
 
         if whole_list and report.complete:
             listed = {t.url for t in targets}
             for url in [u for u in history if u not in listed]:
                 del history[url]  # the item left the list
-        before = load_history(history_path)
-        changed = save_history(history_path, history)
-        save_checked_times(cache_path, checked or {})
-        if changed and getattr(settings, "commit", True):
-            verdict_urls = {c.url for c in report.changes}
-            again = sum(
-                1
-                for url, rec in history.items()
-                if url not in verdict_urls and before.get(url) is not None and before[url] != rec
-            )
-            message = describe_changes(report.changes, again)
-            if not report.complete:
-                message = message.replace("check:", "check (interrupted):", 1)
-            report.committed = commit_files(root, [history_path], message)
+        with store.lock():  # another tracker process may be committing: take turns
+            before = load_history(history_path)
+            changed = save_history(history_path, history)
+            save_checked_times(cache_path, checked or {})
+            if changed:
+                verdict_urls = {c.url for c in report.changes}
+                again = sum(
+                    1
+                    for url, record in history.items()
+                    if url not in verdict_urls and before.get(url) is not None and before[url] != record
+                )
+                message = describe_changes(report.changes, again)
+                if not report.complete:
+                    message = message.replace("check:", "check (interrupted):", 1)
+                report.committed = commit_history(store, history_path, message)
         if fix_redirects and report.complete:
-            _fix_redirects(report, list_path, settings)
+            _fix_redirects(report, store)
 
     if fmt == "json":
         click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))
@@ -466,19 +426,21 @@ def check_cmd(
     ctx.exit(report.exit_code())
 
 
-def _fix_redirects(report: CheckReport, list_path: Path, settings: object) -> None:
-    from tracker.movedurls import replace_moved_urls
+def _fix_redirects(report: CheckReport, store: Store) -> None:
+    from tracker.reading_list import update_resources
 
     moved = {
-        r.url: r.final_url
-        for t, r in report.results
-        if r.verdict.value == "redirected" and r.final_url and t.id
+        target.id: result.final_url
+        for target, result in report.results
+        if result.verdict.value == "redirected" and result.final_url and target.id
     }
     if not moved:
         return
-    count = replace_moved_urls(list_path, moved)
-    if count and getattr(settings, "commit", True):
-        lines = [f"check: update {count} moved URL{'s' if count != 1 else ''}", ""]
-        lines += [f"- {old} -> {new}" for old, new in sorted(moved.items())]
-        commit_files(list_path.parent, [list_path], "\n".join(lines) + "\n")
-    click.echo(f"Updated {count} moved URL{'s' if count != 1 else ''} in {list_path.name}.", err=True)
+    lines = [f"check: update {len(moved)} moved URL{'s' if len(moved) != 1 else ''}", ""]
+    lines += [f"- {item_id}: {url}" for item_id, url in sorted(moved.items())]
+    changed = update_resources(
+        store, {item_id: {"url": url} for item_id, url in moved.items()}, "\n".join(lines)
+    )
+    click.echo(
+        f"Updated {len(changed)} moved URL{'s' if len(changed) != 1 else ''} in {store.path.name}.", err=True
+    )
