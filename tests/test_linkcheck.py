@@ -162,3 +162,38 @@ def test_urls_are_found_in_markdown_and_html():
         "https://c.example/z?q=1&r=2",
         "https://en.wikipedia.org/wiki/Foo_(bar)",
     ]
+
+
+def test_history_rules_without_a_server():
+    from tracker.web.linkhistory import apply_results, dump_history, reusable
+
+    url = "https://example.invalid/page"
+    history: dict = {}
+    flaky = LinkResult(url, Verdict.ERROR, 503, "HTTP 503 on 3 attempts", transient=True)
+    shown, changes = apply_results(history, [flaky], "2026-01-01T00:00:00Z")
+    assert shown[0].verdict == Verdict.ERROR and "failing run 1 of 3" in shown[0].detail
+    assert [(c.before, c.after) for c in changes] == [(None, "error")]
+    first = dump_history(history)
+    shown, changes = apply_results(history, [flaky], "2026-01-02T00:00:00Z", dead_after=2)
+    assert shown[0].verdict == Verdict.DEAD and [(c.before, c.after) for c in changes] == [("error", "dead")]
+    assert history[url].first_failed == "2026-01-01T00:00:00Z"  # the streak's start is kept
+    assert dump_history(history) != first
+    settled = dump_history(history)
+    apply_results(history, [flaky], "2026-01-03T00:00:00Z", dead_after=2)
+    assert dump_history(history) == settled  # dead and still failing: nothing new to write
+
+    fine = LinkResult(url, Verdict.OK, 200, "HTTP 200")
+    apply_results(history, [fine], "2026-01-04T00:00:00Z")
+    assert history[url].failed_runs == 0 and history[url].since == "2026-01-04T00:00:00Z"
+    later = dump_history(history)
+    apply_results(history, [fine], "2026-01-05T00:00:00Z")
+    assert dump_history(history) == later  # an unchanged verdict writes the same bytes
+    assert dump_history(history).endswith("\n") and '"version": 1' in later
+
+    import datetime as dt
+
+    day = dt.timedelta(days=1)
+    assert reusable(history[url], "2026-01-05T00:00:00Z", day, "2026-01-05T12:00:00Z")
+    assert not reusable(history[url], "2026-01-03T00:00:00Z", day, "2026-01-05T12:00:00Z")
+    apply_results(history, [flaky], "2026-01-06T00:00:00Z")
+    assert not reusable(history[url], "2026-01-06T00:00:00Z", day, "2026-01-06T00:00:01Z")  # failures never

@@ -7,9 +7,10 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,7 +18,7 @@ from tracker.models import STATUS_VALUES
 
 if TYPE_CHECKING:
     from tracker.store import Store
-    from tracker.web.linkcheck import LinkResult
+    from tracker.web.linkcheck import CheckOptions, LinkResult
     from tracker.web.linkhistory import VerdictChange
     from tracker.web.linksource import LinkTarget
 
@@ -102,7 +103,7 @@ def commit_history(store: Store, history_path: Path, message: str) -> bool:
 
 def run_check(
     targets: list[LinkTarget],
-    options: object,
+    options: CheckOptions,
     history_path: Path | None,
     cache_path: Path | None,
     max_age: dt.timedelta | None,
@@ -135,13 +136,13 @@ def run_check(
             to_check.append(url)
 
     fresh: dict[str, LinkResult] = {}
-    with _progress_bar(progress, len(to_check)) as advance:
+    with ProgressBar(progress, len(to_check)) as advance:
 
         def on_result(result: LinkResult) -> None:
             fresh[result.url] = result
             advance()
 
-        complete = check_links(to_check, options, on_result)  # type: ignore[arg-type]
+        complete = check_links(to_check, options, on_result)
 
     ordered_fresh = [fresh[url] for url in to_check if url in fresh]
     changes: list = []
@@ -156,15 +157,15 @@ def run_check(
     return report, history, checked
 
 
-class _progress_bar:
+class ProgressBar:
     """A rich progress bar on stderr, or nothing (not a terminal, or --json)."""
 
     def __init__(self, enabled: bool, total: int) -> None:
         self.enabled = enabled and total > 0
         self.total = total
-        self.progress = None
+        self.progress: Any = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[], None]:
         if not self.enabled:
             return lambda: None
         from rich.console import Console
@@ -180,7 +181,8 @@ class _progress_bar:
         )
         self.progress.__enter__()
         task = self.progress.add_task("check", total=self.total)
-        return lambda: self.progress.advance(task)
+        progress = self.progress
+        return lambda: progress.advance(task)
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
@@ -219,7 +221,12 @@ def _rows(report: CheckReport, with_history: bool) -> tuple[list[str], list[list
         ids.setdefault(result.url, target.id or "")
     if with_history:
         header = ["id", "url", "was", "now", "detail"]
-        rows = [[ids.get(c.url, ""), c.url, c.before or "new", c.after, c.detail] for c in report.changes]
+        # A new link that is fine is no news: it is counted in the summary line, not listed.
+        rows = [
+            [ids.get(c.url, ""), c.url, c.before or "new", c.after, c.detail]
+            for c in report.changes
+            if c.before is not None or c.after != "ok"
+        ]
     else:
         header = ["url", "verdict", "detail"]
         rows = [
@@ -235,6 +242,9 @@ def _summary_line(report: CheckReport) -> str:
     order = ["ok", "redirected", "blocked", "timeout", "error", "dead"]
     parts = [f"{counts[v]} {v}" for v in order if counts[v]]
     text = f"{sum(counts.values())} links: " + (", ".join(parts) or "none checked")
+    new_ok = sum(1 for c in report.changes if c.before is None and c.after == "ok")
+    if new_ok:
+        text += f" ({new_ok} checked for the first time)"
     if report.reused:
         text += f" ({report.reused} recent successes reused)"
     if not report.complete:
@@ -265,7 +275,9 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
             table.add_row(*row)
         console.print(table)
     elif with_history:
-        console.print("No verdict changed since the last run.")
+        console.print(
+            "No verdict changed since the last run." if not report.changes else "No problems found."
+        )
     console.print(_summary_line(report))
 
 
