@@ -48,20 +48,6 @@ def _headers(policy: HttpPolicy) -> dict[str, str]:
     }
 
 
-def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
-    """A synchronous client; redirects are followed by the caller so each hop can be checked."""
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
-    return httpx.Client(headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False)
-
-
-def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
-    """An async client for concurrent fetches and link checks; redirects are followed by the caller."""
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
-    return httpx.AsyncClient(
-        headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
-    )
-
-
 def request_headers(policy: HttpPolicy = DEFAULT_POLICY) -> dict[str, str]:
     """The headers every request carries (user agent, accept), for callers that build requests themselves."""
     return _headers(policy)
@@ -75,3 +61,17 @@ def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncHTT
     """
     limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
     return httpx.AsyncHTTPTransport(limits=limits)
+
+
+def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
+    """A synchronous client; redirects are followed by the caller so each hop can be checked."""
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    return httpx.Client(headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False)
+
+
+def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
+    """An async client for concurrent fetches and link checks; redirects are followed by the caller."""
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    return httpx.AsyncClient(
+        headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
+    )
