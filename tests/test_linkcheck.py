@@ -197,3 +197,11 @@ def test_history_rules_without_a_server():
     assert not reusable(history[url], "2026-01-03T00:00:00Z", day, "2026-01-05T12:00:00Z")
     apply_results(history, [flaky], "2026-01-06T00:00:00Z")
     assert not reusable(history[url], "2026-01-06T00:00:00Z", day, "2026-01-06T00:00:01Z")  # failures never
+
+
+def test_tls_failures_and_malformed_urls_are_errors(server):
+    tls = f"https://127.0.0.1:{server.port}/ok/tls"  # a plain-HTTP server cannot do a TLS handshake
+    results = run([tls, "http://127.0.0.1:99999/x", "http://[::1/x"])
+    assert results[tls].verdict == Verdict.ERROR and results[tls].detail.startswith("TLS")
+    assert results["http://127.0.0.1:99999/x"].verdict == Verdict.ERROR
+    assert results["http://[::1/x"].verdict == Verdict.ERROR

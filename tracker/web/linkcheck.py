@@ -168,8 +168,11 @@ HEAD_TRUSTED = 2
 
 def host_key(url: str) -> tuple[str, int]:
     """Hosts are told apart by name and port: two ports on one machine are two servers."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:  # a malformed URL or port: the request itself will fail and say why
+        return "", 0
     return (parts.hostname or "").lower(), port
 
 
@@ -215,10 +218,13 @@ def _classify_error(exc: BaseException, timeout: float) -> _Failure:
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return _Failure("timeout", f"no answer within {timeout:g} s")
     chain: list[BaseException] = []
-    seen: BaseException | None = exc
-    while seen is not None and len(chain) < 10:
-        chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+    todo: list[BaseException] = [exc]
+    while todo and len(chain) < 20:  # causes, contexts and exception-group members, breadth first
+        item = todo.pop(0)
+        chain.append(item)
+        todo += [e for e in (item.__cause__, item.__context__) if e is not None]
+        if isinstance(item, BaseExceptionGroup):
+            todo += list(item.exceptions)
     for item in chain:
         if isinstance(item, socket.gaierror):
             if item.errno in (socket.EAI_AGAIN,):
@@ -228,6 +234,8 @@ def _classify_error(exc: BaseException, timeout: float) -> _Failure:
             return _Failure("refused", "connection refused")
         if isinstance(item, ssl.SSLError | ssl.CertificateError):
             return _Failure("tls", f"TLS: {item}"[:200])
+        if isinstance(item, OverflowError):
+            return _Failure("error", f"bad URL: {item}"[:200])
     text = str(exc)
     lowered = text.lower()
     if (
@@ -408,7 +416,10 @@ class LinkChecker:
             # httpx bounds the connect and each read; this bounds the whole attempt (a trickling body).
             async with asyncio.timeout(2 * self.options.timeout):
                 answer = await self._request(job)
-        except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, ssl.SSLError) as exc:
+        except asyncio.CancelledError:
+            host.inflight -= 1  # the run was stopped: free the slot
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure of one URL becomes its verdict
             failure = _classify_error(exc, self.options.timeout)
             if failure.kind == "timeout":
                 # The server may still be working on the request we gave up on: keep its slot a while longer
@@ -418,9 +429,6 @@ class LinkChecker:
                 host.inflight -= 1
             self._after_failure(job, failure)
             return
-        except BaseException:
-            host.inflight -= 1  # cancelled (the run was stopped) or a bug: free the slot either way
-            raise
         host.inflight -= 1
         if answer.status != 429:
             host.admitted_at(start)
