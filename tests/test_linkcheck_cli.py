@@ -187,3 +187,23 @@ def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
     assert {server.url(f"/ok/quick{i}") for i in range(4)} <= set(history)
     assert len(history) < len(urls)
     assert commits(repo)[0].startswith("check (interrupted):")
+
+
+def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, server):
+    repo = make_repo(tmp_path, {"keep": server.url("/ok/e"), "drop": server.url("/gone404/e")})
+    check(repo)
+    removed = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "remove", "drop"])
+    assert removed.exit_code == 0, removed.output
+    code, doc = check(repo)
+    assert code == 0 and verdicts(doc) == {"keep": "ok"}
+    assert commits(repo)[0].startswith("check: forget 1 link no longer in the list")
+    assert list(json.loads((repo / HISTORY_NAME).read_text())["links"]) == [server.url("/ok/e")]
+
+    server.broken_paths.add("/ok/e")
+    try:
+        table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+    finally:
+        server.broken_paths.discard("/ok/e")
+    assert table.exit_code == 1
+    assert "What changed since the last run" in table.stdout
+    assert "keep" in table.stdout and "error" in table.stdout and "1 link: 1 error" in table.stdout

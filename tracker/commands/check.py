@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import sys
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +16,8 @@ import click
 from tracker.models import STATUS_VALUES
 
 if TYPE_CHECKING:
-    from tracker.store import Store
-    from tracker.web.linkcheck import CheckOptions, LinkResult
-    from tracker.web.linkhistory import VerdictChange
-    from tracker.web.linksource import LinkTarget
+    from tracker.web.linkrun import CheckReport
 
-EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 2, 130
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -41,120 +36,6 @@ class Duration(click.ParamType):
         if not match:
             self.fail(f"{value!r} is not a duration like 90s, 30m, 12h, 7d or 2w", param, ctx)
         return dt.timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-
-
-@dataclass
-class CheckReport:
-    """Everything a run produced, in the order the links were given."""
-
-    results: list[tuple[LinkTarget, LinkResult]] = field(default_factory=list)
-    changes: list[VerdictChange] = field(default_factory=list)
-    complete: bool = True
-    reused: int = 0
-    committed: bool = False
-
-    def counts(self) -> Counter[str]:
-        return Counter(result.verdict.value for _, result in self.results)
-
-    def exit_code(self) -> int:
-        counts = self.counts()
-        if not self.complete:
-            return EXIT_INTERRUPTED
-        if counts["dead"]:
-            return EXIT_DEAD
-        if counts["error"] or counts["timeout"]:
-            return EXIT_ERRORS
-        return EXIT_OK
-
-
-# ------------------------------------------------------------------------------------------------ the list
-
-
-def load_list_targets(store: Store, refs: tuple[str, ...], statuses: tuple[str, ...]) -> list[LinkTarget]:
-    """The reading list's (url, id) pairs to check: all items, or those named, with the given statuses.
-
-    The one place that reads resources.yaml for this command.
-    """
-    from tracker.reading_list import resolve_ref
-    from tracker.web.linksource import LinkTarget
-
-    items = store.load().resources
-    if refs:
-        index = store.index()
-        wanted = {resolve_ref(index, ref) for ref in refs}
-        items = [item for item in items if item.id in wanted]
-    if statuses:
-        items = [item for item in items if str(item.status) in statuses]
-    return [LinkTarget(item.url, item.id) for item in items]
-
-
-def commit_history(store: Store, history_path: Path, message: str) -> bool:
-    """One commit of the history file, when commits are on and the list lives in a git repo."""
-    from tracker import gitrepo
-
-    if not gitrepo.commits_enabled(store.commit_enabled, store.path.parent):
-        return False
-    repo = gitrepo.find_repo(store.path.parent)
-    return repo is not None and gitrepo.commit_paths(repo, [history_path], message)
-
-
-# ------------------------------------------------------------------------------------------------ running
-
-
-def run_check(
-    targets: list[LinkTarget],
-    options: CheckOptions,
-    history_path: Path | None,
-    cache_path: Path | None,
-    max_age: dt.timedelta | None,
-    dead_after: int,
-    progress: bool,
-) -> tuple[CheckReport, dict | None, dict | None]:
-    """Check the targets' URLs once each and fold the results into the history (not yet saved)."""
-    from tracker.web.linkcheck import LinkResult, Verdict, check_links
-    from tracker.web.linkhistory import apply_results, load_checked_times, load_history, reusable, utc_now
-
-    now = utc_now()
-    history = load_history(history_path) if history_path else None
-    checked = load_checked_times(cache_path) if cache_path else {}
-    by_url: dict[str, LinkResult] = {}
-    to_check: list[str] = []
-    reused = 0
-    for url in dict.fromkeys(t.url for t in targets):
-        record = history.get(url) if history is not None else None
-        if max_age is not None and reusable(record, checked.get(url), max_age, now):
-            assert record is not None
-            by_url[url] = LinkResult(
-                url,
-                Verdict(record.verdict),
-                record.status_code,
-                f"checked at {checked[url]} (reused)",
-                record.final_url,
-            )
-            reused += 1
-        else:
-            to_check.append(url)
-
-    fresh: dict[str, LinkResult] = {}
-    with ProgressBar(progress, len(to_check)) as advance:
-
-        def on_result(result: LinkResult) -> None:
-            fresh[result.url] = result
-            advance()
-
-        complete = check_links(to_check, options, on_result)
-
-    ordered_fresh = [fresh[url] for url in to_check if url in fresh]
-    changes: list = []
-    if history is not None:
-        shown, changes = apply_results(history, ordered_fresh, now, checked, dead_after)
-        ordered_fresh = shown
-    for result in ordered_fresh:
-        by_url[result.url] = result
-        checked[result.url] = now
-    report = CheckReport(complete=complete, reused=reused, changes=changes)
-    report.results = [(t, by_url[t.url]) for t in targets if t.url in by_url]
-    return report, history, checked
 
 
 class ProgressBar:
@@ -241,7 +122,8 @@ def _summary_line(report: CheckReport) -> str:
     counts = report.counts()
     order = ["ok", "redirected", "blocked", "timeout", "error", "dead"]
     parts = [f"{counts[v]} {v}" for v in order if counts[v]]
-    text = f"{sum(counts.values())} links: " + (", ".join(parts) or "none checked")
+    total = sum(counts.values())
+    text = f"{total} link{'s' if total != 1 else ''}: " + (", ".join(parts) or "none checked")
     new_ok = sum(1 for c in report.changes if c.before is None and c.after == "ok")
     if new_ok:
         text += f" ({new_ok} checked for the first time)"
@@ -373,7 +255,8 @@ def check_cmd(
       tracker check --fix-redirects        # update permanently moved URLs
     """
     from tracker.web.linkcheck import CheckOptions
-    from tracker.web.linkhistory import CACHE_NAME, HISTORY_NAME, save_checked_times, save_history
+    from tracker.web.linkrun import HistoryFiles, list_targets, record_run, run_check
+    from tracker.web.linkrun import fix_redirects as fix_moved
 
     settings = ctx.obj
     fmt = "json" if as_json else fmt
@@ -384,7 +267,7 @@ def check_cmd(
     except re.error as exc:
         raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--exclude") from exc
 
-    store = None
+    store, files = None, None
     if links_from is not None:
         from tracker.web.linksource import targets_from_file
 
@@ -393,66 +276,24 @@ def check_cmd(
         from tracker.store import Store
 
         store = Store.open(getattr(settings, "file", None), commit=getattr(settings, "commit", True))
-        targets = load_list_targets(store, refs, statuses)
+        targets = list_targets(store, refs, statuses)
+        files = HistoryFiles.beside(store.path)
     targets = [t for t in targets if not any(p.search(t.url) for p in patterns)]
-    whole_list = store is not None and not refs and not statuses and not patterns
 
-    root = store.path.parent if store is not None else None
-    history_path = root / HISTORY_NAME if root is not None else None
-    cache_path = root / CACHE_NAME if root is not None else None
     options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host)
-    progress = fmt != "json" and sys.stderr.isatty()
-    report, history, checked = run_check(
-        targets, options, history_path, cache_path, max_age, dead_after, progress
+    show_progress = fmt != "json" and sys.stderr.isatty()
+    report = run_check(
+        targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
     )
-
-    if store is not None and history is not None and history_path and cache_path:
-        from tracker.web.linkhistory import describe_changes, load_history
-
-        if whole_list and report.complete:
-            listed = {t.url for t in targets}
-            for url in [u for u in history if u not in listed]:
-                del history[url]  # the item left the list
-        with store.lock():  # another tracker process may be committing: take turns
-            before = load_history(history_path)
-            changed = save_history(history_path, history)
-            save_checked_times(cache_path, checked or {})
-            if changed:
-                verdict_urls = {c.url for c in report.changes}
-                again = sum(
-                    1
-                    for url, record in history.items()
-                    if url not in verdict_urls and before.get(url) is not None and before[url] != record
-                )
-                message = describe_changes(report.changes, again)
-                if not report.complete:
-                    message = message.replace("check:", "check (interrupted):", 1)
-                report.committed = commit_history(store, history_path, message)
+    if store is not None and files is not None:
+        record_run(store, files, report, whole_list=not (refs or statuses or patterns))
         if fix_redirects and report.complete:
-            _fix_redirects(report, store)
+            changed = fix_moved(store, report)
+            if changed:
+                click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
 
     if fmt == "json":
         click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))
     else:
-        print_report(report, fmt, with_history=history is not None)
+        print_report(report, fmt, with_history=files is not None)
     ctx.exit(report.exit_code())
-
-
-def _fix_redirects(report: CheckReport, store: Store) -> None:
-    from tracker.reading_list import update_resources
-
-    moved = {
-        target.id: result.final_url
-        for target, result in report.results
-        if result.verdict.value == "redirected" and result.final_url and target.id
-    }
-    if not moved:
-        return
-    lines = [f"check: update {len(moved)} moved URL{'s' if len(moved) != 1 else ''}", ""]
-    lines += [f"- {item_id}: {url}" for item_id, url in sorted(moved.items())]
-    changed = update_resources(
-        store, {item_id: {"url": url} for item_id, url in moved.items()}, "\n".join(lines)
-    )
-    click.echo(
-        f"Updated {len(changed)} moved URL{'s' if len(changed) != 1 else ''} in {store.path.name}.", err=True
-    )

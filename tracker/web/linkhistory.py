@@ -187,22 +187,44 @@ def reusable(record: LinkRecord | None, last_checked: str | None, max_age: dt.ti
     return dt.timedelta(0) <= age <= max_age
 
 
-def describe_changes(changes: list[VerdictChange], failing_again: int = 0, limit: int = 20) -> str:
-    """A commit message: a subject line with counts, then one line per change."""
+def describe_changes(
+    changes: list[VerdictChange],
+    still_failing: int = 0,
+    updated: int = 0,
+    forgotten: int = 0,
+    limit: int = 20,
+) -> str:
+    """A commit message: a subject line with counts, then one line per verdict change.
+
+    ``still_failing`` counts links failing again without a new verdict (their run count grew); ``updated``
+    counts other records that changed without a new verdict (a new status code or redirect target);
+    ``forgotten`` counts links dropped because they left the list.
+    """
+
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
     counts: dict[str, int] = {}
     for change in changes:
         counts[change.after] = counts.get(change.after, 0) + 1
-    parts = [f"{count} now {verdict}" for verdict, count in sorted(counts.items())]
-    subject = f"check: {len(changes)} link verdict{'s' if len(changes) != 1 else ''} changed"
-    if parts:
-        subject += f" ({', '.join(parts)})"
-    if not changes and failing_again:
-        subject = f"check: {failing_again} link{'s' if failing_again != 1 else ''} failing again"
+    if changes:
+        parts = ", ".join(f"{count} now {verdict}" for verdict, count in sorted(counts.items()))
+        subject = f"check: {plural(len(changes), 'link verdict')} changed ({parts})"
+    elif still_failing:
+        subject = f"check: {plural(still_failing, 'link')} failing again"
+    elif updated:
+        subject = f"check: {plural(updated, 'link record')} updated"
+    else:
+        subject = f"check: forget {plural(forgotten, 'link')} no longer in the list"
     lines = [subject, ""]
     for change in changes[:limit]:
         lines.append(f"- {change.url}: {change.before or 'new'} -> {change.after} ({change.detail})")
     if len(changes) > limit:
         lines.append(f"- ... and {len(changes) - limit} more")
-    if changes and failing_again:
-        lines.append(f"- {failing_again} more link{'s' if failing_again != 1 else ''} failing again")
+    if changes and still_failing:
+        lines.append(f"- {plural(still_failing, 'more link')} failing again")
+    if updated and (changes or still_failing):
+        lines.append(f"- {plural(updated, 'link record')} updated with the same verdict")
+    if forgotten and (changes or still_failing or updated):
+        lines.append(f"- {plural(forgotten, 'link')} no longer in the list forgotten")
     return "\n".join(lines).rstrip() + "\n"
