@@ -229,3 +229,11 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+def without_proxies(env: dict[str, str]) -> dict[str, str]:
+    """The tests talk to 127.0.0.1 only: a proxy from the environment must not stand in between."""
+    return {key: value for key, value in env.items() if key not in PROXY_VARIABLES}

@@ -6,12 +6,18 @@ import time
 
 import pytest
 
-from tests.linkcheck_support import Gauge, LinkServer, closed_port
+from tests.linkcheck_support import PROXY_VARIABLES, Gauge, LinkServer, closed_port
 from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.linkcheck import CheckOptions, LinkResult, Verdict, check_links, host_key
 from tracker.web.linksource import urls_in_text
 
 FAST = CheckOptions(timeout=0.6, backoff_base=0.02, per_host=4, rate_limit_retries=2)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="module")

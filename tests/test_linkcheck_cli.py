@@ -13,11 +13,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.linkcheck_support import LinkServer
+from tests.linkcheck_support import PROXY_VARIABLES, LinkServer, without_proxies
 from tracker.cli import cli
 from tracker.web.linkhistory import HISTORY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +171,7 @@ def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
     urls = {f"quick{i}": server.url(f"/ok/quick{i}") for i in range(4)}
     urls |= {f"slow{i}": server.url(f"/delay/{i}") for i in range(12)}
     repo = make_repo(tmp_path, urls)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**without_proxies(dict(os.environ)), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tracker", "check", "--per-host", "2", "--json"],
         cwd=repo,

@@ -53,25 +53,64 @@ def request_headers(policy: HttpPolicy = DEFAULT_POLICY) -> dict[str, str]:
     return _headers(policy)
 
 
-def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncHTTPTransport:
-    """A bare async transport with the policy's connection limits.
+def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncBaseTransport:
+    """A bare async transport with the policy's connection limits, honouring HTTP(S)_PROXY and NO_PROXY.
 
     The link checker sends each hop through it directly: a client would try to parse every redirect target
     (and fail on ``mailto:`` and other non-http ones) before the checker sees the response.
     """
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
-    return httpx.AsyncHTTPTransport(limits=limits)
+    import urllib.request
+
+    limits = httpx.Limits(
+        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
+    )
+    direct = httpx.AsyncHTTPTransport(limits=limits)
+    proxies = urllib.request.getproxies_environment()
+    by_scheme: dict[str, httpx.AsyncBaseTransport] = {}
+    for scheme in ALLOWED_SCHEMES:
+        proxy = proxies.get(scheme) or proxies.get("all")
+        if proxy and proxy.startswith(("http://", "https://")):
+            by_scheme[scheme] = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
+    return _ProxyChoice(direct, by_scheme) if by_scheme else direct
+
+
+class _ProxyChoice(httpx.AsyncBaseTransport):
+    """Sends each request through its scheme's proxy, or directly for hosts NO_PROXY names."""
+
+    def __init__(
+        self, direct: httpx.AsyncBaseTransport, by_scheme: dict[str, httpx.AsyncBaseTransport]
+    ) -> None:
+        self.direct = direct
+        self.by_scheme = by_scheme
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import urllib.request
+
+        transport = self.by_scheme.get(request.url.scheme, self.direct)
+        if transport is not self.direct and urllib.request.proxy_bypass_environment(request.url.host):
+            transport = self.direct
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in {self.direct, *self.by_scheme.values()}:
+            await transport.aclose()
 
 
 def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
     """A synchronous client; redirects are followed by the caller so each hop can be checked."""
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
-    return httpx.Client(headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False)
+    limits = httpx.Limits(
+        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
+    )
+    return httpx.Client(
+        headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
+    )
 
 
 def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
     """An async client for concurrent fetches and link checks; redirects are followed by the caller."""
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    limits = httpx.Limits(
+        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
+    )
     return httpx.AsyncClient(
         headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
     )
