@@ -98,19 +98,13 @@ class _ProxyChoice(httpx.AsyncBaseTransport):
 
 def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
     """A synchronous client; redirects are followed by the caller so each hop can be checked."""
-    limits = httpx.Limits(
-        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
-    )
-    return httpx.Client(
-        headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
-    )
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    return httpx.Client(headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False)
 
 
 def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
     """An async client for concurrent fetches and link checks; redirects are followed by the caller."""
-    limits = httpx.Limits(
-        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
-    )
+    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
     return httpx.AsyncClient(
         headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
     )
