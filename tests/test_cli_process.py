@@ -107,3 +107,13 @@ def test_read_commands_do_not_parse_yaml_or_load_models_when_the_index_is_fresh(
     for args in (["list", "--status", "inbox"], ["search", "attention"], ["show", "micrograd", "--json"]):
         loaded = _modules_after(args, project)
         assert not (loaded & {"pydantic", "yaml", "rich", "httpx", "torch"}), (args, loaded & HEAVY)
+
+
+def test_move_and_add_need_no_models(project: Path) -> None:
+    run_tracker("list", cwd=project)
+    loaded = _modules_after(["move", "micrograd", "--to", "reading"], project)
+    assert "pydantic" not in loaded
+    assert "micrograd done -> reading" in git(project, "log", "-1", "--format=%s")
+    loaded = _modules_after(["add", "https://example.org/typed", "--tag", "x", "--title", "Typed"], project)
+    assert "pydantic" not in loaded
+    assert git(project, "log", "-1", "--format=%s").strip() == "add: Typed (inbox)"

@@ -16,6 +16,11 @@ from tracker.layout import SECTIONS
 
 # Fields whose value is the user's own and which an empty value leaves out of the file.
 _LIST_FIELDS = frozenset({"tags", "authors", "links"})
+# tracker.models' field order and status values, spelled out so that a move needs no pydantic import
+# (tests check they match the models).
+RESOURCE_FIELDS = ("id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added",
+                   "status_changed", "authors", "published", "site", "description", "kind", "canonical_url", "image")
+STATUS_VALUES = ("inbox", "next-up", "reading", "done", "dropped")
 
 
 def section_model(section: str) -> type:
@@ -29,6 +34,20 @@ def item_to_dict(model: Any) -> dict:
     """A model as the ordered dict the writer emits: declared fields first (None and [] left out), then extras."""
     data = model.model_dump(mode="python", exclude_none=True)
     return {key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])}
+
+
+def with_changes(section: str, data: dict, changes: dict) -> dict:
+    """``data`` (an item already valid) with ``changes``, in the canonical order ``item_to_dict`` gives.
+
+    For changes known to keep the item valid, like a status from STATUS_VALUES: no model needed.
+    """
+    if section != "resources":
+        raise ValueError("with_changes knows the resources section only")
+    merged = {**data, **changes}
+    ordered = {key: merged[key] for key in RESOURCE_FIELDS if key in merged}
+    ordered.update((key, value) for key, value in merged.items() if key not in ordered)
+    return {key: value for key, value in ordered.items()
+            if value is not None and not (key in _LIST_FIELDS and value == [])}
 
 
 def _describe(value: Any) -> str:
@@ -101,8 +120,9 @@ def _key_line(item_node: Any, field: str | None) -> int:
     return _node_line(item_node)
 
 
-def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int]]]:
-    """The whole file validated into a ``Document``, plus the start line of every item per section."""
+def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int]], list[str]]:
+    """The whole file validated into a ``Document``, the start line of every item per section, and each
+    resource's URL identity key."""
     import yaml
 
     from tracker.models import Document
@@ -110,7 +130,7 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     node, loader = yamlio.compose(text, path)
     if node is None:
         loader.dispose()
-        return Document(), {name: [] for name in SECTIONS}
+        return Document(), {name: [] for name in SECTIONS}, []
     if not isinstance(node, yaml.MappingNode):
         loader.dispose()
         raise DataError("the file must be a mapping with the sections " + ", ".join(SECTIONS), path,
@@ -124,6 +144,7 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     values: dict[str, Any] = {key: value for key, value in raw.items() if key not in SECTIONS}
     seen_ids: dict[str, int] = {}
     seen_urls: dict[str, tuple[str, int]] = {}
+    url_keys: list[str] = []
     for name in SECTIONS:
         if name not in section_nodes:
             continue
@@ -141,15 +162,16 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
             lines[name].append(line)
             model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
             if name == "resources":
-                check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url"))
+                url_keys.append(check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url")))
             items.append(model)
         values[name] = items
-    return Document.model_validate(values), lines
+    return Document.model_validate(values), lines, url_keys
 
 
 def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, tuple[str, int]],
-                 path: Path | str, line: int, url_line: int | None = None) -> None:
-    """Refuse a second item with an id or normalised URL already seen (``seen_*`` map to the first line)."""
+                 path: Path | str, line: int, url_line: int | None = None) -> str:
+    """Refuse a second item with an id or normalised URL already seen (``seen_*`` map to the first line);
+    returns the URL's identity key."""
     from tracker.urls import identity_key
 
     if resource.id in seen_ids:
@@ -161,6 +183,7 @@ def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, t
         raise DataError(f"duplicate URL {resource.url} (the same link as '{other_id}' on line {other_line})",
                         path, url_line or line)
     seen_urls[key] = (resource.id, line)
+    return key
 
 
 def render_document(doc: Any, header: str = "") -> str:

@@ -62,7 +62,7 @@ def commits_enabled(flag: bool, folder: Path) -> bool:
 
 
 def _config_may_mention_tracker(repo: Path) -> bool:
-    """Cheap pre-check that saves a ``git config`` process on every change when no config file says "tracker"."""
+    """Cheap pre-check that saves a ``git config`` process on every change when no config file has [tracker]."""
     home = Path(os.environ.get("HOME", "~")).expanduser()
     xdg = Path(os.environ.get("XDG_CONFIG_HOME", home / ".config"))
     candidates = [repo / ".git" / "config", home / ".gitconfig", xdg / "git" / "config"]
@@ -78,7 +78,7 @@ def _config_may_mention_tracker(repo: Path) -> bool:
             text = path.read_text(errors="replace").lower()
         except OSError:
             continue
-        if "tracker" in text or "[include" in text:
+        if "[tracker" in text or "[include" in text:
             return True
     return False
 

@@ -86,7 +86,8 @@ class _TakenIds:
 
 @dataclass
 class AddResult:
-    """What a bulk add did: the new items, and the inputs refused (duplicates name the existing id)."""
+    """What a bulk add did: the new items (their data as written), and the inputs refused (duplicates name the
+    existing id)."""
 
     added: list[Any] = field(default_factory=list)
     duplicates: list[tuple[dict, str]] = field(default_factory=list)
@@ -98,12 +99,36 @@ def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
 
 
-def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> Any:
-    """A validated ``Resource`` from user fields: id made from the title or URL unless given, dates filled."""
-    from pydantic import ValidationError
+# Fields a user types on the command line: plain strings (tags: a list of them), checked without the models.
+_TEXT_FIELDS = frozenset({"id", "url", "title", "status", "category", "topic", "lab", "comment"})
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-    from tracker.document import error_message
-    from tracker.models import Resource
+
+def _plain_fields(data: dict) -> bool:
+    """True when every value is a string the CLI could have typed (tags: a list of strings) or a date we set."""
+    for key, value in data.items():
+        if key in _TEXT_FIELDS:
+            if not isinstance(value, str):
+                return False
+        elif key == "tags":
+            if not (isinstance(value, list) and all(isinstance(tag, str) for tag in value)):
+                return False
+        elif key in ("added", "status_changed"):
+            if type(value) is not dt.date:
+                return False
+        else:
+            return False
+    return True
+
+
+def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
+    """A new item's data, validated, in the order it is written: id made from the title or URL unless given.
+
+    Input a user typed (plain strings) is checked directly, which keeps ``tracker add`` from loading pydantic;
+    anything else (fetched metadata, imported JSON) goes through the ``Resource`` model. Tests check both ways
+    give the same result.
+    """
+    from tracker.document import STATUS_VALUES, with_changes
     from tracker.urls import validate_url
 
     data = {key: value for key, value in fields.items() if value is not None}
@@ -121,10 +146,25 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> Any:
     data.setdefault("status", "inbox")
     data.setdefault("added", today)
     data.setdefault("status_changed", data["added"])
-    ordered = {name: data.pop(name) for name in Resource.model_fields if name in data}
-    ordered.update(data)
+    if _plain_fields(data):
+        if data["status"] not in STATUS_VALUES:
+            raise DataError(f"status {data['status']!r} is not one of {', '.join(STATUS_VALUES)}")
+        if not _ID_PATTERN.match(data["id"]) or len(data["id"]) > 120:
+            raise DataError(f"id {data['id']!r} must be lower-case letters, digits and dashes")
+        return with_changes("resources", data, {})
+    return _validated_resource(data)
+
+
+def _validated_resource(data: dict) -> dict:
+    from pydantic import ValidationError
+
+    from tracker.document import error_message, item_to_dict
+    from tracker.models import Resource
+
+    ordered = {name: data[name] for name in Resource.model_fields if name in data}
+    ordered.update((key, value) for key, value in data.items() if key not in ordered)
     try:
-        return Resource.model_validate(ordered)
+        return item_to_dict(Resource.model_validate(ordered))
     except ValidationError as exc:
         raise DataError(error_message(exc.errors()[0])) from None
 
@@ -140,7 +180,7 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
         index = edit.index
         batch_keys: dict[str, str] = {}
         batch_ids: set[str] = set()
-        models = []
+        items_added: list[dict] = []
         for fields in items:
             try:
                 key = identity_key(str(fields.get("url", "")))
@@ -149,21 +189,21 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
                     result.duplicates.append((fields, existing))
                     continue
                 base = fields.get("id") or base_slug(fields.get("title"), str(fields.get("url", "")))
-                model = prepare_resource(fields, _TakenIds(index.ids_like(base), batch_ids), day)
+                item = prepare_resource(fields, _TakenIds(index.ids_like(base), batch_ids), day)
             except TrackerError as exc:
                 if not skip_invalid:
                     raise
                 result.skipped.append((fields, str(exc)))
                 continue
-            batch_keys[key] = model.id
-            batch_ids.add(model.id)
-            models.append(model)
-        edit.append("resources", models)
-        if len(models) == 1:
-            edit.message = message or f"add: {models[0].title} ({models[0].status})"
+            batch_keys[key] = item["id"]
+            batch_ids.add(item["id"])
+            items_added.append(item)
+        edit.append_data("resources", items_added)
+        if len(items_added) == 1:
+            edit.message = message or f"add: {items_added[0]['title']} ({items_added[0]['status']})"
         else:
-            edit.message = message or f"add: {len(models)} items"
-        result.added = models
+            edit.message = message or f"add: {len(items_added)} items"
+        result.added = items_added
     result.committed = store.committed
     return result
 
@@ -171,8 +211,9 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
 def add_resource(store: Store, url: str, *, title: str | None = None, status: str = "inbox",
                  category: str | None = None, tags: Iterable[str] = (), comment: str | None = None,
                  topic: str | None = None, lab: str | None = None, metadata: dict | None = None,
-                 today: dt.date | None = None) -> Any:
-    """Add one URL; returns the new ``Resource``. ``metadata`` (fetched) fills fields the user left empty."""
+                 today: dt.date | None = None) -> dict:
+    """Add one URL; returns the new item's data (``["id"]``...). ``metadata`` (fetched) fills fields the user
+    left empty."""
     fields: dict[str, Any] = dict(metadata or {})
     fields = {key: value for key, value in fields.items() if value not in (None, "", [])}
     given = {"url": url, "title": title, "status": status, "category": category, "tags": list(tags) or None,
@@ -194,7 +235,7 @@ class Move:
 
 def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | None = None) -> list[Move]:
     """Set the status of every referenced item (and its ``status_changed`` date) in one commit."""
-    from tracker.models import STATUS_VALUES
+    from tracker.document import STATUS_VALUES, with_changes
 
     if status not in STATUS_VALUES:
         raise TrackerError(f"status '{status}' is not one of {', '.join(STATUS_VALUES)}")
@@ -202,11 +243,15 @@ def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | 
     with store.edit() as edit:
         ids = list(dict.fromkeys(resolve_ref(edit.index, ref) for ref in refs))
         for item_id in ids:
-            pos, model = edit.resource(item_id)
-            old = str(model.status)
+            pos = edit.index.pos_of(item_id)
+            # The block is valid (the index holds it); a new status from the fixed list and today's date keep
+            # it valid, so this path needs no model: a move stays fast.
+            data = edit.item_data("resources", pos)
+            old = str(data.get("status", "inbox"))
             if old == status:
                 continue
-            edit.replace("resources", pos, _merge_fields(model, {"status": status, "status_changed": _today(today)}))
+            edit.replace_data("resources", pos,
+                              with_changes("resources", data, {"status": status, "status_changed": _today(today)}))
             moves.append(Move(item_id, old, status))
         if len(moves) == 1:
             edit.message = f"move: {moves[0].item_id} {moves[0].old} -> {status}"

@@ -17,16 +17,26 @@ from typing import Any
 
 from tracker.errors import DataError
 
-# An anchor (&a), alias (*a) or tag (!t) can only start where a YAML token starts. Text without this pattern has
-# none of them; text with it is checked event by event (a quoted "*emphasis*" is a false alarm, not an error).
-_SUSPICIOUS = re.compile(r"(?:^|(?<=[\s\[{,]))[&*!][^\s]", re.M)
+# An anchor (&a), alias (*a) or tag (!t) can only start where a YAML token starts: at the start of the text or
+# after a space, newline, "[", "{" or ",". Text without such a spot has none of them; text with one is checked
+# event by event (a quoted "*emphasis*" is a false alarm, not an error).
+_MARK = re.compile(r"[&*!](?=\S)")
+_TOKEN_START = frozenset(" \t\n\r[{,")
+
+
+def may_hold_anchor_alias_or_tag(text: str) -> bool:
+    """False when ``text`` certainly has no anchor, alias or tag (a fast scan for the rare characters)."""
+    for match in _MARK.finditer(text):
+        at = match.start()
+        if at == 0 or text[at - 1] in _TOKEN_START:
+            return True
+    return False
 
 _IMPLICIT_FIRST_CHARS: frozenset[str] | None = None
 _RESOLVER: Any = None
 _PLAIN_WORDS = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]+(?: [^\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]+)*")
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_BAD = set(",[]{}")
-_PRINTABLE = re.compile("[\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0", "\x85": "\\N",
             "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
 
@@ -55,11 +65,18 @@ def _reads_back_as_string(text: str) -> bool:
 def _plain_ok(text: str, flow: bool) -> bool:
     if not text or text[0] in _PLAIN_FIRST_BAD or not _PLAIN_WORDS.fullmatch(text):
         return False
-    if ": " in text or " #" in text or text.endswith(":") or _SUSPICIOUS.search(text):
+    if ": " in text or " #" in text or text.endswith(":") or may_hold_anchor_alias_or_tag(text):
         return False
     if flow and (_FLOW_BAD & set(text)):
         return False
     return _reads_back_as_string(text)
+
+
+def _printable(ch: str) -> bool:
+    """YAML's printable characters (a function, not a regex: compiling that class costs start-up time)."""
+    code = ord(ch)
+    return (code in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF)
 
 
 def _quote(text: str) -> str:
@@ -70,7 +87,7 @@ def _quote(text: str) -> str:
         elif ch in "&*!" and (index == 0 or text[index - 1] in " \t[{,"):
             # Keep quoted text free of anything that looks like an anchor, alias or tag to the safety pre-check.
             out.append(f"\\x{ord(ch):02x}")
-        elif not _PRINTABLE.match(ch):
+        elif not _printable(ch):
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
@@ -179,7 +196,7 @@ def _mark_line(mark: Any, line_offset: int) -> int | None:
 
 def check_no_anchors_or_tags(text: str, path: Any, line_offset: int = 0) -> None:
     """Refuse anchors, aliases and explicit tags. Fast when the text has nothing that could be one."""
-    if not _SUSPICIOUS.search(text):
+    if not may_hold_anchor_alias_or_tag(text):
         return
     import yaml
 

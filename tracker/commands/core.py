@@ -122,7 +122,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
     store = _store(ctx)
     resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
                             comment=comment, topic=topic, lab=lab)
-    click.echo(resource.id)
+    click.echo(resource["id"])
     _say_notices(store)
 
 
