@@ -22,7 +22,6 @@ import random
 import socket
 import ssl
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -31,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracker.web.backoff import backoff_delay, parse_retry_after
+from tracker.web.hostgate import HEAD_TRUSTED, HostGate, host_key
 from tracker.web.http import (
     ALLOWED_SCHEMES,
     DEFAULT_POLICY,
@@ -96,84 +96,6 @@ class CheckOptions:
             retries=self.retries,
             max_retry_after=self.max_retry_after,
         )
-
-
-# ------------------------------------------------------------------------------------------------ hosts
-
-
-RATE_WINDOW = 1.0  # seconds over which a rate-limited host's admitted requests are counted
-RATE_MARGIN = 0.9  # pace a little under the rate the host was seen to admit
-
-
-class _Host:
-    """Per (host, port) state: in-flight count, queued jobs, pacing after 429s, and how far HEAD is trusted."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.inflight = 0
-        self.ready: deque[_Job] = deque()
-        self.next_start = 0.0
-        self.interval = 0.0  # seconds between request starts; 0 = unpaced
-        self.paced_since: float | None = None
-        self.probe: float | None = None  # start time of the first 429'd request, to estimate the rate from
-        self.admitted: deque[float] = deque()  # start times of recent requests that were not refused with 429
-        self.refused_in_row = 0
-        self.head_trust = (
-            0  # HEAD negatives confirmed by GET; at HEAD_TRUSTED the host's HEAD 404s are believed
-        )
-        self.head_lies = False  # HEAD said gone while GET said fine: use GET for this host
-
-    def can_start(self, now: float) -> bool:
-        return self.inflight < self.limit and now >= self.next_start
-
-    def started(self, now: float) -> None:
-        self.inflight += 1
-        if self.probe is not None:
-            self._estimate_rate()
-        if self.interval:
-            self.next_start = max(self.next_start, now) + self.interval
-
-    def admitted_at(self, start: float) -> None:
-        self.refused_in_row = 0
-        self.admitted.append(start)
-        while self.admitted and self.admitted[0] < start - 2 * RATE_WINDOW:
-            self.admitted.popleft()
-
-    def rate_limited(self, start: float, now: float, retry_after: float | None) -> None:
-        """A 429. The first one pauses the host for Retry-After and then paces it just under the rate it was
-        seen to admit. Once paced, a lone 429 (timing jitter) only slows the pace; 429s in a row mean the
-        host really wants a break, so it gets the pause again."""
-        self.refused_in_row += 1
-        pause = retry_after if retry_after is not None else max(self.interval, RATE_WINDOW)
-        if self.paced_since is None:
-            self.probe = start  # the rate is estimated when the pause ends and every answer is in
-            self.paced_since = now
-            self.next_start = max(self.next_start, now + pause)
-        elif start >= self.paced_since:  # refused although paced: the estimate was a little high
-            self.interval *= 1.25
-            self.paced_since = now
-            if self.refused_in_row > 1:
-                self.next_start = max(self.next_start, now + pause)
-
-    def _estimate_rate(self) -> None:
-        probe = self.probe
-        assert probe is not None
-        seen = sum(1 for t in self.admitted if probe - RATE_WINDOW < t <= probe + 0.02)
-        self.interval = RATE_WINDOW / (seen * RATE_MARGIN) if seen else RATE_WINDOW
-        self.probe = None
-
-
-HEAD_TRUSTED = 2
-
-
-def host_key(url: str) -> tuple[str, int]:
-    """Hosts are told apart by name and port: two ports on one machine are two servers."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    except ValueError:  # a malformed URL or port: the request itself will fail and say why
-        return "", 0
-    return (parts.hostname or "").lower(), port
 
 
 # ------------------------------------------------------------------------------------------------ jobs
@@ -289,7 +211,7 @@ class LinkChecker:
         self.on_result = on_result
         self.stop = stop or asyncio.Event()
         self.rng = rng or random.Random()
-        self.hosts: dict[tuple[str, int], _Host] = {}
+        self.hosts: dict[tuple[str, int], HostGate] = {}
         self.ready_hosts: dict[tuple[str, int], None] = {}  # insertion-ordered set
         self.delayed: list[tuple[float, int, _Job]] = []
         self.seq = itertools.count()
@@ -299,11 +221,11 @@ class LinkChecker:
 
     # -- scheduling --------------------------------------------------------------------------------
 
-    def _host(self, url: str) -> tuple[tuple[str, int], _Host]:
+    def _host(self, url: str) -> tuple[tuple[str, int], HostGate]:
         key = host_key(url)
         host = self.hosts.get(key)
         if host is None:
-            host = self.hosts[key] = _Host(self.options.per_host)
+            host = self.hosts[key] = HostGate(self.options.per_host)
         return key, host
 
     def _enqueue(self, job: _Job, front: bool = False) -> None:
@@ -320,7 +242,7 @@ class LinkChecker:
         heapq.heappush(self.delayed, (time.monotonic() + delay, next(self.seq), job))
         self.wake.set()
 
-    def _start(self, job: _Job, host: _Host, now: float) -> None:
+    def _start(self, job: _Job, host: HostGate, now: float) -> None:
         host.started(now)
         task = asyncio.create_task(self._attempt(job, host))
         self.tasks.add(task)
@@ -409,7 +331,7 @@ class LinkChecker:
         finally:
             await response.aclose()
 
-    async def _attempt(self, job: _Job, host: _Host) -> None:
+    async def _attempt(self, job: _Job, host: HostGate) -> None:
         start = time.monotonic()
         job.requests += 1
         try:
@@ -437,7 +359,7 @@ class LinkChecker:
         except Exception as exc:  # noqa: BLE001 - one odd answer must not stop the run
             self._finish(job, Verdict.ERROR, answer.status, f"{type(exc).__name__}: {exc}"[:200])
 
-    def _release_late(self, host: _Host) -> None:
+    def _release_late(self, host: HostGate) -> None:
         host.inflight -= 1
         self.wake.set()
 
@@ -501,7 +423,7 @@ class LinkChecker:
         else:
             self._finish(job, Verdict.ERROR, None, failure.detail)
 
-    def _after_answer(self, job: _Job, host: _Host, answer: _Answer, start: float) -> None:
+    def _after_answer(self, job: _Job, host: HostGate, answer: _Answer, start: float) -> None:
         opts = self.options
         status = answer.status
         job.last_status = status
@@ -555,7 +477,7 @@ class LinkChecker:
         job.confirming = confirming
         self._enqueue(job, front=True)
 
-    def _rate_limited(self, job: _Job, host: _Host, answer: _Answer, start: float) -> None:
+    def _rate_limited(self, job: _Job, host: HostGate, answer: _Answer, start: float) -> None:
         opts = self.options
         retry_after = parse_retry_after(answer.headers.get("retry-after"))
         if retry_after is not None and retry_after > opts.max_retry_after:
