@@ -8,9 +8,11 @@ Why it is built this way:
 - HEAD first (cheap); GET when HEAD is refused (405/501/4xx), to confirm a HEAD "404" until the host has shown
   its HEAD answers agree with GET, and for every retry after a 5xx (HEAD handlers are often the broken part).
 - Redirects are followed by hand: each hop is checked (scheme, loops, limit) and goes through its host's gate.
-- Transient failures (5xx, timeouts, resets, 429) are retried with backoff and jitter; what is still failing
-  at the end of a run is reported as ``error``/``timeout`` marked transient. Calling such a link ``dead`` needs
-  failures on several separate runs: that is the history's job (``tracker.web.linkhistory``), not this module's.
+- Transient failures (5xx, resets, connect timeouts, 429) are retried with backoff and jitter (Retry-After
+  honoured within a cap). A read timeout is not retried in the same run, since that would cost another full
+  timeout: like everything still failing at the end of a run it is reported as transient (``timeout`` or
+  ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the history's job
+  (``tracker.web.linkhistory``), not this module's.
 """
 
 from __future__ import annotations
