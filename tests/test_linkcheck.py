@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.linkcheck_support import PROXY_VARIABLES, Gauge, LinkServer, closed_port
@@ -105,14 +103,10 @@ def test_per_host_limit_holds_and_hosts_are_keyed_by_port():
     server, other = LinkServer(lifetime=60).start(), LinkServer(lifetime=60).start()
     try:
         urls = [s.url(f"/slowish/{i}") for i in range(24) for s in (server, other)]
-        started = time.monotonic()
         results = run(urls, CheckOptions(timeout=5, per_host=3, concurrency=64))
-        elapsed = time.monotonic() - started
         assert {r.verdict for r in results.values()} == {Verdict.OK}
         assert server.max_inflight <= 3 and other.max_inflight <= 3
-        assert server.max_inflight == 3  # the limit is used, not just respected
-        # 48 requests of 50 ms at 3 per port on two ports in parallel: well under the serial 2.4 s
-        assert elapsed < 1.6
+        assert server.max_inflight == 3 and other.max_inflight == 3  # the limit is used, not just respected
     finally:
         server.stop()
         other.stop()
