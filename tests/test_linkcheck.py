@@ -94,9 +94,32 @@ def test_every_kind_of_link_gets_its_verdict(server, limited):
     assert server.count("/flaky503/1") == 2 and limited.count("/retry429/1") == 2
 
 
-def test_head_that_lies_is_checked_with_get(server):
-    results = run([server.url("/headlies/1"), server.url("/headlies/2")])
-    assert {r.verdict for r in results.values()} == {Verdict.OK}
+def test_head_that_lies_is_checked_with_get():
+    srv = LinkServer(lifetime=60).start()
+    try:
+        # Real 404s first, one at a time: they must not teach the checker to believe this host's HEAD 404s.
+        gone = [srv.url(f"/gone404/h{i}") for i in range(5)]
+        lying = [srv.url(f"/headlies/h{i}") for i in range(3)]
+        results = run([*gone, *lying], CheckOptions(timeout=5, per_host=1))
+        assert {u: r.verdict for u, r in results.items()} == {
+            **{u: Verdict.DEAD for u in gone},
+            **{u: Verdict.OK for u in lying},
+        }
+        assert all(srv.hits[f"GET /gone404/h{i}"] == 1 for i in range(5))  # every "dead" was confirmed by GET
+    finally:
+        srv.stop()
+
+
+def test_a_host_that_refuses_head_is_asked_with_get():
+    srv = LinkServer(lifetime=60).start()
+    try:
+        urls = [srv.url("/nohead/a"), srv.url("/nohead/b"), srv.url("/ok/after1"), srv.url("/ok/after2")]
+        results = run(urls, CheckOptions(timeout=5, per_host=1))
+        assert {r.verdict for r in results.values()} == {Verdict.OK}
+        assert srv.hits["HEAD /ok/after1"] == 0 and srv.hits["GET /ok/after1"] == 1
+        assert srv.hits["HEAD /nohead/b"] == 1  # two refusals are needed before the switch
+    finally:
+        srv.stop()
 
 
 def test_per_host_limit_holds_and_hosts_are_keyed_by_port():

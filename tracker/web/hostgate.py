@@ -1,5 +1,5 @@
 """The gate in front of each host: how many requests may be in flight, when the next may start (pacing after
-a 429), and how far the host's HEAD answers can be trusted.
+a 429), and whether the host is asked with HEAD or, because it refuses or misanswers HEAD, with GET.
 
 A host is a name and a port: two ports on one machine are two servers with their own limits.
 """
@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 
 RATE_WINDOW = 1.0  # seconds over which a rate-limited host's admitted requests are counted
 RATE_MARGIN = 0.9  # pace a little under the rate the host was seen to admit
+HEAD_REFUSALS_BEFORE_GET = 2
 
 
 class HostGate:
-    """Per (host, port) state: in-flight count, queued jobs, pacing after 429s, and how far HEAD is trusted."""
+    """Per (host, port) state: in-flight count, queued jobs, pacing after 429s, HEAD or GET."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -27,9 +28,13 @@ class HostGate:
         self.probe: float | None = None  # start time of the first 429'd request, to estimate the rate from
         self.admitted: deque[float] = deque()  # start times of recent requests that were not refused with 429
         self.refused_in_row = 0
-        # HEAD "gone" answers that a GET confirmed; from HEAD_TRUSTED on, the host's HEAD 404s are believed.
-        self.head_trust = 0
-        self.head_lies = False  # HEAD said gone while GET said fine: use GET for this host
+        self.head_refusals = 0  # HEADs answered 405/501
+        self.head_lies = False  # HEAD said gone while GET found the page
+
+    @property
+    def prefers_get(self) -> bool:
+        """A host that refuses HEAD or answers it wrongly is asked with GET: a HEAD would be a wasted request."""
+        return self.head_lies or self.head_refusals >= HEAD_REFUSALS_BEFORE_GET
 
     def can_start(self, now: float) -> bool:
         return self.inflight < self.limit and now >= self.next_start
@@ -69,9 +74,6 @@ class HostGate:
         seen = sum(1 for t in self.admitted if probe - RATE_WINDOW < t <= probe + 0.02)
         self.interval = RATE_WINDOW / (seen * RATE_MARGIN) if seen else RATE_WINDOW
         self.probe = None
-
-
-HEAD_TRUSTED = 2
 
 
 def host_key(url: str) -> tuple[str, int]:

@@ -5,8 +5,9 @@ Why it is built this way:
   that goes through the same per-host gate (in-flight limit, pacing), so no host ever sees more than
   ``per_host`` requests at once and a rate-limited host is paced instead of hammered. At most ``concurrency``
   tasks exist at any time, each holding at most one response, so memory stays flat for any number of links.
-- HEAD first (cheap); GET when HEAD is refused (405/501/4xx), to confirm a HEAD "404" until the host has shown
-  its HEAD answers agree with GET, and for every retry after a 5xx (HEAD handlers are often the broken part).
+- HEAD first (cheap); GET when HEAD is refused (405/501/4xx), to confirm every HEAD "404/410" before calling a
+  link dead, and for every retry after a 5xx (HEAD handlers are often the broken part). A host that refused
+  HEAD twice, or said "gone" to a HEAD for a page GET found, is asked with GET from then on.
 - Redirects are followed by hand: each hop is checked (scheme, loops, limit) and goes through its host's gate.
 - Transient failures (5xx, resets, connect timeouts, 429) are retried with backoff and jitter (Retry-After
   honoured within a cap). A read timeout is not retried in the same run, since that would cost another full
@@ -32,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.hostgate import HEAD_TRUSTED, HostGate, host_key
+from tracker.web.hostgate import HostGate, host_key
 from tracker.web.http import (
     ALLOWED_SCHEMES,
     DEFAULT_POLICY,
@@ -245,6 +246,8 @@ class LinkChecker:
         self.wake.set()
 
     def _start(self, job: _Job, host: HostGate, now: float) -> None:
+        if job.method == "HEAD" and host.prefers_get:
+            job.method = "GET"
         host.started(now)
         task = asyncio.create_task(self._attempt(job, host))
         self.tasks.add(task)
@@ -439,11 +442,9 @@ class LinkChecker:
             self._finish(job, Verdict.OK, status, f"HTTP {status}")
             return
         if status in (404, 410):
-            if head and not host.head_lies and host.head_trust < HEAD_TRUSTED:
+            if head:  # "dead" is a strong word: only a GET may say it
                 self._switch_to_get(job, confirming=True)
                 return
-            if job.confirming:
-                host.head_trust += 1
             self._finish(job, Verdict.DEAD, status, f"HTTP {status}")
             return
         if status == 999 or _is_challenge(answer):
@@ -453,6 +454,8 @@ class LinkChecker:
             self._rate_limited(job, host, answer, start)
             return
         if head and (status in (405, 501) or 400 <= status < 500):
+            if status in (405, 501):
+                host.head_refusals += 1
             self._switch_to_get(job)  # HEAD refused or suspicious: ask the way a browser does
             return
         if status in (401, 403, 407, 451):
@@ -521,9 +524,6 @@ class LinkChecker:
         job.current = target
         job.failures = job.timeouts = job.limited = job.refused = 0
         job.confirming = False
-        _, next_host = self._host(target)
-        if next_host.head_lies:
-            job.method = "GET"
         self._enqueue(job, front=True)
 
 
