@@ -9,7 +9,7 @@ from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.linkcheck import CheckOptions, LinkResult, Verdict, check_links, host_key
 from tracker.web.linksource import urls_in_text
 
-FAST = CheckOptions(timeout=0.6, backoff_base=0.02, per_host=4, rate_limit_retries=2)
+FAST = CheckOptions(timeout=1.5, backoff_base=0.02, per_host=4, rate_limit_retries=2)
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +145,7 @@ def test_rate_limited_host_is_paced_not_hammered():
         assert {r.verdict for r in results.values()} == {Verdict.OK}
         refusals = srv.statuses.count(429)
         # one burst is refused before the host's pace is learnt; after that nearly nothing
-        assert refusals <= 6, srv.statuses
+        assert refusals <= 8, srv.statuses  # without pacing: 18 here
         assert len(srv.statuses) <= len(urls) + refusals
     finally:
         srv.stop()
