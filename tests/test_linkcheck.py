@@ -228,3 +228,14 @@ def test_tls_failures_and_malformed_urls_are_errors(server):
     assert results[tls].verdict == Verdict.ERROR and results[tls].detail.startswith("TLS")
     assert results["http://127.0.0.1:99999/x"].verdict == Verdict.ERROR
     assert results["http://[::1/x"].verdict == Verdict.ERROR
+
+
+def test_an_unreachable_proxy_is_an_error_not_a_dead_link(server, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    page = server.url("/ok/via-proxy")
+    result = run([page])[page]
+    assert result.verdict == Verdict.ERROR and result.detail.startswith("proxy") and result.transient
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    assert run([page])[page].verdict == Verdict.OK

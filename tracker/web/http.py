@@ -87,9 +87,12 @@ class _ProxyChoice(httpx.AsyncBaseTransport):
         import urllib.request
 
         transport = self.by_scheme.get(request.url.scheme, self.direct)
-        if transport is not self.direct and urllib.request.proxy_bypass_environment(request.url.host):
-            transport = self.direct
-        return await transport.handle_async_request(request)
+        if transport is self.direct or urllib.request.proxy_bypass_environment(request.url.host):
+            return await self.direct.handle_async_request(request)
+        try:
+            return await transport.handle_async_request(request)
+        except httpx.ConnectError as exc:  # the proxy is unreachable: that says nothing about the page
+            raise httpx.ProxyError(f"proxy unreachable: {exc}", request=request) from exc
 
     async def aclose(self) -> None:
         for transport in {self.direct, *self.by_scheme.values()}:

@@ -138,6 +138,8 @@ class _Failure(Exception):
 
 
 def _classify_error(exc: BaseException, timeout: float) -> _Failure:
+    if isinstance(exc, httpx.ProxyError):
+        return _Failure("transient", f"proxy: {exc}"[:200])
     if isinstance(exc, httpx.ConnectTimeout):
         return _Failure("connect-timeout", f"could not connect within {timeout:g} s")
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
