@@ -67,12 +67,6 @@ class LinkServer:
         with self.lock:
             return sum(n for key, n in self.hits.items() if key.split(" ", 1)[1] == path)
 
-    def reset_counts(self) -> None:
-        with self.lock:
-            self.hits.clear()
-            self.statuses.clear()
-            self.max_inflight = 0
-
     # ----------------------------------------------------------------------------------------------
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
