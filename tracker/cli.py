@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "remove": ("core:remove_cmd", "Remove an item."),
     "search": ("core:search_cmd", "Ranked full-text search over the list."),
     "log": ("core:log_cmd", "History of the list or of one item, from git."),
+    "check": ("check:check_cmd", "Check links: ok, redirected, dead, blocked, timeout, error."),
     "advice": ("core:advice_group", "Advice quotes: add, list."),
     "glossary": ("core:glossary_group", "Glossary terms: add, list."),
     "notes": ("core:notes_group", "Study notes in notes/."),

@@ -48,6 +48,57 @@ def _headers(policy: HttpPolicy) -> dict[str, str]:
     }
 
 
+def request_headers(policy: HttpPolicy = DEFAULT_POLICY) -> dict[str, str]:
+    """The headers every request carries (user agent, accept), for callers that build requests themselves."""
+    return _headers(policy)
+
+
+def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncBaseTransport:
+    """A bare async transport with the policy's connection limits, honouring HTTP(S)_PROXY and NO_PROXY.
+
+    The link checker sends each hop through it directly: a client would try to parse every redirect target
+    (and fail on ``mailto:`` and other non-http ones) before the checker sees the response.
+    """
+    import urllib.request
+
+    limits = httpx.Limits(
+        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
+    )
+    direct = httpx.AsyncHTTPTransport(limits=limits)
+    proxies = urllib.request.getproxies_environment()
+    by_scheme: dict[str, httpx.AsyncBaseTransport] = {}
+    for scheme in ALLOWED_SCHEMES:
+        proxy = proxies.get(scheme) or proxies.get("all")
+        if proxy and proxy.startswith(("http://", "https://")):
+            by_scheme[scheme] = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
+    return _ProxyChoice(direct, by_scheme) if by_scheme else direct
+
+
+class _ProxyChoice(httpx.AsyncBaseTransport):
+    """Sends each request through its scheme's proxy, or directly for hosts NO_PROXY names."""
+
+    def __init__(
+        self, direct: httpx.AsyncBaseTransport, by_scheme: dict[str, httpx.AsyncBaseTransport]
+    ) -> None:
+        self.direct = direct
+        self.by_scheme = by_scheme
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import urllib.request
+
+        transport = self.by_scheme.get(request.url.scheme, self.direct)
+        if transport is self.direct or urllib.request.proxy_bypass_environment(request.url.host):
+            return await self.direct.handle_async_request(request)
+        try:
+            return await transport.handle_async_request(request)
+        except httpx.ConnectError as exc:  # the proxy is unreachable: that says nothing about the page
+            raise httpx.ProxyError(f"proxy unreachable: {exc}", request=request) from exc
+
+    async def aclose(self) -> None:
+        for transport in {self.direct, *self.by_scheme.values()}:
+            await transport.aclose()
+
+
 def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
     """A synchronous client; redirects are followed by the caller so each hop can be checked."""
     limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)

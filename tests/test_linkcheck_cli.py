@@ -1,0 +1,215 @@
+"""`tracker check` end to end: a real git repo in a temp dir, a real server on 127.0.0.1, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.linkcheck_support import PROXY_VARIABLES, LinkServer, without_proxies
+from tracker.cli import cli
+from tracker.web.linkhistory import HISTORY_NAME
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = LinkServer(lifetime=120).start()
+    yield srv
+    srv.stop()
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def make_repo(tmp_path: Path, urls: dict[str, str]) -> Path:
+    repo = tmp_path / "list"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "test@example.invalid")
+    git(repo, "config", "user.name", "Test")
+    lines = ["resources:"]
+    for item_id, url in urls.items():
+        lines += [f"- id: {item_id}", f"  url: {url}", f"  title: {item_id.title()}", "  status: inbox"]
+    (repo / "resources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (repo / ".gitignore").write_text(".tracker/\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "list")
+    return repo
+
+
+def check(repo: Path, *args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(
+        cli, ["--file", str(repo / "resources.yaml"), "check", "--json", "--timeout", "2", *args]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def commits(repo: Path) -> list[str]:
+    return [m.strip() for m in git(repo, "log", "--format=%B%x00").split("\x00") if m.strip()]
+
+
+def verdicts(doc: dict) -> dict[str, str]:
+    return {r["id"]: r["verdict"] for r in doc["results"]}
+
+
+def test_verdicts_exit_codes_json_and_one_commit(tmp_path, server):
+    repo = make_repo(
+        tmp_path,
+        {"fine": server.url("/ok/a"), "moved": server.url("/perm/a"), "gone": server.url("/gone404/a")},
+    )
+    code, doc = check(repo)
+    assert code == 2  # a dead link
+    assert verdicts(doc) == {"fine": "ok", "moved": "redirected", "gone": "dead"}
+    moved = next(r for r in doc["results"] if r["id"] == "moved")
+    assert set(moved) == {"url", "id", "verdict", "status_code", "detail", "final_url"}
+    assert moved["final_url"] == server.url("/ok/moved")
+    log = commits(repo)
+    assert len(log) == 2 and log[0].startswith("check: 3 link verdicts changed")
+    assert git(repo, "status", "--porcelain") == ""  # history committed, cache ignored
+    history = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert history[server.url("/gone404/a")]["verdict"] == "dead"
+    assert history[server.url("/perm/a")]["final_url"] == server.url("/ok/moved")
+
+    code, _ = check(repo, "fine", "moved")  # refs: only these items, both fine
+    assert code == 0
+
+
+def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, server):
+    repo = make_repo(tmp_path, {"fine": server.url("/ok/b"), "gone": server.url("/gone410/b")})
+    check(repo)
+    before = (repo / HISTORY_NAME).read_bytes()
+    head = git(repo, "rev-parse", "HEAD")
+    time.sleep(1.1)  # a later second: timestamps must not leak into the tracked file
+    code, doc = check(repo)
+    assert code == 2 and doc["changes"] == []
+    assert (repo / HISTORY_NAME).read_bytes() == before
+    assert git(repo, "rev-parse", "HEAD") == head
+
+    # --max-age reuses the recent success and re-checks the failure
+    ok_hits, gone_hits = server.count("/ok/b"), server.count("/gone410/b")
+    code, doc = check(repo, "--max-age", "1h")
+    assert code == 2 and doc["reused"] == 1
+    assert server.count("/ok/b") == ok_hits and server.count("/gone410/b") > gone_hits
+
+
+def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path, server):
+    path = "/ok/flapping"
+    server.broken_paths.add(path)
+    repo = make_repo(tmp_path, {"flapping": server.url(path)})
+    try:
+        seen = []
+        for _ in range(3):
+            code, doc = check(repo)
+            seen.append((code, verdicts(doc)["flapping"]))
+        assert seen == [(1, "error"), (1, "error"), (2, "dead")]
+        assert "3 runs in a row" in doc["results"][0]["detail"]
+        log = commits(repo)
+        assert log[0].startswith("check: 1 link verdict changed (1 now dead)")
+        assert log[1].startswith("check: 1 link failing again")
+        record = json.loads((repo / HISTORY_NAME).read_text())["links"][server.url(path)]
+        assert record["failed_runs"] == 3 and record["first_failed"] and record["status_code"] == 500
+
+        head = git(repo, "rev-parse", "HEAD")
+        code, _ = check(repo)  # still failing: still dead, nothing new to record
+        assert code == 2 and git(repo, "rev-parse", "HEAD") == head
+    finally:
+        server.broken_paths.discard(path)
+    code, doc = check(repo)
+    assert code == 0 and verdicts(doc) == {"flapping": "ok"}
+    record = json.loads((repo / HISTORY_NAME).read_text())["links"][server.url(path)]
+    assert record["verdict"] == "ok" and "failed_runs" not in record and "first_failed" not in record
+
+
+def test_fix_redirects_updates_the_list_in_one_commit(tmp_path, server):
+    repo = make_repo(tmp_path, {"moved": server.url("/perm/c"), "fine": server.url("/ok/c")})
+    code, doc = check(repo, "--fix-redirects")
+    assert code == 0 and verdicts(doc)["moved"] == "redirected"
+    text = (repo / "resources.yaml").read_text()
+    assert server.url("/ok/moved") in text and server.url("/perm/c") not in text
+    assert server.url("/ok/c") in text
+    assert commits(repo)[0].startswith("check: update 1 moved URL")
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_links_from_a_markdown_file_and_other_errors(tmp_path, server):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"See [a]({server.url('/ok/d')}) and <{server.url('/err500/d')}>.\n")
+    result = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--json", "--timeout", "2"])
+    doc = json.loads(result.stdout)
+    assert [(r["id"], r["verdict"]) for r in doc["results"]] == [(None, "ok"), (None, "error")]
+    assert result.exit_code == 1  # an error, nothing proven dead
+    assert not (tmp_path / HISTORY_NAME).exists()
+
+    result = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--format", "markdown"])
+    assert "| url | verdict | detail |" in result.output and "error" in result.output
+
+    missing = CliRunner().invoke(cli, ["--file", str(tmp_path / "nope.yaml"), "check"])
+    assert missing.exit_code == 1 and "Error:" in missing.output
+    bad = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--exclude", "("])
+    assert bad.exit_code == 2  # a usage error
+
+
+def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
+    urls = {f"quick{i}": server.url(f"/ok/quick{i}") for i in range(4)}
+    urls |= {f"slow{i}": server.url(f"/delay/{i}") for i in range(12)}
+    repo = make_repo(tmp_path, urls)
+    env = {**without_proxies(dict(os.environ)), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "check", "--per-host", "2", "--json"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 15
+    while server.count("/delay/0") == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130, err
+    doc = json.loads(out)
+    assert doc["complete"] is False
+    history = json.loads((repo / HISTORY_NAME).read_text())["links"]  # valid JSON
+    assert {server.url(f"/ok/quick{i}") for i in range(4)} <= set(history)
+    assert len(history) < len(urls)
+    assert commits(repo)[0].startswith("check (interrupted):")
+
+
+def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, server):
+    repo = make_repo(tmp_path, {"keep": server.url("/ok/e"), "drop": server.url("/gone404/e")})
+    check(repo)
+    removed = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "remove", "drop"])
+    assert removed.exit_code == 0, removed.output
+    code, doc = check(repo)
+    assert code == 0 and verdicts(doc) == {"keep": "ok"}
+    assert commits(repo)[0].startswith("check: forget 1 link no longer in the list")
+    assert list(json.loads((repo / HISTORY_NAME).read_text())["links"]) == [server.url("/ok/e")]
+
+    server.broken_paths.add("/ok/e")
+    try:
+        table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+    finally:
+        server.broken_paths.discard("/ok/e")
+    assert table.exit_code == 1
+    assert "What changed since the last run" in table.stdout
+    assert "keep" in table.stdout and "error" in table.stdout and "1 link: 1 error" in table.stdout

@@ -1,0 +1,299 @@
+"""``tracker check``: find dead links in the reading list (or in any Markdown/HTML file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tracker.models import STATUS_VALUES
+
+if TYPE_CHECKING:
+    from tracker.web.linkrun import CheckReport
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class Duration(click.ParamType):
+    """``90s``, ``30m``, ``12h``, ``7d``, ``2w`` or plain seconds."""
+
+    name = "duration"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.timedelta:
+        if isinstance(value, dt.timedelta):
+            return value
+        match = _DURATION.match(str(value))
+        if not match:
+            self.fail(f"{value!r} is not a duration like 90s, 30m, 12h, 7d or 2w", param, ctx)
+        return dt.timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+class ProgressBar:
+    """A rich progress bar on stderr, or nothing (not a terminal, or --json)."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled = enabled and total > 0
+        self.total = total
+        self.progress: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not self.enabled:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("checking links"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.progress.__enter__()
+        task = self.progress.add_task("check", total=self.total)
+        progress = self.progress
+        return lambda: progress.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(None, None, None)
+
+
+# ------------------------------------------------------------------------------------------------ output
+
+
+def report_document(report: CheckReport) -> dict:
+    """The stable ``--json`` document."""
+    return {
+        "results": [
+            {
+                "url": result.url,
+                "id": target.id,
+                "verdict": result.verdict.value,
+                "status_code": result.status_code,
+                "detail": result.detail,
+                "final_url": result.final_url,
+            }
+            for target, result in report.results
+        ],
+        "summary": dict(sorted(report.counts().items())),
+        "changes": [
+            {"url": c.url, "before": c.before, "after": c.after, "detail": c.detail} for c in report.changes
+        ],
+        "complete": report.complete,
+        "reused": report.reused,
+    }
+
+
+def _rows(report: CheckReport, with_history: bool) -> tuple[list[str], list[list[str]]]:
+    ids = {}
+    for target, result in report.results:
+        ids.setdefault(result.url, target.id or "")
+    if with_history:
+        header = ["id", "url", "was", "now", "detail"]
+        # A new link that is fine is no news: it is counted in the summary line, not listed.
+        rows = [
+            [ids.get(c.url, ""), c.url, c.before or "new", c.after, c.detail]
+            for c in report.changes
+            if c.before is not None or c.after != "ok"
+        ]
+    else:
+        header = ["url", "verdict", "detail"]
+        rows = [
+            [result.url, result.verdict.value, result.detail]
+            for _, result in report.results
+            if result.verdict.value != "ok"
+        ]
+    return header, rows
+
+
+def _summary_line(report: CheckReport) -> str:
+    counts = report.counts()
+    order = ["ok", "redirected", "blocked", "timeout", "error", "dead"]
+    parts = [f"{counts[v]} {v}" for v in order if counts[v]]
+    total = sum(counts.values())
+    text = f"{total} link{'s' if total != 1 else ''}: " + (", ".join(parts) or "none checked")
+    new_ok = sum(1 for c in report.changes if c.before is None and c.after == "ok")
+    if new_ok:
+        text += f" ({new_ok} checked for the first time)"
+    if report.reused:
+        text += f" ({report.reused} recent successes reused)"
+    if not report.complete:
+        text += " - interrupted, results so far saved"
+    return text
+
+
+def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
+    header, rows = _rows(report, with_history)
+    if fmt == "markdown":
+        lines = [f"**{_summary_line(report)}**", ""]
+        if rows:
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines.extend("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows)
+        click.echo("\n".join(lines))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if rows:
+        title = "What changed since the last run" if with_history else "Links that need a look"
+        table = Table(title=title, title_justify="left")
+        for name in header:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    elif with_history:
+        console.print(
+            "No verdict changed since the last run." if not report.changes else "No problems found."
+        )
+    console.print(_summary_line(report))
+
+
+# ------------------------------------------------------------------------------------------------ command
+
+
+@click.command("check")
+@click.argument("refs", nargs=-1)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUS_VALUES),
+    help="Only items with this status (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document (same as --format json).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1024),
+    default=64,
+    show_default=True,
+    help="Requests in flight at most.",
+)
+@click.option(
+    "--per-host",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Requests in flight to one host:port at most.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a connection, and then for each read.",
+)
+@click.option(
+    "--max-age",
+    type=Duration(),
+    default=None,
+    help="Reuse successes checked more recently than this (e.g. 12h); failures are always checked again.",
+)
+@click.option(
+    "--exclude", "excludes", multiple=True, help="Skip URLs matching this regular expression (repeatable)."
+)
+@click.option(
+    "--fix-redirects",
+    is_flag=True,
+    help="Replace permanently moved URLs in the list with their new address (one commit).",
+)
+@click.option(
+    "--links-from",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check the links of this Markdown/HTML/text file instead of the list (no history kept).",
+)
+@click.option(
+    "--dead-after",
+    type=click.IntRange(1, 100),
+    default=3,
+    show_default=True,
+    help="Runs in a row a transient failure (5xx, timeout) must fail before the link is called dead.",
+)
+@click.pass_context
+def check_cmd(
+    ctx: click.Context,
+    refs: tuple[str, ...],
+    statuses: tuple[str, ...],
+    as_json: bool,
+    fmt: str,
+    concurrency: int,
+    per_host: int,
+    timeout: float,
+    max_age: dt.timedelta | None,
+    excludes: tuple[str, ...],
+    fix_redirects: bool,
+    links_from: Path | None,
+    dead_after: int,
+) -> None:
+    """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
+
+    Exit status: 0 all good (ok, redirected, blocked), 2 dead links found, 1 errors or timeouts (or the
+    command failed), 130 interrupted (results so far are saved).
+
+    \b
+    Examples:
+      tracker check                        # the whole list, then what changed since last run
+      tracker check --status reading --json
+      tracker check --links-from README.md # any Markdown or HTML file
+      tracker check --fix-redirects        # update permanently moved URLs
+    """
+    from tracker.web.linkcheck import CheckOptions
+    from tracker.web.linkrun import HistoryFiles, list_targets, record_run, run_check
+    from tracker.web.linkrun import fix_redirects as fix_moved
+
+    settings = ctx.obj
+    fmt = "json" if as_json else fmt
+    if links_from is not None and (refs or statuses or fix_redirects):
+        raise click.UsageError("--links-from checks a file: it takes no REF, --status or --fix-redirects")
+    try:
+        patterns = [re.compile(p) for p in excludes]
+    except re.error as exc:
+        raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--exclude") from exc
+
+    store, files = None, None
+    if links_from is not None:
+        from tracker.web.linksource import targets_from_file
+
+        targets = targets_from_file(links_from)
+    else:
+        from tracker.store import Store
+
+        store = Store.open(getattr(settings, "file", None), commit=getattr(settings, "commit", True))
+        targets = list_targets(store, refs, statuses)
+        files = HistoryFiles.beside(store.path)
+    targets = [t for t in targets if not any(p.search(t.url) for p in patterns)]
+
+    options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host)
+    show_progress = fmt != "json" and sys.stderr.isatty()
+    report = run_check(
+        targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
+    )
+    if store is not None and files is not None:
+        record_run(store, files, report, whole_list=not (refs or statuses or patterns))
+        if fix_redirects and report.complete:
+            changed = fix_moved(store, report)
+            if changed:
+                click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
+
+    if fmt == "json":
+        click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))
+    else:
+        print_report(report, fmt, with_history=files is not None)
+    ctx.exit(report.exit_code())

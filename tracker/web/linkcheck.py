@@ -1,0 +1,579 @@
+"""Concurrent dead-link checking with one verdict per URL.
+
+Why it is built this way:
+- A single dispatcher decides what starts when; every attempt (first try, redirect hop, retry) is a short task
+  that goes through the same per-host gate (in-flight limit, pacing), so no host ever sees more than
+  ``per_host`` requests at once and a rate-limited host is paced instead of hammered. At most ``concurrency``
+  tasks exist at any time, each holding at most one response, so memory stays flat for any number of links.
+- HEAD first (cheap); GET when HEAD is refused (405/501/4xx), to confirm every HEAD "404/410" before calling a
+  link dead, and for every retry after a 5xx (HEAD handlers are often the broken part). A host that refused
+  HEAD twice, or said "gone" to a HEAD for a page GET found, is asked with GET from then on.
+- Redirects are followed by hand: each hop is checked (scheme, loops, limit) and goes through its host's gate.
+- Transient failures (5xx, resets, connect timeouts, 429) are retried with backoff and jitter (Retry-After
+  honoured within a cap). A read timeout is not retried in the same run, since that would cost another full
+  timeout: like everything still failing at the end of a run it is reported as transient (``timeout`` or
+  ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the history's job
+  (``tracker.web.linkhistory``), not this module's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import random
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from tracker.web.backoff import backoff_delay, parse_retry_after
+from tracker.web.hostgate import HostGate, host_key
+from tracker.web.http import (
+    ALLOWED_SCHEMES,
+    DEFAULT_POLICY,
+    HttpPolicy,
+    build_async_transport,
+    request_headers,
+)
+
+
+class Verdict(StrEnum):
+    """What a user should do about a link."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"  # permanently moved: update the URL
+    DEAD = "dead"  # gone: 404, 410, DNS name gone, connection refused
+    BLOCKED = "blocked"  # a bot wall, login or rate limit: a person should look, it is not dead
+    TIMEOUT = "timeout"
+    ERROR = "error"  # TLS, redirect loops, other failures
+
+
+FAILING_VERDICTS = frozenset({Verdict.DEAD, Verdict.TIMEOUT, Verdict.ERROR})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The outcome of checking one URL in one run."""
+
+    url: str
+    verdict: Verdict
+    status_code: int | None
+    detail: str
+    final_url: str | None = None  # where a permanent redirect leads
+    transient: bool = False  # a failure that may clear (5xx, timeout, reset): history decides if it is dead
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Limits of one check run; the defaults are polite to every host."""
+
+    timeout: float = 10.0  # seconds per request (connect, and then each read)
+    concurrency: int = DEFAULT_POLICY.global_concurrency
+    per_host: int = DEFAULT_POLICY.per_host_concurrency
+    retries: int = DEFAULT_POLICY.retries  # extra attempts after a 5xx or a reset
+    timeout_retries: int = 1  # extra attempts after a connect timeout (lost packets, a busy listener)
+    rate_limit_retries: int = 4  # extra attempts after a 429 before calling the link blocked
+    max_retry_after: float = DEFAULT_POLICY.max_retry_after
+    max_redirects: int = DEFAULT_POLICY.max_redirects
+    backoff_base: float = 0.25
+    body_cap: int = 16 * 1024  # bytes of a GET body read at most (enough to spot a challenge page)
+    lookahead: int = 5000  # links queued ahead of the workers at most
+
+    def http_policy(self) -> HttpPolicy:
+        return replace(
+            DEFAULT_POLICY,
+            connect_timeout=self.timeout,
+            read_timeout=self.timeout,
+            total_timeout=self.timeout,
+            global_concurrency=self.concurrency,
+            per_host_concurrency=self.per_host,
+            max_redirects=self.max_redirects,
+            retries=self.retries,
+            max_retry_after=self.max_retry_after,
+        )
+
+
+# ------------------------------------------------------------------------------------------------ jobs
+
+
+@dataclass
+class _Job:
+    """One URL on its way to a verdict; it may need several attempts."""
+
+    url: str  # the link as given
+    current: str  # the hop being requested
+    method: str = "HEAD"
+    hops: list[tuple[int, str]] = field(default_factory=list)
+    failures: int = 0  # 5xx and resets at this URL
+    timeouts: int = 0
+    limited: int = 0  # 429s
+    refused: int = 0
+    requests: int = 0
+    confirming: bool = False  # a GET sent because HEAD said the page is gone
+    last_status: int | None = None
+
+
+@dataclass
+class _Answer:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+class _Failure(Exception):
+    """A request that produced no HTTP answer, classified."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind  # timeout | refused | dns-gone | tls | transient | error
+        self.detail = detail
+
+
+def _classify_error(exc: BaseException, timeout: float) -> _Failure:
+    if isinstance(exc, httpx.ProxyError):
+        return _Failure("transient", f"proxy: {exc}"[:200])
+    if isinstance(exc, httpx.ConnectTimeout):
+        return _Failure("connect-timeout", f"could not connect within {timeout:g} s")
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return _Failure("timeout", f"no answer within {timeout:g} s")
+    chain: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(chain) < 20:  # causes, contexts and exception-group members, breadth first
+        item = todo.pop(0)
+        chain.append(item)
+        todo += [e for e in (item.__cause__, item.__context__) if e is not None]
+        if isinstance(item, BaseExceptionGroup):
+            todo += list(item.exceptions)
+    for item in chain:
+        if isinstance(item, socket.gaierror):
+            if item.errno in (socket.EAI_AGAIN,):
+                return _Failure("transient", "DNS lookup failed temporarily")
+            return _Failure("dns-gone", "DNS: no such host")
+        if isinstance(item, ConnectionRefusedError):
+            return _Failure("refused", "connection refused")
+        if isinstance(item, ssl.SSLError | ssl.CertificateError):
+            return _Failure("tls", f"TLS: {item}"[:200])
+        if isinstance(item, OverflowError):
+            return _Failure("error", f"bad URL: {item}"[:200])
+    text = str(exc)
+    lowered = text.lower()
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or "no address" in lowered
+    ):
+        return _Failure("dns-gone", "DNS: no such host")
+    if "connection refused" in lowered or "errno 111" in lowered:
+        return _Failure("refused", "connection refused")
+    if "ssl" in lowered or "certificate" in lowered:
+        return _Failure("tls", f"TLS: {text}"[:200])
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return _Failure("error", f"bad URL: {text}"[:200])
+    if isinstance(exc, httpx.TransportError):
+        name = type(exc).__name__
+        return _Failure("transient", f"connection failed ({name}{': ' + text if text else ''})"[:200])
+    return _Failure("error", f"{type(exc).__name__}: {text}"[:200])
+
+
+def _is_challenge(answer: _Answer) -> bool:
+    """Bot walls that answer 403/429/503 with a JavaScript or captcha challenge instead of the page."""
+    if answer.headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    if answer.status in (403, 429, 503) and answer.body:
+        sample = answer.body[:4096].lower()
+        markers = (b"challenge-platform", b"cf-chl", b"just a moment...", b"captcha", b"are you a robot")
+        return any(marker in sample for marker in markers)
+    return False
+
+
+# ------------------------------------------------------------------------------------------------ checker
+
+
+class LinkChecker:
+    """Checks URLs concurrently and reports each verdict through ``on_result`` as soon as it is known."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport,
+        options: CheckOptions,
+        on_result: Callable[[LinkResult], None],
+        stop: asyncio.Event | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.transport = transport
+        self.options = options
+        policy = options.http_policy()
+        self.headers = request_headers(policy)
+        self.timeouts = policy.timeout().as_dict()
+        self.on_result = on_result
+        self.stop = stop or asyncio.Event()
+        self.rng = rng or random.Random()
+        self.hosts: dict[tuple[str, int], HostGate] = {}
+        self.ready_hosts: dict[tuple[str, int], None] = {}  # insertion-ordered set
+        self.delayed: list[tuple[float, int, _Job]] = []
+        self.seq = itertools.count()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.queued = 0
+        self.wake = asyncio.Event()
+
+    # -- scheduling --------------------------------------------------------------------------------
+
+    def _host(self, url: str) -> tuple[tuple[str, int], HostGate]:
+        key = host_key(url)
+        host = self.hosts.get(key)
+        if host is None:
+            host = self.hosts[key] = HostGate(self.options.per_host)
+        return key, host
+
+    def _enqueue(self, job: _Job, front: bool = False) -> None:
+        key, host = self._host(job.current)
+        if front:
+            host.ready.appendleft(job)
+        else:
+            host.ready.append(job)
+        self.ready_hosts[key] = None
+        self.queued += 1
+        self.wake.set()
+
+    def _later(self, job: _Job, delay: float) -> None:
+        heapq.heappush(self.delayed, (time.monotonic() + delay, next(self.seq), job))
+        self.wake.set()
+
+    def _start(self, job: _Job, host: HostGate, now: float) -> None:
+        if job.method == "HEAD" and host.prefers_get:
+            job.method = "GET"
+        host.started(now)
+        task = asyncio.create_task(self._attempt(job, host))
+        self.tasks.add(task)
+        task.add_done_callback(self._finished_task)
+
+    def _finished_task(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        self.wake.set()
+
+    async def _dispatch(self, urls: Iterable[str]) -> bool:
+        pending = iter(urls)
+        exhausted = False
+        limit = self.options.concurrency
+        while not self.stop.is_set():
+            self.wake.clear()
+            now = time.monotonic()
+            while self.delayed and self.delayed[0][0] <= now:
+                _, _, job = heapq.heappop(self.delayed)
+                self._enqueue(job, front=True)
+            next_wake: float | None = self.delayed[0][0] - now if self.delayed else None
+            for key in list(self.ready_hosts):
+                host = self.hosts[key]
+                while host.ready and len(self.tasks) < limit and host.can_start(now):
+                    self.queued -= 1
+                    self._start(host.ready.popleft(), host, now)
+                if not host.ready:
+                    del self.ready_hosts[key]
+                elif host.inflight < host.limit and host.next_start > now:
+                    wait = host.next_start - now
+                    next_wake = wait if next_wake is None else min(next_wake, wait)
+            while not exhausted and len(self.tasks) < limit and self.queued < self.options.lookahead:
+                url = next(pending, None)
+                if url is None:
+                    exhausted = True
+                    break
+                job = _Job(url=url, current=url)
+                key, host = self._host(url)
+                if not host.ready and host.can_start(now):
+                    self._start(job, host, now)
+                else:
+                    self._enqueue(job)
+            if exhausted and not self.tasks and not self.queued and not self.delayed:
+                return True
+            try:
+                async with asyncio.timeout(next_wake):
+                    await self.wake.wait()
+            except TimeoutError:
+                pass
+        return False
+
+    async def run(self, urls: Iterable[str]) -> bool:
+        """Check every URL; return False when stopped early (``stop`` was set): in-flight requests are dropped."""
+
+        async def relay_stop() -> None:
+            await self.stop.wait()
+            self.wake.set()
+
+        watcher = asyncio.create_task(relay_stop())
+        try:
+            return await self._dispatch(urls)
+        finally:
+            watcher.cancel()
+            for task in list(self.tasks):
+                task.cancel()
+            await asyncio.gather(watcher, *self.tasks, return_exceptions=True)
+
+    # -- one attempt -------------------------------------------------------------------------------
+
+    async def _request(self, job: _Job) -> _Answer:
+        request = httpx.Request(
+            job.method, job.current, headers=self.headers, extensions={"timeout": self.timeouts}
+        )
+        response = await self.transport.handle_async_request(request)
+        try:
+            body = b""
+            if job.method == "GET":
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_raw():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= self.options.body_cap:
+                        break
+                body = b"".join(chunks)
+            return _Answer(response.status_code, response.headers, body)
+        finally:
+            await response.aclose()
+
+    async def _attempt(self, job: _Job, host: HostGate) -> None:
+        start = time.monotonic()
+        job.requests += 1
+        try:
+            # httpx bounds the connect and each read; this bounds the whole attempt (a trickling body).
+            async with asyncio.timeout(2 * self.options.timeout):
+                answer = await self._request(job)
+        except asyncio.CancelledError:
+            host.inflight -= 1  # the run was stopped: free the slot
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure of one URL becomes its verdict
+            failure = _classify_error(exc, self.options.timeout)
+            if failure.kind == "timeout":
+                # The server may still be working on the request we gave up on: keep its slot a while longer
+                # so a struggling host does not get a fresh request on top of every abandoned one.
+                asyncio.get_running_loop().call_later(self.options.timeout, self._release_late, host)
+            else:
+                host.inflight -= 1
+            self._after_failure(job, failure)
+            return
+        host.inflight -= 1
+        if answer.status != 429:
+            host.admitted_at(start)
+        try:
+            self._after_answer(job, host, answer, start)
+        except Exception as exc:  # noqa: BLE001 - one odd answer must not stop the run
+            self._finish(job, Verdict.ERROR, answer.status, f"{type(exc).__name__}: {exc}"[:200])
+
+    def _release_late(self, host: HostGate) -> None:
+        host.inflight -= 1
+        self.wake.set()
+
+    # -- deciding ----------------------------------------------------------------------------------
+
+    def _finish(
+        self, job: _Job, verdict: Verdict, status: int | None, detail: str, transient: bool = False
+    ) -> None:
+        final_url = None
+        if job.hops and job.hops[0][0] in PERMANENT_REDIRECTS and verdict in (Verdict.OK, Verdict.REDIRECTED):
+            # The URL to store is where the leading run of permanent redirects ends; a temporary hop after
+            # it is the site's business, not a reason to change the link.
+            for hop_status, target in job.hops:
+                if hop_status not in PERMANENT_REDIRECTS:
+                    break
+                final_url = target
+            verdict = Verdict.REDIRECTED
+            detail = f"moved permanently to {final_url}"
+        self.on_result(
+            LinkResult(
+                job.url,
+                verdict,
+                status,
+                detail,
+                final_url=final_url,
+                transient=transient,
+                requests=job.requests,
+            )
+        )
+
+    def _retry(self, job: _Job, delay: float) -> None:
+        self._later(job, delay)
+
+    def _after_failure(self, job: _Job, failure: _Failure) -> None:
+        opts = self.options
+        if failure.kind == "timeout":
+            # The server took the request and sat on it for a whole timeout: asking again now would most
+            # likely cost another one. Slow pages are retried on the next run instead (see linkhistory).
+            self._finish(job, Verdict.TIMEOUT, None, failure.detail, transient=True)
+        elif failure.kind == "connect-timeout":
+            if job.timeouts < opts.timeout_retries:
+                job.timeouts += 1
+                self._retry(job, backoff_delay(job.timeouts, opts.backoff_base, rng=self.rng))
+                return
+            self._finish(job, Verdict.TIMEOUT, None, failure.detail, transient=True)
+        elif failure.kind == "refused":
+            # Refusals cost nothing to retry once; a server restarting should not be called dead.
+            if job.refused < 1:
+                job.refused += 1
+                self._retry(job, backoff_delay(1, opts.backoff_base, rng=self.rng))
+                return
+            self._finish(job, Verdict.DEAD, None, failure.detail)
+        elif failure.kind == "dns-gone":
+            self._finish(job, Verdict.DEAD, None, failure.detail)
+        elif failure.kind == "transient":
+            if job.failures < opts.retries:
+                job.failures += 1
+                self._retry(job, backoff_delay(job.failures, opts.backoff_base, rng=self.rng))
+                return
+            self._finish(job, Verdict.ERROR, None, failure.detail, transient=True)
+        else:
+            self._finish(job, Verdict.ERROR, None, failure.detail)
+
+    def _after_answer(self, job: _Job, host: HostGate, answer: _Answer, start: float) -> None:
+        opts = self.options
+        status = answer.status
+        job.last_status = status
+        head = job.method == "HEAD"
+        if 300 <= status < 400 and status != 304:
+            self._follow(job, answer)
+            return
+        if 200 <= status < 300 or status == 304:
+            if job.confirming:
+                host.head_lies = True  # HEAD said gone, GET found the page
+            self._finish(job, Verdict.OK, status, f"HTTP {status}")
+            return
+        if status in (404, 410):
+            if head:  # "dead" is a strong word: only a GET may say it
+                self._switch_to_get(job, confirming=True)
+                return
+            self._finish(job, Verdict.DEAD, status, f"HTTP {status}")
+            return
+        if status == 999 or _is_challenge(answer):
+            self._finish(job, Verdict.BLOCKED, status, f"HTTP {status}: bot wall or challenge page")
+            return
+        if status == 429:
+            self._rate_limited(job, host, answer, start)
+            return
+        if head and (status in (405, 501) or 400 <= status < 500):
+            if status in (405, 501):
+                host.head_refusals += 1
+            self._switch_to_get(job)  # HEAD refused or suspicious: ask the way a browser does
+            return
+        if status in (401, 403, 407, 451):
+            self._finish(job, Verdict.BLOCKED, status, f"HTTP {status}: login, bot wall or legal block")
+            return
+        if status >= 500:
+            if job.failures < opts.retries:
+                job.failures += 1
+                job.method = "GET"  # a broken HEAD handler is a common cause of 5xx
+                delay = backoff_delay(job.failures, opts.backoff_base, rng=self.rng)
+                retry_after = parse_retry_after(answer.headers.get("retry-after"))
+                if retry_after is not None and retry_after <= opts.max_retry_after:
+                    delay = max(delay, retry_after)
+                self._retry(job, delay)
+                return
+            self._finish(
+                job, Verdict.ERROR, status, f"HTTP {status} on {job.failures + 1} attempts", transient=True
+            )
+            return
+        self._finish(job, Verdict.ERROR, status, f"HTTP {status}")
+
+    def _switch_to_get(self, job: _Job, confirming: bool = False) -> None:
+        job.method = "GET"
+        job.confirming = confirming
+        self._enqueue(job, front=True)
+
+    def _rate_limited(self, job: _Job, host: HostGate, answer: _Answer, start: float) -> None:
+        opts = self.options
+        retry_after = parse_retry_after(answer.headers.get("retry-after"))
+        if retry_after is not None and retry_after > opts.max_retry_after:
+            self._finish(
+                job,
+                Verdict.BLOCKED,
+                429,
+                f"rate limited: Retry-After {retry_after:g} s is over the {opts.max_retry_after:g} s cap",
+            )
+            return
+        host.rate_limited(start, time.monotonic(), retry_after)
+        if job.limited >= opts.rate_limit_retries:
+            self._finish(job, Verdict.BLOCKED, 429, f"rate limited (HTTP 429) on all {job.limited + 1} tries")
+            return
+        job.limited += 1
+        wait = retry_after if retry_after is not None else backoff_delay(job.limited, 1.0, rng=self.rng)
+        self._retry(job, wait)
+
+    def _follow(self, job: _Job, answer: _Answer) -> None:
+        status = answer.status
+        location = answer.headers.get("location")
+        if not location:
+            self._finish(job, Verdict.ERROR, status, f"HTTP {status} without a Location")
+            return
+        target = urljoin(job.current, location.strip())
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            self._finish(job, Verdict.ERROR, status, f"redirects to a non-http URL: {target[:120]}")
+            return
+        target = target.split("#", 1)[0]
+        visited = {job.url.split("#", 1)[0], *(hop for _, hop in job.hops)}
+        if target in visited:
+            self._finish(job, Verdict.ERROR, status, f"redirect loop at {target[:120]}")
+            return
+        if len(job.hops) >= self.options.max_redirects:
+            self._finish(job, Verdict.ERROR, status, f"more than {self.options.max_redirects} redirects")
+            return
+        job.hops.append((status, target))
+        job.current = target
+        job.failures = job.timeouts = job.limited = job.refused = 0
+        job.confirming = False
+        self._enqueue(job, front=True)
+
+
+# ------------------------------------------------------------------------------------------------ entry
+
+
+async def check_links_async(
+    urls: Iterable[str],
+    options: CheckOptions,
+    on_result: Callable[[LinkResult], None],
+    stop: asyncio.Event | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> bool:
+    """Check ``urls`` (each once); True when every URL got a verdict, False when ``stop`` ended it early."""
+    own_transport = transport is None
+    http = transport or build_async_transport(options.http_policy())
+    try:
+        return await LinkChecker(http, options, on_result, stop).run(urls)
+    finally:
+        if own_transport:
+            await http.aclose()
+
+
+def check_links(
+    urls: Iterable[str],
+    options: CheckOptions,
+    on_result: Callable[[LinkResult], None],
+    handle_sigint: bool = True,
+) -> bool:
+    """Synchronous entry point; with ``handle_sigint`` a Ctrl-C stops the run cleanly (returns False)."""
+    import signal
+
+    async def main() -> bool:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        installed = False
+        if handle_sigint:
+            try:
+                loop.add_signal_handler(signal.SIGINT, stop.set)
+                loop.add_signal_handler(signal.SIGTERM, stop.set)
+                installed = True
+            except (NotImplementedError, RuntimeError, ValueError):
+                installed = False
+        try:
+            return await check_links_async(urls, options, on_result, stop)
+        finally:
+            if installed:
+                loop.remove_signal_handler(signal.SIGINT)
+                loop.remove_signal_handler(signal.SIGTERM)
+
+    return asyncio.run(main())

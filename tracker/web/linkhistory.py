@@ -1,0 +1,230 @@
+"""What each link did on earlier runs, so a flaky link is not called dead and a run that changes nothing
+changes no file.
+
+Two files, on purpose:
+- ``.tracker-links.json`` (next to resources.yaml, tracked in git, survives a fresh clone): per URL the verdict,
+  status code, where a permanent redirect leads, since when the verdict holds, when the current failure streak
+  began, when the link was last ok before it, and how many runs in a row it failed on a transient error.
+  Every field only changes when something about the link changed, so an unchanged run writes identical bytes.
+- ``.tracker/linkcheck-cache.json`` (git-ignored): when each URL was last checked. It changes on every run,
+  which is why it is kept out of git; ``--max-age`` reads it to reuse recent successes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tracker.errors import DataError
+from tracker.web.linkcheck import FAILING_VERDICTS, LinkResult, Verdict
+
+HISTORY_NAME = ".tracker-links.json"
+CACHE_NAME = ".tracker/linkcheck-cache.json"
+DEAD_AFTER_RUNS = 3
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """A URL's standing as of its last check (only slowly changing facts: see the module docstring)."""
+
+    verdict: str
+    since: str  # first run that gave this verdict (UTC, ISO 8601)
+    status_code: int | None = None
+    final_url: str | None = None
+    first_failed: str | None = None  # start of the current failure streak
+    last_ok: str | None = None  # last time seen ok before the current failure streak, when known
+    failed_runs: int = 0  # consecutive runs with a transient failure, counted up to the dead threshold
+
+    def to_json(self) -> dict[str, object]:
+        return {key: value for key, value in asdict(self).items() if value not in (None, 0)}
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """One link whose verdict is not what it was on the last run (``before`` is None for a new link)."""
+
+    url: str
+    before: str | None
+    after: str
+    detail: str
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# ------------------------------------------------------------------------------------------------ files
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    from tracker.store import atomic_write
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text.encode("utf-8"))
+
+
+def load_history(path: Path) -> dict[str, LinkRecord]:
+    """Read the tracked history; a missing file is an empty history, a broken one an error naming the file."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        links = data["links"]
+        return {url: LinkRecord(**fields) for url, fields in links.items()}
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc.msg}", path, exc.lineno) from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DataError(f"not a link history ({exc})", path) from exc
+
+
+def dump_history(history: dict[str, LinkRecord]) -> str:
+    """Deterministic bytes: sorted URLs and keys, one field per line, so git diffs read well."""
+    links = {url: history[url].to_json() for url in sorted(history)}
+    return json.dumps({"version": FORMAT_VERSION, "links": links}, indent=1, sort_keys=True) + "\n"
+
+
+def save_history(path: Path, history: dict[str, LinkRecord]) -> bool:
+    """Write the history when its bytes change; return whether the file changed."""
+    text = dump_history(history)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    _atomic_write(path, text)
+    return True
+
+
+def load_checked_times(path: Path) -> dict[str, str]:
+    """The untracked cache of last-checked times; unreadable means empty (it is only an optimisation)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(url): str(when) for url, when in data.get("checked", {}).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def save_checked_times(path: Path, checked: dict[str, str]) -> None:
+    _atomic_write(path, json.dumps({"checked": dict(sorted(checked.items()))}, indent=0) + "\n")
+
+
+# ------------------------------------------------------------------------------------------------ rules
+
+
+def apply_results(
+    history: dict[str, LinkRecord],
+    results: list[LinkResult],
+    now: str,
+    checked: dict[str, str] | None = None,
+    dead_after: int = DEAD_AFTER_RUNS,
+) -> tuple[list[LinkResult], list[VerdictChange]]:
+    """Fold one run's results into ``history`` (in place).
+
+    Returns the results as the user should see them (a transient failure seen on ``dead_after`` runs in a
+    row becomes ``dead``) and the verdict changes since the last run.
+    """
+    checked = checked or {}
+    final: list[LinkResult] = []
+    changes: list[VerdictChange] = []
+    for result in results:
+        prev = history.get(result.url)
+        record, shown = _fold(prev, result, now, checked.get(result.url), dead_after)
+        history[result.url] = record
+        final.append(shown)
+        if prev is None or prev.verdict != record.verdict:
+            changes.append(
+                VerdictChange(result.url, prev.verdict if prev else None, record.verdict, shown.detail)
+            )
+    return final, changes
+
+
+def _fold(
+    prev: LinkRecord | None, result: LinkResult, now: str, last_checked: str | None, dead_after: int
+) -> tuple[LinkRecord, LinkResult]:
+    verdict = result.verdict
+    detail = result.detail
+    was_failing = prev is not None and prev.verdict in FAILING_VERDICTS
+    if verdict not in FAILING_VERDICTS:
+        since = prev.since if prev is not None and prev.verdict == verdict else now
+        record = LinkRecord(verdict.value, since, result.status_code, result.final_url)
+        return record, result
+    if was_failing:
+        assert prev is not None
+        first_failed, last_ok, runs = prev.first_failed or prev.since, prev.last_ok, prev.failed_runs
+    else:
+        first_failed, runs = now, 0
+        last_ok = None
+        if prev is not None and prev.verdict in (Verdict.OK, Verdict.REDIRECTED):
+            # The cache knows the last successful check; after a fresh clone only the start of the ok spell.
+            last_ok = last_checked or prev.since
+    if result.transient:
+        runs = min(runs + 1, dead_after)
+        if runs >= dead_after:
+            verdict = Verdict.DEAD
+            detail = f"{detail}; failing on {runs} runs in a row since {first_failed}"
+        else:
+            detail = f"{detail} (failing run {runs} of {dead_after} before it is called dead)"
+    since = prev.since if prev is not None and prev.verdict == verdict else now
+    record = LinkRecord(verdict.value, since, result.status_code, None, first_failed, last_ok, runs)
+    shown = LinkResult(
+        result.url, verdict, result.status_code, detail, result.final_url, result.transient, result.requests
+    )
+    return record, shown
+
+
+def reusable(record: LinkRecord | None, last_checked: str | None, max_age: dt.timedelta, now: str) -> bool:
+    """A recent success may be reused; a failure never is (it must be seen again to count)."""
+    if record is None or last_checked is None or record.verdict not in (Verdict.OK, Verdict.REDIRECTED):
+        return False
+    try:
+        age = parse_time(now) - parse_time(last_checked)
+    except ValueError:
+        return False
+    return dt.timedelta(0) <= age <= max_age
+
+
+def describe_changes(
+    changes: list[VerdictChange],
+    still_failing: int = 0,
+    updated: int = 0,
+    forgotten: int = 0,
+    limit: int = 20,
+) -> str:
+    """A commit message: a subject line with counts, then one line per verdict change.
+
+    ``still_failing`` counts links failing again without a new verdict (their run count grew); ``updated``
+    counts other records that changed without a new verdict (a new status code or redirect target);
+    ``forgotten`` counts links dropped because they left the list.
+    """
+
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.after] = counts.get(change.after, 0) + 1
+    if changes:
+        parts = ", ".join(f"{count} now {verdict}" for verdict, count in sorted(counts.items()))
+        subject = f"check: {plural(len(changes), 'link verdict')} changed ({parts})"
+    elif still_failing:
+        subject = f"check: {plural(still_failing, 'link')} failing again"
+    elif updated:
+        subject = f"check: {plural(updated, 'link record')} updated"
+    else:
+        subject = f"check: forget {plural(forgotten, 'link')} no longer in the list"
+    lines = [subject, ""]
+    for change in changes[:limit]:
+        lines.append(f"- {change.url}: {change.before or 'new'} -> {change.after} ({change.detail})")
+    if len(changes) > limit:
+        lines.append(f"- ... and {len(changes) - limit} more")
+    if changes and still_failing:
+        lines.append(f"- {plural(still_failing, 'more link')} failing again")
+    if updated and (changes or still_failing):
+        lines.append(f"- {plural(updated, 'link record')} updated with the same verdict")
+    if forgotten and (changes or still_failing or updated):
+        lines.append(f"- {plural(forgotten, 'link')} no longer in the list forgotten")
+    return "\n".join(lines).rstrip() + "\n"

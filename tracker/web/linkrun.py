@@ -1,0 +1,204 @@
+"""One ``tracker check`` run: pick the URLs to ask, check them, fold the results into the history, and
+record the run (history file, cache, one commit). The command only parses options and renders the report."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.web.linkcheck import FAILING_VERDICTS, CheckOptions, LinkResult, Verdict, check_links
+from tracker.web.linkhistory import (
+    CACHE_NAME,
+    DEAD_AFTER_RUNS,
+    HISTORY_NAME,
+    LinkRecord,
+    VerdictChange,
+    apply_results,
+    describe_changes,
+    load_checked_times,
+    load_history,
+    reusable,
+    save_checked_times,
+    save_history,
+    utc_now,
+)
+from tracker.web.linksource import LinkTarget
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# Given the number of URLs to check, a context manager yielding the function to call after each result.
+ProgressFactory = Callable[[int], AbstractContextManager[Callable[[], None]]]
+
+
+@contextlib.contextmanager
+def no_progress(total: int) -> Iterator[Callable[[], None]]:
+    yield lambda: None
+
+
+@dataclass
+class CheckReport:
+    """Everything a run produced, in the order the links were given."""
+
+    results: list[tuple[LinkTarget, LinkResult]] = field(default_factory=list)
+    changes: list[VerdictChange] = field(default_factory=list)
+    complete: bool = True
+    reused: int = 0
+    committed: bool = False
+
+    def counts(self) -> Counter[str]:
+        return Counter(result.verdict.value for _, result in self.results)
+
+    def exit_code(self) -> int:
+        """What a CI job acts on, as lychee does: 2 dead links, 1 errors/timeouts, 130 interrupted, else 0."""
+        counts = self.counts()
+        if not self.complete:
+            return EXIT_INTERRUPTED
+        if counts["dead"]:
+            return EXIT_DEAD
+        if counts["error"] or counts["timeout"]:
+            return EXIT_ERRORS
+        return EXIT_OK
+
+
+@dataclass
+class HistoryFiles:
+    """The tracked history and the untracked cache of one list, loaded before a run."""
+
+    history_path: Path
+    cache_path: Path
+    history: dict[str, LinkRecord]
+    checked: dict[str, str]
+
+    @classmethod
+    def beside(cls, list_path: Path) -> HistoryFiles:
+        root = list_path.parent
+        history_path, cache_path = root / HISTORY_NAME, root / CACHE_NAME
+        return cls(history_path, cache_path, load_history(history_path), load_checked_times(cache_path))
+
+
+def list_targets(store: Store, refs: tuple[str, ...], statuses: tuple[str, ...]) -> list[LinkTarget]:
+    """The reading list's (url, id) pairs to check: all items, or those named, with the given statuses."""
+    from tracker.reading_list import resolve_ref
+
+    items = store.load().resources
+    if refs:
+        index = store.index()
+        wanted = {resolve_ref(index, ref) for ref in refs}
+        items = [item for item in items if item.id in wanted]
+    if statuses:
+        items = [item for item in items if str(item.status) in statuses]
+    return [LinkTarget(item.url, item.id) for item in items]
+
+
+def run_check(
+    targets: list[LinkTarget],
+    options: CheckOptions,
+    files: HistoryFiles | None = None,
+    max_age: dt.timedelta | None = None,
+    dead_after: int = DEAD_AFTER_RUNS,
+    progress: ProgressFactory = no_progress,
+) -> CheckReport:
+    """Check each distinct URL once (reusing recent successes under ``max_age``) and fold the results into
+    ``files.history`` in memory; ``record_run`` saves them."""
+    now = utc_now()
+    history = files.history if files is not None else {}
+    checked = files.checked if files is not None else {}
+    by_url: dict[str, LinkResult] = {}
+    to_check: list[str] = []
+    reused = 0
+    for url in dict.fromkeys(t.url for t in targets):
+        record = history.get(url)
+        if max_age is not None and record is not None and reusable(record, checked.get(url), max_age, now):
+            note = f"checked at {checked[url]} (reused)"
+            by_url[url] = LinkResult(url, Verdict(record.verdict), record.status_code, note, record.final_url)
+            reused += 1
+        else:
+            to_check.append(url)
+
+    fresh: dict[str, LinkResult] = {}
+    with progress(len(to_check)) as advance:
+
+        def on_result(result: LinkResult) -> None:
+            fresh[result.url] = result
+            advance()
+
+        complete = check_links(to_check, options, on_result)
+
+    results = [fresh[url] for url in to_check if url in fresh]
+    changes: list[VerdictChange] = []
+    if files is not None:
+        results, changes = apply_results(history, results, now, checked, dead_after)
+    for result in results:
+        by_url[result.url] = result
+        checked[result.url] = now
+    report = CheckReport(changes=changes, complete=complete, reused=reused)
+    report.results = [(t, by_url[t.url]) for t in targets if t.url in by_url]
+    return report
+
+
+def record_run(store: Store, files: HistoryFiles, report: CheckReport, whole_list: bool) -> None:
+    """Save the history (and the cache) and commit it once, only when the tracked bytes changed.
+
+    Links that left the list are forgotten when the whole list was checked to the end.
+    """
+    history = files.history
+    if whole_list and report.complete:
+        listed = {target.url for target, _ in report.results}
+        for url in [u for u in history if u not in listed]:
+            del history[url]
+    with store.lock():  # other tracker processes commit too: take turns
+        before = load_history(files.history_path)
+        changed = save_history(files.history_path, history)
+        save_checked_times(files.cache_path, files.checked)
+        if not changed:
+            return
+        new_verdicts = {c.url for c in report.changes}
+        same_verdict = [
+            record
+            for url, record in history.items()
+            if url not in new_verdicts and before.get(url) not in (None, record)
+        ]
+        still_failing = sum(1 for record in same_verdict if record.verdict in FAILING_VERDICTS)
+        forgotten = sum(1 for url in before if url not in history)
+        message = describe_changes(
+            report.changes, still_failing, len(same_verdict) - still_failing, forgotten
+        )
+        if not report.complete:
+            message = message.replace("check:", "check (interrupted):", 1)
+        report.committed = _commit(store, files.history_path, message)
+
+
+def _commit(store: Store, path: Path, message: str) -> bool:
+    from tracker import gitrepo
+
+    if not gitrepo.commits_enabled(store.commit_enabled, store.path.parent):
+        return False
+    repo = gitrepo.find_repo(store.path.parent)
+    return repo is not None and gitrepo.commit_paths(repo, [path], message)
+
+
+def fix_redirects(store: Store, report: CheckReport) -> list[str]:
+    """Point every permanently moved item at its new URL in one change (one commit); returns the changed ids."""
+    from tracker.reading_list import update_resources
+
+    moved = {
+        target.id: result.final_url
+        for target, result in report.results
+        if result.verdict == Verdict.REDIRECTED and result.final_url and target.id
+    }
+    if not moved:
+        return []
+    lines = [f"check: update {len(moved)} moved URL{'s' if len(moved) != 1 else ''}", ""]
+    lines += [f"- {item_id}: {url}" for item_id, url in sorted(moved.items())]
+    return update_resources(
+        store, {item_id: {"url": url} for item_id, url in moved.items()}, "\n".join(lines)
+    )
