@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from tracker.errors import TrackerError
 
 DRIVER_NAME = "tracker"
@@ -254,6 +252,8 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
         if o != t and o != b and t != b:
             conflicts.append(Conflict("top level", name, "changed both ways; kept ours", None, None))
         extras[name] = value
+
+    from pydantic import ValidationError  # lazy: every commit imports this module for ensure_configured
 
     clean_entries = {name: [e for e in merged_sections[name].entries if isinstance(e, dict)] for name in SECTIONS}
     try:

@@ -14,7 +14,7 @@ from typing import Any
 from tracker.importers import read_import_file
 from tracker.importers.content import Skipped
 from tracker.importers.merge_content import ImportResult, combine
-from tracker.models import Document, Status
+from tracker.models import Document, Resource, Status
 
 
 @dataclass
@@ -99,6 +99,11 @@ def _commit_message(path: Path, report: ImportReport) -> str:
     return f"import: {', '.join(parts)} from {path.name}"
 
 
+def _as_model(data: dict) -> Resource:
+    """prepare_resource has validated ``data`` already: wrap it without a second validation (20k rows)."""
+    return Resource.model_construct(**data)
+
+
 def import_into_store(
     store: Any,
     path: Path,
@@ -121,7 +126,7 @@ def import_into_store(
         # Ids are already unique (planned against the index), so prepare_resource checks them against nothing.
         result = combine(
             document, content, status, existing_notes, _IndexView(edit.index),
-            build=lambda fields: prepare_resource(fields, (), day),
+            build=lambda fields: _as_model(prepare_resource(fields, (), day)),
         )
         report = ImportReport(path, used, dry_run, result)
         if dry_run or not result.changes_anything:
