@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from tracker import __version__
+
 # name -> "module:attribute" (module relative to tracker.commands), with the one-line help shown in --help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("core:init_cmd", "Create resources.yaml, notes/ and a git repo."),
@@ -93,7 +95,7 @@ class LazyGroup(click.Group):
     envvar="TRACKER_NO_COMMIT",
     help="Write files but make no git commit. Env: TRACKER_NO_COMMIT=1.",
 )
-@click.version_option(package_name="tracker")
+@click.version_option(version=__version__, prog_name="tracker")
 @click.pass_context
 def cli(ctx: click.Context, file: Path | None, no_commit: bool) -> None:
     """Keep an LLM reading list, advice, glossary and study notes in git.
