@@ -176,3 +176,41 @@ def test_every_experiment_declares_a_chapter_of_the_shipped_plan() -> None:
     topics = {t["id"] for t in yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["topics"]}
     declared = {info.id: info.topic for info in discover_experiments(REPO_ROOT / "lab").values()}
     assert {exp: topic for exp, topic in declared.items() if topic not in topics} == {}
+
+
+def test_shipped_links_run_are_recorded_and_published(tmp_path: Path) -> None:
+    """Issue 4 end to end on the real data: `lab list` shows the links, an item id runs its experiment, the run
+    is recorded, and the built database joins item -> experiment -> last run."""
+    import json
+    import shutil
+    import sqlite3
+
+    from tests.conftest import run_tracker
+    from tracker.publish.metadata import CANNED_QUERIES
+
+    shutil.copy(SHIPPED, tmp_path / "resources.yaml")
+    shutil.copytree(REPO_ROOT / "lab", tmp_path / "lab", ignore=shutil.ignore_patterns("outputs", "__pycache__"))
+    listing = json.loads(run_tracker("lab", "list", "--json", cwd=tmp_path).stdout)
+    by_id = {row["id"]: row for row in listing["experiments"]}
+    assert listing["unknown_links"] == []
+    assert by_id["sampling"]["terms"] == ["Temperature", "Top P (Nucleus Sampling)", "Top K"]
+    assert by_id["elimination"]["items"] == ["mit-ocw-lecture-2-elimination-with-matrices"]
+    assert by_id["elimination"]["topic_title"] == "The Geometry of Linear Equations"
+    assert by_id["row-column-picture"]["topics"] == ["3.1.1"]
+
+    run = run_tracker("lab", "run", "mit-ocw-lecture-2-elimination-with-matrices", "--device", "cpu", "--json",
+                      cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["experiment"] == "elimination"
+
+    build = run_tracker("build", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    conn = sqlite3.connect(tmp_path / ".tracker" / "tracker.db")
+    conn.row_factory = sqlite3.Row
+    rows = {row["id"]: dict(row) for row in conn.execute(CANNED_QUERIES["items_with_lab"]["sql"])}
+    assert len(rows) == len([key for key in _shipped_links() if key[0] == "item"])
+    lecture = rows["mit-ocw-lecture-2-elimination-with-matrices"]
+    assert (lecture["experiment"], lecture["result"], lecture["device"]) == ("elimination", "pass", "cpu")
+    assert lecture["max_error"] is not None and lecture["max_error"] <= 1e-12
+    assert rows["illustrated-transformer"]["result"] is None  # linked, never run here
+    assert [tuple(r) for r in conn.execute("select item from lab_runs")] == [("mit-ocw-lecture-2-elimination-with-matrices",)]
