@@ -13,7 +13,7 @@ from tracker.cli import COMMANDS
 
 CORE_COMMANDS = [name for name, (target, _help) in COMMANDS.items() if target.startswith("core:")]
 SUBCOMMANDS = [("advice", "add"), ("advice", "list"), ("glossary", "add"), ("glossary", "list"),
-               ("notes", "list"), ("notes", "new")]
+               ("glossary", "edit"), ("notes", "list"), ("notes", "new"), ("topics", "edit")]
 
 
 def last_message(folder: Path) -> str:

@@ -248,12 +248,16 @@ print("light")
 
 
 def test_the_cli_never_imports_torch(tmp_path: Path) -> None:
-    """--help, list, add --help, lab list and even lab run keep torch out of the CLI process."""
+    """--help, list, add, edit --lab, lab list and even lab run keep torch out of the CLI process."""
     (tmp_path / "resources.yaml").write_text(LINKED_YAML.replace("lab: no-such-experiment", "lab: quick"))
     runs = [
         (["--help"], 0), (["lab", "--help"], 0), (["list"], 0), (["add", "--help"], 0),
         (["lab", "list", "--lab-dir", str(LAB)], 0), (["lab", "list", "--json", "--lab-dir", str(FIXTURES)], 0),
         (["lab", "run", "quick", "--device", "cpu", "--no-record", "--lab-dir", str(FIXTURES)], 0),
+        # Setting a link checks the id against lab/ by reading declarations, never by importing experiments.
+        (["add", "https://example.org/light", "--no-fetch", "--lab", "attention"], 0),
+        (["edit", "broadcasting-semantics", "--lab", "broadcasting"], 0),
+        (["glossary", "edit", "Temperature", "--lab", "sampling"], 0), (["topics", "edit", "1.1.1", "--lab", "nope"], 1),
     ]
     proc = subprocess.run([sys.executable, "-c", CHECK_NO_TORCH.format(runs=repr(runs))], cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True, timeout=120)

@@ -406,3 +406,39 @@ def _validated(model_type: type, data: dict) -> Any:
         return model_type.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         raise DataError(error_message(exc.errors()[0])) from None
+
+
+def edit_term(store: Store, term: str, changes: dict) -> tuple[str, list[str]]:
+    """Change fields of one glossary term (found ignoring case); returns its name and the fields that changed.
+
+    One surgical replacement of that term's lines and one commit; nothing is written when nothing changes.
+    """
+    return _edit_entry(store, "glossary", "term", term, changes, lambda name: f"glossary: edit {name}")
+
+
+def edit_topic(store: Store, topic_id: str, changes: dict) -> tuple[str, list[str]]:
+    """Change fields of one study-plan part or chapter (by its id); returns the id and the fields that changed."""
+    return _edit_entry(store, "topics", "id", topic_id, changes, lambda name: f"topics: edit {name}")
+
+
+def _edit_entry(store: Store, section: str, key: str, wanted: str, changes: dict,
+                subject: Any) -> tuple[str, list[str]]:
+    names = sorted(changes)
+    with store.edit() as edit:
+        entries = edit.index.entries(section)
+        positions = [pos for pos, entry in enumerate(entries) if str(entry.get(key, "")) == wanted]
+        if not positions and section == "glossary":
+            positions = [pos for pos, entry in enumerate(entries)
+                         if str(entry.get(key, "")).casefold() == wanted.casefold()]
+        if not positions:
+            what = "glossary term" if section == "glossary" else "topic"
+            raise NotFoundError(f"no {what} '{wanted}'")
+        pos = positions[0]
+        model = edit.item(section, pos)
+        name = str(getattr(model, key))
+        updated = _merge_fields(model, changes)
+        if updated.model_dump() == model.model_dump():
+            return name, []
+        edit.replace(section, pos, updated)
+        edit.message = f"{subject(name)} ({', '.join(names)})"
+    return name, names

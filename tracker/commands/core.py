@@ -27,6 +27,14 @@ def _store(ctx: click.Context) -> Any:
     return Store.open(ctx.obj.file, commit=ctx.obj.commit)
 
 
+def _check_lab(store: Any, lab: str | None) -> None:
+    """Refuse a ``--lab`` that names no experiment in lab/ before anything is written ('' clears the field)."""
+    if lab:
+        from tracker.lab.discovery import require_linkable
+
+        require_linkable(lab, store.path)
+
+
 def _say_notices(store: Any) -> None:
     for notice in store.notices:
         click.echo(notice, err=True)
@@ -125,6 +133,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
     from tracker.reading_list import add_resource
 
     store = _store(ctx)
+    _check_lab(store, lab)
     metadata = None
     if not no_fetch:
         from tracker.commands.metadata import metadata_for_add
@@ -240,6 +249,7 @@ def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, c
     from tracker.reading_list import edit_item, resolve_ref
 
     store = _store(ctx)
+    _check_lab(store, lab)
     changes: dict[str, Any] = {}
     for name, value in (("title", title), ("url", url), ("category", category), ("comment", comment),
                         ("description", description), ("topic", topic), ("lab", lab)):
@@ -403,7 +413,7 @@ def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> 
 
 @click.group("glossary")
 def glossary_group() -> None:
-    """Glossary terms: add, list.
+    """Glossary terms: add, list, edit.
 
     \b
     Example:
@@ -440,8 +450,33 @@ def glossary_add_cmd(ctx: click.Context, term: str, definition: str, links: list
     from tracker.reading_list import add_term
 
     store = _store(ctx.find_root())
+    _check_lab(store, lab)
     add_term(store, term, definition, links, lab)
     click.echo(f"Added {term}")
+    _say_notices(store)
+
+
+@glossary_group.command("edit")
+@click.argument("term")
+@click.option("--definition", help="A new definition.")
+@click.option("--lab", help="A lab experiment id that shows it ('' removes the link).")
+@click.pass_context
+def glossary_edit_cmd(ctx: click.Context, term: str, definition: str | None, lab: str | None) -> None:
+    """Change a glossary term (found ignoring case) in one commit.
+
+    \b
+    Example:
+      tracker glossary edit temperature --lab sampling
+    """
+    from tracker.reading_list import edit_term
+
+    store = _store(ctx.find_root())
+    _check_lab(store, lab)
+    changes = {name: value or None for name, value in (("definition", definition), ("lab", lab)) if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change: give --definition or --lab")
+    name, changed = edit_term(store, term, changes)
+    click.echo(f"{name}: changed {', '.join(changed)}" if changed else f"{name}: nothing changed")
     _say_notices(store)
 
 
@@ -525,16 +560,19 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
     click.echo(str(path))
 
 
-@click.command("topics")
+@click.group("topics", invoke_without_command=True)
 @json_option
 @click.pass_context
 def topics_cmd(ctx: click.Context, as_json: bool) -> None:
-    """The study plan with progress per chapter (done / total items linked to it).
+    """The study plan with progress per chapter (done / total items linked to it); `topics edit` changes one.
 
     \b
     Example:
       tracker topics
+      tracker topics edit 3.1.17 --lab gram-schmidt
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from tracker.topics import topic_progress
 
     index = _store(ctx).index()
@@ -545,3 +583,32 @@ def topics_cmd(ctx: click.Context, as_json: bool) -> None:
     _print_table(["number", "title", "done", "total"],
                  [[("  " * row["depth"]) + (row["number"] or row["id"]), row["title"], str(row["done"]),
                    str(row["total"])] for row in rows])
+
+
+@topics_cmd.command("edit")
+@click.argument("topic_id", metavar="ID")
+@click.option("--title", help="A new title.")
+@click.option("--summary", help="A new summary ('' removes it).")
+@click.option("--lab", help="The lab experiment id for this part or chapter ('' removes the link).")
+@click.pass_context
+def topics_edit_cmd(ctx: click.Context, topic_id: str, title: str | None, summary: str | None,
+                    lab: str | None) -> None:
+    """Change a part or chapter of the study plan (by its id, as `tracker topics` shows it) in one commit.
+
+    \b
+    Example:
+      tracker topics edit 3.1.17 --lab gram-schmidt
+    """
+    from tracker.reading_list import edit_topic
+
+    store = _store(ctx.find_root())
+    _check_lab(store, lab)
+    if title == "":
+        raise click.BadParameter("a topic needs a title", param_hint="--title")
+    changes = {name: value or None for name, value in (("title", title), ("summary", summary), ("lab", lab))
+               if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change: give --title, --summary or --lab")
+    name, changed = edit_topic(store, topic_id, changes)
+    click.echo(f"{name}: changed {', '.join(changed)}" if changed else f"{name}: nothing changed")
+    _say_notices(store)

@@ -100,3 +100,10 @@ def require_experiment(lab_id: str, lab_dir: Path) -> ExperimentInfo:
         known = ", ".join(sorted(experiments)) or "none"
         raise NotFoundError(f"lab: {lab_id!r} is not an experiment in {lab_dir} (experiments: {known})")
     return experiments[lab_id]
+
+
+def require_linkable(lab_id: str, data_file: Path) -> ExperimentInfo:
+    """For a command that sets ``lab:``: the experiment ``lab_id`` names in the lab/ of the project that holds
+    ``data_file`` (or TRACKER_LAB_DIR), else NotFoundError, so nothing is written that ``tracker lab run`` would
+    refuse later."""
+    return require_experiment(lab_id, find_lab_dir(Path(data_file).parent))
