@@ -210,7 +210,8 @@ EXPECTED_IDS = {
     "done_recently": ["illustrated-transformer"],
     "stale_inbox": ["attention-is-all-you-need", "old-inbox-item"],
     "dead_links": ["old-inbox-item"],
-    "items_with_lab": ["attention-is-all-you-need", "broadcasting-semantics"],
+    # By the item's lab field, or as the experiment of the item's chapter (illustrated-transformer, 3-1).
+    "items_with_lab": ["attention-is-all-you-need", "illustrated-transformer", "broadcasting-semantics"],
 }
 
 
@@ -222,13 +223,17 @@ def test_every_canned_query_runs(client: Client, name: str) -> None:
     elif name == "progress_by_topic":
         by_topic = {r["topic"]: (r["items"], r["done"], r["percent_done"]) for r in rows}
         assert by_topic["Attention and Transformers"] == (2, 1, 50.0)
-        assert by_topic["Getting Good with PyTorch"] == (0, 0, None)
+        # A part counts everything in the chapters under it.
+        assert by_topic["Getting Good with PyTorch"] == (4, 1, 25.0)
+        assert by_topic["Tensors and broadcasting"] == (2, 0, 0.0)
+        assert {r["topic"]: r["experiments"] for r in rows}["Attention and Transformers"] == "attention"
     else:
         kinds = {(r["kind"], r["item"]) for r in rows}
         assert {("resource", "attention-is-all-you-need"), ("note", "attention")} <= kinds
         assert all("\x02" in r["snippet"] for r in rows)
         # Stemming: "masking" finds the flashcard about "the mask"; terms and advice are searched too.
-        assert [(r["kind"], r["item"]) for r in client.rows("/tracker/search.json?q=masking")] == [("question", 2), ("note", "attention")]
+        # Hits are grouped by kind, items and notes first (bm25 ranks of different tables do not compare).
+        assert [(r["kind"], r["item"]) for r in client.rows("/tracker/search.json?q=masking")] == [("note", "attention"), ("question", 2)]
         assert [r["kind"] for r in client.rows("/tracker/search.json?q=logits")] == ["term"]
         assert [r["kind"] for r in client.rows("/tracker/search.json?q=pen")] == ["advice"]
 
@@ -294,6 +299,39 @@ def test_pages_render_links_markdown_and_highlights(client: Client) -> None:
     assert '<a href="/tracker/resources/illustrated-transformer">illustrated-transformer</a>' in search
     glossary = client.get("/tracker/glossary").text
     assert '<a href="https://example.org/sampling" rel="noopener noreferrer">Sampling explained</a>' in glossary
+
+
+def test_home_page_offers_search_and_the_daily_pages(client: Client) -> None:
+    home = client.get("/").text
+    assert '<form class="tracker-search" action="tracker/search" method="get">' in home
+    for name in ("inbox", "next_up", "reading_now", "progress_by_topic", "items_with_lab", "dead_links"):
+        assert f'href="tracker/{name}"' in home
+        assert client.get(f"/tracker/{name}").status_code == 200
+
+
+def test_lists_of_ids_and_tags_show_as_links(client: Client) -> None:
+    table = client.get("/tracker/resources").text
+    tag = '<a href="/tracker/resources?_facet_array=tags&amp;tags__arraycontains=transformers">transformers</a>'
+    assert tag in table and "[&#34;transformers&#34;" not in table and '["transformers"' not in table
+    assert '<td class="col-tags type-str">[]</td>' not in client.get("/tracker/resources?id=old-inbox-item").text
+    note = client.get("/tracker/notes/attention").text
+    assert '<a href="/tracker/resources/illustrated-transformer">illustrated-transformer</a>' in note
+    # In the item queries the id opens the item's page in the reading room.
+    inbox = client.get("/tracker/inbox").text
+    assert '<a href="/tracker/resources/old-inbox-item">old-inbox-item</a>' in inbox
+
+
+def test_site_and_kind_facets_work_before_a_fetch(client: Client) -> None:
+    # old-inbox-item was never fetched: the host names its site; an arXiv link would be a paper from its URL.
+    (row,) = client.rows("/tracker/resources.json?id=old-inbox-item")
+    assert (row["site"], row["kind"]) == ("example.org", None)
+    (fetched,) = client.rows("/tracker/resources.json?id=broadcasting-semantics")
+    assert (fetched["site"], fetched["kind"]) == ("pytorch.org", "docs")  # fetched values win
+
+
+def test_dead_links_say_what_went_wrong(client: Client) -> None:
+    (row,) = client.rows("/tracker/dead_links.json")
+    assert row["detail"] == "HTTP 404"
 
 
 def test_sql_cannot_write(client: Client) -> None:
@@ -469,6 +507,19 @@ def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -
     assert f"Serving http://127.0.0.1:{port}/tracker" in output
     assert "not rebuilt, still serving the last good build: " in output and "resources.yaml:" in output
     assert "Warning: binding" not in output
+
+
+def test_serve_keeps_the_terminal_free_of_tracebacks_for_missing_pages(fresh_project: Project) -> None:
+    port = free_port()
+    process = start_serve(fresh_project.resources_file, port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/tracker")
+        assert httpx.get(f"http://127.0.0.1:{port}/no-such-page").status_code == 404
+        assert httpx.get(f"http://127.0.0.1:{port}/tracker/no_such_table").status_code == 404
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output and "locals" not in output
 
 
 def test_serve_help_and_commands_are_registered() -> None:

@@ -218,6 +218,7 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _resource_row(r) -> dict:
+    site, kind = (r.site, r.kind) if r.site and r.kind else _url_facts(r.url)
     return {
         "id": r.id,
         "title": r.title,
@@ -232,12 +233,28 @@ def _resource_row(r) -> dict:
         "status_changed": _iso(r.status_changed),
         "authors": ", ".join(r.authors) or None,
         "published": _iso(r.published),
-        "site": r.site,
-        "kind": r.kind,
+        "site": r.site or site,
+        "kind": r.kind or kind,
         "description": r.description,
         "canonical_url": r.canonical_url,
         "image": r.image,
     }
+
+
+def _url_facts(url: str) -> tuple[str | None, str | None]:
+    """Site and kind from the URL alone (arXiv paper, YouTube video, GitHub repo, pdf; else the host as site),
+    so the site and kind facets group items before `tracker fetch` has filled them."""
+    from urllib.parse import urlsplit
+
+    from tracker.web.sites import metadata_from_url
+
+    known = metadata_from_url(url)
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return known.site or _SITE_NAMES.get(host, host) or None, known.kind
+
+
+# Hosts whose videos, papers and repositories metadata_from_url names: their other pages get the same name.
+_SITE_NAMES = {"youtube.com": "YouTube", "m.youtube.com": "YouTube", "arxiv.org": "arXiv", "github.com": "GitHub"}
 
 
 def _topic_row(t, position: int) -> dict:

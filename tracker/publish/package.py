@@ -19,6 +19,8 @@ HOSTED_SETTINGS = {
     "default_page_size": 50,
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
+    # Ten values per facet ("..." shows the rest): a site facet over a large list would fill the screen.
+    "default_facet_size": 10,
     # A note's Markdown source is cut short in table views (the row page and the rendered HTML show it all).
     "truncate_cells_html": 280,
 }
