@@ -321,6 +321,16 @@ def test_lists_of_ids_and_tags_show_as_links(client: Client) -> None:
     assert '<a href="/tracker/resources/old-inbox-item">old-inbox-item</a>' in inbox
 
 
+def test_tags_and_ids_from_the_data_are_escaped_in_links(client: Client) -> None:
+    from tracker.publish import plugin
+
+    tags = str(plugin._tag_links(client.ds, "tracker", json.dumps(["<script>alert(1)</script>"])))
+    assert "<script>" not in tags and "&lt;script&gt;alert(1)&lt;/script&gt;" in tags
+    assert "tags__arraycontains=%3Cscript%3Ealert%281%29%3C/script%3E" in tags
+    ids = str(plugin._row_links(client.ds, "tracker", "resources", json.dumps(['"><img src=x onerror=alert(1)>'])))
+    assert "<img" not in ids
+
+
 def test_site_and_kind_facets_work_before_a_fetch(client: Client) -> None:
     # old-inbox-item was never fetched: the host names its site; an arXiv link would be a paper from its URL.
     (row,) = client.rows("/tracker/resources.json?id=old-inbox-item")

@@ -79,10 +79,10 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "id": "Note id (file name without .md, or the id in its front matter)",
             "title": "Title from the front matter or the first heading",
             "topic": "Study-plan chapter of the note",
-            "path": "File of the note in the repository",
             "related": "Related reading-list items",
-            "body": "The note's Markdown source",
             "body_html": "The note rendered as HTML (scripts and unsafe links removed)",
+            "body": "The note's Markdown source",
+            "path": "File of the note in the repository",
         },
     ),
     "notes_resources": (

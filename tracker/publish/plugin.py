@@ -56,7 +56,7 @@ table.tracker-vertical, table.tracker-vertical tbody, table.tracker-vertical tr,
 table.tracker-vertical td { display: block; }
 table.tracker-vertical td { border: none; border-bottom: 1px solid #eee; padding: 0.3em 0 0.6em 0; }
 table.tracker-vertical td::before {
-  content: attr(data-column); display: block; font-size: 0.8em; font-weight: bold; color: #555;
+  content: attr(data-column); display: block; margin-left: 0; font-size: 0.8em; font-weight: bold; color: #555;
 }
 table.tracker-vertical td.col-body_html { min-width: 0; max-width: 60em; }
 """

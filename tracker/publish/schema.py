@@ -72,7 +72,7 @@ TABLES: list[TableSpec] = [
     ),
     TableSpec(
         "notes",
-        {"id": str, "title": str, "topic": str, "path": str, "related": str, "body": str, "body_html": str},
+        {"id": str, "title": str, "topic": str, "related": str, "body_html": str, "body": str, "path": str},
         "id",
         [("topic", "topics", "id")],
         fts=("title", "body"),
