@@ -451,7 +451,7 @@ def test_build_and_publish_commands(fresh_project: Project, tmp_path: Path) -> N
     assert published.exit_code == 0, published.output
     assert "datasette publish cloudrun" in published.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "metadata.json", "plugins/tracker_datasette.py", "settings.json", "tracker.db",
+        "inspect-data.json", "metadata.json", "plugins/tracker_datasette.py", "settings.json", "tracker.db",
     ]
     assert "inbox" in json.loads((out / "metadata.json").read_text())["databases"]["tracker"]["queries"]
 
@@ -472,6 +472,12 @@ def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_pa
     assert [r["item"] for r in rows] == ["illustrated-transformer"]
     assert "<mark>Pictures</mark>" in get("/tracker/search?q=pictures")
     assert json.loads(get("/-/settings.json"))["truncate_cells_html"] == 280
+    # Opened immutable (inspect-data.json), and no SQL but select, as in `tracker serve`.
+    assert json.loads(get("/-/databases.json"))[0]["is_mutable"] is False
+    assert subprocess.run(
+        [sys.executable, "-m", "datasette", "serve", str(out), "--get", "/tracker.json?sql=delete+from+resources"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    ).returncode != 0
     # The command a host runs (datasette publish / package pass these same flags to `datasette serve`).
     done = subprocess.run(
         [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",

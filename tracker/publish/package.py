@@ -52,4 +52,18 @@ def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
     settings.write_text(json.dumps(HOSTED_SETTINGS, indent=2) + "\n", encoding="utf-8")
     plugin_copy = out / "plugins" / PLUGIN_FILE
     shutil.copyfile(plugin.__file__, plugin_copy)
-    return [target, meta, settings, plugin_copy]
+    return [target, meta, settings, plugin_copy, _write_inspect_data(out, target)]
+
+
+def _write_inspect_data(out: Path, db: Path) -> Path:
+    """``inspect-data.json``: with it ``datasette serve OUT`` opens the database immutable (no locking, counts
+    known up front), as ``datasette publish`` does on a host."""
+    import subprocess
+    import sys
+
+    inspect_file = out / "inspect-data.json"
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", db.name, "--inspect-file", inspect_file.name],
+        cwd=out, check=True, capture_output=True, text=True,
+    )
+    return inspect_file
