@@ -49,6 +49,11 @@ dl.column-descriptions dt { break-after: avoid; }
 dl.column-descriptions dd { break-before: avoid; margin: 0 0 0.4em 0.8em; }
 td mark { background: #fde68a; padding: 0 0.1em; }
 td.col-body_html { min-width: 30em; }
+/* Long addresses wrap anywhere in a narrow column instead of pushing the rest of the table off screen. */
+td.col-url, td.col-canonical_url, td.col-image, td.col-final_url, td.col-source_url {
+  min-width: 14em; max-width: 18em; overflow-wrap: anywhere; font-size: 0.85em;
+}
+td.col-description, td.col-comment { min-width: 14em; }
 form.tracker-search input[type=search] { width: 24em; max-width: 90%; font-size: 1em; padding: 0.3em; }
 /* Row pages: one field per line (name above value) instead of one screen-wide row; set up by ROW_SCRIPT. */
 table.tracker-vertical thead { display: none; }
