@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -479,12 +480,22 @@ def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_pa
         capture_output=True, text=True, timeout=60, cwd=tmp_path,
     ).returncode != 0
     # The command a host runs (datasette publish / package pass these same flags to `datasette serve`).
-    done = subprocess.run(
-        [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
-         str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), "--get", "/tracker/inbox.json?_shape=array"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
-    )
-    assert [r["id"] for r in json.loads(done.stdout)] == ["attention-is-all-you-need", "old-inbox-item"]
+    from tracker.publish.package import publish_commands
+
+    package = shlex.split(publish_commands(out)[-1])
+    extra = shlex.split(package[package.index("--extra-options") + 1])
+
+    def host_get(path: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
+             str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), *extra, "--get", path],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
+        ).stdout
+
+    assert [r["id"] for r in json.loads(host_get("/tracker/inbox.json?_shape=array"))] == [
+        "attention-is-all-you-need", "old-inbox-item",
+    ]
+    assert json.loads(host_get("/-/settings.json"))["default_facet_size"] == 10
 
 
 def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,9 @@ HOSTED_SETTINGS = {
 def publish_commands(out: Path) -> list[str]:
     """The commands that host the folder ``out``, as shown to the user."""
     db, meta, plugins = out / f"{DATABASE_NAME}.db", out / "metadata.json", out / "plugins"
-    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach"
+    # settings.json is read by `datasette serve OUT` only; a host gets the same settings on its command line.
+    settings = " ".join(f"--setting {name} {value}" for name, value in HOSTED_SETTINGS.items())
+    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach --extra-options {shlex.quote(settings)}"
     return [
         f"datasette serve {out}",
         f"datasette publish cloudrun {common} --service tracker",
