@@ -516,6 +516,17 @@ def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -
         while httpx.get(url).json()[0]["title"] != "Zero to Hero, edited by hand":
             assert time.monotonic() - started < 3.0
             time.sleep(0.1)
+        # A change by the CLI (its own write and commit) shows the same way.
+        subprocess.run(
+            [sys.executable, "-m", "tracker", "--file", str(fresh_project.resources_file), "move",
+             "broadcasting-semantics", "--to", "reading"],
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, check=True, capture_output=True, timeout=60,
+        )
+        moved = f"{base}/tracker/reading_now.json?_shape=array"
+        started = time.monotonic()
+        while "broadcasting-semantics" not in [r["id"] for r in httpx.get(moved).json()]:
+            assert time.monotonic() - started < 3.0
+            time.sleep(0.1)
         history = httpx.get(f"{base}/tracker/item_history.json?_shape=array&resource=karpathy-zero-to-hero").json()
         assert history[0]["message"] == "import: 4 items"
         # A half-typed edit: the last good build stays on screen; the fix shows as soon as it is saved.
