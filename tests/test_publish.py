@@ -97,6 +97,9 @@ def test_build_writes_every_table_with_keys_labels_and_fts(built: Path) -> None:
     }
     fks = {(r[3], r[2], r[4]) for r in conn.execute("select * from pragma_foreign_key_list('resources')")}
     assert fks == {("topic", "topics", "id"), ("lab", "lab_experiments", "id")}
+    # The two tables that point at each other: one key is added once both exist.
+    fks = {(r[3], r[2], r[4]) for r in conn.execute("select * from pragma_foreign_key_list('lab_experiments')")}
+    assert fks == {("topic", "topics", "id")}
     for table in ("resources", "notes", "questions", "advice", "glossary"):
         sql = conn.execute("select sql from sqlite_master where name = ?", [f"{table}_fts"]).fetchone()[0]
         assert "fts5" in sql.lower() and "porter" in sql

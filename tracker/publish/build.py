@@ -139,8 +139,16 @@ def write_database(
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     db = sqlite_utils.Database(conn)
+    created: set[str] = set()
+    later: list[tuple[str, str, str, str]] = []
     for spec in TABLES:
-        db[spec.name].create(spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys or None)
+        # A key to a table not created yet (lab_experiments <-> topics point at each other) is added after.
+        now = [fk for fk in spec.foreign_keys if fk[1] in created or fk[1] == spec.name]
+        later += [(spec.name, *fk) for fk in spec.foreign_keys if fk not in now]
+        db[spec.name].create(spec.columns, pk=spec.pk, foreign_keys=now or None)
+        created.add(spec.name)
+    if later:
+        db.add_foreign_keys(later)
     resources = [_resource_row(r) for r in document.resources]
     _last_change = {row["resource"]: row["date"][:10] for row in history if row["to_status"]}
     for row in resources:
