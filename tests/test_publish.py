@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -96,6 +97,9 @@ def test_build_writes_every_table_with_keys_labels_and_fts(built: Path) -> None:
     }
     fks = {(r[3], r[2], r[4]) for r in conn.execute("select * from pragma_foreign_key_list('resources')")}
     assert fks == {("topic", "topics", "id"), ("lab", "lab_experiments", "id")}
+    # The two tables that point at each other: one key is added once both exist.
+    fks = {(r[3], r[2], r[4]) for r in conn.execute("select * from pragma_foreign_key_list('lab_experiments')")}
+    assert fks == {("topic", "topics", "id")}
     for table in ("resources", "notes", "questions", "advice", "glossary"):
         sql = conn.execute("select sql from sqlite_master where name = ?", [f"{table}_fts"]).fetchone()[0]
         assert "fts5" in sql.lower() and "porter" in sql
@@ -210,7 +214,8 @@ EXPECTED_IDS = {
     "done_recently": ["illustrated-transformer"],
     "stale_inbox": ["attention-is-all-you-need", "old-inbox-item"],
     "dead_links": ["old-inbox-item"],
-    "items_with_lab": ["attention-is-all-you-need", "broadcasting-semantics"],
+    # By the item's lab field, or as the experiment of the item's chapter (illustrated-transformer, 3-1).
+    "items_with_lab": ["attention-is-all-you-need", "illustrated-transformer", "broadcasting-semantics"],
 }
 
 
@@ -222,13 +227,17 @@ def test_every_canned_query_runs(client: Client, name: str) -> None:
     elif name == "progress_by_topic":
         by_topic = {r["topic"]: (r["items"], r["done"], r["percent_done"]) for r in rows}
         assert by_topic["Attention and Transformers"] == (2, 1, 50.0)
-        assert by_topic["Getting Good with PyTorch"] == (0, 0, None)
+        # A part counts everything in the chapters under it.
+        assert by_topic["Getting Good with PyTorch"] == (4, 1, 25.0)
+        assert by_topic["Tensors and broadcasting"] == (2, 0, 0.0)
+        assert {r["topic"]: r["experiments"] for r in rows}["Attention and Transformers"] == "attention"
     else:
         kinds = {(r["kind"], r["item"]) for r in rows}
         assert {("resource", "attention-is-all-you-need"), ("note", "attention")} <= kinds
         assert all("\x02" in r["snippet"] for r in rows)
         # Stemming: "masking" finds the flashcard about "the mask"; terms and advice are searched too.
-        assert [(r["kind"], r["item"]) for r in client.rows("/tracker/search.json?q=masking")] == [("question", 2), ("note", "attention")]
+        # Hits are grouped by kind, items and notes first (bm25 ranks of different tables do not compare).
+        assert [(r["kind"], r["item"]) for r in client.rows("/tracker/search.json?q=masking")] == [("note", "attention"), ("question", 2)]
         assert [r["kind"] for r in client.rows("/tracker/search.json?q=logits")] == ["term"]
         assert [r["kind"] for r in client.rows("/tracker/search.json?q=pen")] == ["advice"]
 
@@ -294,6 +303,49 @@ def test_pages_render_links_markdown_and_highlights(client: Client) -> None:
     assert '<a href="/tracker/resources/illustrated-transformer">illustrated-transformer</a>' in search
     glossary = client.get("/tracker/glossary").text
     assert '<a href="https://example.org/sampling" rel="noopener noreferrer">Sampling explained</a>' in glossary
+
+
+def test_home_page_offers_search_and_the_daily_pages(client: Client) -> None:
+    home = client.get("/").text
+    assert '<form class="tracker-search" action="tracker/search" method="get">' in home
+    for name in ("inbox", "next_up", "reading_now", "progress_by_topic", "items_with_lab", "dead_links"):
+        assert f'href="tracker/{name}"' in home
+        assert client.get(f"/tracker/{name}").status_code == 200
+
+
+def test_lists_of_ids_and_tags_show_as_links(client: Client) -> None:
+    table = client.get("/tracker/resources").text
+    tag = '<a href="/tracker/resources?_facet_array=tags&amp;tags__arraycontains=transformers">transformers</a>'
+    assert tag in table and "[&#34;transformers&#34;" not in table and '["transformers"' not in table
+    assert '<td class="col-tags type-str">[]</td>' not in client.get("/tracker/resources?id=old-inbox-item").text
+    note = client.get("/tracker/notes/attention").text
+    assert '<a href="/tracker/resources/illustrated-transformer">illustrated-transformer</a>' in note
+    # In the item queries the id opens the item's page in the reading room.
+    inbox = client.get("/tracker/inbox").text
+    assert '<a href="/tracker/resources/old-inbox-item">old-inbox-item</a>' in inbox
+
+
+def test_tags_and_ids_from_the_data_are_escaped_in_links(client: Client) -> None:
+    from tracker.publish import plugin
+
+    tags = str(plugin._tag_links(client.ds, "tracker", json.dumps(["<script>alert(1)</script>"])))
+    assert "<script>" not in tags and "&lt;script&gt;alert(1)&lt;/script&gt;" in tags
+    assert "tags__arraycontains=%3Cscript%3Ealert%281%29%3C/script%3E" in tags
+    ids = str(plugin._row_links(client.ds, "tracker", "resources", json.dumps(['"><img src=x onerror=alert(1)>'])))
+    assert "<img" not in ids
+
+
+def test_site_and_kind_facets_work_before_a_fetch(client: Client) -> None:
+    # old-inbox-item was never fetched: the host names its site; an arXiv link would be a paper from its URL.
+    (row,) = client.rows("/tracker/resources.json?id=old-inbox-item")
+    assert (row["site"], row["kind"]) == ("example.org", None)
+    (fetched,) = client.rows("/tracker/resources.json?id=broadcasting-semantics")
+    assert (fetched["site"], fetched["kind"]) == ("pytorch.org", "docs")  # fetched values win
+
+
+def test_dead_links_say_what_went_wrong(client: Client) -> None:
+    (row,) = client.rows("/tracker/dead_links.json")
+    assert row["detail"] == "HTTP 404"
 
 
 def test_sql_cannot_write(client: Client) -> None:
@@ -403,7 +455,7 @@ def test_build_and_publish_commands(fresh_project: Project, tmp_path: Path) -> N
     assert published.exit_code == 0, published.output
     assert "datasette publish cloudrun" in published.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "metadata.json", "plugins/tracker_datasette.py", "settings.json", "tracker.db",
+        "inspect-data.json", "metadata.json", "plugins/tracker_datasette.py", "settings.json", "tracker.db",
     ]
     assert "inbox" in json.loads((out / "metadata.json").read_text())["databases"]["tracker"]["queries"]
 
@@ -424,13 +476,29 @@ def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_pa
     assert [r["item"] for r in rows] == ["illustrated-transformer"]
     assert "<mark>Pictures</mark>" in get("/tracker/search?q=pictures")
     assert json.loads(get("/-/settings.json"))["truncate_cells_html"] == 280
+    # Opened immutable (inspect-data.json), and no SQL but select, as in `tracker serve`.
+    assert json.loads(get("/-/databases.json"))[0]["is_mutable"] is False
+    assert subprocess.run(
+        [sys.executable, "-m", "datasette", "serve", str(out), "--get", "/tracker.json?sql=delete+from+resources"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    ).returncode != 0
     # The command a host runs (datasette publish / package pass these same flags to `datasette serve`).
-    done = subprocess.run(
-        [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
-         str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), "--get", "/tracker/inbox.json?_shape=array"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
-    )
-    assert [r["id"] for r in json.loads(done.stdout)] == ["attention-is-all-you-need", "old-inbox-item"]
+    from tracker.publish.package import publish_commands
+
+    package = shlex.split(publish_commands(out)[-1])
+    extra = shlex.split(package[package.index("--extra-options") + 1])
+
+    def host_get(path: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
+             str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), *extra, "--get", path],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
+        ).stdout
+
+    assert [r["id"] for r in json.loads(host_get("/tracker/inbox.json?_shape=array"))] == [
+        "attention-is-all-you-need", "old-inbox-item",
+    ]
+    assert json.loads(host_get("/-/settings.json"))["default_facet_size"] == 10
 
 
 def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -> None:
@@ -451,6 +519,17 @@ def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -
         while httpx.get(url).json()[0]["title"] != "Zero to Hero, edited by hand":
             assert time.monotonic() - started < 3.0
             time.sleep(0.1)
+        # A change by the CLI (its own write and commit) shows the same way.
+        subprocess.run(
+            [sys.executable, "-m", "tracker", "--file", str(fresh_project.resources_file), "move",
+             "broadcasting-semantics", "--to", "reading"],
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, check=True, capture_output=True, timeout=60,
+        )
+        moved = f"{base}/tracker/reading_now.json?_shape=array"
+        started = time.monotonic()
+        while "broadcasting-semantics" not in [r["id"] for r in httpx.get(moved).json()]:
+            assert time.monotonic() - started < 3.0
+            time.sleep(0.1)
         history = httpx.get(f"{base}/tracker/item_history.json?_shape=array&resource=karpathy-zero-to-hero").json()
         assert history[0]["message"] == "import: 4 items"
         # A half-typed edit: the last good build stays on screen; the fix shows as soon as it is saved.
@@ -469,6 +548,19 @@ def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -
     assert f"Serving http://127.0.0.1:{port}/tracker" in output
     assert "not rebuilt, still serving the last good build: " in output and "resources.yaml:" in output
     assert "Warning: binding" not in output
+
+
+def test_serve_keeps_the_terminal_free_of_tracebacks_for_missing_pages(fresh_project: Project) -> None:
+    port = free_port()
+    process = start_serve(fresh_project.resources_file, port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/tracker")
+        assert httpx.get(f"http://127.0.0.1:{port}/no-such-page").status_code == 404
+        assert httpx.get(f"http://127.0.0.1:{port}/tracker/no_such_table").status_code == 404
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output and "locals" not in output
 
 
 def test_serve_help_and_commands_are_registered() -> None:

@@ -55,6 +55,11 @@ def test_home_page_lists_the_tables_and_queries(site: str, page) -> None:
     page.goto(f"{site}/")
     assert page.title().startswith("tracker: an LLM reading room")
     assert "resources" in page.inner_text("body")
+    page.fill("#tracker-q", "pictures")
+    page.click("form.tracker-search input[type=submit]")
+    page.wait_for_url("**/tracker/search?q=pictures")
+    assert page.locator("td mark").all_inner_texts() == ["Pictures"]
+    page.goto(f"{site}/")
     page.click("h2 a[href='/tracker']")
     page.wait_for_url("**/tracker")
     body = page.inner_text("body")
@@ -69,6 +74,9 @@ def test_inbox_shows_escaped_titles_and_clickable_links(site: str, page) -> None
     assert link.get_attribute("href") == "https://arxiv.org/abs/1706.03762"
     assert "An old inbox item" in page.inner_text("table")
     assert page.locator("script:has-text('alert')").count() == 0
+    assert page.title() == "Inbox · tracker"  # the tab shows the query's title, not its SQL
+    page.click("a[href='/tracker/resources/old-inbox-item']")
+    page.wait_for_url("**/tracker/resources/old-inbox-item")
     page.screenshot(path=str(ARTIFACTS / "publish-inbox.png"), full_page=True)
 
 
@@ -102,6 +110,10 @@ def test_item_page_shows_the_title_as_text_and_its_history(site: str, page) -> N
     text = page.inner_text("body")
     assert SCRIPT_TITLE in text and "alert('comment')" in text
     assert "Attention and Transformers" in text  # the topic's label, not its id
+    # One field per line, each under its column name, instead of one screen-wide row.
+    topic = page.locator("td.col-topic")
+    assert page.evaluate("td => getComputedStyle(td, '::before').content", topic.element_handle()) == '"topic"'
+    assert topic.bounding_box()["x"] == page.locator("td.col-id").bounding_box()["x"]
     page.goto(f"{site}/tracker/notes/attention")
     assert page.locator("td.col-body_html strong").inner_text() == "softmax"
     assert page.locator("td.col-body_html img").count() == 0

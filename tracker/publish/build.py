@@ -139,8 +139,16 @@ def write_database(
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     db = sqlite_utils.Database(conn)
+    created: set[str] = set()
+    later: list[tuple[str, str, str, str]] = []
     for spec in TABLES:
-        db[spec.name].create(spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys or None)
+        # A key to a table not created yet (lab_experiments <-> topics point at each other) is added after.
+        now = [fk for fk in spec.foreign_keys if fk[1] in created or fk[1] == spec.name]
+        later += [(spec.name, *fk) for fk in spec.foreign_keys if fk not in now]
+        db[spec.name].create(spec.columns, pk=spec.pk, foreign_keys=now or None)
+        created.add(spec.name)
+    if later:
+        db.add_foreign_keys(later)
     resources = [_resource_row(r) for r in document.resources]
     _last_change = {row["resource"]: row["date"][:10] for row in history if row["to_status"]}
     for row in resources:
@@ -218,6 +226,7 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _resource_row(r) -> dict:
+    site, kind = (r.site, r.kind) if r.site and r.kind else _url_facts(r.url)
     return {
         "id": r.id,
         "title": r.title,
@@ -232,12 +241,28 @@ def _resource_row(r) -> dict:
         "status_changed": _iso(r.status_changed),
         "authors": ", ".join(r.authors) or None,
         "published": _iso(r.published),
-        "site": r.site,
-        "kind": r.kind,
+        "site": r.site or site,
+        "kind": r.kind or kind,
         "description": r.description,
         "canonical_url": r.canonical_url,
         "image": r.image,
     }
+
+
+def _url_facts(url: str) -> tuple[str | None, str | None]:
+    """Site and kind from the URL alone (arXiv paper, YouTube video, GitHub repo, pdf; else the host as site),
+    so the site and kind facets group items before `tracker fetch` has filled them."""
+    from urllib.parse import urlsplit
+
+    from tracker.web.sites import metadata_from_url
+
+    known = metadata_from_url(url)
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return known.site or _SITE_NAMES.get(host, host) or None, known.kind
+
+
+# Hosts whose videos, papers and repositories metadata_from_url names: their other pages get the same name.
+_SITE_NAMES = {"youtube.com": "YouTube", "m.youtube.com": "YouTube", "arxiv.org": "arXiv", "github.com": "GitHub"}
 
 
 def _topic_row(t, position: int) -> dict:

@@ -21,7 +21,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "url": "Address of the page, as it was given",
             "status": "Where the item stands: inbox, next-up, reading, done or dropped",
             "category": "Kind of study material: Study, Coding, Math, Paper, Video, Course, Book, Tool, ...",
-            "tags": "Tags, as a JSON list (facet on them with the tags facet)",
+            "tags": "Tags (each links to the items that carry it)",
             "topic": "The study-plan chapter the item belongs to",
             "lab": "The lab experiment that checks what the item teaches",
             "comment": "The learner's own words about the item",
@@ -29,8 +29,8 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "status_changed": "Date of the last status change (from resources.yaml, else from git history)",
             "authors": "Authors, comma-separated",
             "published": "Publication date of the page",
-            "site": "Site or publisher",
-            "kind": "Kind of page: article, paper, video, repo, docs, pdf, book, ...",
+            "site": "Site or publisher (before `tracker fetch`: the web address's host)",
+            "kind": "Kind of page: article, paper, video, repo, docs, pdf, book, ... (blank until fetched)",
             "description": "Summary fetched from the page",
             "canonical_url": "The page's canonical address, when it declares one",
             "image": "Preview image of the page",
@@ -79,10 +79,10 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "id": "Note id (file name without .md, or the id in its front matter)",
             "title": "Title from the front matter or the first heading",
             "topic": "Study-plan chapter of the note",
-            "path": "File of the note in the repository",
-            "related": "Ids of related reading-list items, as a JSON list",
-            "body": "The note's Markdown source",
+            "related": "Related reading-list items",
             "body_html": "The note rendered as HTML (scripts and unsafe links removed)",
+            "body": "The note's Markdown source",
+            "path": "File of the note in the repository",
         },
     ),
     "notes_resources": (
@@ -196,10 +196,15 @@ def _item_query(where: str, order: str, limit: str = "") -> str:
     )
 
 
+# Search hits grouped by kind (items first): bm25 ranks of different tables cannot be compared.
+_SEARCH_KINDS = ("resource", "note", "advice", "term", "question")
+
+
 def _search_part(kind: str, table: str, item: str, title: str, url: str) -> str:
     return (
         f"select '{kind}' as kind, x.{item} as item, x.{title} as title, {url} as url,\n"
-        f"  snippet({table}_fts, -1, {_MARKS}, '…', 16) as snippet, {table}_fts.rank as rank\n"
+        f"  snippet({table}_fts, -1, {_MARKS}, '…', 16) as snippet,\n"
+        f"  {_SEARCH_KINDS.index(kind)} as kind_order, {table}_fts.rank as rank\n"
         f"from {table}_fts join {table} x on x.rowid = {table}_fts.rowid\n"
         f"where {table}_fts match tracker_fts_query(:q)"
     )
@@ -246,20 +251,28 @@ CANNED_QUERIES: dict[str, dict] = {
     },
     "progress_by_topic": {
         "title": "Progress by topic",
-        "description": "For each chapter of the study plan: items done out of items planned (dropped ones aside).",
+        "description": (
+            "For each part and chapter of the study plan (with everything under it): items done out of items "
+            "planned, dropped ones aside."
+        ),
         "sql": (
-            "select t.number, t.title as topic, coalesce(sum(r.status != 'dropped'), 0) as items,\n"
+            "with recursive subtree(chapter, id) as (\n"
+            "  select id, id from topics\n"
+            "  union all select s.chapter, t.id from topics t join subtree s on t.parent = s.id\n)\n"
+            "select t.number, t.title as topic, count(r.id) - coalesce(sum(r.status = 'dropped'), 0) as items,\n"
             "  coalesce(sum(r.status = 'done'), 0) as done, coalesce(sum(r.status = 'reading'), 0) as reading,\n"
             "  coalesce(sum(r.status in ('inbox', 'next-up')), 0) as to_read,\n"
-            "  round(100.0 * sum(r.status = 'done') / nullif(sum(r.status != 'dropped'), 0), 1) as percent_done\n"
-            "from topics t left join resources r on r.topic = t.id\n"
+            "  round(100.0 * sum(r.status = 'done') / nullif(sum(r.status != 'dropped'), 0), 1) as percent_done,\n"
+            "  (select group_concat(e.id, ', ') from lab_experiments e where e.topic = t.id or e.id = t.lab)\n"
+            "    as experiments\n"
+            "from topics t join subtree s on s.chapter = t.id left join resources r on r.topic = s.id\n"
             "group by t.id\norder by t.position"
         ),
     },
     "search": {
         "title": "Search everything",
         "description": "Full-text search (with stemming) over items, notes, flashcards, advice and the glossary.",
-        "sql": "\nunion all\n".join(
+        "sql": "select kind, item, title, url, snippet from (\n" + "\nunion all\n".join(
             [
                 _search_part("resource", "resources", "id", "title", "x.url"),
                 _search_part("note", "notes", "id", "title", "null"),
@@ -268,22 +281,29 @@ CANNED_QUERIES: dict[str, dict] = {
                 _search_part("term", "glossary", "id", "term", "null"),
             ]
         )
-        + "\norder by rank\nlimit 100",
+        + "\n)\norder by kind_order, rank\nlimit 100",
     },
     "items_with_lab": {
         "title": "Items with a lab experiment",
-        "description": "Reading-list items linked to an experiment, with the experiment's last run.",
+        "description": (
+            "Reading-list items linked to a lab experiment (by the item's lab field, else every experiment of "
+            "its study-plan chapter), with the experiment's last run."
+        ),
         "sql": (
             "with last_run as (\n"
             "  select experiment, started, status, max_error, device,\n"
             "    row_number() over (partition by experiment order by started desc) as n\n"
             "  from lab_runs\n)\n"
-            "select r.id, r.title, r.url, r.status, r.lab as experiment, e.title as experiment_title,\n"
-            "  l.started as last_run, l.status as result,\n"
-            "  l.max_error, l.device\n"
-            "from resources r left join lab_experiments e on e.id = r.lab\n"
-            "left join last_run l on l.experiment = r.lab and l.n = 1\n"
-            "where r.lab is not null\norder by r.lab, r.title"
+            "select r.id, r.title, r.url, r.status, coalesce(r.lab, e.id) as experiment,\n"
+            "  case when r.lab is not null then 'item' when t.lab = e.id then 'chapter ' || t.number\n"
+            "    else 'experiment of chapter ' || t.number end as linked_by,\n"
+            "  e.title as experiment_title, l.started as last_run, l.status as result, l.max_error, l.device\n"
+            "from resources r left join topics t on t.id = r.topic\n"
+            "left join lab_experiments e on e.id = r.lab\n"
+            "  or (r.lab is null and (e.id = t.lab or e.topic = r.topic))\n"
+            "left join last_run l on l.experiment = coalesce(r.lab, e.id) and l.n = 1\n"
+            "where coalesce(r.lab, e.id) is not null\n"
+            "order by experiment, r.title"
         ),
     },
 }
@@ -291,6 +311,44 @@ CANNED_QUERIES: dict[str, dict] = {
 
 for _query in CANNED_QUERIES.values():
     _query["hide_sql"] = True  # results first; "show" reveals the SQL
+
+
+_HOME_SECTIONS = (
+    ("Read", ("inbox", "next_up", "reading_now", "done_recently", "stale_inbox")),
+    ("Study", ("progress_by_topic", "items_with_lab", "dead_links")),
+)
+_HOME_TABLES = (
+    ("resources", "the whole reading list, with facets"),
+    ("notes", "study notes"),
+    ("questions", "flashcards"),
+    ("topics", "study plan"),
+    ("glossary", "glossary"),
+    ("advice", "advice"),
+    ("item_history", "what changed when"),
+    ("lab_runs", "lab runs"),
+)
+
+
+def home_page_html() -> str:
+    """The home page's description: a search box and links to the pages a learner opens every day.
+
+    Links are relative ("tracker/inbox"), so they hold under any ``base_url`` a host serves the site at.
+    """
+    sections = []
+    for heading, names in _HOME_SECTIONS:
+        links = " · ".join(f'<a href="{DATABASE_NAME}/{n}">{CANNED_QUERIES[n]["title"]}</a>' for n in names)
+        sections.append(f"<p><strong>{heading}:</strong> {links}</p>")
+    tables = " · ".join(f'<a href="{DATABASE_NAME}/{name}">{label}</a>' for name, label in _HOME_TABLES)
+    return (
+        "<p>A learner's reading list, notes, flashcards, glossary, advice, study plan and lab runs, built from "
+        "<code>resources.yaml</code>, <code>notes/</code> and <code>lab/</code> in git.</p>\n"
+        f'<form class="tracker-search" action="{DATABASE_NAME}/search" method="get">'
+        '<label for="tracker-q"><strong>Search everything:</strong></label> '
+        '<input type="search" id="tracker-q" name="q" placeholder="e.g. attention, broadcasting, eigenvalues"> '
+        '<input type="submit" value="Search"></form>\n'
+        + "\n".join(sections)
+        + f"\n<p><strong>Browse:</strong> {tables}</p>"
+    )
 
 
 def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
@@ -307,8 +365,9 @@ def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
         "title": title,
         "description": (
             "A learner's reading list, advice, glossary, study plan and notes, built from resources.yaml, notes/ "
-            "and lab/ in git. Start with the canned queries below: inbox, next up, progress by topic, search."
+            "and lab/ in git."
         ),
+        "description_html": home_page_html(),
         "source": "resources.yaml, notes/ and lab/ in git",
         "databases": {
             DATABASE_NAME: {

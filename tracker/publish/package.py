@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,8 @@ HOSTED_SETTINGS = {
     "default_page_size": 50,
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
+    # Ten values per facet ("..." shows the rest): a site facet over a large list would fill the screen.
+    "default_facet_size": 10,
     # A note's Markdown source is cut short in table views (the row page and the rendered HTML show it all).
     "truncate_cells_html": 280,
 }
@@ -27,7 +30,9 @@ HOSTED_SETTINGS = {
 def publish_commands(out: Path) -> list[str]:
     """The commands that host the folder ``out``, as shown to the user."""
     db, meta, plugins = out / f"{DATABASE_NAME}.db", out / "metadata.json", out / "plugins"
-    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach"
+    # settings.json is read by `datasette serve OUT` only; a host gets the same settings on its command line.
+    settings = " ".join(f"--setting {name} {value}" for name, value in HOSTED_SETTINGS.items())
+    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach --extra-options {shlex.quote(settings)}"
     return [
         f"datasette serve {out}",
         f"datasette publish cloudrun {common} --service tracker",
@@ -50,4 +55,18 @@ def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
     settings.write_text(json.dumps(HOSTED_SETTINGS, indent=2) + "\n", encoding="utf-8")
     plugin_copy = out / "plugins" / PLUGIN_FILE
     shutil.copyfile(plugin.__file__, plugin_copy)
-    return [target, meta, settings, plugin_copy]
+    return [target, meta, settings, plugin_copy, _write_inspect_data(out, target)]
+
+
+def _write_inspect_data(out: Path, db: Path) -> Path:
+    """``inspect-data.json``: with it ``datasette serve OUT`` opens the database immutable (no locking, counts
+    known up front), as ``datasette publish`` does on a host."""
+    import subprocess
+    import sys
+
+    inspect_file = out / "inspect-data.json"
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", db.name, "--inspect-file", inspect_file.name],
+        cwd=out, check=True, capture_output=True, text=True,
+    )
+    return inspect_file

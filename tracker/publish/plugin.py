@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 import bleach
 from datasette import hookimpl
@@ -48,6 +49,36 @@ dl.column-descriptions dt { break-after: avoid; }
 dl.column-descriptions dd { break-before: avoid; margin: 0 0 0.4em 0.8em; }
 td mark { background: #fde68a; padding: 0 0.1em; }
 td.col-body_html { min-width: 30em; }
+/* Long addresses wrap anywhere in a narrow column instead of pushing the rest of the table off screen. */
+td.col-url, td.col-canonical_url, td.col-image, td.col-final_url, td.col-source_url {
+  min-width: 14em; max-width: 18em; overflow-wrap: anywhere; font-size: 0.85em;
+}
+td.col-description, td.col-comment { min-width: 14em; }
+form.tracker-search input[type=search] { width: 24em; max-width: 90%; font-size: 1em; padding: 0.3em; }
+/* Row pages: one field per line (name above value) instead of one screen-wide row; set up by ROW_SCRIPT. */
+table.tracker-vertical thead { display: none; }
+table.tracker-vertical, table.tracker-vertical tbody, table.tracker-vertical tr,
+table.tracker-vertical td { display: block; }
+table.tracker-vertical td { border: none; border-bottom: 1px solid #eee; padding: 0.3em 0 0.6em 0; }
+table.tracker-vertical td::before {
+  content: attr(data-column); display: block; margin-left: 0; font-size: 0.8em; font-weight: bold; color: #555;
+}
+table.tracker-vertical td.col-body_html { min-width: 0; max-width: 60em; }
+"""
+# Row pages get the vertical layout above (labels copied from the header cells); a canned query's tab is named
+# after its title rather than its SQL. Without JavaScript the pages keep Datasette's own layout.
+PAGE_SCRIPT = """
+document.querySelectorAll("body.row table.rows-and-columns").forEach(function (table) {
+  var names = Array.from(table.querySelectorAll("thead th")).map(function (th) { return th.dataset.column || ""; });
+  table.querySelectorAll("tbody tr").forEach(function (tr) {
+    Array.from(tr.children).forEach(function (td, i) { td.dataset.column = names[i] || ""; });
+  });
+  table.classList.add("tracker-vertical");
+});
+if (/(^| )query-/.test(document.body.className)) {
+  var heading = document.querySelector("h1");
+  if (heading) { document.title = heading.textContent.trim() + " \u00b7 tracker"; }
+}
 """
 _FTS_TOKEN = re.compile(r'[^\s"]+')
 
@@ -95,12 +126,43 @@ def _highlight(value: str) -> Markup:
     return Markup(text.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
 
 
-def _links_list(value: str) -> Markup | None:
+def _json_list(value: str) -> list | None:
     try:
-        links = json.loads(value)
+        parsed = json.loads(value)
     except (TypeError, ValueError):
         return None
-    if not isinstance(links, list):
+    return parsed if isinstance(parsed, list) else None
+
+
+def _tag_links(datasette, database: str, value: str) -> Markup | None:
+    """``["a", "b"]`` as links to the items carrying each tag (an empty list shows as nothing)."""
+    tags = _json_list(value)
+    if tags is None:
+        return None
+    url = datasette.urls.table(database, "resources")
+    links = [
+        Markup('<a href="{}?_facet_array=tags&amp;tags__arraycontains={}">{}</a>').format(url, quote(str(t)), t)
+        for t in tags
+    ]
+    # An empty Markup would read as "no opinion" to Datasette, which would then print the raw "[]".
+    return Markup(", ").join(links) or Markup("&nbsp;")
+
+
+def _row_links(datasette, database: str, table: str, value: str) -> Markup | None:
+    """A JSON list of ids as links to those rows of ``table``."""
+    ids = _json_list(value)
+    if ids is None:
+        return None
+    links = [
+        Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, table, tilde_encode(str(i))), i)
+        for i in ids
+    ]
+    return Markup(", ").join(links) or Markup("&nbsp;")
+
+
+def _links_list(value: str) -> Markup | None:
+    links = _json_list(value)
+    if links is None:
         return None
     items = [
         Markup("<li>{}</li>").format(_link(link["url"], link.get("title") or link["url"]))
@@ -125,6 +187,14 @@ def render_cell(row, value, column, table, database, datasette):
             return Markup('<a href="{}">{}</a>').format(url, value)
     if column == "links" and table in ("glossary", None) and isinstance(value, str):
         return _links_list(value)
+    if column == "tags" and table in ("resources", None) and isinstance(value, str):
+        return _tag_links(datasette, database, value)
+    if column == "related" and table in ("notes", None) and isinstance(value, str):
+        return _row_links(datasette, database, "resources", value)
+    if column == "id" and table is None and row is not None and {"title", "url"} <= set(row.keys()):
+        # The item queries (inbox, next up, ...): the id opens the item's own page in the reading room.
+        url = datasette.urls.row(database, "resources", tilde_encode(str(value)))
+        return Markup('<a href="{}">{}</a>').format(url, value)
     if column == "title" and isinstance(value, str) and row is not None:
         keys = row.keys() if hasattr(row, "keys") else []
         url = row["url"] if "url" in keys else None
@@ -167,6 +237,11 @@ def register_routes():
 @hookimpl
 def extra_css_urls(template, database, table, columns, view_name, request, datasette):
     return [STYLESHEET_PATH]
+
+
+@hookimpl
+def extra_body_script(template, database, table, columns, view_name, request, datasette):
+    return PAGE_SCRIPT
 
 
 @hookimpl

@@ -154,7 +154,7 @@ def link_check_rows(root: Path, resource_ids: dict[str, str]) -> list[dict]:
                 "since": entry.get("since"),
                 "status_code": entry.get("status_code"),
                 "final_url": entry.get("final_url"),
-                "detail": entry.get("detail"),
+                "detail": entry.get("detail") or _verdict_detail(entry),
                 "first_failed": entry.get("first_failed"),
                 "last_ok": entry.get("last_ok"),
                 "failed_runs": entry.get("failed_runs", entry.get("consecutive_failures", 0)),
@@ -162,6 +162,19 @@ def link_check_rows(root: Path, resource_ids: dict[str, str]) -> list[dict]:
             }
         )
     return rows
+
+
+def _verdict_detail(entry: dict) -> str | None:
+    """The history file keeps facts, not sentences; say in words what they mean for the dead-links page."""
+    parts = []
+    if entry.get("status_code"):
+        parts.append(f"HTTP {entry['status_code']}")
+    if entry.get("final_url"):
+        parts.append(f"moved to {entry['final_url']}")
+    failed = entry.get("failed_runs", entry.get("consecutive_failures", 0))
+    if failed:
+        parts.append(f"failed {failed} checks in a row")
+    return "; ".join(parts) or None
 
 
 def _json_file(path: Path) -> dict:

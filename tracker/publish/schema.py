@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Bump when the schema or the way rows are made changes: an old database is then rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ TABLES: list[TableSpec] = [
         "lab_experiments",
         {"id": str, "title": str, "topic": str, "claims": str, "path": str},
         "id",
+        [("topic", "topics", "id")],
         label="title",
     ),
     TableSpec(
@@ -72,7 +73,7 @@ TABLES: list[TableSpec] = [
     ),
     TableSpec(
         "notes",
-        {"id": str, "title": str, "topic": str, "path": str, "related": str, "body": str, "body_html": str},
+        {"id": str, "title": str, "topic": str, "related": str, "body_html": str, "body": str, "path": str},
         "id",
         [("topic", "topics", "id")],
         fts=("title", "body"),

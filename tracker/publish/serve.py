@@ -56,6 +56,7 @@ def serve(project: Project, db_path: Path, host: str, port: int, open_browser: b
     """Serve until interrupted; the database is rebuilt and swapped whenever the sources change."""
     import uvicorn
 
+    _quiet_not_found_tracebacks()
     ds, live = make_datasette(db_path)
     rebuilder = Rebuilder(project, db_path, live, interval=watch_interval())
     rebuilder.start()
@@ -67,6 +68,14 @@ def serve(project: Project, db_path: Path, host: str, port: int, open_browser: b
         uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
     finally:
         rebuilder.stop()
+
+
+def _quiet_not_found_tracebacks() -> None:
+    """Keep the terminal readable: Datasette 0.65 prints a screen-long rich traceback (with locals) for every
+    404 when rich is installed, as tracker's is. Without rich it prints tracebacks for real errors (500) only."""
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
 
 
 def _open_when_up(host: str, port: int, url: str) -> None:
