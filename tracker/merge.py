@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError
+from tracker.layout import SECTIONS
 
 DRIVER_NAME = "tracker"
-SECTIONS = ("resources", "advice", "glossary", "topics")
 _MISSING: Any = object()
 
 
@@ -359,9 +359,9 @@ def run_merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> int:
             check=False,
         )
         return 0 if done.returncode == 0 else 1
-    tmp = ours.with_name(ours.name + ".tracker-merge")
-    tmp.write_text(result.text, encoding="utf-8")
-    tmp.replace(ours)
+    from tracker.store import atomic_write
+
+    atomic_write(ours, result.text.encode("utf-8"))
     if result.conflicts:
         print(describe_conflicts(result.conflicts, path), file=sys.stderr)
         return 1
@@ -392,11 +392,13 @@ def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml
 
 def configure_merge_driver(repo_root: Path) -> None:
     """Only the git config entry (it is per clone; .gitattributes travels with the repository)."""
+    from tracker.gitrepo import run_git
+
     for key, value in (
         (f"merge.{DRIVER_NAME}.name", "tracker: merge resources.yaml item by item"),
         (f"merge.{DRIVER_NAME}.driver", driver_command()),
     ):
-        subprocess.run(["git", "config", key, value], cwd=repo_root, check=True, capture_output=True)
+        run_git(repo_root, "config", key, value)
 
 
 def ensure_configured(repo_root: Path) -> None:

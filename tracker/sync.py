@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import TrackerError
+from tracker.gitrepo import run_git
 from tracker.merge import configure_merge_driver
 
 
@@ -28,7 +29,7 @@ class SyncResult:
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    return run_git(repo, *args, check=False)
 
 
 def _output(done: subprocess.CompletedProcess[str]) -> str:

@@ -57,6 +57,16 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def site_host(url: str) -> str:
+    """The host of ``url`` as people name a site: lower case, without ``www.`` ("" when there is none)."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def names_pdf(url: str) -> bool:
+    """True when the URL's path ends in ``.pdf`` (a guess at the content before any fetch)."""
+    return urlsplit(url.strip()).path.lower().endswith(".pdf")
+
+
 def arxiv_id(url: str) -> str | None:
     """The arXiv identifier (without version) of an abs/pdf/html URL, else None."""
     parts = urlsplit(url.strip())

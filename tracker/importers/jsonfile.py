@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -10,25 +9,9 @@ from tracker.errors import DataError
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
+from tracker.web.dates import parse_day
 
 _KNOWN = {"url", "title", "status", "category", "tags", "topic", "comment", "added", "id"}
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from ISO text (``2024-03-14``, ``2024-03-14T10:00:00Z``), a Unix timestamp, or None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC).date()
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
 
 
 def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> FoundItem | None:
@@ -60,7 +43,7 @@ def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> Found
         tags=[str(tag) for tag in tags],
         topic=str(record["topic"]) if record.get("topic") else None,
         comment=record.get("comment") or None,
-        added=parse_date(record.get("added")),
+        added=parse_day(record.get("added")),
         extra=extra,
         preferred_id=str(record["id"]) if record.get("id") else None,
     )
