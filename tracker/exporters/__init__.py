@@ -5,8 +5,7 @@ Formats are imported lazily so ``tracker export`` loads only the renderer it nee
 
 from __future__ import annotations
 
-import importlib
-
+from tracker.lazy import load_function
 from tracker.models import Document, Status
 
 # format -> "module:function" taking (document, statuses) and returning the file's text.
@@ -22,8 +21,7 @@ FORMATS: tuple[str, ...] = tuple(WRITERS)
 
 def export_document(document: Document, fmt: str, statuses: tuple[Status, ...] = ()) -> str:
     """The text of ``document`` in ``fmt``; only items with one of ``statuses`` when any are given."""
-    module_name, function_name = WRITERS[fmt].split(":")
-    render = getattr(importlib.import_module(module_name), function_name)
+    render = load_function(WRITERS[fmt])
     if statuses:
         document = document.model_copy(
             update={"resources": [item for item in document.resources if item.status in statuses]}
