@@ -517,13 +517,15 @@ class Store:
                 else:
                     edit.update_index()
                 index.record_file(new_stat, content_hash(new_data), True)
-            self._commit([self.path, *edit.extra_paths], edit.message or "edit resources")
+            self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources")
 
-    def _commit(self, paths: list[Path], message: str) -> None:
+    def commit_files(self, paths: list[Path], message: str) -> bool:
+        """Commit exactly ``paths`` (files this project's commands wrote) unless commits are off; True when a
+        commit was made. Every command that writes tracked files commits through here."""
         from tracker import gitrepo
 
         if not gitrepo.commits_enabled(self.commit_enabled, self.path.parent):
-            return
+            return False
         repo = gitrepo.find_repo(self.path.parent)
         if repo is None:
             marker = self.state_dir / "said-no-git"
@@ -531,14 +533,20 @@ class Store:
                 self.notices.append(f"note: {self.path.parent} is not in a git repository; "
                                     "changes are saved but not committed (run `git init` to keep history)")
                 marker.write_text("")
-            return
+            return False
+        root = repo.resolve()
+        paths = [p for p in paths if Path(p).resolve().is_relative_to(root)]  # a file outside: written, not ours
+        if not paths:
+            return False
         from tracker.merge import ensure_configured
 
         ensure_configured(repo)
         try:
             self.committed = gitrepo.commit_paths(repo, paths, message)
         except gitrepo.GitError as exc:
-            raise TrackerError(f"the change is saved in {self.path.name} but not committed: {exc}") from None
+            names = ", ".join(Path(p).name for p in paths)
+            raise TrackerError(f"the change is saved in {names} but not committed: {exc}") from None
+        return self.committed
 
 
 @contextlib.contextmanager

@@ -21,9 +21,11 @@ FORMATS: tuple[str, ...] = tuple(WRITERS)
 
 def export_document(document: Document, fmt: str, statuses: tuple[Status, ...] = ()) -> str:
     """The text of ``document`` in ``fmt``; only items with one of ``statuses`` when any are given."""
-    render = load_function(WRITERS[fmt])
-    if statuses:
-        document = document.model_copy(
-            update={"resources": [item for item in document.resources if item.status in statuses]}
-        )
-    return render(document)
+    return load_function(WRITERS[fmt])(only_statuses(document, statuses))
+
+
+def only_statuses(document: Document, statuses: tuple[Status, ...]) -> Document:
+    """``document`` with only the items whose status is one of ``statuses`` (all of them when none given)."""
+    if not statuses:
+        return document
+    return document.model_copy(update={"resources": [item for item in document.resources if item.status in statuses]})
