@@ -135,19 +135,22 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
 
 @click.command("sync")
 @click.option("--remote", help="The remote to sync with (default: the branch's upstream, else origin).")
+@click.option("--rebase", is_flag=True, help="Replay local commits on top of the remote's instead of merging.")
 @click.pass_obj
-def sync_cmd(settings, remote: str | None) -> None:
+def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
     """Pull the list from the remote (merging resources.yaml item by item), then push.
 
     \b
-    Example:
+    Examples:
       tracker sync
+      tracker sync --rebase
     """
     from tracker.sync import sync
 
     start = settings.file.absolute().parent if settings.file else Path.cwd()
-    result = sync(start, remote)
-    pulled = f"pulled {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
+    result = sync(start, remote, rebase=rebase)
+    how = "rebased onto" if rebase else "pulled"
+    pulled = f"{how} {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
     click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.remote}.")
 
 
