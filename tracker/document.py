@@ -20,6 +20,8 @@ _LIST_FIELDS = frozenset({"tags", "authors", "links"})
 # (tests check they match the models).
 RESOURCE_FIELDS = ("id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added",
                    "status_changed", "authors", "published", "site", "description", "kind", "canonical_url", "image")
+# The fields a metadata fetch fills (in the order they are written); a value a person gave always wins.
+METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")
 STATUS_VALUES = ("inbox", "next-up", "reading", "done", "dropped")
 
 
