@@ -113,9 +113,8 @@ def import_into_store(
     today: dt.date | None = None,
 ) -> ImportReport:
     """Read ``path`` and add what is new to the store's list and notes/, in one write and one commit."""
-    from tracker.notes import notes_dir, render_note
+    from tracker.notes import notes_dir, write_note
     from tracker.reading_list import prepare_resource
-    from tracker.store import atomic_write
 
     used, content = read_import_file(path, fmt)
     folder = notes_dir(store.path)
@@ -135,12 +134,10 @@ def import_into_store(
         edit.append("advice", list(result.advice))
         edit.append("glossary", list(result.glossary))
         edit.append("topics", list(result.topics))
-        for note in result.notes:
-            note_path = folder / f"{note.draft.slug}.md"
-            folder.mkdir(parents=True, exist_ok=True)
-            text = render_note(note.draft.title, note.draft.body, note.draft.topic, note.related)
-            atomic_write(note_path, text.encode("utf-8"))
-            report.notes_written.append(note_path)
+        for note in result.notes:  # slugs were chosen against the notes already there: none is replaced
+            report.notes_written.append(
+                write_note(folder, note.draft.slug, note.draft.title, note.draft.body, note.draft.topic, note.related)
+            )
         edit.extra_paths.extend(report.notes_written)
         edit.message = _commit_message(path, report)
     report.committed = bool(getattr(store, "committed", False))
