@@ -134,14 +134,19 @@ def import_into_store(
     with store.edit() as edit:
         document = _existing_document(edit)
         # Ids are already unique (planned against the index), so prepare_resource checks them against nothing.
-        result = combine(
-            document, content, status, existing_notes, _IndexView(edit.index),
-            build=lambda fields: _as_model(prepare_resource(fields, (), day)),
-        )
+        prepared: dict[str, dict] = {}  # id -> the item as prepare_resource wrote it (valid, canonical order)
+
+        def build(fields: dict) -> Resource:
+            data = prepare_resource(fields, (), day)
+            prepared[data["id"]] = data
+            return _as_model(data)
+
+        result = combine(document, content, status, existing_notes, _IndexView(edit.index), build=build)
         report = ImportReport(path, used, dry_run, result)
         if dry_run or not result.changes_anything:
             return report
-        edit.append("resources", result.plan.resources)
+        # The store's bulk path, as `tracker add` uses it: the prepared dicts, not the models dumped back again.
+        edit.append_data("resources", [prepared[item.id] for item in result.plan.resources])
         edit.append("advice", list(result.advice))
         edit.append("glossary", list(result.glossary))
         edit.append("topics", list(result.topics))
