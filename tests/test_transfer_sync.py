@@ -199,3 +199,10 @@ def test_driver_falls_back_to_a_line_merge_for_a_file_it_cannot_read(tmp_path):
     assert done.returncode == 1
     assert "falling back to a line-by-line merge" in done.stderr
     assert "<<<<<<< ours" in ours.read_text()
+
+
+def test_outside_a_repository_says_so(tmp_path):
+    (tmp_path / "resources.yaml").write_text("resources: []\nadvice: []\nglossary: []\ntopics: []\n")
+    result = tracker(tmp_path, "sync", ok=False)
+    assert result.exit_code == 1
+    assert "is not inside a git repository; run 'tracker init' or 'git init' first" in result.output

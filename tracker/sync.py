@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import TrackerError
-from tracker.gitrepo import run_git
+from tracker.gitrepo import find_repo, run_git
 from tracker.merge import configure_merge_driver
 
 
@@ -37,10 +37,10 @@ def _output(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def repo_root(start: Path) -> Path:
-    done = _git(start, "rev-parse", "--show-toplevel")
-    if done.returncode != 0:
+    root = find_repo(start)
+    if root is None:
         raise SyncError(f"{start} is not inside a git repository; run 'tracker init' or 'git init' first")
-    return Path(done.stdout.strip())
+    return root
 
 
 def sync(start: Path, remote: str | None = None, rebase: bool = False) -> SyncResult:
