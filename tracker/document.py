@@ -231,12 +231,23 @@ def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, t
 
 def render_document(doc: Any, header: str = "") -> str:
     """The whole file in canonical form: the four sections, then any top-level keys a person added."""
+    blocks = {name: [yamlio.dump_item(item_to_dict(item)) for item in getattr(doc, name)] for name in SECTIONS}
+    return render_file(blocks, doc.model_extra or {}, header)
+
+
+def render_file(blocks: dict[str, list[str]], extras: dict[str, Any], header: str = "") -> str:
+    """The file's layout around already rendered item blocks: the header comment, each section (``name:`` and
+    its blocks, or ``name: []``) with a blank line between, then the top-level keys a person added.
+
+    The one place that lays the file out: the canonical writer and the merge driver (whose blocks may be
+    conflict-marked) both come here."""
     parts = [header] if header else []
     for index, name in enumerate(SECTIONS):
         if index:
             parts.append("\n")
-        parts.append(yamlio.dump_section(name, [item_to_dict(item) for item in getattr(doc, name)]))
-    for key, value in (doc.model_extra or {}).items():
+        items = blocks.get(name) or []
+        parts.append(f"{name}:\n" + "".join(items) if items else f"{name}: []\n")
+    for key, value in extras.items():
         parts.append("\n")
         parts.append(yamlio.dump_value(key, value))
     return "".join(parts)

@@ -226,9 +226,9 @@ def _header(text: str) -> str:
 
 def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "resources.yaml") -> MergeResult:
     """The merged resources.yaml for three versions of it; conflicts are listed and marked in the text."""
-    from tracker.document import render_document
+    from tracker.document import render_document, render_file
     from tracker.models import Document
-    from tracker.yamlio import dump_item, dump_section, dump_value
+    from tracker.yamlio import dump_item
 
     base, ours, theirs = (_load(t, f"{path} ({side})") for t, side in
                           ((base_text, "base"), (ours_text, "ours"), (theirs_text, "theirs")))
@@ -266,21 +266,12 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
     header = _header(ours_text)
     if not conflicts:
         return MergeResult(render_document(document, header), [])
-    parts = [header] if header else []
-    for index, name in enumerate(SECTIONS):
-        if index:
-            parts.append("\n")
-        entries = merged_sections[name].entries
-        if not entries:
-            parts.append(dump_section(name, []))
-            continue
-        parts.append(f"{name}:\n")
-        for entry in entries:
-            parts.append(render_conflict(entry, dump_item) if isinstance(entry, Conflict) else dump_item(entry))
-    for name, value in extras.items():
-        parts.append("\n")
-        parts.append(dump_value(name, value))
-    return MergeResult("".join(parts), conflicts)
+    blocks = {
+        name: [render_conflict(entry, dump_item) if isinstance(entry, Conflict) else dump_item(entry)
+               for entry in merged_sections[name].entries]
+        for name in SECTIONS
+    }
+    return MergeResult(render_file(blocks, extras, header), conflicts)
 
 
 def splice_into_ours(

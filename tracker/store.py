@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.document import render_file
 from tracker.errors import DataError, TrackerError
 from tracker.index import Index, block_hash, content_hash, resource_row, to_json
 from tracker.layout import SECTIONS, Block, Layout, block_end, scan
 
 DATA_FILE = "resources.yaml"
 STATE_DIR = ".tracker"
-EMPTY_DOCUMENT = "".join(f"{name}: []\n" if i == 0 else f"\n{name}: []\n" for i, name in enumerate(SECTIONS))
+EMPTY_DOCUMENT = render_file({}, {})
 
 
 def find_data_file(explicit: Path | None = None, start: Path | None = None) -> Path:
