@@ -235,6 +235,17 @@ def render_document(doc: Any, header: str = "") -> str:
     return render_file(blocks, doc.model_extra or {}, header)
 
 
+def header_comments(text: str) -> str:
+    """The comment lines at the top of a file, to keep when the file is written out in canonical form."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#") or not line.strip():
+            lines.append(line)
+        else:
+            break
+    return "".join(lines).rstrip("\n") + "\n" if any(line.startswith("#") for line in lines) else ""
+
+
 def render_file(blocks: dict[str, list[str]], extras: dict[str, Any], header: str = "") -> str:
     """The file's layout around already rendered item blocks: the header comment, each section (``name:`` and
     its blocks, or ``name: []``) with a blank line between, then the top-level keys a person added.

@@ -213,20 +213,9 @@ def _load(text: str, label: str) -> dict:
     return data
 
 
-def _header(text: str) -> str:
-    """The comment lines at the top of a file (kept from our side)."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if line.startswith("#") or not line.strip():
-            lines.append(line)
-        else:
-            break
-    return "".join(lines).rstrip("\n") + "\n" if any(line.startswith("#") for line in lines) else ""
-
-
 def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "resources.yaml") -> MergeResult:
     """The merged resources.yaml for three versions of it; conflicts are listed and marked in the text."""
-    from tracker.document import render_document, render_file
+    from tracker.document import header_comments, render_document, render_file
     from tracker.models import Document
     from tracker.yamlio import dump_item
 
@@ -263,7 +252,7 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
     spliced = splice_into_ours(ours_text, ours, merged_sections, extras, dump_item)
     if spliced is not None:
         return MergeResult(spliced, conflicts)
-    header = _header(ours_text)
+    header = header_comments(ours_text)  # kept from our side
     if not conflicts:
         return MergeResult(render_document(document, header), [])
     blocks = {

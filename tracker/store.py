@@ -489,7 +489,7 @@ class Store:
     @contextlib.contextmanager
     def edit(self, message: str = "") -> Iterator[Edit]:
         """Lock, read, yield an ``Edit``; on a clean exit write the result, update the index, and commit."""
-        from tracker.document import read_document, render_document
+        from tracker.document import header_comments, read_document, render_document
 
         with self.lock():
             _remove_stale_temp_files(self.path)
@@ -502,7 +502,7 @@ class Store:
             if not index.layout_simple():
                 # A layout the line scan cannot follow (flow style, odd indentation): write it out canonically
                 # once, so this and later edits are surgical.
-                text = render_document(read_document(text, self.path)[0])
+                text = render_document(read_document(text, self.path)[0], header_comments(text))
                 canonical = True
             edit = Edit(self, text, index, message)
             yield edit
