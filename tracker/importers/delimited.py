@@ -50,6 +50,7 @@ def _pick(header: list[str], field: str) -> str | None:
 
 
 def split_tags(value: str) -> list[str]:
+    """Tags written in one cell or string: separated by ``|`` (Pocket, tracker's CSV), ``,`` or ``;``."""
     return [tag.strip() for tag in re.split(r"[|,;]", value or "") if tag.strip()]
 
 

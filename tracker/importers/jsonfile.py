@@ -7,6 +7,7 @@ from typing import Any
 
 from tracker.errors import DataError
 from tracker.importers.content import ImportedContent, Skipped
+from tracker.importers.delimited import split_tags
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
 from tracker.web.dates import parse_day
@@ -32,7 +33,7 @@ def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> Found
             return None
     tags = record.get("tags") or []
     if isinstance(tags, str):
-        tags = [tag.strip() for tag in tags.replace("|", ",").split(",") if tag.strip()]
+        tags = split_tags(tags)  # "a|b" (tracker's CSV style) or "a, b"
     extra = {key: value for key, value in record.items() if key not in _KNOWN and value not in (None, "", [])}
     return FoundItem(
         url=url,
