@@ -128,6 +128,8 @@ def test_fetch_all_refreshes_in_one_commit_and_keeps_edits(project, invoke, serv
     git(project, "commit", "-qam", "hand edit")
     assert invoke("fetch", "blog").exit_code == 0
     assert item(project, "blog")["title"] == "Layer norm, my notes"
+    # The commit says what it did: no new metadata, the hand edit noted as the person's own.
+    assert git(project, "log", "-1", "--format=%s").strip() == "fetch: hand edits noted in 1 item"
     assert invoke("fetch", "blog", "--overwrite").exit_code == 0
     assert item(project, "blog")["title"] == "Why Layer Norm Works"
 

@@ -418,3 +418,14 @@ def test_two_appends_to_an_empty_section_in_one_edit(tmp_path: Path) -> None:
     doc = store.load()
     assert len(doc.resources) == 2 and [t.id for t in doc.topics] == ["t1", "t2"]
     assert [row[0] for row in store.index().query_resources()] == [r.id for r in doc.resources]
+
+
+def test_canonical_rewrite_keeps_the_header_comment(data_file: Path) -> None:
+    data_file.write_text(
+        "# My reading list. Edit by hand or with tracker.\n# Second line of the note.\n\n"
+        "resources:\n  - {id: a, url: 'https://example.org/a', title: A}\nadvice: []\nglossary: []\ntopics: []\n"
+    )
+    store = store_for(data_file, commit=False)
+    reading_list.move_items(store, ["a"], "done", today=TODAY)
+    text = data_file.read_text()
+    assert text.startswith("# My reading list. Edit by hand or with tracker.\n# Second line of the note.\nresources:\n- id: a\n")

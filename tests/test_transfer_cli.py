@@ -112,6 +112,23 @@ def test_export_formats_and_into(project, invoke, tmp_path):
     assert CliRunner().invoke(cli, ["export", "--format", "json", "--into", str(readme)]).exit_code == 2
 
 
+def test_into_a_readme_in_the_repository_is_one_commit(project, invoke):
+    readme = project / "README.md"
+    readme.write_text("# Mine\n\n<!-- tracker:reading-list:start -->\n<!-- tracker:reading-list:end -->\n\nBye\n")
+    git(project, "add", "README.md")
+    git(project, "commit", "-qm", "readme")
+    (project / "notes.txt").write_text("the user's own uncommitted work\n")
+    before = commit_count(project)
+    result = invoke("export", "--status", "next-up", "--into", str(readme))
+    assert result.exit_code == 0, result.output
+    assert commit_count(project) == before + 1
+    assert git(project, "log", "-1", "--format=%s").strip() == "export: regenerate the tracker sections of README.md"
+    assert git(project, "show", "--name-only", "--format=", "HEAD").split() == ["README.md"]
+    assert "Attention Is All You Need" in readme.read_text() and "**Inbox:**" not in readme.read_text()
+    assert invoke("export", "--into", str(readme), "--status", "next-up").exit_code == 0
+    assert commit_count(project) == before + 1  # up to date: no commit
+
+
 def test_help_lists_the_commands_but_not_the_driver(invoke):
     text = invoke("--help").output
     assert "import" in text and "export" in text and "sync" in text

@@ -184,3 +184,26 @@ def test_readable_titles_for_entries_without_one():
     assert readable_title_from_url("https://huyenchip.com/ml-interviews-book/") == "ML interviews book (huyenchip.com)"
     assert readable_title_from_url("https://github.com/VikParuchuri/zero_to_gpt") == "Zero to GPT (github.com)"
     assert readable_title_from_url("https://www.example.org/") == "example.org"
+
+
+@pytest.mark.parametrize(
+    ("value", "whole", "expected"),
+    [
+        ("1700000000", False, dt.date(2023, 11, 14)),  # Pocket time_added, Netscape ADD_DATE (seconds)
+        ("946684800", False, dt.date(2000, 1, 1)),  # nine digits: before September 2001
+        ("1700000000123", False, dt.date(2023, 11, 14)),  # milliseconds
+        (1700000000, False, dt.date(2023, 11, 14)),
+        ("2024-03-14T10:00:00Z", False, dt.date(2024, 3, 14)),
+        ("2030-01-02", False, dt.date(2030, 1, 2)),  # a file's own date is kept even in the future
+        ("March 14, 2024", True, dt.date(2024, 3, 14)),
+        ("14.03.2024", True, dt.date(2024, 3, 14)),
+        ("2024-03-14 (v2)", True, None),  # a table cell with more than a date stays text
+        ("2024-03", True, None),
+        ("", False, None),
+        ("99999999999999999999", False, None),
+    ],
+)
+def test_import_dates_share_one_parser(value, whole, expected):
+    from tracker.web.dates import parse_day
+
+    assert parse_day(value, whole=whole) == expected

@@ -141,6 +141,52 @@ def test_no_remote_and_refused_push(tmp_path, clones):
     assert "'origin' refused the push" in result.output and "the list is frozen for the exam" in result.output
 
 
+def test_rebase_replays_local_commits_through_the_driver(clones):
+    laptop, desktop = clones
+    tracker(laptop, "move", "illustrated-transformer", "--to", "done")
+    tracker(desktop, "edit", "illustrated-transformer", "--add-tag", "transformers")
+    tracker(laptop, "sync")
+    result = tracker(desktop, "sync", "--rebase")
+    assert "rebased onto origin/main" in result.output
+    merged = items(desktop)["illustrated-transformer"]
+    assert merged["status"] == "done" and merged["tags"] == ["visual", "transformers"]
+    # Linear history: no merge commit, the desktop's edit sits on top of the laptop's move.
+    assert git(desktop, "rev-list", "--merges", "--count", "HEAD").strip() == "0"
+    assert git(desktop, "log", "-1", "--format=%s").startswith("edit: illustrated-transformer")
+
+
+def test_rebase_conflict_says_how_to_continue(clones):
+    laptop, desktop = clones
+    tracker(laptop, "edit", "illustrated-transformer", "--title", "Laptop title")
+    tracker(desktop, "edit", "illustrated-transformer", "--title", "Desktop title")
+    tracker(laptop, "sync")
+    result = tracker(desktop, "sync", "--rebase", ok=False)
+    assert result.exit_code == 1
+    assert "conflicts in resources.yaml" in result.output and "'git rebase --continue'" in result.output
+    yaml.safe_load((desktop / "resources.yaml").read_text())  # valid YAML while the rebase waits
+
+
+def test_uncommitted_edits_in_the_way_are_named(clones):
+    laptop, desktop = clones
+    tracker(laptop, "add", "https://example.org/late", "--title", "Late", "--no-fetch")
+    tracker(laptop, "sync")
+    path = desktop / "resources.yaml"
+    path.write_text(path.read_text() + "# a note I have not committed\n")
+    for extra in ((), ("--rebase",)):
+        result = tracker(desktop, "sync", *extra, ok=False)
+        assert result.exit_code == 1
+        assert ("Error: uncommitted edits in resources.yaml are in the way of the pull; commit them "
+                "(or 'git stash' them), then run 'tracker sync' again") in result.output
+        assert path.read_text().endswith("# a note I have not committed\n")
+
+
+def test_unreachable_remote_is_one_clear_error(tmp_path, clones):
+    laptop, _ = clones
+    git(laptop, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    result = tracker(laptop, "sync", ok=False)
+    assert result.exit_code == 1 and "could not fetch from 'origin'" in result.output
+
+
 def test_driver_falls_back_to_a_line_merge_for_a_file_it_cannot_read(tmp_path):
     base, ours, theirs = (tmp_path / name for name in ("base", "ours", "theirs"))
     base.write_text("resources: []\n")
@@ -153,3 +199,10 @@ def test_driver_falls_back_to_a_line_merge_for_a_file_it_cannot_read(tmp_path):
     assert done.returncode == 1
     assert "falling back to a line-by-line merge" in done.stderr
     assert "<<<<<<< ours" in ours.read_text()
+
+
+def test_outside_a_repository_says_so(tmp_path):
+    (tmp_path / "resources.yaml").write_text("resources: []\nadvice: []\nglossary: []\ntopics: []\n")
+    result = tracker(tmp_path, "sync", ok=False)
+    assert result.exit_code == 1
+    assert "is not inside a git repository; run 'tracker init' or 'git init' first" in result.output

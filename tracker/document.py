@@ -20,6 +20,8 @@ _LIST_FIELDS = frozenset({"tags", "authors", "links"})
 # (tests check they match the models).
 RESOURCE_FIELDS = ("id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added",
                    "status_changed", "authors", "published", "site", "description", "kind", "canonical_url", "image")
+# The fields a metadata fetch fills (in the order they are written); a value a person gave always wins.
+METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")
 STATUS_VALUES = ("inbox", "next-up", "reading", "done", "dropped")
 
 
@@ -229,12 +231,34 @@ def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, t
 
 def render_document(doc: Any, header: str = "") -> str:
     """The whole file in canonical form: the four sections, then any top-level keys a person added."""
+    blocks = {name: [yamlio.dump_item(item_to_dict(item)) for item in getattr(doc, name)] for name in SECTIONS}
+    return render_file(blocks, doc.model_extra or {}, header)
+
+
+def header_comments(text: str) -> str:
+    """The comment lines at the top of a file, to keep when the file is written out in canonical form."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#") or not line.strip():
+            lines.append(line)
+        else:
+            break
+    return "".join(lines).rstrip("\n") + "\n" if any(line.startswith("#") for line in lines) else ""
+
+
+def render_file(blocks: dict[str, list[str]], extras: dict[str, Any], header: str = "") -> str:
+    """The file's layout around already rendered item blocks: the header comment, each section (``name:`` and
+    its blocks, or ``name: []``) with a blank line between, then the top-level keys a person added.
+
+    The one place that lays the file out: the canonical writer and the merge driver (whose blocks may be
+    conflict-marked) both come here."""
     parts = [header] if header else []
     for index, name in enumerate(SECTIONS):
         if index:
             parts.append("\n")
-        parts.append(yamlio.dump_section(name, [item_to_dict(item) for item in getattr(doc, name)]))
-    for key, value in (doc.model_extra or {}).items():
+        items = blocks.get(name) or []
+        parts.append(f"{name}:\n" + "".join(items) if items else f"{name}: []\n")
+    for key, value in extras.items():
         parts.append("\n")
         parts.append(yamlio.dump_value(key, value))
     return "".join(parts)

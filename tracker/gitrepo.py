@@ -32,11 +32,13 @@ def find_repo(start: Path) -> Path | None:
     return None
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """git in ``repo``, output captured; never prompts, and speaks English (callers read its messages)."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")
+        last = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
+        raise GitError(f"git {args[0]} failed: {last[0] if last else f'exit status {proc.returncode}'}")
     return proc
 
 
@@ -44,7 +46,7 @@ def init_repo(folder: Path) -> bool:
     """Make ``folder`` a git repository unless it is inside one already; True when a repo was created."""
     if find_repo(folder) is not None:
         return False
-    _git(folder, "init", "-q")
+    run_git(folder, "init", "-q")
     return True
 
 
@@ -58,7 +60,7 @@ def commits_enabled(flag: bool, folder: Path) -> bool:
     repo = find_repo(folder)
     if repo is None or not _config_may_mention_tracker(repo):
         return True
-    proc = _git(folder, "config", "--type=bool", "--get", "tracker.commit", check=False)
+    proc = run_git(folder, "config", "--type=bool", "--get", "tracker.commit", check=False)
     return proc.stdout.strip() != "false"
 
 
@@ -95,17 +97,17 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
     message = one_line(message)
     args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
-    proc = _git(repo, *args, check=False)
+    proc = run_git(repo, *args, check=False)
     for _attempt in range(10):  # another git process (an editor's, the user's) may hold the index briefly
         if proc.returncode == 0 or "index.lock" not in proc.stderr:
             break
         time.sleep(0.05)
-        proc = _git(repo, *args, check=False)
+        proc = run_git(repo, *args, check=False)
     if proc.returncode != 0 and "did not match any file" in proc.stderr:
-        _git(repo, "add", "--", *rel)  # a path git does not know yet: --only needs it in the index
-        proc = _git(repo, *args, check=False)
+        run_git(repo, "add", "--", *rel)  # a path git does not know yet: --only needs it in the index
+        proc = run_git(repo, *args, check=False)
     if proc.returncode != 0 and "tell me who you are" in (proc.stderr + proc.stdout).lower():
-        proc = _git(repo, *FALLBACK_IDENTITY, *args, check=False)
+        proc = run_git(repo, *FALLBACK_IDENTITY, *args, check=False)
     if proc.returncode != 0:
         output = proc.stdout + proc.stderr
         if "nothing to commit" in output or "no changes added" in output or "nothing added" in output:
@@ -116,7 +118,7 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
 
 def head_commit(repo: Path) -> str | None:
     """The id of the current commit (None in a repository without commits)."""
-    proc = _git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    proc = run_git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
     return proc.stdout.strip() or None
 
 
@@ -150,7 +152,7 @@ def file_commits(repo: Path, path: Path, limit: int | None = None) -> list[Commi
     args = ["log", "--format=%H%x1f%aI%x1f%s"]
     if limit:
         args.append(f"-n{limit}")
-    proc = _git(repo, *args, "--", os.path.relpath(path.absolute(), repo), check=False)
+    proc = run_git(repo, *args, "--", os.path.relpath(path.absolute(), repo), check=False)
     if proc.returncode != 0:
         return []  # no commits yet
     return [Commit(*line.split("\x1f", 2)) for line in proc.stdout.splitlines() if line]

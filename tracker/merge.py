@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError
+from tracker.layout import SECTIONS
 
 DRIVER_NAME = "tracker"
-SECTIONS = ("resources", "advice", "glossary", "topics")
 _MISSING: Any = object()
 
 
@@ -213,22 +213,11 @@ def _load(text: str, label: str) -> dict:
     return data
 
 
-def _header(text: str) -> str:
-    """The comment lines at the top of a file (kept from our side)."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if line.startswith("#") or not line.strip():
-            lines.append(line)
-        else:
-            break
-    return "".join(lines).rstrip("\n") + "\n" if any(line.startswith("#") for line in lines) else ""
-
-
 def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "resources.yaml") -> MergeResult:
     """The merged resources.yaml for three versions of it; conflicts are listed and marked in the text."""
-    from tracker.document import render_document
+    from tracker.document import header_comments, render_document, render_file
     from tracker.models import Document
-    from tracker.yamlio import dump_item, dump_section, dump_value
+    from tracker.yamlio import dump_item
 
     base, ours, theirs = (_load(t, f"{path} ({side})") for t, side in
                           ((base_text, "base"), (ours_text, "ours"), (theirs_text, "theirs")))
@@ -263,24 +252,15 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
     spliced = splice_into_ours(ours_text, ours, merged_sections, extras, dump_item)
     if spliced is not None:
         return MergeResult(spliced, conflicts)
-    header = _header(ours_text)
+    header = header_comments(ours_text)  # kept from our side
     if not conflicts:
         return MergeResult(render_document(document, header), [])
-    parts = [header] if header else []
-    for index, name in enumerate(SECTIONS):
-        if index:
-            parts.append("\n")
-        entries = merged_sections[name].entries
-        if not entries:
-            parts.append(dump_section(name, []))
-            continue
-        parts.append(f"{name}:\n")
-        for entry in entries:
-            parts.append(render_conflict(entry, dump_item) if isinstance(entry, Conflict) else dump_item(entry))
-    for name, value in extras.items():
-        parts.append("\n")
-        parts.append(dump_value(name, value))
-    return MergeResult("".join(parts), conflicts)
+    blocks = {
+        name: [render_conflict(entry, dump_item) if isinstance(entry, Conflict) else dump_item(entry)
+               for entry in merged_sections[name].entries]
+        for name in SECTIONS
+    }
+    return MergeResult(render_file(blocks, extras, header), conflicts)
 
 
 def splice_into_ours(
@@ -359,9 +339,9 @@ def run_merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> int:
             check=False,
         )
         return 0 if done.returncode == 0 else 1
-    tmp = ours.with_name(ours.name + ".tracker-merge")
-    tmp.write_text(result.text, encoding="utf-8")
-    tmp.replace(ours)
+    from tracker.store import atomic_write
+
+    atomic_write(ours, result.text.encode("utf-8"))
     if result.conflicts:
         print(describe_conflicts(result.conflicts, path), file=sys.stderr)
         return 1
@@ -392,11 +372,13 @@ def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml
 
 def configure_merge_driver(repo_root: Path) -> None:
     """Only the git config entry (it is per clone; .gitattributes travels with the repository)."""
+    from tracker.gitrepo import run_git
+
     for key, value in (
         (f"merge.{DRIVER_NAME}.name", "tracker: merge resources.yaml item by item"),
         (f"merge.{DRIVER_NAME}.driver", driver_command()),
     ):
-        subprocess.run(["git", "config", key, value], cwd=repo_root, check=True, capture_output=True)
+        run_git(repo_root, "config", key, value)
 
 
 def ensure_configured(repo_root: Path) -> None:

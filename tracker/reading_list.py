@@ -17,8 +17,6 @@ from tracker.index import Index
 from tracker.store import Edit, Store
 
 MAX_SLUG = 60
-# Fetched metadata fields; a value the user gave (e.g. --title) always wins over a fetched one.
-METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.document import render_file
 from tracker.errors import DataError, TrackerError
 from tracker.index import Index, block_hash, content_hash, resource_row, to_json
 from tracker.layout import SECTIONS, Block, Layout, block_end, scan
 
 DATA_FILE = "resources.yaml"
 STATE_DIR = ".tracker"
-EMPTY_DOCUMENT = "".join(f"{name}: []\n" if i == 0 else f"\n{name}: []\n" for i, name in enumerate(SECTIONS))
+EMPTY_DOCUMENT = render_file({}, {})
 
 
 def find_data_file(explicit: Path | None = None, start: Path | None = None) -> Path:
@@ -488,7 +489,7 @@ class Store:
     @contextlib.contextmanager
     def edit(self, message: str = "") -> Iterator[Edit]:
         """Lock, read, yield an ``Edit``; on a clean exit write the result, update the index, and commit."""
-        from tracker.document import read_document, render_document
+        from tracker.document import header_comments, read_document, render_document
 
         with self.lock():
             _remove_stale_temp_files(self.path)
@@ -501,7 +502,7 @@ class Store:
             if not index.layout_simple():
                 # A layout the line scan cannot follow (flow style, odd indentation): write it out canonically
                 # once, so this and later edits are surgical.
-                text = render_document(read_document(text, self.path)[0])
+                text = render_document(read_document(text, self.path)[0], header_comments(text))
                 canonical = True
             edit = Edit(self, text, index, message)
             yield edit
@@ -517,13 +518,15 @@ class Store:
                 else:
                     edit.update_index()
                 index.record_file(new_stat, content_hash(new_data), True)
-            self._commit([self.path, *edit.extra_paths], edit.message or "edit resources")
+            self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources")
 
-    def _commit(self, paths: list[Path], message: str) -> None:
+    def commit_files(self, paths: list[Path], message: str) -> bool:
+        """Commit exactly ``paths`` (files this project's commands wrote) unless commits are off; True when a
+        commit was made. Every command that writes tracked files commits through here."""
         from tracker import gitrepo
 
         if not gitrepo.commits_enabled(self.commit_enabled, self.path.parent):
-            return
+            return False
         repo = gitrepo.find_repo(self.path.parent)
         if repo is None:
             marker = self.state_dir / "said-no-git"
@@ -531,14 +534,20 @@ class Store:
                 self.notices.append(f"note: {self.path.parent} is not in a git repository; "
                                     "changes are saved but not committed (run `git init` to keep history)")
                 marker.write_text("")
-            return
+            return False
+        root = repo.resolve()
+        paths = [p for p in paths if Path(p).resolve().is_relative_to(root)]  # a file outside: written, not ours
+        if not paths:
+            return False
         from tracker.merge import ensure_configured
 
         ensure_configured(repo)
         try:
             self.committed = gitrepo.commit_paths(repo, paths, message)
         except gitrepo.GitError as exc:
-            raise TrackerError(f"the change is saved in {self.path.name} but not committed: {exc}") from None
+            names = ", ".join(Path(p).name for p in paths)
+            raise TrackerError(f"the change is saved in {names} but not committed: {exc}") from None
+        return self.committed
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import TrackerError
+from tracker.gitrepo import find_repo, run_git
 from tracker.merge import configure_merge_driver
 
 
@@ -28,7 +29,7 @@ class SyncResult:
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    return run_git(repo, *args, check=False)
 
 
 def _output(done: subprocess.CompletedProcess[str]) -> str:
@@ -36,14 +37,15 @@ def _output(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def repo_root(start: Path) -> Path:
-    done = _git(start, "rev-parse", "--show-toplevel")
-    if done.returncode != 0:
+    root = find_repo(start)
+    if root is None:
         raise SyncError(f"{start} is not inside a git repository; run 'tracker init' or 'git init' first")
-    return Path(done.stdout.strip())
+    return root
 
 
-def sync(start: Path, remote: str | None = None) -> SyncResult:
-    """Pull (merge, with the item-by-item driver) and push the current branch."""
+def sync(start: Path, remote: str | None = None, rebase: bool = False) -> SyncResult:
+    """Pull (merge, or with ``rebase`` replay our commits on top; the item-by-item driver merges resources.yaml
+    either way) and push the current branch."""
     root = repo_root(start)
     configure_merge_driver(root)  # the driver's git config is per clone: make sure this one has it
     branch_run = _git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
@@ -70,19 +72,12 @@ def sync(start: Path, remote: str | None = None) -> SyncResult:
         raise SyncError(f"could not fetch from '{remote}': {_output(fetch)}")
     remote_has_branch = _git(root, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}").returncode == 0
     if remote_has_branch:
-        merge = _git(root, "merge", "--no-edit", f"{remote}/{branch}")
-        if merge.returncode != 0:
-            conflicted = _git(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
-            if conflicted:
-                raise SyncError(
-                    "the pull left conflicts in "
-                    + ", ".join(conflicted)
-                    + f":\n{_output(merge)}\nFix the marked parts, then 'git add' them, 'git commit', "
-                    "and run 'tracker sync' again"
-                )
-            raise SyncError(f"could not merge {remote}/{branch}: {_output(merge)}")
+        upstream_ref = f"{remote}/{branch}"
+        pull = _git(root, "rebase", upstream_ref) if rebase else _git(root, "merge", "--no-edit", upstream_ref)
+        if pull.returncode != 0:
+            raise _pull_failure(root, pull, upstream_ref, rebase)
         result.pulled = True
-        result.messages.append(_output(merge).splitlines()[0] if _output(merge) else "merged")
+        result.messages.append(_output(pull).splitlines()[0] if _output(pull) else "merged")
     push = _git(root, "push", "--set-upstream", remote, branch)
     if push.returncode != 0:
         text = _output(push)
@@ -93,3 +88,22 @@ def sync(start: Path, remote: str | None = None) -> SyncResult:
         raise SyncError(f"'{remote}' refused the push:\n{text}")
     result.pushed = True
     return result
+
+
+def _pull_failure(root: Path, pull: subprocess.CompletedProcess[str], upstream_ref: str, rebase: bool) -> SyncError:
+    """Why the pull stopped, as what to do next: conflicts to fix, or uncommitted edits in the way."""
+    text = _output(pull)
+    conflicted = _git(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    if conflicted:
+        finish = "'git rebase --continue'" if rebase else "'git commit'"
+        return SyncError(
+            f"the pull left conflicts in {', '.join(conflicted)}:\n{text}\n"
+            f"Fix the marked parts, then 'git add' them, {finish}, and run 'tracker sync' again"
+        )
+    if "would be overwritten" in text or "unstaged changes" in text or "uncommitted changes" in text:
+        dirty = [line[3:] for line in _git(root, "status", "--porcelain", "--untracked-files=no").stdout.splitlines()]
+        return SyncError(
+            f"uncommitted edits in {', '.join(dirty) or 'the work tree'} are in the way of the pull; "
+            "commit them (or 'git stash' them), then run 'tracker sync' again"
+        )
+    return SyncError(f"could not {'rebase onto' if rebase else 'merge'} {upstream_ref}: {text}")

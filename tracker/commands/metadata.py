@@ -148,6 +148,19 @@ def _unchanged_record(old: object, new: str) -> bool:
     return before.when is not None and before.digests == after.digests and before.failed == after.failed
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _fetch_message(updated: int, recorded_only: int) -> str:
+    """The commit message: items whose metadata changed, and items where only the fetch record changed
+    (a field a person edited is now marked as theirs, or a failed fetch now worked)."""
+    parts = [f"metadata for {_plural(updated, 'item')}"] if updated else []
+    if recorded_only:
+        parts.append(f"hand edits noted in {_plural(recorded_only, 'item')}")
+    return "fetch: " + ", ".join(parts)
+
+
 @click.command("fetch")
 @click.argument("refs", nargs=-1)
 @click.option("--all", "all_items", is_flag=True, help="Refresh every item.")
@@ -219,8 +232,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     if changes:
         from tracker.reading_list import update_resources
 
-        message = f"fetch: metadata for {len(updated)} item{'s' if len(updated) != 1 else ''}"
-        update_resources(store, changes, message)
+        update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated)))
     table = Table(title="tracker fetch", show_header=True)
     for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
         table.add_column(column, justify="right")

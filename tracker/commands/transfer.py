@@ -102,7 +102,7 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
       tracker export --into README.md
       tracker export --format netscape -o bookmarks.html
     """
-    from tracker.exporters import export_document
+    from tracker.exporters import export_document, only_statuses
     from tracker.store import Store, atomic_write
 
     store = Store.open(settings.file, commit=settings.commit)
@@ -113,15 +113,17 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
             raise click.UsageError("--into works with --format markdown only")
         from tracker.exporters.markdown import update_into
 
-        if wanted:
-            document = document.model_copy(
-                update={"resources": [item for item in document.resources if item.status in wanted]}
-            )
         before = into.read_text(encoding="utf-8")
-        after = update_into(before, document, str(into))
-        if after != before:
-            atomic_write(into, after.encode("utf-8"))
-        click.echo(f"Updated {into}" if after != before else f"{into} is up to date")
+        after = update_into(before, only_statuses(document, wanted), str(into))
+        if after == before:
+            click.echo(f"{into} is up to date")
+            return
+        atomic_write(into, after.encode("utf-8"))
+        # The README lives next to the list: the regenerated part is one commit, like any other change.
+        store.commit_files([into], f"export: regenerate the tracker sections of {into.name}")
+        click.echo(f"Updated {into}")
+        for notice in store.notices:
+            click.echo(notice, err=True)
         return
     text = export_document(document, fmt, wanted)
     if output is None:
@@ -133,19 +135,22 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
 
 @click.command("sync")
 @click.option("--remote", help="The remote to sync with (default: the branch's upstream, else origin).")
+@click.option("--rebase", is_flag=True, help="Replay local commits on top of the remote's instead of merging.")
 @click.pass_obj
-def sync_cmd(settings, remote: str | None) -> None:
+def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
     """Pull the list from the remote (merging resources.yaml item by item), then push.
 
     \b
-    Example:
+    Examples:
       tracker sync
+      tracker sync --rebase
     """
     from tracker.sync import sync
 
     start = settings.file.absolute().parent if settings.file else Path.cwd()
-    result = sync(start, remote)
-    pulled = f"pulled {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
+    result = sync(start, remote, rebase=rebase)
+    how = "rebased onto" if rebase else "pulled"
+    pulled = f"{how} {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
     click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.remote}.")
 
 

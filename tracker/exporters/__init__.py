@@ -5,8 +5,7 @@ Formats are imported lazily so ``tracker export`` loads only the renderer it nee
 
 from __future__ import annotations
 
-import importlib
-
+from tracker.lazy import load_function
 from tracker.models import Document, Status
 
 # format -> "module:function" taking (document, statuses) and returning the file's text.
@@ -22,10 +21,11 @@ FORMATS: tuple[str, ...] = tuple(WRITERS)
 
 def export_document(document: Document, fmt: str, statuses: tuple[Status, ...] = ()) -> str:
     """The text of ``document`` in ``fmt``; only items with one of ``statuses`` when any are given."""
-    module_name, function_name = WRITERS[fmt].split(":")
-    render = getattr(importlib.import_module(module_name), function_name)
-    if statuses:
-        document = document.model_copy(
-            update={"resources": [item for item in document.resources if item.status in statuses]}
-        )
-    return render(document)
+    return load_function(WRITERS[fmt])(only_statuses(document, statuses))
+
+
+def only_statuses(document: Document, statuses: tuple[Status, ...]) -> Document:
+    """``document`` with only the items whose status is one of ``statuses`` (all of them when none given)."""
+    if not statuses:
+        return document
+    return document.model_copy(update={"resources": [item for item in document.resources if item.status in statuses]})

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from tracker.models import Document, Resource
-from tracker.urls import arxiv_id
+from tracker.urls import arxiv_id, names_pdf
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -68,7 +68,7 @@ def bibtex_entry(item: Resource, taken: set[str]) -> str:
 def is_paper(item: Resource) -> bool:
     """arXiv links, items marked as papers, and PDFs: what a bibliography wants."""
     marked = {(item.kind or "").casefold(), (item.category or "").casefold()} & {"paper", "papers", "article"}
-    return bool(arxiv_id(item.url) or marked or item.url.lower().split("?")[0].endswith(".pdf"))
+    return bool(arxiv_id(item.url) or marked or names_pdf(item.url))
 
 
 def render_bibtex(document: Document) -> str:

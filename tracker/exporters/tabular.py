@@ -7,12 +7,10 @@ import io
 import json
 from typing import Any
 
+from tracker.document import RESOURCE_FIELDS
 from tracker.models import Document, Resource
 
-CSV_COLUMNS = [
-    "id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added", "status_changed",
-    "authors", "published", "site", "description", "kind", "canonical_url", "image",
-]
+CSV_COLUMNS = list(RESOURCE_FIELDS)  # every declared field, in the file's order; extra keys follow
 
 
 def resource_record(item: Resource) -> dict[str, Any]:

@@ -5,11 +5,11 @@ Formats are imported lazily so ``tracker import`` loads only the parser it needs
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from tracker.errors import DataError
 from tracker.importers.content import ImportedContent
+from tracker.lazy import load_function
 
 # format -> "module:function" taking (text, name) and returning ImportedContent.
 READERS: dict[str, str] = {
@@ -57,6 +57,4 @@ def read_import_file(path: Path, fmt: str | None = None) -> tuple[str, ImportedC
         raise DataError(f"cannot read: {exc.strerror}", path) from exc
     text = raw.decode("utf-8-sig", errors="replace")
     fmt = fmt or guess_format(path, text[:2000])
-    module_name, function_name = READERS[fmt].split(":")
-    reader = getattr(importlib.import_module(module_name), function_name)
-    return fmt, reader(text, path.name)
+    return fmt, load_function(READERS[fmt])(text, path.name)

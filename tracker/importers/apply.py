@@ -99,9 +99,20 @@ def _commit_message(path: Path, report: ImportReport) -> str:
     return f"import: {', '.join(parts)} from {path.name}"
 
 
+_DEFAULTS: list[tuple[str, Any, Any]] | None = None
+
+
 def _as_model(data: dict) -> Resource:
-    """prepare_resource has validated ``data`` already: wrap it without a second validation (20k rows)."""
-    return Resource.model_construct(**data)
+    """prepare_resource has validated ``data`` already: wrap it without a second validation (20k rows).
+
+    The missing fields' defaults are filled here: pydantic's ``model_construct`` would inspect each default
+    factory's signature again for every item, which costs more than the validation it skips."""
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        _DEFAULTS = [(name, field.default_factory, field.default) for name, field in Resource.model_fields.items()]
+    defaults = {name: factory() if factory is not None else default
+                for name, factory, default in _DEFAULTS if name not in data}
+    return Resource.model_construct(**data, **defaults)
 
 
 def import_into_store(
@@ -113,9 +124,8 @@ def import_into_store(
     today: dt.date | None = None,
 ) -> ImportReport:
     """Read ``path`` and add what is new to the store's list and notes/, in one write and one commit."""
-    from tracker.notes import notes_dir, render_note
+    from tracker.notes import notes_dir, write_note
     from tracker.reading_list import prepare_resource
-    from tracker.store import atomic_write
 
     used, content = read_import_file(path, fmt)
     folder = notes_dir(store.path)
@@ -124,23 +134,26 @@ def import_into_store(
     with store.edit() as edit:
         document = _existing_document(edit)
         # Ids are already unique (planned against the index), so prepare_resource checks them against nothing.
-        result = combine(
-            document, content, status, existing_notes, _IndexView(edit.index),
-            build=lambda fields: _as_model(prepare_resource(fields, (), day)),
-        )
+        prepared: dict[str, dict] = {}  # id -> the item as prepare_resource wrote it (valid, canonical order)
+
+        def build(fields: dict) -> Resource:
+            data = prepare_resource(fields, (), day)
+            prepared[data["id"]] = data
+            return _as_model(data)
+
+        result = combine(document, content, status, existing_notes, _IndexView(edit.index), build=build)
         report = ImportReport(path, used, dry_run, result)
         if dry_run or not result.changes_anything:
             return report
-        edit.append("resources", result.plan.resources)
+        # The store's bulk path, as `tracker add` uses it: the prepared dicts, not the models dumped back again.
+        edit.append_data("resources", [prepared[item.id] for item in result.plan.resources])
         edit.append("advice", list(result.advice))
         edit.append("glossary", list(result.glossary))
         edit.append("topics", list(result.topics))
-        for note in result.notes:
-            note_path = folder / f"{note.draft.slug}.md"
-            folder.mkdir(parents=True, exist_ok=True)
-            text = render_note(note.draft.title, note.draft.body, note.draft.topic, note.related)
-            atomic_write(note_path, text.encode("utf-8"))
-            report.notes_written.append(note_path)
+        for note in result.notes:  # slugs were chosen against the notes already there: none is replaced
+            report.notes_written.append(
+                write_note(folder, note.draft.slug, note.draft.title, note.draft.body, note.draft.topic, note.related)
+            )
         edit.extra_paths.extend(report.notes_written)
         edit.message = _commit_message(path, report)
     report.committed = bool(getattr(store, "committed", False))

@@ -8,7 +8,6 @@ in-page anchors and relative links are skipped, each with its reason; so are "Co
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from tracker.importers.content import ImportedContent, Skipped
@@ -22,6 +21,7 @@ from tracker.importers.markdown_blocks import (
     scan_blocks,
 )
 from tracker.importers.plan import FoundItem, tag_of
+from tracker.web.dates import parse_day
 
 _SKIPPED_SECTIONS = {"contents", "table of contents", "toc", "contributing", "license", "licence", "contributors"}
 _DESCRIPTION_COLUMNS = ("description", "comment", "notes", "note", "summary", "about", "why")
@@ -33,17 +33,6 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 def clean_heading(text: str) -> str:
     """Heading text without emoji, emphasis or link syntax."""
     return " ".join(_EMOJI.sub("", plain_text(text)).split())
-
-
-def parse_loose_date(text: str) -> dt.date | None:
-    """``2024-03-14``, ``2024/03/14`` or ``14.03.2024`` -> a date; partial dates (``2024-03``) stay text."""
-    value = text.strip()
-    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%b %d, %Y", "%B %d, %Y", "%d %b %Y"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def link_problem(link: Link) -> str | None:
@@ -166,7 +155,7 @@ def read_table(table: Table, path: list[str], name: str, content: ImportedConten
             if index in (link_col, description_col) or not value:
                 continue
             if index == date_col:
-                published = parse_loose_date(value)
+                published = parse_day(value, whole=True)
                 if published:
                     continue
             notes.append(f"{header[index]}: {_keep_links(cell)}")

@@ -10,9 +10,9 @@ import io
 import re
 
 from tracker.importers.content import ImportedContent, Skipped
-from tracker.importers.jsonfile import parse_date
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
+from tracker.web.dates import parse_day
 
 LIST_FIELDS = {"authors"}
 POCKET_STATUS = {"unread": Status.INBOX, "archive": Status.DONE, "archived": Status.DONE}
@@ -50,6 +50,7 @@ def _pick(header: list[str], field: str) -> str | None:
 
 
 def split_tags(value: str) -> list[str]:
+    """Tags written in one cell or string: separated by ``|`` (Pocket, tracker's CSV), ``,`` or ``;``."""
     return [tag.strip() for tag in re.split(r"[|,;]", value or "") if tag.strip()]
 
 
@@ -100,7 +101,7 @@ def read_csv(text: str, name: str, pocket: bool = False) -> ImportedContent:
                 tags=split_tags(cell("tags")),
                 topic=cell("topic") or None,
                 comment=cell("comment") or None,
-                added=parse_date(cell("added") or None),
+                added=parse_day(cell("added") or None),
                 extra=extra,
                 preferred_id=cell("id") or None,
             )

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from tracker.errors import DataError
 from tracker.importers.content import ImportedContent, Skipped
+from tracker.importers.delimited import split_tags
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
+from tracker.web.dates import parse_day
 
 _KNOWN = {"url", "title", "status", "category", "tags", "topic", "comment", "added", "id"}
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from ISO text (``2024-03-14``, ``2024-03-14T10:00:00Z``), a Unix timestamp, or None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC).date()
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
 
 
 def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> FoundItem | None:
@@ -49,7 +33,7 @@ def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> Found
             return None
     tags = record.get("tags") or []
     if isinstance(tags, str):
-        tags = [tag.strip() for tag in tags.replace("|", ",").split(",") if tag.strip()]
+        tags = split_tags(tags)  # "a|b" (tracker's CSV style) or "a, b"
     extra = {key: value for key, value in record.items() if key not in _KNOWN and value not in (None, "", [])}
     return FoundItem(
         url=url,
@@ -60,7 +44,7 @@ def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> Found
         tags=[str(tag) for tag in tags],
         topic=str(record["topic"]) if record.get("topic") else None,
         comment=record.get("comment") or None,
-        added=parse_date(record.get("added")),
+        added=parse_day(record.get("added")),
         extra=extra,
         preferred_id=str(record["id"]) if record.get("id") else None,
     )

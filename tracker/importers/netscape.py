@@ -10,9 +10,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from tracker.importers.content import ImportedContent, Skipped
-from tracker.importers.jsonfile import parse_date
 from tracker.importers.plan import FoundItem, tag_of
 from tracker.models import STATUS_VALUES, Status
+from tracker.web.dates import parse_day
 
 ROOT_FOLDERS = {
     "bookmarks", "bookmarks menu", "bookmarks toolbar", "bookmarks bar", "other bookmarks", "mobile bookmarks",
@@ -118,7 +118,7 @@ class _BookmarkParser(HTMLParser):
             category=attributes.get("category") or (folders[-1] if folders else None),
             tags=tags,
             topic=attributes.get("topic") or None,
-            added=parse_date(attributes.get("add_date") or None),
+            added=parse_day(attributes.get("add_date") or None),
             preferred_id=attributes.get("id") or None,
         )
         self.content.found.append(item)

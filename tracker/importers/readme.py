@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from tracker.exporters.markdown import STATUS_HEADINGS
 from tracker.importers.content import ImportedContent, NoteDraft, Skipped
 from tracker.importers.markdown_blocks import (
     Block,
@@ -33,14 +34,11 @@ from tracker.reading_list import slugify, unique_id
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 ROMAN_OF = {value: key for key, value in ROMAN.items()}
+# The labels the Markdown export writes (so its output imports back), plus the ones people write by hand.
 STATUS_LABELS = {
-    "next up": Status.NEXT_UP,
-    "inbox": Status.INBOX,
-    "reading": Status.READING,
+    **{heading.lower(): status for status, heading in STATUS_HEADINGS.items()},
     "currently reading": Status.READING,
-    "done": Status.DONE,
     "read": Status.DONE,
-    "dropped": Status.DROPPED,
 }
 
 _PART_HEADING = re.compile(r"^(?P<num>[IVX]+|\d+)\.\s+(?P<title>.+)$")

@@ -89,6 +89,44 @@ def parse_date(text: object) -> str | None:
     return None
 
 
+# A cell that holds a date and nothing else: digits and separators, at most one month word, maybe a time.
+_DATE_ONLY = re.compile(r"[\s\d./,\-]*(?:[A-Za-zÀ-ÿ]{3,10}\.?)?[\s\d./,\-]*(?:T[\d:.+\-Z]*)?")
+
+
+def parse_day(value: object, whole: bool = False) -> dt.date | None:
+    """``parse_date`` for values files hold (an import's ``added`` column, a table's date cell) as a ``date``.
+
+    Accepts dates, datetimes, Unix timestamps and any text ``parse_date`` reads; with ``whole`` the text must
+    be a date and nothing more (so a cell like "2024-03-14 (v2)" stays text and loses nothing).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if text.isdigit() or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return _day_of_timestamp(text)
+    if whole and not _DATE_ONLY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])  # a file's own ISO date is taken as written, even a future one
+    except ValueError:
+        pass
+    found = parse_date(text)
+    return dt.date.fromisoformat(found) if found else None
+
+
+def _day_of_timestamp(text: str) -> dt.date | None:
+    """A Unix timestamp in seconds (milliseconds when 13 digits or more) as its UTC day."""
+    try:
+        seconds = float(text)
+        if len(text.split(".")[0]) >= 13:
+            seconds /= 1000
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def date_from_url(url: str) -> str | None:
     """A date written into the URL path (``/2017/07/12/slug``), common on blogs and news sites."""
     match = _URL_DATE.search(url) or _URL_DATE_COMPACT.search(url)

@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from tracker.urls import names_pdf
+from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.http import ALLOWED_SCHEMES, DEFAULT_POLICY, HttpPolicy, build_async_client
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -97,16 +99,17 @@ def _body_limit(content_type: str, url: str, policy: HttpPolicy) -> int:
     media = content_type.split(";")[0].strip().lower()
     if media in HTML_TYPES or not media or media.startswith("text/"):
         return policy.max_html_bytes
-    if media == "application/pdf" or urlsplit(url).path.lower().endswith(".pdf"):
+    if media == "application/pdf" or names_pdf(url):
         return PDF_SNIFF_BYTES
     return 0
 
 
 def _retry_delay(response: httpx.Response, attempt: int, policy: HttpPolicy) -> float:
-    value = response.headers.get("retry-after", "")
-    if value.isdigit():
-        return min(float(value), policy.max_retry_after)
-    return min(0.5 * 2**attempt, policy.max_retry_after)
+    """What the server asked for (Retry-After, capped), else the same backoff the link checker uses."""
+    asked = parse_retry_after(response.headers.get("retry-after"))
+    if asked is not None:
+        return min(asked, policy.max_retry_after)
+    return backoff_delay(attempt, base=0.5, cap=policy.max_retry_after)
 
 
 async def _read_body(response: httpx.Response, result: FetchResult, policy: HttpPolicy) -> None:
@@ -177,7 +180,7 @@ async def _follow(url: str, client: httpx.AsyncClient, policy: HttpPolicy, resul
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             if attempt < policy.retries:
                 attempt += 1
-                await asyncio.sleep(0.2 * 2**attempt)
+                await asyncio.sleep(backoff_delay(attempt, base=0.4, cap=policy.max_retry_after))
                 continue
             result.error = _connection_reason(exc)
             return

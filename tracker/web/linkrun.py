@@ -178,12 +178,7 @@ def record_run(store: Store, files: HistoryFiles, report: CheckReport, whole_lis
 
 
 def _commit(store: Store, path: Path, message: str) -> bool:
-    from tracker import gitrepo
-
-    if not gitrepo.commits_enabled(store.commit_enabled, store.path.parent):
-        return False
-    repo = gitrepo.find_repo(store.path.parent)
-    return repo is not None and gitrepo.commit_paths(repo, [path], message)
+    return store.commit_files([path], message)
 
 
 def fix_redirects(store: Store, report: CheckReport) -> list[str]:

@@ -10,11 +10,12 @@ import asyncio
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import httpx
 
 from tracker.web.fetch import FetchResult, fetch_page_async
+from tracker.web.hostgate import host_key
 from tracker.web.http import DEFAULT_POLICY, HttpPolicy, build_async_client
 from tracker.web.metadata import PageMetadata, clean_author, extract_metadata
 from tracker.web.sites import apply_url_knowledge, fetch_url_for, metadata_from_url
@@ -146,13 +147,13 @@ def lookup(url: str, policy: HttpPolicy = DEFAULT_POLICY) -> Lookup:
 
 async def _lookup_many(urls: Sequence[str], policy: HttpPolicy, on_done: Callable[[Lookup], None] | None) -> list[Lookup]:
     overall = asyncio.Semaphore(policy.global_concurrency)
-    per_host: dict[str, asyncio.Semaphore] = {}
+    per_host: dict[tuple[str, int], asyncio.Semaphore] = {}
     results: list[Lookup | None] = [None] * len(urls)
 
     async with build_async_client(policy) as client:
 
         async def one(index: int, url: str) -> None:
-            host = (urlsplit(fetch_url_for(url)).hostname or "").lower()
+            host = host_key(fetch_url_for(url))  # the link checker's notion of a host: name and port
             gate = per_host.setdefault(host, asyncio.Semaphore(policy.per_host_concurrency))
             async with gate, overall:
                 fetched = await fetch_page_async(fetch_url_for(url), client, policy)

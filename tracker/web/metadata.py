@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
+from tracker.urls import site_host
 from tracker.web.dates import date_from_url, first_date_in_text, parse_date
 from tracker.web.jsonld import (
     MEDIA_TYPES,
@@ -57,10 +58,6 @@ class PageMetadata:
 
 # ----------------------------------------------------------------------------------------------- the rules
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+")
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _squash(text: str) -> str:
@@ -149,7 +146,7 @@ def cut_author_segment(title: str, authors: list[str]) -> str:
 
 def _title(page: Page, site: str | None) -> str | None:
     """Social and structured titles as written; the ``<title>`` with the site's name dropped."""
-    host = _host(page.url)
+    host = site_host(page.url)
     entity = page.entity or {}
     headline = entity.get("headline") if isinstance(entity.get("headline"), (str, list)) else None
     candidates = [
@@ -347,7 +344,7 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
 
 def _authors(page: Page, site: str | None) -> list[str]:
     """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
-    host = _host(page.url)
+    host = site_host(page.url)
     fallback: list[str] = []
     for names, organisations in _author_sources(page):
         if not names:
@@ -525,7 +522,7 @@ def _site_from_title(page: Page) -> str | None:
     parts = _TITLE_SEPARATORS.split(text)
     if len(parts) < 2:
         return None
-    host = _host(page.url)
+    host = site_host(page.url)
     for segment in (parts[-1], parts[0]):
         if _site_like(segment, None, host) and _squash(segment):
             return segment.strip()
@@ -621,7 +618,7 @@ _DOCS_HINT = re.compile(r"(^|\.)(docs|documentation|developer|developers|readthe
 def _kind(page: Page, meta: PageMetadata) -> str:
     og_type = (page.first_meta("og:type") or "").lower()
     types = node_types(page.entity or {})
-    host = _host(page.url)
+    host = site_host(page.url)
     path = urlsplit(page.url).path.lower()
     if og_type.startswith("video") or types & {"videoobject", "movie", "tvepisode"} or host.endswith(_VIDEO_HOSTS):
         return "video"
@@ -666,7 +663,7 @@ def extract_metadata(data: str | bytes, url: str = "", content_type: str | None 
     meta.image = _image(page)
     meta.lang = _lang(page)
     if not meta.site:
-        meta.site = _site_from_title(page) or (_host(url) or None)
+        meta.site = _site_from_title(page) or (site_host(url) or None)
     meta.kind = _kind(page, meta)
     sites.apply_site_rules(meta, page)
     return meta

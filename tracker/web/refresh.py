@@ -14,11 +14,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from tracker.document import METADATA_FIELDS
 from tracker.urls import readable_title_from_url
 from tracker.web.metadata import PageMetadata
 
-# Item fields a fetch fills, in the order they are written.
-FETCHED_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")
 DESCRIPTION_LIMIT = 600
 
 
@@ -59,7 +58,7 @@ class FetchRecord:
 
 def format_record(when: dt.date, values: dict[str, object], failed: bool = False) -> str:
     parts = [when.isoformat()] + (["failed"] if failed else [])
-    parts += [f"{name}:{_digest(values[name])}" for name in FETCHED_FIELDS if name in values]
+    parts += [f"{name}:{_digest(values[name])}" for name in METADATA_FIELDS if name in values]
     return " ".join(parts)
 
 
@@ -71,7 +70,7 @@ def parse_record(text: object) -> FetchRecord:
     for token in str(text).split():
         if ":" in token:
             name, _, value = token.partition(":")
-            if name in FETCHED_FIELDS:
+            if name in METADATA_FIELDS:
                 record.digests[name] = value
         elif token == "failed":
             record.failed = True
@@ -92,7 +91,7 @@ def needs_fetch(current: dict[str, object]) -> bool:
 def fetched_values(found: PageMetadata) -> dict[str, object]:
     """The values a fetch offers, converted to the item's field types."""
     values: dict[str, object] = {}
-    for name in FETCHED_FIELDS:
+    for name in METADATA_FIELDS:
         value = getattr(found, name)
         if name == "published" and isinstance(value, str):
             try:
@@ -133,7 +132,7 @@ def plan_refresh(
     offered = fetched_values(found)
     plan = RefreshPlan()
     written: dict[str, object] = {}
-    for name in FETCHED_FIELDS:
+    for name in METADATA_FIELDS:
         have = current.get(name)
         edited = _written_by_person(name, have, digests, url)
         if name not in offered:

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tracker.urls import arxiv_id, readable_title_from_url, youtube_video_id
+from tracker.urls import arxiv_id, names_pdf, readable_title_from_url, site_host, youtube_video_id
 from tracker.web.dates import parse_date
 from tracker.web.metadata import PageMetadata, clean_author
 from tracker.web.text import clean_text
@@ -27,14 +27,10 @@ _GITHUB_RESERVED = {
 _ARXIV_V1 = re.compile(r"\[v1\]\s*(?:</strong>)?\s*([A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4})")
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-
-
 def github_repo(url: str) -> tuple[str, str] | None:
     """``(owner, repo)`` for a github.com repository URL (any page inside it), else None."""
     parts = urlsplit(url)
-    if _host(url) != "github.com":
+    if site_host(url) != "github.com":
         return None
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) < 2 or segments[0].lower() in _GITHUB_RESERVED:
@@ -81,7 +77,7 @@ def apply_url_knowledge(meta: PageMetadata) -> None:
         meta.title = meta.title or f"{repo[0]}/{repo[1]}"
         meta.authors = meta.authors or [repo[0]]
         return
-    if urlsplit(url).path.lower().endswith(".pdf"):
+    if names_pdf(url):
         meta.kind = meta.kind or "pdf"
     if not meta.title and url:
         meta.title = readable_title_from_url(url)
@@ -89,7 +85,7 @@ def apply_url_knowledge(meta: PageMetadata) -> None:
 
 def apply_site_rules(meta: PageMetadata, page: Page) -> None:
     """Correct generic results on sites whose pages mislead the generic rules."""
-    host = _host(meta.url)
+    host = site_host(meta.url)
     if arxiv_id(meta.url) or page.meta.get("citation_arxiv_id"):
         _arxiv(meta, page)
     elif host.endswith("youtube.com") or host == "youtu.be":
