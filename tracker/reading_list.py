@@ -365,9 +365,13 @@ def remove_item(store: Store, ref: str) -> Any:
 
 def add_advice(store: Store, category: str, text: str, source_name: str | None = None,
                source_url: str | None = None) -> Any:
-    """Add an advice entry; returns the ``Advice``."""
+    """Add an advice entry; returns the ``Advice``. The same text twice (ignoring case and spacing) is
+    refused, and a source URL must be http(s) like every other link in the file."""
     from tracker.models import Advice
+    from tracker.urls import validate_url
 
+    if source_url is not None:
+        source_url = validate_url(source_url)
     source = {"name": source_name, "url": source_url} if source_name or source_url else None
     if source and not source_name:
         from tracker.urls import readable_title_from_url
@@ -378,15 +382,20 @@ def add_advice(store: Store, category: str, text: str, source_name: str | None =
     advice = _validated(Advice, {"category": category, "text": text, "source": source})
     short = text if len(text) <= 50 else text[:47] + "..."
     with store.edit(f"advice: add {category}: {short}") as edit:
+        for existing in edit.index.entries("advice"):
+            if _same_words(str(existing.get("text", "")), text):
+                raise DuplicateError(f"that advice is already there (category {existing.get('category')})")
         edit.append("advice", [advice])
     return advice
 
 
 def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str, str]] = (),
              lab: str | None = None) -> Any:
-    """Add a glossary term; a term already there (ignoring case) is refused."""
+    """Add a glossary term; a term already there (ignoring case) is refused, links must be http(s)."""
     from tracker.models import Term
+    from tracker.urls import validate_url
 
+    links = [(title, validate_url(url)) for title, url in links]
     model = _validated(Term, {"term": term, "definition": definition,
                               "links": [{"title": t, "url": u} for t, u in links], "lab": lab})
     with store.edit(f"glossary: add {term}") as edit:
@@ -395,6 +404,10 @@ def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str
                 raise DuplicateError(f"the glossary already has '{existing['term']}'")
         edit.append("glossary", [model])
     return model
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
 
 
 def _validated(model_type: type, data: dict) -> Any:
