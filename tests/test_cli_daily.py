@@ -188,3 +188,18 @@ def test_add_of_an_unreachable_page_saves_the_item_fast_and_says_why(project: Pa
     assert proc.returncode == 0 and proc.stdout == "kept\n"
     assert proc.stderr.startswith("note: saved without page metadata: ") and len(proc.stderr.splitlines()) == 1
     assert git(project, "log", "-1", "--format=%s").strip() == "add: Kept (inbox)"
+
+
+def test_a_url_without_scheme_gets_a_hint(project: Path, invoke) -> None:
+    result = invoke("add", "example.com/post")
+    assert result.exit_code == 1
+    assert result.output == ("Error: only http and https URLs are allowed, not 'example.com/post' "
+                             "(did you mean https://example.com/post?)\n")
+    assert "did you mean" not in invoke("add", "mailto:me@example.com").output
+    assert commit_count(project) == 1
+
+
+def test_edit_of_the_status_reads_like_a_move_in_git_log(project: Path, invoke) -> None:
+    assert invoke("edit", "attention", "--status", "done", "--comment", "Read twice").exit_code == 0
+    assert git(project, "log", "-1", "--format=%s").strip() == (
+        "edit: attention-is-all-you-need (comment, status next-up -> done)")

@@ -346,9 +346,13 @@ def update_resources_in(edit: Edit, changes: dict[str, dict], today: dt.date | N
 
 def edit_item(store: Store, ref: str, changes: dict, today: dt.date | None = None) -> tuple[str, list[str]]:
     """Change fields of one item; returns its id and the names of the fields that changed."""
-    item_id = resolve_ref(store.index(), ref)
+    index = store.index()
+    item_id = resolve_ref(index, ref)
     names = sorted(changes)
-    message = f"edit: {item_id} ({', '.join(names)})"
+    old_status = (index.resource(item_id) or {}).get("status")
+    said = [f"status {old_status} -> {changes[name]}" if name == "status" and changes[name] != old_status else name
+            for name in names]
+    message = f"edit: {item_id} ({', '.join(said)})"
     changed = update_resources(store, {item_id: changes}, message, today=today)
     return item_id, names if changed else []
 

@@ -179,6 +179,9 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
     click.echo(f"Created {result.data_file}")
     for notice in result.notices:
         click.echo(notice, err=True)
+    if _is_terminal():  # a first-time user's next steps; scripts get the one line above
+        cd = f"cd {directory} && " if directory else ""
+        click.echo(f"Next: {cd}tracker add URL, or tracker import README.md (a list of links)")
 
 
 # ---------------------------------------------------------------------------------------------- add
