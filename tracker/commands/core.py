@@ -37,6 +37,8 @@ def _say_notices(store: Any) -> None:
 def _warn_unknown(store: Any, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
     """A topic id not in the study plan, or a related item id not in the list, is kept but pointed out
     (usually a typo)."""
+    if not topic and not related:
+        return
     index = store.index()
     if topic and topic not in {str(t.get("id")) for t in index.entries("topics")}:
         click.echo(f"note: topic '{topic}' is not in the study plan (see `tracker topics`)", err=True)
