@@ -71,7 +71,9 @@ def _column_widths(columns: list[Col], rows: list[list[str]], width: int) -> dic
     """Column index -> width for the columns that fit ``width``; capped columns first, the rest share the room."""
     shown = [i for i, col in enumerate(columns) if width >= col.min_terminal
              and not (col.optional and not any(row[i] for row in rows))]
-    natural = {i: max([len(columns[i].name), *(len(row[i]) for row in rows)]) for i in shown}
+    from rich.cells import cell_len  # terminal cells: a CJK character or an emoji takes two
+
+    natural = {i: max([len(columns[i].name), *(cell_len(row[i]) for row in rows)]) for i in shown}
     caps = {i: min(columns[i].cap or natural[i], max(12, width // 4) if columns[i].clip else natural[i])
             for i in shown}  # a clipped column (an id) takes at most a quarter of the terminal
     widths = {i: min(natural[i], caps[i]) for i in shown if not columns[i].share}
@@ -522,8 +524,9 @@ def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> 
     if as_json:
         _print_json(entries)
         return
+    link = _short_url if _is_terminal() else str
     rows = [[e.get("category", ""), e.get("text", ""), (e.get("source") or {}).get("name", ""),
-             (e.get("source") or {}).get("url", "") or ""] for e in entries]
+             link((e.get("source") or {}).get("url", "") or "")] for e in entries]
     _print_table([Col("category", cap=12), Col("advice", share=3), Col("source", cap=18, optional=True),
                   Col("url", share=1, clip=True, min_terminal=100, optional=True)], rows, empty="No advice.")
 
@@ -589,7 +592,8 @@ def glossary_list_cmd(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _print_json(entries)
         return
-    rows = [[e.get("term", ""), e.get("definition", ""), " ".join(link.get("url", "") for link in e.get("links", []))]
+    short = _short_url if _is_terminal() else str
+    rows = [[e.get("term", ""), e.get("definition", ""), " ".join(short(link.get("url", "")) for link in e.get("links", []))]
             for e in entries]
     _print_table([Col("term", cap=24), Col("definition", share=3),
                   Col("links", share=1, clip=True, min_terminal=100, optional=True)], rows, empty="No terms.")
