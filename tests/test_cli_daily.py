@@ -203,3 +203,18 @@ def test_edit_of_the_status_reads_like_a_move_in_git_log(project: Path, invoke) 
     assert invoke("edit", "attention", "--status", "done", "--comment", "Read twice").exit_code == 0
     assert git(project, "log", "-1", "--format=%s").strip() == (
         "edit: attention-is-all-you-need (comment, status next-up -> done)")
+
+
+def test_remove_several_in_one_commit_or_none(project: Path, invoke) -> None:
+    data = project / "resources.yaml"
+    before = data.read_text()
+    refused = invoke("remove", "micrograd", "no-such-item")
+    assert refused.exit_code == 1 and "no item 'no-such-item'" in refused.output
+    assert data.read_text() == before and commit_count(project) == 1
+    result = invoke("remove", "micrograd", "https://arxiv.org/pdf/1706.03762v2", "micro")
+    assert result.exit_code == 0 and result.stdout == "Removed micrograd\nRemoved attention-is-all-you-need\n"
+    assert git(project, "log", "-1", "--format=%s").strip() == (
+        "remove: 2 items (micrograd, attention-is-all-you-need)")
+    assert [row["id"] for row in json.loads(invoke("list", "--json").stdout)] == ["illustrated-transformer"]
+    assert "# a comment between items" in data.read_text() and "advice:" in data.read_text()
+    assert git(project, "status", "--porcelain") == ""

@@ -359,12 +359,23 @@ def edit_item(store: Store, ref: str, changes: dict, today: dt.date | None = Non
 
 def remove_item(store: Store, ref: str) -> Any:
     """Remove one item; returns the removed ``Resource``."""
+    return remove_items(store, [ref])[0]
+
+
+def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
+    """Remove items in one commit (all or none: an unknown ref removes nothing); returns the removed
+    ``Resource`` models."""
     with store.edit() as edit:
-        item_id = resolve_ref(edit.index, ref)
-        pos, model = edit.resource(item_id)
-        edit.delete("resources", pos)
-        edit.message = f"remove: {item_id} ({model.title})"
-    return model
+        ids = list(dict.fromkeys(resolve_ref(edit.index, ref) for ref in refs))
+        found = [edit.resource(item_id) for item_id in ids]
+        for pos, _model in found:
+            edit.delete("resources", pos)
+        models = [model for _pos, model in found]
+        if len(models) == 1:
+            edit.message = f"remove: {models[0].id} ({models[0].title})"
+        else:
+            edit.message = f"remove: {len(models)} items ({', '.join(ids)})"
+    return models
 
 
 def add_advice(store: Store, category: str, text: str, source_name: str | None = None,

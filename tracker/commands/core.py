@@ -375,20 +375,21 @@ def _iso_date(value: str | None) -> str | None:
 
 
 @click.command("remove")
-@click.argument("ref")
+@click.argument("refs", nargs=-1, required=True)
 @click.pass_context
-def remove_cmd(ctx: click.Context, ref: str) -> None:
-    """Remove an item from the list (git keeps its history).
+def remove_cmd(ctx: click.Context, refs: tuple[str, ...]) -> None:
+    """Remove one or more items from the list (one commit; git keeps their history).
 
     \b
     Example:
       tracker remove illustrated-transformer
+      tracker remove old-post https://example.org/duplicate
     """
-    from tracker.reading_list import remove_item
+    from tracker.reading_list import remove_items
 
     store = _store(ctx)
-    removed = remove_item(store, ref)
-    click.echo(f"Removed {removed.id}")
+    for removed in remove_items(store, refs):
+        click.echo(f"Removed {removed.id}")
     _say_notices(store)
 
 
