@@ -374,7 +374,8 @@ def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
         if len(models) == 1:
             edit.message = f"remove: {models[0].id} ({models[0].title})"
         else:
-            edit.message = f"remove: {len(models)} items ({', '.join(ids)})"
+            names = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+            edit.message = f"remove: {len(models)} items ({names})"
     return models
 
 
