@@ -86,8 +86,9 @@ def test_search_shows_the_passage_that_matched(project: Path, invoke, terminal) 
 def test_show_hides_the_fetch_bookkeeping(project: Path, invoke) -> None:
     data = project / "resources.yaml"
     data.write_text(data.read_text().replace("  my_rating: 5\n", "  my_rating: 5\n  fetched: 2026-11-28 failed "
-                                             "title:66702c38 site:32f83cb9\n"))
+                                             "title:66702c38 site:32f83cb9\n  review:\n    stars: 5\n    by: me\n"))
     lines = invoke("show", "micrograd").stdout.splitlines()
+    assert [line.split(None, 1) for line in lines if line.startswith("review")] == [["review", "stars: 5; by: me"]]
     assert [line.split(None, 1) for line in lines if line.startswith("fetched")] == [["fetched", "2026-11-28 failed"]]
     assert json.loads(invoke("show", "micrograd", "--json").stdout)["fetched"].endswith("site:32f83cb9")
 
