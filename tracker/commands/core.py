@@ -428,7 +428,7 @@ def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> Non
 
 SEARCH_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7),
                   Col("category", cap=12, min_terminal=90, optional=True), Col("title", share=3),
-                  Col("matched in", share=2, optional=True)]
+                  Col("matched in", share=2, min_terminal=70, optional=True)]
 
 
 @click.command("log")
@@ -696,7 +696,8 @@ def topics_cmd(ctx: click.Context, as_json: bool) -> None:
         _print_table([], [[row["number"] or row["id"], row["title"], str(row["done"]), str(row["total"]),
                            str(row["notes"]), str(row["questions"])] for row in rows])
         return
-    _print_table([Col("number", cap=14), Col("title", share=1), Col("done", cap=11), Col("notes", cap=12)],
+    _print_table([Col("number", cap=14), Col("title", share=1), Col("done", cap=11),
+                  Col("notes", cap=12, min_terminal=70)],
                  [[("  " * row["depth"]) + (row["number"] or row["id"]), row["title"], _progress(row),
                    _notes_cell(row)] for row in rows],
                  empty="No study plan yet: `tracker import` a README with one, or add topics to resources.yaml.")
