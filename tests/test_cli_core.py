@@ -258,7 +258,7 @@ def test_terminal_output_is_a_table_with_markup_escaped(project: Path, invoke, m
     result = invoke("list", "--tag", "", "--limit", "10")
     assert result.exit_code == 0
     assert "[bold red]<b>Not markup</b>[/]" in result.output
-    assert "illustrated-transformer" in result.output and "id" in result.output.splitlines()[1]
+    assert "illustrated-transformer" in result.output and "id" in result.output.splitlines()[0]
 
 
 def test_init_inside_an_existing_repo_commits_only_its_files(tmp_path: Path, invoke, monkeypatch) -> None:

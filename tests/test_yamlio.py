@@ -57,6 +57,16 @@ def test_plain_text_stays_plain() -> None:
     assert yamlio.scalar("Q&A, R&D", flow=True) == '"Q&A, R&D"'
 
 
+def test_flow_list_items_with_question_marks_or_colons_load_back_with_every_loader() -> None:
+    import yaml
+
+    tags = ["why?", "0:?", "a?b", "?x", "a:b", "q&a", "c++"]
+    text = yamlio.dump_value("tags", tags)
+    assert text.startswith("tags: [")
+    assert yamlio.safe_load(text, "t.yaml") == {"tags": tags}
+    assert yaml.load(text, Loader=yaml.SafeLoader) == {"tags": tags}  # the pure-Python scanner is stricter
+
+
 words = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
 resources = st.lists(
     st.fixed_dictionaries(

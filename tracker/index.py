@@ -314,6 +314,24 @@ class Index:
             (match, limit),
         ).fetchall()
 
+    def snippets(self, query: str, ids: list[str], mark: tuple[str, str] = ("**", "**")) -> dict[str, str]:
+        """id -> a short passage of the comment, description or tags where ``query`` matched (words marked);
+        items matched by their title alone have none. Only for the few rows a search shows."""
+        match = fts_query(query)
+        if not match or not ids:
+            return {}
+        found: dict[str, str] = {}
+        for column in (2, 1, 3):  # comment (your words), description, tags: the title is shown anyway
+            rows = self.conn.execute(
+                f"SELECT r.id, snippet(resources_fts, {column}, ?, ?, '…', 12) "
+                "FROM resources_fts JOIN resources r ON r.rowid = resources_fts.rowid "
+                f"WHERE resources_fts MATCH ? AND r.id IN ({','.join('?' * len(ids))})",
+                (*mark, match, *ids))
+            for item_id, text in rows:
+                if item_id not in found and text and mark[0] in text:
+                    found[item_id] = " ".join(text.split())
+        return found
+
     def entries(self, section: str) -> list[dict]:
         rows = self.conn.execute("SELECT data FROM entries WHERE section = ? ORDER BY pos", (section,))
         return [json.loads(row[0]) for row in rows]

@@ -344,28 +344,48 @@ def update_resources_in(edit: Edit, changes: dict[str, dict], today: dt.date | N
 
 def edit_item(store: Store, ref: str, changes: dict, today: dt.date | None = None) -> tuple[str, list[str]]:
     """Change fields of one item; returns its id and the names of the fields that changed."""
-    item_id = resolve_ref(store.index(), ref)
+    index = store.index()
+    item_id = resolve_ref(index, ref)
     names = sorted(changes)
-    message = f"edit: {item_id} ({', '.join(names)})"
+    old_status = (index.resource(item_id) or {}).get("status")
+    said = [f"status {old_status} -> {changes[name]}" if name == "status" and changes[name] != old_status else name
+            for name in names]
+    message = f"edit: {item_id} ({', '.join(said)})"
     changed = update_resources(store, {item_id: changes}, message, today=today)
     return item_id, names if changed else []
 
 
 def remove_item(store: Store, ref: str) -> Any:
     """Remove one item; returns the removed ``Resource``."""
+    return remove_items(store, [ref])[0]
+
+
+def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
+    """Remove items in one commit (all or none: an unknown ref removes nothing); returns the removed
+    ``Resource`` models."""
     with store.edit() as edit:
-        item_id = resolve_ref(edit.index, ref)
-        pos, model = edit.resource(item_id)
-        edit.delete("resources", pos)
-        edit.message = f"remove: {item_id} ({model.title})"
-    return model
+        ids = list(dict.fromkeys(resolve_ref(edit.index, ref) for ref in refs))
+        found = [edit.resource(item_id) for item_id in ids]
+        for pos, _model in found:
+            edit.delete("resources", pos)
+        models = [model for _pos, model in found]
+        if len(models) == 1:
+            edit.message = f"remove: {models[0].id} ({models[0].title})"
+        else:
+            names = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+            edit.message = f"remove: {len(models)} items ({names})"
+    return models
 
 
 def add_advice(store: Store, category: str, text: str, source_name: str | None = None,
                source_url: str | None = None) -> Any:
-    """Add an advice entry; returns the ``Advice``."""
+    """Add an advice entry; returns the ``Advice``. The same text twice (ignoring case and spacing) is
+    refused, and a source URL must be http(s) like every other link in the file."""
     from tracker.models import Advice
+    from tracker.urls import validate_url
 
+    if source_url is not None:
+        source_url = validate_url(source_url)
     source = {"name": source_name, "url": source_url} if source_name or source_url else None
     if source and not source_name:
         from tracker.urls import readable_title_from_url
@@ -376,15 +396,20 @@ def add_advice(store: Store, category: str, text: str, source_name: str | None =
     advice = _validated(Advice, {"category": category, "text": text, "source": source})
     short = text if len(text) <= 50 else text[:47] + "..."
     with store.edit(f"advice: add {category}: {short}") as edit:
+        for existing in edit.index.entries("advice"):
+            if _same_words(str(existing.get("text", "")), text):
+                raise DuplicateError(f"that advice is already there (category {existing.get('category')})")
         edit.append("advice", [advice])
     return advice
 
 
 def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str, str]] = (),
              lab: str | None = None) -> Any:
-    """Add a glossary term; a term already there (ignoring case) is refused."""
+    """Add a glossary term; a term already there (ignoring case) is refused, links must be http(s)."""
     from tracker.models import Term
+    from tracker.urls import validate_url
 
+    links = [(title, validate_url(url)) for title, url in links]
     model = _validated(Term, {"term": term, "definition": definition,
                               "links": [{"title": t, "url": u} for t, u in links], "lab": lab})
     with store.edit(f"glossary: add {term}") as edit:
@@ -393,6 +418,10 @@ def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str
                 raise DuplicateError(f"the glossary already has '{existing['term']}'")
         edit.append("glossary", [model])
     return model
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
 
 
 def _validated(model_type: type, data: dict) -> Any:

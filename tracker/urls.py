@@ -33,6 +33,9 @@ class InvalidURLError(TrackerError):
     """A URL that is not an absolute http(s) address."""
 
 
+_BARE_HOST = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:\d+)?([/?#]|$)")
+
+
 def validate_url(url: str) -> str:
     """Return ``url`` stripped, or raise when it is not an absolute http(s) URL with a host."""
     text = (url or "").strip()
@@ -42,7 +45,9 @@ def validate_url(url: str) -> str:
         raise InvalidURLError(f"URL contains whitespace: {text!r}")
     parts = urlsplit(text)
     if parts.scheme.lower() not in DEFAULT_PORTS:
-        raise InvalidURLError(f"only http and https URLs are allowed, not {text!r}")
+        # "example.com/post" (a host without a scheme) is a common slip: say what was probably meant.
+        hint = f" (did you mean https://{text}?)" if _BARE_HOST.match(text) else ""
+        raise InvalidURLError(f"only http and https URLs are allowed, not {text!r}{hint}")
     if not parts.hostname:
         raise InvalidURLError(f"URL has no host: {text!r}")
     try:

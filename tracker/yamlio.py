@@ -36,7 +36,7 @@ _IMPLICIT_FIRST_CHARS: frozenset[str] | None = None
 _RESOLVER: Any = None
 _PLAIN_WORDS = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]+(?: [^\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]+)*")
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_BAD = set(",[]{}")
+_FLOW_BAD = set(",[]{}?")  # "?" inside [...] can end a plain scalar or start a key: quote it
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0", "\x85": "\\N",
             "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
 

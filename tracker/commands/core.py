@@ -8,7 +8,9 @@ or ``--json``. Heavy imports (rich, pydantic, yaml) happen only in the commands 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,19 @@ def _say_notices(store: Any) -> None:
         click.echo(notice, err=True)
 
 
+def _warn_unknown(store: Any, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
+    """A topic id not in the study plan, or a related item id not in the list, is kept but pointed out
+    (usually a typo)."""
+    if not topic and not related:
+        return
+    index = store.index()
+    if topic and topic not in {str(t.get("id")) for t in index.entries("topics")}:
+        click.echo(f"note: topic '{topic}' is not in the study plan (see `tracker topics`)", err=True)
+    for item_id in related:
+        if not index.has_id(item_id):
+            click.echo(f"note: '{item_id}' is not an item id in the list", err=True)
+
+
 def _print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
@@ -48,23 +63,87 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _print_table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
-    """A rich table in a terminal; tab-separated lines (one per row, no header) when the output is piped."""
+@dataclass(frozen=True)
+class Col:
+    """How a column of a terminal table behaves when the terminal is narrow."""
+
+    name: str
+    cap: int | None = None  # never wider than this (it wraps, or is cut when ``clip``)
+    share: int = 0  # > 0: takes this share of the room the capped columns leave (titles, text)
+    clip: bool = False  # one line, cut with an ellipsis (ids, URLs) rather than wrapped
+    min_terminal: int = 0  # shown only in a terminal at least this wide
+    optional: bool = False  # left out when every row is empty there
+
+
+def _column_widths(columns: list[Col], rows: list[list[str]], width: int) -> dict[int, int]:
+    """Column index -> width for the columns that fit ``width``; capped columns first, the rest share the room."""
+    shown = [i for i, col in enumerate(columns) if width >= col.min_terminal
+             and not (col.optional and not any(row[i] for row in rows))]
+    from rich.cells import cell_len  # terminal cells: a CJK character or an emoji takes two
+
+    natural = {i: max([len(columns[i].name), *(cell_len(row[i]) for row in rows)]) for i in shown}
+    caps = {i: min(columns[i].cap or natural[i], max(12, width // 4) if columns[i].clip else natural[i])
+            for i in shown}  # a clipped column (an id) takes at most a quarter of the terminal
+    widths = {i: min(natural[i], caps[i]) for i in shown if not columns[i].share}
+    sharing = [i for i in shown if columns[i].share]
+    room = width - 3 * len(shown) - sum(widths.values())
+    while sharing:
+        total_share = sum(columns[i].share for i in sharing)
+        fits = [i for i in sharing if natural[i] <= room * columns[i].share // total_share]
+        if not fits:  # everyone wants more than its share: split the room
+            for i in sharing:
+                widths[i] = max(8, room * columns[i].share // total_share)
+            break
+        for i in fits:  # give these what they need, share what is left among the others
+            widths[i] = natural[i]
+            room -= natural[i]
+            sharing.remove(i)
+    return {i: widths[i] for i in shown}
+
+
+def _print_table(columns: list[Col], rows: list[list[str]], title: str | None = None,
+                 empty: str = "Nothing to show.", marked: bool = False) -> None:
+    """A rich table fitted to the terminal; tab-separated lines (one per row, no header) when piped.
+
+    ``marked``: text between \\x02 and \\x03 is highlighted (search matches)."""
     if not _is_terminal():
         out = sys.stdout
         for row in rows:
             out.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
         return
+    from rich import box
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    # A terminal's own width; when a test stands in for one, COLUMNS or a wide default.
+    console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+    if not rows:
+        console.print(f"[dim]{escape(empty)}[/dim]")
+        return
+    widths = _column_widths(columns, rows, console.width)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for i, width in widths.items():
+        col = columns[i]
+        table.add_column(col.name, width=width, no_wrap=col.clip, overflow="ellipsis" if col.clip else "fold")
     for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
+        table.add_row(*(_highlighted(row[i]) if marked else escape(row[i]) for i in widths))
+    console.print(table)
+
+
+def _highlighted(text: str) -> Any:
+    from rich.text import Text
+
+    out = Text()
+    for n, part in enumerate(text.replace("\x03", "\x02").split("\x02")):
+        out.append(part, style="bold yellow" if n % 2 else None)
+    return out
+
+
+def _short_url(url: str) -> str:
+    """A URL as a person reads it in a table: no scheme, no ``www.``."""
+    rest = url.split("://", 1)[-1]
+    return rest[4:] if rest.startswith("www.") else rest
 
 
 def _resource_object(row: tuple) -> dict:
@@ -81,7 +160,14 @@ def _resource_cells(row: tuple) -> list[str]:
     return [item_id, status, category or "", title, ", ".join(json.loads(tags)), url]
 
 
-RESOURCE_COLUMNS = ["id", "status", "category", "title", "tags", "url"]
+def _resource_table_cells(row: tuple) -> list[str]:
+    cells = _resource_cells(row)
+    return cells[:-1] + [_short_url(cells[-1])] if _is_terminal() else cells
+
+
+RESOURCE_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7), Col("category", cap=12, min_terminal=70,
+                    optional=True), Col("title", share=3), Col("tags", cap=16, min_terminal=80, optional=True),
+                    Col("url", share=2, clip=True, min_terminal=120)]
 
 
 # ---------------------------------------------------------------------------------------------- init
@@ -105,6 +191,9 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
     click.echo(f"Created {result.data_file}")
     for notice in result.notices:
         click.echo(notice, err=True)
+    if _is_terminal():  # a first-time user's next steps; scripts get the one line above
+        cd = f"cd {directory} && " if directory else ""
+        click.echo(f"Next: {cd}tracker add URL, or tracker import README.md (a list of links)")
 
 
 # ---------------------------------------------------------------------------------------------- add
@@ -143,6 +232,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
                             comment=comment, topic=topic, lab=lab, metadata=metadata)
     click.echo(resource["id"])
     _say_notices(store)
+    _warn_unknown(store, topic)
 
 
 # ---------------------------------------------------------------------------------------------- list / show
@@ -170,7 +260,7 @@ def list_cmd(ctx: click.Context, status: str | None, category: str | None, tag: 
     if as_json:
         _print_json([_resource_object(row) for row in rows])
     else:
-        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
+        _print_table(RESOURCE_COLUMNS, [_resource_table_cells(row) for row in rows], empty="No items.")
 
 
 @click.command("show")
@@ -195,7 +285,12 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
         return
     width = max(len(key) for key in item)
     for key, value in item.items():
-        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if key == "fetched":  # "DATE [failed] field:digest...": the digests are bookkeeping, not for reading
+            value = " ".join(word for word in str(value).split() if ":" not in word)
+        if isinstance(value, dict):  # a key a person added by hand, holding a mapping
+            text = "; ".join(f"{k}: {v}" for k, v in value.items())
+        else:
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         click.echo(f"{key:<{width}}  {text}")
 
 
@@ -228,59 +323,86 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 @click.argument("ref")
 @click.option("--title")
 @click.option("--url", help="A new URL (refused if another item has it).")
+@click.option("--status", type=click.Choice(STATUS_CHOICES), help="Same as `tracker move REF --to STATUS`.")
 @click.option("--category")
-@click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat).")
+@click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat; --tag '' clears them).")
 @click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
 @click.option("--remove-tag", "remove_tags", multiple=True, help="Remove a tag (repeat).")
 @click.option("--comment")
+@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
+@click.option("--lab", help="A lab experiment id.")
+@click.option("--author", "authors", multiple=True, help="Replace the authors (repeat; --author '' clears them).")
+@click.option("--published", callback=lambda _c, _p, v: _iso_date(v), help="The publication date, YYYY-MM-DD.")
+@click.option("--site")
+@click.option("--kind", help="article, paper, video, repo, docs, pdf, book, ...")
 @click.option("--description")
-@click.option("--topic")
-@click.option("--lab")
 @click.pass_context
-def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, category: str | None,
-             tags: tuple[str, ...], add_tags: tuple[str, ...], remove_tags: tuple[str, ...], comment: str | None,
-             description: str | None, topic: str | None, lab: str | None) -> None:
-    """Change fields of an item; an empty value ('') clears a field. Use `move` for the status.
+def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, status: str | None,
+             category: str | None, tags: tuple[str, ...], add_tags: tuple[str, ...], remove_tags: tuple[str, ...],
+             comment: str | None, topic: str | None, lab: str | None, authors: tuple[str, ...],
+             published: str | None, site: str | None, kind: str | None, description: str | None) -> None:
+    """Change fields of an item (one commit); an empty value ('') clears a field. What you set here is kept
+    by later metadata fetches.
 
     \b
     Example:
       tracker edit illustrated-transformer --comment "Read with the annotated version" --add-tag attention
+      tracker edit attention --category "" --remove-tag draft --published 2017-06-12
     """
     from tracker.reading_list import edit_item, resolve_ref
 
+    for name, value in (("--title", title), ("--url", url)):
+        if value is not None and not value.strip():
+            raise click.UsageError(f"{name} cannot be empty: every item has one")
     store = _store(ctx)
     _check_lab(store, lab)
     changes: dict[str, Any] = {}
-    for name, value in (("title", title), ("url", url), ("category", category), ("comment", comment),
-                        ("description", description), ("topic", topic), ("lab", lab)):
+    for name, value in (("title", title), ("url", url), ("status", status), ("category", category),
+                        ("comment", comment), ("topic", topic), ("lab", lab), ("published", published),
+                        ("site", site), ("kind", kind), ("description", description)):
         if value is not None:
             changes[name] = value or None
+    if authors:
+        changes["authors"] = [a for a in authors if a.strip()]
     if tags or add_tags or remove_tags:
         current = [] if tags else list((store.index().resource(resolve_ref(store.index(), ref)) or {}).get("tags", []))
-        new_tags = list(dict.fromkeys([*(tags or current), *add_tags]))
+        new_tags = list(dict.fromkeys(t for t in [*(tags or current), *add_tags] if t.strip()))
         changes["tags"] = [t for t in new_tags if t not in set(remove_tags)]
     if not changes:
         raise click.UsageError("nothing to change: give at least one option (see --help)")
     item_id, changed = edit_item(store, ref, changes)
     click.echo(f"{item_id}: changed {', '.join(changed)}" if changed else f"{item_id}: nothing changed")
     _say_notices(store)
+    _warn_unknown(store, topic)
+
+
+def _iso_date(value: str | None) -> str | None:
+    import datetime as dt
+
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    return value
 
 
 @click.command("remove")
-@click.argument("ref")
+@click.argument("refs", nargs=-1, required=True)
 @click.pass_context
-def remove_cmd(ctx: click.Context, ref: str) -> None:
-    """Remove an item from the list (git keeps its history).
+def remove_cmd(ctx: click.Context, refs: tuple[str, ...]) -> None:
+    """Remove one or more items from the list (one commit; git keeps their history).
 
     \b
     Example:
       tracker remove illustrated-transformer
+      tracker remove old-post https://example.org/duplicate
     """
-    from tracker.reading_list import remove_item
+    from tracker.reading_list import remove_items
 
     store = _store(ctx)
-    removed = remove_item(store, ref)
-    click.echo(f"Removed {removed.id}")
+    for removed in remove_items(store, refs):
+        click.echo(f"Removed {removed.id}")
     _say_notices(store)
 
 
@@ -293,17 +415,30 @@ def remove_cmd(ctx: click.Context, ref: str) -> None:
 @json_option
 @click.pass_context
 def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
-    """Ranked full-text search over titles, tags, comments and descriptions (best match first).
+    """Ranked full-text search over titles, tags, comments and descriptions (best match first), with the
+    passage that matched. Every word must match, as a word or the start of one.
 
     \b
     Example:
       tracker search "attention transformer"
     """
-    rows = _store(ctx).index().search(query, limit=limit)
+    index = _store(ctx).index()
+    rows = index.search(query, limit=limit)
     if as_json:
-        _print_json([_resource_object(row) for row in rows])
-    else:
+        passages = index.snippets(query, [row[0] for row in rows])
+        _print_json([{**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])}
+                     for row in rows])
+    elif not _is_terminal():
         _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
+    else:
+        passages = index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03"))
+        _print_table(SEARCH_COLUMNS, [[*_resource_table_cells(row)[:4], passages.get(row[0], "")]
+                                      for row in rows], empty=f"Nothing matches {query!r}.", marked=True)
+
+
+SEARCH_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7),
+                  Col("category", cap=12, min_terminal=90, optional=True), Col("title", share=3),
+                  Col("matched in", share=2, min_terminal=70, optional=True)]
 
 
 @click.command("log")
@@ -403,9 +538,11 @@ def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> 
     if as_json:
         _print_json(entries)
         return
+    link = _short_url if _is_terminal() else str
     rows = [[e.get("category", ""), e.get("text", ""), (e.get("source") or {}).get("name", ""),
-             (e.get("source") or {}).get("url", "") or ""] for e in entries]
-    _print_table(["category", "advice", "source", "url"], rows)
+             link((e.get("source") or {}).get("url", "") or "")] for e in entries]
+    _print_table([Col("category", cap=12), Col("advice", share=3), Col("source", cap=18, optional=True),
+                  Col("url", share=1, clip=True, min_terminal=100, optional=True)], rows, empty="No advice.")
 
 
 # ---------------------------------------------------------------------------------------------- glossary
@@ -494,9 +631,11 @@ def glossary_list_cmd(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _print_json(entries)
         return
-    rows = [[e.get("term", ""), e.get("definition", ""), " ".join(link.get("url", "") for link in e.get("links", []))]
+    short = _short_url if _is_terminal() else str
+    rows = [[e.get("term", ""), e.get("definition", ""), " ".join(short(link.get("url", "")) for link in e.get("links", []))]
             for e in entries]
-    _print_table(["term", "definition", "links"], rows)
+    _print_table([Col("term", cap=24), Col("definition", share=3),
+                  Col("links", share=1, clip=True, min_terminal=100, optional=True)], rows, empty="No terms.")
 
 
 # ---------------------------------------------------------------------------------------------- notes / topics
@@ -530,7 +669,8 @@ def notes_list_cmd(ctx: click.Context, as_json: bool) -> None:
         _print_json([note.model_dump(exclude={"body"}) for note in notes])
         return
     rows = [[note.id, note.topic or "", note.title, str(len(note.questions))] for note in notes]
-    _print_table(["id", "topic", "title", "questions"], rows)
+    _print_table([Col("id", cap=40, clip=True), Col("topic", cap=8, optional=True), Col("title", share=1),
+                  Col("questions", cap=9)], rows, empty="No notes.")
 
 
 @notes_group.command("new")
@@ -558,31 +698,63 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
     if repo is not None and gitrepo.commits_enabled(ctx.find_root().obj.commit, path.parent):
         gitrepo.commit_paths(repo, [path], f"notes: add {title}")
     click.echo(str(path))
+    _warn_unknown(store, topic, related)
 
 
 @click.group("topics", invoke_without_command=True)
 @json_option
 @click.pass_context
 def topics_cmd(ctx: click.Context, as_json: bool) -> None:
-    """The study plan with progress per chapter (done / total items linked to it); `topics edit` changes one.
+    """The study plan with progress per chapter: done / total items linked to it (a part counts its
+    chapters), and the notes and questions written for it; `topics edit` changes one.
 
     \b
     Example:
       tracker topics
+      tracker topics --json | jq '.[] | select(.total > .done) | .number'
       tracker topics edit 3.1.17 --lab gram-schmidt
     """
     if ctx.invoked_subcommand is not None:
         return
+    from tracker.notes import load_notes, notes_dir
     from tracker.topics import topic_progress
 
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
     rows = topic_progress(index.entries("topics"), index.topic_progress())
+    notes = load_notes(notes_dir(store.path))
+    for row in rows:
+        mine = [note for note in notes if note.topic == row["id"]]
+        row["notes"] = len(mine)
+        row["questions"] = sum(len(note.questions) for note in mine)
     if as_json:
         _print_json(rows)
         return
-    _print_table(["number", "title", "done", "total"],
-                 [[("  " * row["depth"]) + (row["number"] or row["id"]), row["title"], str(row["done"]),
-                   str(row["total"])] for row in rows])
+    if not _is_terminal():
+        _print_table([], [[row["number"] or row["id"], row["title"], str(row["done"]), str(row["total"]),
+                           str(row["notes"]), str(row["questions"])] for row in rows])
+        return
+    _print_table([Col("number", cap=14), Col("title", share=1), Col("done", cap=11),
+                  Col("notes", cap=12, min_terminal=70)],
+                 [[("  " * row["depth"]) + (row["number"] or row["id"]), row["title"], _progress(row),
+                   _notes_cell(row)] for row in rows],
+                 empty="No study plan yet: `tracker import` a README with one, or add topics to resources.yaml.")
+
+
+def _progress(row: dict) -> str:
+    """``3/5 ███░░`` for a chapter with items; blank for one without."""
+    done, total = row["done"], row["total"]
+    if not total:
+        return ""
+    filled = round(5 * done / total)
+    return f"{done}/{total} " + "█" * filled + "░" * (5 - filled)
+
+
+def _notes_cell(row: dict) -> str:
+    if not row["notes"]:
+        return ""
+    questions = f", {row['questions']} Q" if row["questions"] else ""
+    return f"{row['notes']} note{'s' if row['notes'] > 1 else ''}{questions}"
 
 
 @topics_cmd.command("edit")
