@@ -97,7 +97,7 @@ def test_edit_every_field_clear_and_refuse(project: Path, invoke) -> None:
     data = project / "resources.yaml"
     result = invoke("edit", "attention", "--status", "reading", "--author", "Ashish Vaswani", "--author",
                     "Noam Shazeer", "--published", "2017-06-12", "--site", "arXiv", "--kind", "paper",
-                    "--tag", "classic", "--topic", "1.1.1", "--lab", "attention-scaling")
+                    "--tag", "classic", "--topic", "1.1.1", "--lab", "attention")
     assert result.exit_code == 0, result.output
     item = json.loads(invoke("show", "attention", "--json").stdout)
     assert (item["status"], item["authors"], item["published"], item["site"], item["kind"], item["tags"]) == (
