@@ -220,6 +220,11 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
     help="Check the links of this Markdown/HTML/text file instead of the list (no history kept).",
 )
 @click.option(
+    "--head-first",
+    is_flag=True,
+    help="Ask with HEAD before GET to save bandwidth (a server whose HEAD says 200 for a gone page fools it).",
+)
+@click.option(
     "--dead-after",
     type=click.IntRange(1, 100),
     default=3,
@@ -240,6 +245,7 @@ def check_cmd(
     excludes: tuple[str, ...],
     fix_redirects: bool,
     links_from: Path | None,
+    head_first: bool,
     dead_after: int,
 ) -> None:
     """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
@@ -280,7 +286,7 @@ def check_cmd(
         files = HistoryFiles.beside(store.path)
     targets = [t for t in targets if not any(p.search(t.url) for p in patterns)]
 
-    options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host)
+    options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host, head_first=head_first)
     show_progress = fmt != "json" and sys.stderr.isatty()
     report = run_check(
         targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
