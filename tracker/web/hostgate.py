@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 RATE_WINDOW = 1.0  # seconds over which a rate-limited host's admitted requests are counted
 RATE_MARGIN = 0.95  # pace a little under the rate the host was seen to admit
+CATCH_UP = 0.8 * (1 - RATE_MARGIN) * RATE_WINDOW  # seconds a late paced start may be made up by the next
 HEAD_REFUSALS_BEFORE_GET = 2
 
 
@@ -44,7 +45,10 @@ class HostGate:
         if self.probe is not None:
             self._estimate_rate()
         if self.interval:
-            self.next_start = max(self.next_start, now) + self.interval
+            # A start that came a little late (a busy event loop) is made up by the next one, within a slack
+            # small enough that no counting window sees more than the host admits (it is a part of the
+            # margin under the admitted rate); lateness beyond it is lost.
+            self.next_start = max(self.next_start, now - CATCH_UP) + self.interval
 
     def admitted_at(self, start: float) -> None:
         self.refused_in_row = 0

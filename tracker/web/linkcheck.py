@@ -37,6 +37,7 @@ import httpx
 
 from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.hostgate import HostGate, host_key
+from tracker.web.hostpools import HostPools
 from tracker.web.http import (
     ALLOWED_SCHEMES,
     DEFAULT_POLICY,
@@ -551,7 +552,10 @@ async def check_links_async(
 ) -> bool:
     """Check ``urls`` (each once); True when every URL got a verdict, False when ``stop`` ended it early."""
     own_transport = transport is None
-    http = transport or build_async_transport(options.http_policy())
+    if transport is None:
+        per_host = replace(options.http_policy(), global_concurrency=options.per_host)
+        transport = HostPools(lambda: build_async_transport(per_host), keep=max(64, options.concurrency))
+    http = transport
     try:
         return await LinkChecker(http, options, on_result, stop).run(urls)
     finally:
