@@ -170,8 +170,16 @@ def test_links_from_a_markdown_file_and_other_errors(tmp_path, server):
 
     missing = CliRunner().invoke(cli, ["--file", str(tmp_path / "nope.yaml"), "check"])
     assert missing.exit_code == 1 and "Error:" in missing.output
+    # usage errors are 1 like every other failure: 2 is kept for "dead links found"
     bad = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--exclude", "("])
-    assert bad.exit_code == 2  # a usage error
+    assert bad.exit_code == 1 and "--exclude" in bad.output
+    assert CliRunner().invoke(cli, ["check", "--timeout", "soon"]).exit_code == 1
+
+    excluded = CliRunner().invoke(
+        cli, ["check", "--links-from", str(readme), "--json", "--exclude", "/err500/", "--exclude", "^ftp:"]
+    )
+    assert excluded.exit_code == 0
+    assert [r["url"] for r in json.loads(excluded.stdout)["results"]] == [server.url("/ok/d")]
 
 
 def test_ctrl_c_saves_the_results_so_far(tmp_path, server):

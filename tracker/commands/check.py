@@ -178,7 +178,26 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
 # ------------------------------------------------------------------------------------------------ command
 
 
-@click.command("check")
+class CheckCommand(click.Command):
+    """Usage errors exit with 1, not click's usual 2: for ``tracker check`` a 2 tells a CI job "dead links
+    found", and a mistyped option must not read as that."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+@click.command("check", cls=CheckCommand)
 @click.argument("refs", nargs=-1)
 @click.option(
     "--status",
