@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -30,8 +31,11 @@ class Gauge:
 class LinkServer:
     """Start with ``LinkServer().start()``; ``url(path)`` gives an address; ``stop()`` ends it."""
 
-    def __init__(self, lifetime: float = 90.0, rl_rate: int = 5, gauge: Gauge | None = None) -> None:
+    def __init__(
+        self, lifetime: float = 90.0, rl_rate: int = 5, gauge: Gauge | None = None, rl_date: bool = False
+    ) -> None:
         self.gauge = gauge or Gauge()
+        self.rl_date = rl_date  # Retry-After as an HTTP date instead of seconds
         self.lifetime = lifetime
         self.rl_rate = rl_rate
         self.lock = threading.Lock()
@@ -162,6 +166,19 @@ class LinkServer:
             h.reply(405 if h.command == "HEAD" else 200, {"Allow": "GET"})
         elif kind == "headlies":
             h.reply(404 if h.command == "HEAD" else 200)
+        elif kind == "headok404":  # the other lie: HEAD says 200 for a page that is gone
+            h.reply(200 if h.command == "HEAD" else 404)
+        elif kind == "twice503":  # 503, 503, then fine
+            h.reply(503 if self.count(path) <= 2 else 200)
+        elif kind == "drop":  # the first connection is dropped without an answer, then fine
+            if self.count(path) > 1:
+                h.reply(200)
+                return
+            h._done()
+            h.close_connection = True
+        elif kind == "dropalways":
+            h._done()
+            h.close_connection = True
         elif kind == "retry429":  # once 429 with Retry-After, then fine
             h.reply(429 if first else 200, {"Retry-After": "1"})
         elif kind == "always429":
@@ -175,7 +192,8 @@ class LinkServer:
                 admitted = len(self.rl_window) < self.rl_rate
                 if admitted:
                     self.rl_window.append(now)
-            h.reply(200 if admitted else 429, {"Retry-After": "1"})
+            retry_after = formatdate(time.time() + 1, usegmt=True) if self.rl_date else "1"
+            h.reply(200 if admitted else 429, {"Retry-After": retry_after})
         elif kind == "bot999":
             h.reply(999)
         elif kind == "challenge":

@@ -88,19 +88,31 @@ def test_every_kind_of_link_gets_its_verdict(server, limited):
     assert "loop" in results[server.url("/loopa/1")].detail
     assert "non-http" in results[server.url("/mailto/1")].detail
     assert "3600" in results[limited.url("/long429/1")].detail
-    # retries are bounded: 1 HEAD + `retries` GETs for a persistent 500
+    # retries are bounded: 1 + `retries` GETs for a persistent 500
     assert server.count("/err500/1") == 1 + FAST.retries
     # the flaky page was asked twice, the 429 page waited and asked again
     assert server.count("/flaky503/1") == 2 and limited.count("/retry429/1") == 2
 
 
-def test_head_that_lies_is_checked_with_get():
+def test_get_by_default_so_a_head_that_lies_cannot_hide_a_dead_page():
+    srv = LinkServer(lifetime=60).start()
+    try:
+        kinds = {"headok404": Verdict.DEAD, "headlies": Verdict.OK, "nohead": Verdict.OK, "ok": Verdict.OK}
+        results = run([srv.url(f"/{kind}/g") for kind in kinds], CheckOptions(timeout=5))
+        assert {u.split("/")[3]: r.verdict for u, r in results.items()} == kinds
+        assert not any(n for key, n in srv.hits.items() if key.startswith("HEAD"))  # GET only, no HEAD
+        assert sum(srv.hits.values()) == len(kinds)
+    finally:
+        srv.stop()
+
+
+def test_head_first_confirms_every_gone_page_with_get():
     srv = LinkServer(lifetime=60).start()
     try:
         # Real 404s first, one at a time: they must not teach the checker to believe this host's HEAD 404s.
         gone = [srv.url(f"/gone404/h{i}") for i in range(5)]
         lying = [srv.url(f"/headlies/h{i}") for i in range(3)]
-        results = run([*gone, *lying], CheckOptions(timeout=5, per_host=1))
+        results = run([*gone, *lying], CheckOptions(timeout=5, per_host=1, head_first=True))
         assert {u: r.verdict for u, r in results.items()} == {
             **{u: Verdict.DEAD for u in gone},
             **{u: Verdict.OK for u in lying},
@@ -110,16 +122,27 @@ def test_head_that_lies_is_checked_with_get():
         srv.stop()
 
 
-def test_a_host_that_refuses_head_is_asked_with_get():
+def test_head_first_switches_a_host_that_refuses_head_to_get():
     srv = LinkServer(lifetime=60).start()
     try:
         urls = [srv.url("/nohead/a"), srv.url("/nohead/b"), srv.url("/ok/after1"), srv.url("/ok/after2")]
-        results = run(urls, CheckOptions(timeout=5, per_host=1))
+        results = run(urls, CheckOptions(timeout=5, per_host=1, head_first=True))
         assert {r.verdict for r in results.values()} == {Verdict.OK}
         assert srv.hits["HEAD /ok/after1"] == 0 and srv.hits["GET /ok/after1"] == 1
         assert srv.hits["HEAD /nohead/b"] == 1  # two refusals are needed before the switch
     finally:
         srv.stop()
+
+
+def test_failures_that_clear_within_the_retries_are_ok(server):
+    urls = {kind: server.url(f"/{kind}/t") for kind in ("twice503", "drop", "dropalways")}
+    results = run(list(urls.values()))
+    assert results[urls["twice503"]].verdict == Verdict.OK and server.count("/twice503/t") == 3
+    assert results[urls["drop"]].verdict == Verdict.OK and server.count("/drop/t") == 2
+    # a host that always drops the connection is failing, not dead: history decides after several runs
+    dropped = results[urls["dropalways"]]
+    assert dropped.verdict == Verdict.ERROR and dropped.transient
+    assert server.count("/dropalways/t") == 1 + FAST.retries
 
 
 def test_per_host_limit_holds_and_hosts_are_keyed_by_port():
@@ -137,8 +160,9 @@ def test_per_host_limit_holds_and_hosts_are_keyed_by_port():
     assert host_key("https://A.example/x") == host_key("https://a.example:443/y")
 
 
-def test_rate_limited_host_is_paced_not_hammered():
-    srv = LinkServer(lifetime=60, rl_rate=5).start()
+@pytest.mark.parametrize("rl_date", [False, True], ids=["retry-after-seconds", "retry-after-date"])
+def test_rate_limited_host_is_paced_not_hammered(rl_date):
+    srv = LinkServer(lifetime=60, rl_rate=5, rl_date=rl_date).start()
     try:
         urls = [srv.url(f"/rl/{i}") for i in range(16)]
         results = run(urls, CheckOptions(timeout=5, per_host=4, backoff_base=0.02))
@@ -149,6 +173,26 @@ def test_rate_limited_host_is_paced_not_hammered():
         assert len(srv.statuses) <= len(urls) + refusals
     finally:
         srv.stop()
+
+
+def test_a_429_pauses_the_host_for_one_window_then_paces_it():
+    from tracker.web.hostgate import RATE_MARGIN, RATE_WINDOW, HostGate
+
+    gate = HostGate(limit=4)
+    for start in (0.0, 0.1, 0.2, 0.3, 0.4):  # five admitted in the window before the refusal
+        gate.started(start)
+        gate.inflight -= 1
+        gate.admitted_at(start)
+    gate.rate_limited(start=0.5, now=0.55, retry_after=5.0)
+    # the host waits one counting window, not the refused request's 5 s: other links need not stall
+    assert gate.next_start == pytest.approx(0.55 + RATE_WINDOW)
+    assert not gate.can_start(1.5) and gate.can_start(1.56)
+    gate.started(1.56)
+    assert gate.interval == pytest.approx(RATE_WINDOW / (5 * RATE_MARGIN))  # just under 5 per second
+    gate.rate_limited(start=1.56, now=1.6, retry_after=5.0)  # a lone refusal while paced: a little slower
+    assert gate.interval == pytest.approx(1.1 * RATE_WINDOW / (5 * RATE_MARGIN))
+    gate.rate_limited(start=1.7, now=1.75, retry_after=5.0)  # refused again: the Retry-After pause
+    assert gate.next_start >= 1.75 + 5.0
 
 
 def test_global_limit_holds_over_many_hosts():

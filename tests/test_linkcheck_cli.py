@@ -140,13 +140,20 @@ def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path
 
 def test_fix_redirects_updates_the_list_in_one_commit(tmp_path, server):
     repo = make_repo(tmp_path, {"moved": server.url("/perm/c"), "fine": server.url("/ok/c")})
+    before = len(commits(repo))
     code, doc = check(repo, "--fix-redirects")
     assert code == 0 and verdicts(doc)["moved"] == "redirected"
     text = (repo / "resources.yaml").read_text()
     assert server.url("/ok/moved") in text and server.url("/perm/c") not in text
     assert server.url("/ok/c") in text
+    # one commit holds both the new URL and the history of the run
+    assert len(commits(repo)) == before + 1
     assert commits(repo)[0].startswith("check: update 1 moved URL")
+    changed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(changed) == [HISTORY_NAME, "resources.yaml"]
     assert git(repo, "status", "--porcelain") == ""
+    code, doc = check(repo, "--fix-redirects")  # the new URL is fine: nothing left to fix
+    assert code == 0 and verdicts(doc) == {"moved": "ok", "fine": "ok"}
 
 
 def test_links_from_a_markdown_file_and_other_errors(tmp_path, server):
@@ -163,8 +170,16 @@ def test_links_from_a_markdown_file_and_other_errors(tmp_path, server):
 
     missing = CliRunner().invoke(cli, ["--file", str(tmp_path / "nope.yaml"), "check"])
     assert missing.exit_code == 1 and "Error:" in missing.output
+    # usage errors are 1 like every other failure: 2 is kept for "dead links found"
     bad = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--exclude", "("])
-    assert bad.exit_code == 2  # a usage error
+    assert bad.exit_code == 1 and "--exclude" in bad.output
+    assert CliRunner().invoke(cli, ["check", "--timeout", "soon"]).exit_code == 1
+
+    excluded = CliRunner().invoke(
+        cli, ["check", "--links-from", str(readme), "--json", "--exclude", "/err500/", "--exclude", "^ftp:"]
+    )
+    assert excluded.exit_code == 0
+    assert [r["url"] for r in json.loads(excluded.stdout)["results"]] == [server.url("/ok/d")]
 
 
 def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
@@ -213,3 +228,18 @@ def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, s
     assert table.exit_code == 1
     assert "What changed since the last run" in table.stdout
     assert "keep" in table.stdout and "error" in table.stdout and "1 link: 1 error" in table.stdout
+
+
+def test_the_history_survives_a_fresh_clone(tmp_path, server):
+    repo = make_repo(tmp_path, {"failing": server.url("/err500/clone"), "fine": server.url("/ok/clone")})
+    code, doc = check(repo)
+    detail = {r["id"]: r["detail"] for r in doc["results"]}
+    assert code == 1 and "failing run 1 of 3" in detail["failing"]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True)
+    git(clone, "config", "user.email", "ci@example.invalid")
+    git(clone, "config", "user.name", "CI")
+    code, doc = check(clone)  # a CI job on a fresh checkout goes on counting where the laptop stopped
+    detail = {r["id"]: r["detail"] for r in doc["results"]}
+    assert code == 1 and "failing run 2 of 3" in detail["failing"]
+    assert doc["changes"] == [] and commits(clone)[0].startswith("check: 1 link failing again")

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.models import STATUS_VALUES
-
 if TYPE_CHECKING:
     from tracker.web.linkrun import CheckReport
 
@@ -36,6 +34,20 @@ class Duration(click.ParamType):
         if not match:
             self.fail(f"{value!r} is not a duration like 90s, 30m, 12h, 7d or 2w", param, ctx)
         return dt.timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+class StatusName(click.ParamType):
+    """A reading-list status; the models (pydantic) are imported only when ``--status`` is given, so a
+    ``--links-from`` run in CI starts quicker."""
+
+    name = "status"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from tracker.models import STATUS_VALUES
+
+        if value in STATUS_VALUES:
+            return str(value)
+        self.fail(f"{value!r} is not one of {', '.join(STATUS_VALUES)}", param, ctx)
 
 
 class ProgressBar:
@@ -166,14 +178,33 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
 # ------------------------------------------------------------------------------------------------ command
 
 
-@click.command("check")
+class CheckCommand(click.Command):
+    """Usage errors exit with 1, not click's usual 2: for ``tracker check`` a 2 tells a CI job "dead links
+    found", and a mistyped option must not read as that."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+@click.command("check", cls=CheckCommand)
 @click.argument("refs", nargs=-1)
 @click.option(
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice(STATUS_VALUES),
-    help="Only items with this status (repeatable).",
+    type=StatusName(),
+    help="Only items with this status (repeatable): inbox, next-up, reading, done, dropped.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document (same as --format json).")
 @click.option(
@@ -220,6 +251,11 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
     help="Check the links of this Markdown/HTML/text file instead of the list (no history kept).",
 )
 @click.option(
+    "--head-first",
+    is_flag=True,
+    help="Ask with HEAD before GET to save bandwidth (a server whose HEAD says 200 for a gone page fools it).",
+)
+@click.option(
     "--dead-after",
     type=click.IntRange(1, 100),
     default=3,
@@ -240,6 +276,7 @@ def check_cmd(
     excludes: tuple[str, ...],
     fix_redirects: bool,
     links_from: Path | None,
+    head_first: bool,
     dead_after: int,
 ) -> None:
     """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
@@ -256,7 +293,6 @@ def check_cmd(
     """
     from tracker.web.linkcheck import CheckOptions
     from tracker.web.linkrun import HistoryFiles, list_targets, record_run, run_check
-    from tracker.web.linkrun import fix_redirects as fix_moved
 
     settings = ctx.obj
     fmt = "json" if as_json else fmt
@@ -280,17 +316,16 @@ def check_cmd(
         files = HistoryFiles.beside(store.path)
     targets = [t for t in targets if not any(p.search(t.url) for p in patterns)]
 
-    options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host)
+    options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host, head_first=head_first)
     show_progress = fmt != "json" and sys.stderr.isatty()
     report = run_check(
         targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
     )
     if store is not None and files is not None:
-        record_run(store, files, report, whole_list=not (refs or statuses or patterns))
-        if fix_redirects and report.complete:
-            changed = fix_moved(store, report)
-            if changed:
-                click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
+        whole_list = not (refs or statuses or patterns)
+        changed = record_run(store, files, report, whole_list, fix_redirects=fix_redirects)
+        if changed:
+            click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
 
     if fmt == "json":
         click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))

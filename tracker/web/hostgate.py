@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 RATE_WINDOW = 1.0  # seconds over which a rate-limited host's admitted requests are counted
-RATE_MARGIN = 0.9  # pace a little under the rate the host was seen to admit
+RATE_MARGIN = 0.95  # pace a little under the rate the host was seen to admit
+CATCH_UP = 0.8 * (1 - RATE_MARGIN) * RATE_WINDOW  # seconds a late paced start may be made up by the next
 HEAD_REFUSALS_BEFORE_GET = 2
 
 
@@ -44,7 +45,10 @@ class HostGate:
         if self.probe is not None:
             self._estimate_rate()
         if self.interval:
-            self.next_start = max(self.next_start, now) + self.interval
+            # A start that came a little late (a busy event loop) is made up by the next one, within a slack
+            # small enough that no counting window sees more than the host admits (it is a part of the
+            # margin under the admitted rate); lateness beyond it is lost.
+            self.next_start = max(self.next_start, now - CATCH_UP) + self.interval
 
     def admitted_at(self, start: float) -> None:
         self.refused_in_row = 0
@@ -53,20 +57,26 @@ class HostGate:
             self.admitted.popleft()
 
     def rate_limited(self, start: float, now: float, retry_after: float | None) -> None:
-        """A 429. The first one pauses the host for Retry-After and then paces it just under the rate it was
-        seen to admit. Once paced, a lone 429 (timing jitter) only slows the pace; 429s in a row mean the
-        host really wants a break, so it gets the pause again."""
-        self.refused_in_row += 1
-        pause = retry_after if retry_after is not None else max(self.interval, RATE_WINDOW)
+        """A 429. The refused request itself waits for its Retry-After (the checker does that); the host is
+        paused for one counting window, so that every request the host counted before refusing has left its
+        window, and is then paced just under the rate it was seen to admit. Pausing the whole host for the
+        full Retry-After would stall every other link of it although the host only asked for a slower pace.
+        Once paced, a lone 429 (timing jitter) only slows the pace a little; 429s in a row mean the estimate
+        is wrong (a longer window, a smaller quota), so the pace is cut and the host paused for Retry-After."""
         if self.paced_since is None:
             self.probe = start  # the rate is estimated when the pause ends and every answer is in
             self.paced_since = now
-            self.next_start = max(self.next_start, now + pause)
-        elif start >= self.paced_since:  # refused although paced: the estimate was a little high
-            self.interval *= 1.25
+            self.refused_in_row = 0
+            self.next_start = max(self.next_start, now + RATE_WINDOW)
+        elif start >= self.paced_since:  # refused although paced (requests sent earlier do not count)
+            self.refused_in_row += 1
             self.paced_since = now
             if self.refused_in_row > 1:
-                self.next_start = max(self.next_start, now + pause)
+                self.interval *= 1.5
+                pause = retry_after if retry_after is not None else max(self.interval, RATE_WINDOW)
+                self.next_start = max(self.next_start, now + max(pause, RATE_WINDOW))
+            else:
+                self.interval *= 1.1
 
     def _estimate_rate(self) -> None:
         probe = self.probe

@@ -3,17 +3,20 @@
 Why it is built this way:
 - A single dispatcher decides what starts when; every attempt (first try, redirect hop, retry) is a short task
   that goes through the same per-host gate (in-flight limit, pacing), so no host ever sees more than
-  ``per_host`` requests at once and a rate-limited host is paced instead of hammered. At most ``concurrency``
-  tasks exist at any time, each holding at most one response, so memory stays flat for any number of links.
-- HEAD first (cheap); GET when HEAD is refused (405/501/4xx), to confirm every HEAD "404/410" before calling a
-  link dead, and for every retry after a 5xx (HEAD handlers are often the broken part). A host that refused
-  HEAD twice, or said "gone" to a HEAD for a page GET found, is asked with GET from then on.
+  ``per_host`` requests at once and a rate-limited host is paced instead of hammered. Hosts take turns for the
+  global slots (round robin), so no host waits behind the others. At most ``concurrency`` tasks exist at any
+  time, each holding at most one response, so memory stays flat for any number of links.
+- GET by default, as a browser asks: a HEAD answer is often wrong (405, or 200 for a page that GET finds gone),
+  and a GET costs the same round trip; the body is streamed and read only up to ``body_cap``. With
+  ``head_first`` (to save bandwidth) HEAD is tried first and GET is used where HEAD is refused (405/501/4xx),
+  to confirm every HEAD "404/410" before calling a link dead, and for every retry after a 5xx. A host that
+  refused HEAD twice, or said "gone" to a HEAD for a page GET found, is then asked with GET.
 - Redirects are followed by hand: each hop is checked (scheme, loops, limit) and goes through its host's gate.
-- Transient failures (5xx, resets, connect timeouts, 429) are retried with backoff and jitter (Retry-After
-  honoured within a cap). A read timeout is not retried in the same run, since that would cost another full
-  timeout: like everything still failing at the end of a run it is reported as transient (``timeout`` or
-  ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the history's job
-  (``tracker.web.linkhistory``), not this module's.
+- Transient failures (5xx, resets, dropped connections, connect timeouts, 429) are retried with backoff and
+  jitter (Retry-After honoured within a cap). A read timeout is not retried in the same run, since that would
+  cost another full timeout: like everything still failing at the end of a run it is reported as transient
+  (``timeout`` or ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the
+  history's job (``tracker.web.linkhistory``), not this module's.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import httpx
 
 from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.hostgate import HostGate, host_key
+from tracker.web.hostpools import HostPools
 from tracker.web.http import (
     ALLOWED_SCHEMES,
     DEFAULT_POLICY,
@@ -78,7 +82,7 @@ class CheckOptions:
     timeout: float = 10.0  # seconds per request (connect, and then each read)
     concurrency: int = DEFAULT_POLICY.global_concurrency
     per_host: int = DEFAULT_POLICY.per_host_concurrency
-    retries: int = DEFAULT_POLICY.retries  # extra attempts after a 5xx or a reset
+    retries: int = 3  # extra attempts after a 5xx, a reset or a dropped connection (503, 503, 503, 200 is ok)
     timeout_retries: int = 1  # extra attempts after a connect timeout (lost packets, a busy listener)
     rate_limit_retries: int = 4  # extra attempts after a 429 before calling the link blocked
     max_retry_after: float = DEFAULT_POLICY.max_retry_after
@@ -86,6 +90,7 @@ class CheckOptions:
     backoff_base: float = 0.25
     body_cap: int = 16 * 1024  # bytes of a GET body read at most (enough to spot a challenge page)
     lookahead: int = 5000  # links queued ahead of the workers at most
+    head_first: bool = False  # HEAD before GET: saves bandwidth, but believes a HEAD 200
 
     def http_policy(self) -> HttpPolicy:
         return replace(
@@ -110,7 +115,7 @@ class _Job:
 
     url: str  # the link as given
     current: str  # the hop being requested
-    method: str = "HEAD"
+    method: str = "GET"
     hops: list[tuple[int, str]] = field(default_factory=list)
     failures: int = 0  # 5xx and resets at this URL
     timeouts: int = 0
@@ -270,14 +275,27 @@ class LinkChecker:
                 _, _, job = heapq.heappop(self.delayed)
                 self._enqueue(job, front=True)
             next_wake: float | None = self.delayed[0][0] - now if self.delayed else None
-            for key in list(self.ready_hosts):
+            started = True
+            while started and len(self.tasks) < limit:
+                # One start per host per pass, and a host that got one goes to the back: hosts take turns
+                # for the global slots, so a host late in the list is not starved by the early ones.
+                started = False
+                for key in list(self.ready_hosts):
+                    if len(self.tasks) >= limit:
+                        break
+                    host = self.hosts[key]
+                    if host.ready and host.can_start(now):
+                        self.queued -= 1
+                        self._start(host.ready.popleft(), host, now)
+                        started = True
+                        del self.ready_hosts[key]
+                        if host.ready:
+                            self.ready_hosts[key] = None
+                    elif not host.ready:
+                        del self.ready_hosts[key]
+            for key in self.ready_hosts:
                 host = self.hosts[key]
-                while host.ready and len(self.tasks) < limit and host.can_start(now):
-                    self.queued -= 1
-                    self._start(host.ready.popleft(), host, now)
-                if not host.ready:
-                    del self.ready_hosts[key]
-                elif host.inflight < host.limit and host.next_start > now:
+                if host.inflight < host.limit and host.next_start > now:
                     wait = host.next_start - now
                     next_wake = wait if next_wake is None else min(next_wake, wait)
             while not exhausted and len(self.tasks) < limit and self.queued < self.options.lookahead:
@@ -285,7 +303,7 @@ class LinkChecker:
                 if url is None:
                     exhausted = True
                     break
-                job = _Job(url=url, current=url)
+                job = _Job(url=url, current=url, method="HEAD" if self.options.head_first else "GET")
                 key, host = self._host(url)
                 if not host.ready and host.can_start(now):
                     self._start(job, host, now)
@@ -349,14 +367,11 @@ class LinkChecker:
             host.inflight -= 1  # the run was stopped: free the slot
             raise
         except Exception as exc:  # noqa: BLE001 - every failure of one URL becomes its verdict
-            failure = _classify_error(exc, self.options.timeout)
-            if failure.kind == "timeout":
-                # The server may still be working on the request we gave up on: keep its slot a while longer
-                # so a struggling host does not get a fresh request on top of every abandoned one.
-                asyncio.get_running_loop().call_later(self.options.timeout, self._release_late, host)
-            else:
-                host.inflight -= 1
-            self._after_failure(job, failure)
+            # A request given up on frees its slot at once: its connection is closed, so for HTTP it is over.
+            # Keeping the slot longer "in case the server still works on it" made every slow page cost its
+            # host twice the timeout and let a host with several slow pages become the whole run's tail.
+            host.inflight -= 1
+            self._after_failure(job, _classify_error(exc, self.options.timeout))
             return
         host.inflight -= 1
         if answer.status != 429:
@@ -365,10 +380,6 @@ class LinkChecker:
             self._after_answer(job, host, answer, start)
         except Exception as exc:  # noqa: BLE001 - one odd answer must not stop the run
             self._finish(job, Verdict.ERROR, answer.status, f"{type(exc).__name__}: {exc}"[:200])
-
-    def _release_late(self, host: HostGate) -> None:
-        host.inflight -= 1
-        self.wake.set()
 
     # -- deciding ----------------------------------------------------------------------------------
 
@@ -541,7 +552,10 @@ async def check_links_async(
 ) -> bool:
     """Check ``urls`` (each once); True when every URL got a verdict, False when ``stop`` ended it early."""
     own_transport = transport is None
-    http = transport or build_async_transport(options.http_policy())
+    if transport is None:
+        per_host = replace(options.http_policy(), global_concurrency=options.per_host)
+        transport = HostPools(lambda: build_async_transport(per_host), keep=max(64, options.concurrency))
+    http = transport
     try:
         return await LinkChecker(http, options, on_result, stop).run(urls)
     finally:

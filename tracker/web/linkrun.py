@@ -145,8 +145,12 @@ def run_check(
     return report
 
 
-def record_run(store: Store, files: HistoryFiles, report: CheckReport, whole_list: bool) -> None:
-    """Save the history (and the cache) and commit it once, only when the tracked bytes changed.
+def record_run(
+    store: Store, files: HistoryFiles, report: CheckReport, whole_list: bool, fix_redirects: bool = False
+) -> list[str]:
+    """Save the history (and the cache) and commit it once, only when the tracked bytes changed; with
+    ``fix_redirects``, point every permanently moved item at its new URL in that same commit. Returns the ids
+    of the items whose URL was updated.
 
     Links that left the list are forgotten when the whole list was checked to the end.
     """
@@ -155,45 +159,69 @@ def record_run(store: Store, files: HistoryFiles, report: CheckReport, whole_lis
         listed = {target.url for target, _ in report.results}
         for url in [u for u in history if u not in listed]:
             del history[url]
+    moved = _moved_urls(report) if fix_redirects and report.complete else {}
+    if moved:
+        from tracker.reading_list import update_resources_in
+
+        with store.edit() as edit:  # holds the store's lock, like the plain path below
+            history_message = _save(files, report)
+            updated = update_resources_in(edit, {item_id: {"url": url} for item_id, url in moved.items()})
+            if updated:
+                edit.message = _fix_message({item_id: moved[item_id] for item_id in updated}, history_message)
+                if history_message is not None:
+                    edit.extra_paths.append(files.history_path)
+        if updated:
+            report.committed = store.committed
+            return updated
+        if history_message is not None:
+            with store.lock():
+                report.committed = _commit(store, files.history_path, history_message)
+        return []
     with store.lock():  # other tracker processes commit too: take turns
-        before = load_history(files.history_path)
-        changed = save_history(files.history_path, history)
-        save_checked_times(files.cache_path, files.checked)
-        if not changed:
-            return
-        new_verdicts = {c.url for c in report.changes}
-        same_verdict = [
-            record
-            for url, record in history.items()
-            if url not in new_verdicts and before.get(url) not in (None, record)
-        ]
-        still_failing = sum(1 for record in same_verdict if record.verdict in FAILING_VERDICTS)
-        forgotten = sum(1 for url in before if url not in history)
-        message = describe_changes(
-            report.changes, still_failing, len(same_verdict) - still_failing, forgotten
-        )
-        if not report.complete:
-            message = message.replace("check:", "check (interrupted):", 1)
-        report.committed = _commit(store, files.history_path, message)
+        history_message = _save(files, report)
+        if history_message is not None:
+            report.committed = _commit(store, files.history_path, history_message)
+    return []
+
+
+def _save(files: HistoryFiles, report: CheckReport) -> str | None:
+    """Write the history and the cache; the commit message when the history's bytes changed, else None."""
+    history = files.history
+    before = load_history(files.history_path)
+    changed = save_history(files.history_path, history)
+    save_checked_times(files.cache_path, files.checked)
+    if not changed:
+        return None
+    new_verdicts = {c.url for c in report.changes}
+    same_verdict = [
+        record
+        for url, record in history.items()
+        if url not in new_verdicts and before.get(url) not in (None, record)
+    ]
+    still_failing = sum(1 for record in same_verdict if record.verdict in FAILING_VERDICTS)
+    forgotten = sum(1 for url in before if url not in history)
+    message = describe_changes(report.changes, still_failing, len(same_verdict) - still_failing, forgotten)
+    if not report.complete:
+        message = message.replace("check:", "check (interrupted):", 1)
+    return message
 
 
 def _commit(store: Store, path: Path, message: str) -> bool:
     return store.commit_files([path], message)
 
 
-def fix_redirects(store: Store, report: CheckReport) -> list[str]:
-    """Point every permanently moved item at its new URL in one change (one commit); returns the changed ids."""
-    from tracker.reading_list import update_resources
-
-    moved = {
+def _moved_urls(report: CheckReport) -> dict[str, str]:
+    """Item id -> the URL its permanent redirects lead to."""
+    return {
         target.id: result.final_url
         for target, result in report.results
         if result.verdict == Verdict.REDIRECTED and result.final_url and target.id
     }
-    if not moved:
-        return []
+
+
+def _fix_message(moved: dict[str, str], history_message: str | None) -> str:
     lines = [f"check: update {len(moved)} moved URL{'s' if len(moved) != 1 else ''}", ""]
     lines += [f"- {item_id}: {url}" for item_id, url in sorted(moved.items())]
-    return update_resources(
-        store, {item_id: {"url": url} for item_id, url in moved.items()}, "\n".join(lines)
-    )
+    if history_message is not None:
+        lines += ["", "Link history: " + history_message.removeprefix("check: ")]
+    return "\n".join(lines)
