@@ -272,7 +272,7 @@ def test_missing_torch_names_the_install_command(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", hidden], cwd=tmp_path, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, timeout=60)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == "Error: torch is not installed: the lab needs it (pip install 'tracker[lab]')"
+    assert proc.stderr.strip() == "Error: torch is not installed: the lab needs it (pip install -e '.[lab]' in the tracker repository)"
     # ...and a torch that cannot be imported in the experiment process gives the same answer.
     fake = tmp_path / "fake" / "torch"
     fake.mkdir(parents=True)
@@ -280,7 +280,7 @@ def test_missing_torch_names_the_install_command(tmp_path: Path) -> None:
     broken = tracker("lab", "run", "quick", "--lab-dir", str(FIXTURES), cwd=tmp_path,
                      env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(REPO_ROOT)])})
     assert broken.returncode == 1
-    assert "pip install 'tracker[lab]'" in broken.stderr
+    assert "pip install -e '.[lab]'" in broken.stderr
 
 
 # ------------------------------------------------------------------------------------------ discovery

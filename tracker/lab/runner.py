@@ -24,7 +24,7 @@ from tracker.errors import TrackerError
 from tracker.lab.discovery import ExperimentInfo
 
 DEFAULT_TIMEOUT_S = 120.0
-TORCH_MISSING = "torch is not installed: the lab needs it (pip install 'tracker[lab]')"
+TORCH_MISSING = "torch is not installed: the lab needs it (pip install -e '.[lab]' in the tracker repository)"
 EXIT_USAGE = 2  # tracker.lab.experiment.EXIT_USAGE, repeated here so this module stays free of torch
 
 
