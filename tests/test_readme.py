@@ -21,7 +21,9 @@ def test_every_command_is_in_the_reference_with_its_help() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    test_command = "python3 -m pip install torch==2.13.0 -e '.[lab,dev]' && python3 -m pytest -q"
+    test_command = (
+        "python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 -e '.[lab,dev]' && .venv/bin/python -m pytest -q"
+    )
     assert test_command in README
     assert test_command in ci
-    assert "python3 -m pip install -e . && python3 -m tracker serve" in README
+    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/tracker serve" in README

@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("core:show_cmd", "Show one item."),
     "move": ("core:move_cmd", "Move items to another status."),
     "edit": ("core:edit_cmd", "Change fields of an item."),
-    "remove": ("core:remove_cmd", "Remove an item."),
+    "remove": ("core:remove_cmd", "Remove items (all or none, one commit)."),
     "search": ("core:search_cmd", "Ranked full-text search over the list."),
     "log": ("core:log_cmd", "History of the list or of one item, from git."),
     "check": ("check:check_cmd", "Check links: ok, redirected, dead, blocked, timeout, error."),
