@@ -55,7 +55,8 @@ class Outcome:
 
 @dataclass
 class ImportPlan:
-    """The new items and one outcome per found link, in file order."""
+    """The new items (``Resource`` models, or what the caller's ``build`` makes of them) and one outcome per found
+    link, in file order."""
 
     resources: list[Resource] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
