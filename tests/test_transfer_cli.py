@@ -135,3 +135,33 @@ def test_help_lists_the_commands_but_not_the_driver(invoke):
     assert "merge-driver" not in text
     for command in ("import", "export", "sync"):
         assert "Example" in invoke(command, "--help").output
+
+
+def test_a_large_import_asks_the_index_once_and_dedupes_as_a_small_one(project, tmp_path):
+    """300 rows take the one-query path of the index; the answers match a plan made against the list itself."""
+    import csv
+
+    from tracker.importers import read_import_file
+    from tracker.importers.apply import import_into_store
+    from tracker.importers.plan import plan_import
+    from tracker.models import Document
+    from tracker.store import Store
+
+    source = tmp_path / "pocket.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "url", "time_added", "tags", "status"])
+        writer.writerow(["Attention (pdf)", "http://arxiv.org/pdf/1706.03762v5.pdf", "1700000000", "", "unread"])
+        writer.writerow(["Micrograd", "https://example.org/another-micrograd", "1700000000", "", "archive"])
+        for n in range(298):
+            writer.writerow([f"Note {n}", f"https://example.org/notes/{n}", "1700000000", "a|b", "unread"])
+    store = Store(project / "resources.yaml")
+    document = Document.model_validate(yaml.safe_load((project / "resources.yaml").read_text(encoding="utf-8")))
+    expected = plan_import(read_import_file(source)[1].found, document.resources)
+
+    report = import_into_store(store, source)
+    got = [(o.action, o.item_id, o.reason) for o in report.result.plan.outcomes]
+    assert got == [(o.action, o.item_id, o.reason) for o in expected.outcomes]
+    assert got[:2] == [("merged", "attention-is-all-you-need", "already in the list"), ("added", "micrograd-2", "")]
+    assert report.counts()["added"] == 299
+    assert ids(project)[-299:] == ["micrograd-2", *[f"note-{n}" for n in range(298)]]

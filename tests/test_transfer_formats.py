@@ -207,3 +207,29 @@ def test_import_dates_share_one_parser(value, whole, expected):
     from tracker.web.dates import parse_day
 
     assert parse_day(value, whole=whole) == expected
+
+
+def test_bookmark_markup_edge_cases(tmp_path):
+    """Single quotes, unquoted values, ">" inside a quoted value, entities, a title over two lines, comments."""
+    source = tmp_path / "odd.html"
+    source.write_text(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n"
+        "<DL><p><DT><H3>Tools &amp; <b>Things</b></H3>\n"
+        "<DL><p><DT><A HREF='https://a.example/x?a=1&amp;b=2' TAGS=foo,bar ADD_DATE=1700000000>A &lt;b&gt; title\n"
+        " over lines</A>\n"
+        "<DD>Some &quot;desc&quot;\n more <i>x</i>\n"
+        '<DT><A HREF="https://b.example/" DATA-X="a>b">B</A><DT><A HREF="ftp://c.example/">C</A>\n'
+        '<!-- <DT><A HREF="https://hidden.example/">hidden</A> -->\n'
+        '<DT><A href="https://c.example/" status="done" id="cee">Cee</a>\n'
+        "</DL><p>\n</DL><p>\n",
+        encoding="utf-8",
+    )
+    fmt, content = read_import_file(source)
+    assert fmt == "netscape"
+    first, second, third = content.found
+    assert (first.url, first.title, first.origin) == ("https://a.example/x?a=1&b=2", "A <b> title over lines", "odd.html:4")
+    assert first.tags == ["tools-things", "foo", "bar"] and first.category == "Tools & Things"
+    assert first.added == dt.date(2023, 11, 14) and first.comment == 'Some "desc" more x'
+    assert (second.url, second.title, second.origin) == ("https://b.example/", "B", "odd.html:7")
+    assert (third.url, third.status, third.preferred_id) == ("https://c.example/", "done", "cee")
+    assert [(s.origin, s.text) for s in content.skipped] == [("odd.html:7", "C")]

@@ -256,6 +256,14 @@ class Index:
     def has_id(self, item_id: str) -> bool:
         return self.pos_of(item_id) is not None
 
+    def ids_by_url_key(self) -> dict[str, str]:
+        """Every url key with its item's id (the first item, as ``id_for_url_key`` answers): one query for a
+        bulk import instead of one per row."""
+        found: dict[str, str] = {}
+        for key, item_id in self.conn.execute("SELECT url_key, id FROM resources ORDER BY rowid"):
+            found.setdefault(key, item_id)
+        return found
+
     def ids_starting_with(self, prefix: str, limit: int = 6) -> list[str]:
         # A range on the primary key (not LIKE, which cannot use the index): fast at 100k items.
         rows = self.conn.execute("SELECT id FROM resources WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",

@@ -14,7 +14,7 @@ from typing import Any
 from tracker.importers import read_import_file
 from tracker.importers.content import Skipped
 from tracker.importers.merge_content import ImportResult, combine
-from tracker.models import Document, Resource, Status
+from tracker.models import Document, Status
 
 
 @dataclass
@@ -75,14 +75,47 @@ def _origin_order(origin: str) -> tuple[str, int]:
 
 
 class _IndexView:
-    def __init__(self, index: Any) -> None:
+    """The index as ``ExistingItems``. A large import into a list no larger than a few times the import reads
+    the list's url keys and ids in two queries instead of two queries per row; a small import into a large list
+    asks per row, so neither costs more than the other side's size."""
+
+    def __init__(self, index: Any, incoming: int = 0) -> None:
         self.index = index
+        self.by_key: dict[str, str] | None = None
+        self.ids: set[str] | None = None
+        if incoming >= 256 and index.resource_count() <= 4 * incoming:
+            self.by_key = index.ids_by_url_key()
+            self.ids = set(self.by_key.values())
 
     def id_for_url_key(self, key: str) -> str | None:
+        if self.by_key is not None:
+            return self.by_key.get(key)
         return self.index.id_for_url_key(key)
 
     def has_id(self, item_id: str) -> bool:
+        if self.ids is not None:
+            return item_id in self.ids
         return self.index.has_id(item_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedItem:
+    """A new item as ``prepare_resource`` wrote it: validated once and kept as the dict the store writes, read
+    like a ``Resource`` where the import looks at it (a model per row would cost more than the validation)."""
+
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def url(self) -> str:
+        return self.data["url"]
+
+    @property
+    def topic(self) -> str | None:
+        return self.data.get("topic")
 
 
 def _existing_document(edit: Any) -> Document:
@@ -97,22 +130,6 @@ def _commit_message(path: Path, report: ImportReport) -> str:
         if counts[key]:
             parts.append(f"{counts[key]} {label}")
     return f"import: {', '.join(parts)} from {path.name}"
-
-
-_DEFAULTS: list[tuple[str, Any, Any]] | None = None
-
-
-def _as_model(data: dict) -> Resource:
-    """prepare_resource has validated ``data`` already: wrap it without a second validation (20k rows).
-
-    The missing fields' defaults are filled here: pydantic's ``model_construct`` would inspect each default
-    factory's signature again for every item, which costs more than the validation it skips."""
-    global _DEFAULTS
-    if _DEFAULTS is None:
-        _DEFAULTS = [(name, field.default_factory, field.default) for name, field in Resource.model_fields.items()]
-    defaults = {name: factory() if factory is not None else default
-                for name, factory, default in _DEFAULTS if name not in data}
-    return Resource.model_construct(**data, **defaults)
 
 
 def import_into_store(
@@ -133,20 +150,18 @@ def import_into_store(
     day = today or dt.date.today()
     with store.edit() as edit:
         document = _existing_document(edit)
-        # Ids are already unique (planned against the index), so prepare_resource checks them against nothing.
-        prepared: dict[str, dict] = {}  # id -> the item as prepare_resource wrote it (valid, canonical order)
 
-        def build(fields: dict) -> Resource:
-            data = prepare_resource(fields, (), day)
-            prepared[data["id"]] = data
-            return _as_model(data)
+        def build(fields: dict) -> PreparedItem:
+            # Ids are already unique (planned against the index), so they are checked against nothing here.
+            return PreparedItem(prepare_resource(fields, (), day))
 
-        result = combine(document, content, status, existing_notes, _IndexView(edit.index), build=build)
+        existing = _IndexView(edit.index, len(content.found))
+        result = combine(document, content, status, existing_notes, existing, build=build)  # type: ignore[arg-type]
         report = ImportReport(path, used, dry_run, result)
         if dry_run or not result.changes_anything:
             return report
         # The store's bulk path, as `tracker add` uses it: the prepared dicts, not the models dumped back again.
-        edit.append_data("resources", [prepared[item.id] for item in result.plan.resources])
+        edit.append_data("resources", [item.data for item in result.plan.resources])  # type: ignore[attr-defined]
         edit.append("advice", list(result.advice))
         edit.append("glossary", list(result.glossary))
         edit.append("topics", list(result.topics))

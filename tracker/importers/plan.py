@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -55,7 +55,8 @@ class Outcome:
 
 @dataclass
 class ImportPlan:
-    """The new items and one outcome per found link, in file order."""
+    """The new items (``Resource`` models, or what the caller's ``build`` makes of them) and one outcome per found
+    link, in file order."""
 
     resources: list[Resource] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
@@ -219,7 +220,8 @@ def plan_import(
             outcomes.append(("merged", found, key, f"same link as {draft.found.origin or 'an earlier entry'}"))
             continue
         title = _given_title(found)
-        drafts[key] = _Draft(FoundItem(**{**found.__dict__, "url": url}), title or readable_title_from_url(url), status)
+        kept = found if found.url == url else replace(found, url=url)
+        drafts[key] = _Draft(kept, title or readable_title_from_url(url), status)
         drafts[key].title_from_url = not title
         outcomes.append(("added", found, key, ""))
 
