@@ -91,7 +91,10 @@ def dump_history(history: dict[str, LinkRecord]) -> str:
 
 
 def save_history(path: Path, history: dict[str, LinkRecord]) -> bool:
-    """Write the history when its bytes change; return whether the file changed."""
+    """Write the history when its bytes change; return whether the file changed. An empty history is not
+    written where there was none (a run that recorded nothing creates no file and no commit)."""
+    if not history and not path.exists():
+        return False
     text = dump_history(history)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
@@ -125,12 +128,16 @@ def apply_results(
     """Fold one run's results into ``history`` (in place).
 
     Returns the results as the user should see them (a transient failure seen on ``dead_after`` runs in a
-    row becomes ``dead``) and the verdict changes since the last run.
+    row becomes ``dead``) and the verdict changes since the last run. Inconclusive results (a run in which no
+    host answered) leave the history as it was.
     """
     checked = checked or {}
     final: list[LinkResult] = []
     changes: list[VerdictChange] = []
     for result in results:
+        if result.inconclusive:  # a run that reached no host learnt nothing about the link
+            final.append(result)
+            continue
         prev = history.get(result.url)
         record, shown = _fold(prev, result, now, checked.get(result.url), dead_after)
         history[result.url] = record
