@@ -260,20 +260,25 @@ def test_an_offline_run_cries_no_wolf(tmp_path):
         code, doc = check(repo)  # online: the server answers, so the .invalid host is really gone
         assert code == 2 and verdicts(doc) == {"fine": "ok", "also-fine": "ok", "nohost": "dead"}
         assert doc["no_network"] is False
+        # --max-age re-checks only the failure: no host answers it, yet the known dead link stays dead
+        code, doc = check(repo, "--max-age", "1h")
+        assert code == 2 and doc["reused"] == 2 and verdicts(doc)["nohost"] == "dead"
     finally:
         own.stop()  # now its port refuses: like a laptop that lost the network, no host answers
     history_before = (repo / HISTORY_NAME).read_bytes()
     head = git(repo, "rev-parse", "HEAD")
     code, doc = check(repo)
-    assert code == 1  # errors, not "dead links found"
-    assert set(verdicts(doc).values()) == {"error"} and doc["no_network"] is True
-    assert all(r["detail"].startswith("no network: no host answered in this run") for r in doc["results"])
-    assert doc["changes"] == []
+    assert doc["no_network"] is True and doc["changes"] == []
+    # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
+    assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 2
+    details = {r["id"]: r["detail"] for r in doc["results"]}
+    assert details["fine"] == "no network: no host answered in this run (connection refused)"
+    assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
     assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
 
     table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
-    assert table.exit_code == 1 and "No host answered in this run" in table.stdout
+    assert table.exit_code == 2 and "No host answered in this run" in table.stdout
     assert git(repo, "rev-parse", "HEAD") == head
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tracker.errors import DataError
@@ -136,7 +136,7 @@ def apply_results(
     changes: list[VerdictChange] = []
     for result in results:
         if result.inconclusive:  # a run that reached no host learnt nothing about the link
-            final.append(result)
+            final.append(_last_known(history.get(result.url), result))
             continue
         prev = history.get(result.url)
         record, shown = _fold(prev, result, now, checked.get(result.url), dead_after)
@@ -181,6 +181,15 @@ def _fold(
         result.url, verdict, result.status_code, detail, result.final_url, result.transient, result.requests
     )
     return record, shown
+
+
+def _last_known(prev: LinkRecord | None, result: LinkResult) -> LinkResult:
+    """An inconclusive result as shown: a link already known dead stays dead (an offline run or one that only
+    re-checked failures, under ``--max-age``, must not hide it); any other is the run's ``error``."""
+    if prev is None or prev.verdict != Verdict.DEAD:
+        return result
+    detail = f"dead since {prev.since} (last known verdict; {result.detail})"
+    return replace(result, verdict=Verdict.DEAD, status_code=prev.status_code, detail=detail)
 
 
 def reusable(record: LinkRecord | None, last_checked: str | None, max_age: dt.timedelta, now: str) -> bool:
