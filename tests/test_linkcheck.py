@@ -283,3 +283,19 @@ def test_an_unreachable_proxy_is_an_error_not_a_dead_link(server, monkeypatch):
     assert result.verdict == Verdict.ERROR and result.detail.startswith("proxy") and result.transient
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     assert run([page])[page].verdict == Verdict.OK
+
+
+def test_a_run_is_offline_only_when_no_host_sent_any_answer(server):
+    from tracker.web.linkcheck import as_inconclusive, no_host_answered
+
+    refused = f"http://127.0.0.1:{closed_port()}/page"
+    nxdomain = "http://no-such-host.invalid/page"
+    gone = server.url("/gone404/witness")
+    alone = run([refused, nxdomain])
+    assert no_host_answered(alone.values())  # both failed without reaching any server
+    shown = {r.url: r for r in as_inconclusive(list(alone.values()))}
+    assert shown[nxdomain].verdict == Verdict.ERROR and shown[nxdomain].inconclusive
+    assert shown[refused].detail.startswith("no network: no host answered in this run (connection refused")
+    with_witness = run([refused, nxdomain, gone])  # a 404 is an answer: the network works
+    assert not no_host_answered(with_witness.values())
+    assert with_witness[nxdomain].verdict == Verdict.DEAD and with_witness[gone].answered

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.linkcheck_support import PROXY_VARIABLES, LinkServer, without_proxies
+from tests.linkcheck_support import PROXY_VARIABLES, LinkServer, closed_port, without_proxies
 from tracker.cli import cli
 from tracker.web.linkhistory import HISTORY_NAME
 
@@ -243,3 +243,80 @@ def test_the_history_survives_a_fresh_clone(tmp_path, server):
     detail = {r["id"]: r["detail"] for r in doc["results"]}
     assert code == 1 and "failing run 2 of 3" in detail["failing"]
     assert doc["changes"] == [] and commits(clone)[0].startswith("check: 1 link failing again")
+
+
+def test_an_offline_run_cries_no_wolf(tmp_path):
+    """No host answers at all (the machine is offline, DNS broken): nothing is called dead or recorded."""
+    own = LinkServer(lifetime=60).start()
+    try:
+        repo = make_repo(
+            tmp_path,
+            {
+                "fine": own.url("/ok/offline"),
+                "also-fine": own.url("/ok/offline-2"),
+                "nohost": "http://no-such-host.invalid/page",
+            },
+        )
+        code, doc = check(repo)  # online: the server answers, so the .invalid host is really gone
+        assert code == 2 and verdicts(doc) == {"fine": "ok", "also-fine": "ok", "nohost": "dead"}
+        assert doc["no_network"] is False
+        # --max-age re-checks only the failure: no host answers it, yet the known dead link stays dead
+        code, doc = check(repo, "--max-age", "1h")
+        assert code == 2 and doc["reused"] == 2 and verdicts(doc)["nohost"] == "dead"
+    finally:
+        own.stop()  # now its port refuses: like a laptop that lost the network, no host answers
+    history_before = (repo / HISTORY_NAME).read_bytes()
+    head = git(repo, "rev-parse", "HEAD")
+    code, doc = check(repo)
+    assert doc["no_network"] is True and doc["changes"] == []
+    # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
+    assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 2
+    details = {r["id"]: r["detail"] for r in doc["results"]}
+    assert details["fine"] == "no network: no host answered in this run (connection refused)"
+    assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
+    assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
+
+    table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+    assert table.exit_code == 2 and "No host answered in this run" in table.stdout
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
+    repo = make_repo(
+        tmp_path,
+        {
+            "nxdomain": "http://no-such-host.invalid/a",
+            "nxdomain2": "https://another-gone-host.invalid/b",
+            "closed": f"http://127.0.0.1:{closed_port()}/c",
+        },
+    )
+    head = git(repo, "rev-parse", "HEAD")
+    for _ in range(3):  # however often it runs offline, nothing counts toward dead
+        code, doc = check(repo)
+        assert code == 1 and set(verdicts(doc).values()) == {"error"}
+        assert all(r["detail"].startswith("no network") for r in doc["results"])
+    assert git(repo, "rev-parse", "HEAD") == head and not (repo / HISTORY_NAME).exists()
+
+
+def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, server):
+    repo = make_repo(
+        tmp_path,
+        {"fine": server.url("/ok/ci"), "gone": server.url("/gone404/ci"), "moved": server.url("/perm/ci")},
+    )
+    check(repo)  # last week's run: the dead link was news then
+    args = ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"]
+    md = CliRunner().invoke(cli, [*args, "--format", "markdown"])
+    assert md.exit_code == 2
+    need, changed = md.stdout.split("### What changed since the last run")
+    assert "### Links that need a look (2)" in need
+    rows = [line for line in need.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| id | url | verdict | failing since | detail |"
+    assert rows[1].startswith(f"| gone | {server.url('/gone404/ci')} | dead | 20")  # worst first, with since
+    assert rows[2].startswith(f"| moved | {server.url('/perm/ci')} | redirected |")
+    assert "(0)" in changed and "No verdict changed since the last run." in changed
+
+    table = CliRunner().invoke(cli, args)
+    assert table.exit_code == 2
+    assert "Links that need a look (2)" in table.stdout and "gone" in table.stdout and "dead" in table.stdout
+    assert "No verdict changed since the last run." in table.stdout

@@ -105,29 +105,51 @@ def report_document(report: CheckReport) -> dict:
         ],
         "complete": report.complete,
         "reused": report.reused,
+        "no_network": report.no_network,
     }
 
 
-def _rows(report: CheckReport, with_history: bool) -> tuple[list[str], list[list[str]]]:
-    ids = {}
+# Worst first: what a CI job fails on, then what may clear by itself, then what only needs a person.
+_ATTENTION_ORDER = ["dead", "error", "timeout", "blocked", "redirected"]
+
+
+def _ids(report: CheckReport) -> dict[str, str]:
+    ids: dict[str, str] = {}
     for target, result in report.results:
         ids.setdefault(result.url, target.id or "")
-    if with_history:
-        header = ["id", "url", "was", "now", "detail"]
-        # A new link that is fine is no news: it is counted in the summary line, not listed.
-        rows = [
-            [ids.get(c.url, ""), c.url, c.before or "new", c.after, c.detail]
-            for c in report.changes
-            if c.before is not None or c.after != "ok"
-        ]
-    else:
-        header = ["url", "verdict", "detail"]
-        rows = [
-            [result.url, result.verdict.value, result.detail]
-            for _, result in report.results
-            if result.verdict.value != "ok"
-        ]
-    return header, rows
+    return ids
+
+
+def _attention_rows(report: CheckReport, with_history: bool) -> tuple[list[str], list[list[str]]]:
+    """Every link that is not ok now, worst first: a dead link found last week is listed on every run until
+    it is fixed, not only in the run where its verdict changed."""
+    ids = _ids(report)
+    seen: set[str] = set()
+    needing: list[tuple[int, int, list[str]]] = []
+    for position, (_, result) in enumerate(report.results):
+        verdict = result.verdict.value
+        if verdict not in _ATTENTION_ORDER or result.url in seen:
+            continue
+        seen.add(result.url)
+        if with_history:
+            since = report.failing_since.get(result.url, "")
+            row = [ids[result.url], result.url, verdict, since, result.detail]
+        else:
+            row = [result.url, verdict, result.detail]
+        needing.append((_ATTENTION_ORDER.index(verdict), position, row))
+    header = ["id", "url", "verdict", "failing since", "detail"] if with_history else ["url", "verdict", "detail"]
+    return header, [row for _, _, row in sorted(needing)]
+
+
+def _change_rows(report: CheckReport) -> tuple[list[str], list[list[str]]]:
+    ids = _ids(report)
+    # A new link that is fine is no news: it is counted in the summary line, not listed.
+    rows = [
+        [ids.get(c.url, ""), c.url, c.before or "new", c.after, c.detail]
+        for c in report.changes
+        if c.before is not None or c.after != "ok"
+    ]
+    return ["id", "url", "was", "now", "detail"], rows
 
 
 def _summary_line(report: CheckReport) -> str:
@@ -146,32 +168,52 @@ def _summary_line(report: CheckReport) -> str:
     return text
 
 
+NO_NETWORK_NOTE = (
+    "No host answered in this run: this machine looks offline (or its DNS is broken). Links that could not "
+    "be reached are reported as errors and nothing was recorded about them; run the check again online."
+)
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines
+
+
 def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
-    header, rows = _rows(report, with_history)
+    """The links that need a look now (every one, worst first), then, with a history, what changed since
+    the last run, then the counts."""
+    sections = [("Links that need a look", *_attention_rows(report, with_history), "No link needs a look.")]
+    if with_history:
+        sections.append(
+            ("What changed since the last run", *_change_rows(report), "No verdict changed since the last run.")
+        )
     if fmt == "markdown":
         lines = [f"**{_summary_line(report)}**", ""]
-        if rows:
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
-            lines.extend("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows)
-        click.echo("\n".join(lines))
+        if report.no_network:
+            lines += [f"> {NO_NETWORK_NOTE}", ""]
+        for title, header, rows, empty in sections:
+            lines += [f"### {title} ({len(rows)})", ""]
+            lines += _markdown_table(header, rows) if rows else [empty]
+            lines.append("")
+        click.echo("\n".join(lines).rstrip())
         return
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    if rows:
-        title = "What changed since the last run" if with_history else "Links that need a look"
-        table = Table(title=title, title_justify="left")
+    for title, header, rows, empty in sections:
+        if not rows:
+            console.print(empty)
+            continue
+        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
         for name in header:
             table.add_column(name, overflow="fold")
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    elif with_history:
-        console.print(
-            "No verdict changed since the last run." if not report.changes else "No problems found."
-        )
+    if report.no_network:
+        console.print(NO_NETWORK_NOTE)
     console.print(_summary_line(report))
 
 

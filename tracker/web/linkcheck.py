@@ -17,6 +17,9 @@ Why it is built this way:
   cost another full timeout: like everything still failing at the end of a run it is reported as transient
   (``timeout`` or ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the
   history's job (``tracker.web.linkhistory``), not this module's.
+- A DNS failure or a refused connection is ``dead`` at once only in a run where some host answered: when no host
+  sent any HTTP answer, this machine is offline (or its DNS is broken) and those failures say nothing about the
+  links (``no_host_answered``, ``as_inconclusive``).
 """
 
 from __future__ import annotations
@@ -73,6 +76,9 @@ class LinkResult:
     final_url: str | None = None  # where a permanent redirect leads
     transient: bool = False  # a failure that may clear (5xx, timeout, reset): history decides if it is dead
     requests: int = 0
+    answered: bool = False  # some HTTP answer came back while checking it (on any hop, of any status)
+    unreachable: bool = False  # failed without reaching a server: DNS, refused, connect timeout or reset
+    inconclusive: bool = False  # judged in a run where no host answered: says nothing about the link
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,7 @@ class _Job:
     requests: int = 0
     confirming: bool = False  # a GET sent because HEAD said the page is gone
     last_status: int | None = None
+    answered: bool = False
 
 
 @dataclass
@@ -374,6 +381,7 @@ class LinkChecker:
             self._after_failure(job, _classify_error(exc, self.options.timeout))
             return
         host.inflight -= 1
+        job.answered = True
         if answer.status != 429:
             host.admitted_at(start)
         try:
@@ -384,7 +392,13 @@ class LinkChecker:
     # -- deciding ----------------------------------------------------------------------------------
 
     def _finish(
-        self, job: _Job, verdict: Verdict, status: int | None, detail: str, transient: bool = False
+        self,
+        job: _Job,
+        verdict: Verdict,
+        status: int | None,
+        detail: str,
+        transient: bool = False,
+        unreachable: bool = False,
     ) -> None:
         final_url = None
         if job.hops and job.hops[0][0] in PERMANENT_REDIRECTS and verdict in (Verdict.OK, Verdict.REDIRECTED):
@@ -405,6 +419,8 @@ class LinkChecker:
                 final_url=final_url,
                 transient=transient,
                 requests=job.requests,
+                answered=job.answered,
+                unreachable=unreachable,
             )
         )
 
@@ -422,22 +438,22 @@ class LinkChecker:
                 job.timeouts += 1
                 self._retry(job, backoff_delay(job.timeouts, opts.backoff_base, rng=self.rng))
                 return
-            self._finish(job, Verdict.TIMEOUT, None, failure.detail, transient=True)
+            self._finish(job, Verdict.TIMEOUT, None, failure.detail, transient=True, unreachable=True)
         elif failure.kind == "refused":
             # Refusals cost nothing to retry once; a server restarting should not be called dead.
             if job.refused < 1:
                 job.refused += 1
                 self._retry(job, backoff_delay(1, opts.backoff_base, rng=self.rng))
                 return
-            self._finish(job, Verdict.DEAD, None, failure.detail)
+            self._finish(job, Verdict.DEAD, None, failure.detail, unreachable=True)
         elif failure.kind == "dns-gone":
-            self._finish(job, Verdict.DEAD, None, failure.detail)
+            self._finish(job, Verdict.DEAD, None, failure.detail, unreachable=True)
         elif failure.kind == "transient":
             if job.failures < opts.retries:
                 job.failures += 1
                 self._retry(job, backoff_delay(job.failures, opts.backoff_base, rng=self.rng))
                 return
-            self._finish(job, Verdict.ERROR, None, failure.detail, transient=True)
+            self._finish(job, Verdict.ERROR, None, failure.detail, transient=True, unreachable=True)
         else:
             self._finish(job, Verdict.ERROR, None, failure.detail)
 
@@ -591,3 +607,39 @@ def check_links(
                 loop.remove_signal_handler(signal.SIGTERM)
 
     return asyncio.run(main())
+
+
+NO_NETWORK = "no network: no host answered in this run"
+
+
+def no_host_answered(results: Iterable[LinkResult]) -> bool:
+    """True when the run reached nothing: links failed to resolve or connect and no host sent any HTTP answer.
+
+    A DNS failure or a refused connection proves a link dead only if this machine can reach the network at
+    all; on a laptop that is offline, or with DNS broken, every link fails that way. The run itself is the
+    witness: one HTTP answer of any status (a 404 will do) from any host shows the network works, so the
+    other hosts' failures are theirs.
+    """
+    answered = failed_unreached = False
+    for result in results:
+        answered = answered or result.answered
+        failed_unreached = failed_unreached or result.unreachable
+    return failed_unreached and not answered
+
+
+def as_inconclusive(results: list[LinkResult]) -> list[LinkResult]:
+    """The results of a run where no host answered: every failure to reach a host becomes an ``error`` that
+    says so and is marked inconclusive, so the history neither counts it nor records it."""
+    return [
+        replace(
+            result,
+            verdict=Verdict.ERROR,
+            status_code=None,
+            detail=f"{NO_NETWORK} ({result.detail})",
+            transient=False,
+            inconclusive=True,
+        )
+        if result.unreachable
+        else result
+        for result in results
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tracker.errors import DataError
@@ -91,7 +91,10 @@ def dump_history(history: dict[str, LinkRecord]) -> str:
 
 
 def save_history(path: Path, history: dict[str, LinkRecord]) -> bool:
-    """Write the history when its bytes change; return whether the file changed."""
+    """Write the history when its bytes change; return whether the file changed. An empty history is not
+    written where there was none (a run that recorded nothing creates no file and no commit)."""
+    if not history and not path.exists():
+        return False
     text = dump_history(history)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
@@ -125,12 +128,16 @@ def apply_results(
     """Fold one run's results into ``history`` (in place).
 
     Returns the results as the user should see them (a transient failure seen on ``dead_after`` runs in a
-    row becomes ``dead``) and the verdict changes since the last run.
+    row becomes ``dead``) and the verdict changes since the last run. Inconclusive results (a run in which no
+    host answered) leave the history as it was.
     """
     checked = checked or {}
     final: list[LinkResult] = []
     changes: list[VerdictChange] = []
     for result in results:
+        if result.inconclusive:  # a run that reached no host learnt nothing about the link
+            final.append(_last_known(history.get(result.url), result))
+            continue
         prev = history.get(result.url)
         record, shown = _fold(prev, result, now, checked.get(result.url), dead_after)
         history[result.url] = record
@@ -174,6 +181,15 @@ def _fold(
         result.url, verdict, result.status_code, detail, result.final_url, result.transient, result.requests
     )
     return record, shown
+
+
+def _last_known(prev: LinkRecord | None, result: LinkResult) -> LinkResult:
+    """An inconclusive result as shown: a link already known dead stays dead (an offline run or one that only
+    re-checked failures, under ``--max-age``, must not hide it); any other is the run's ``error``."""
+    if prev is None or prev.verdict != Verdict.DEAD:
+        return result
+    detail = f"dead since {prev.since} (last known verdict; {result.detail})"
+    return replace(result, verdict=Verdict.DEAD, status_code=prev.status_code, detail=detail)
 
 
 def reusable(record: LinkRecord | None, last_checked: str | None, max_age: dt.timedelta, now: str) -> bool:

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.web.linkcheck import FAILING_VERDICTS, CheckOptions, LinkResult, Verdict, check_links
+from tracker.web.linkcheck import (
+    FAILING_VERDICTS,
+    CheckOptions,
+    LinkResult,
+    Verdict,
+    as_inconclusive,
+    check_links,
+    no_host_answered,
+)
 from tracker.web.linkhistory import (
     CACHE_NAME,
     DEAD_AFTER_RUNS,
@@ -53,6 +61,8 @@ class CheckReport:
     complete: bool = True
     reused: int = 0
     committed: bool = False
+    no_network: bool = False  # no host answered: failures to reach hosts were not counted or recorded
+    failing_since: dict[str, str] = field(default_factory=dict)  # url -> start of its failure streak
 
     def counts(self) -> Counter[str]:
         return Counter(result.verdict.value for _, result in self.results)
@@ -134,13 +144,21 @@ def run_check(
         complete = check_links(to_check, options, on_result)
 
     results = [fresh[url] for url in to_check if url in fresh]
+    no_network = no_host_answered(results)
+    if no_network:
+        results = as_inconclusive(results)
     changes: list[VerdictChange] = []
     if files is not None:
         results, changes = apply_results(history, results, now, checked, dead_after)
     for result in results:
         by_url[result.url] = result
-        checked[result.url] = now
-    report = CheckReport(changes=changes, complete=complete, reused=reused)
+        if not result.inconclusive:
+            checked[result.url] = now
+    report = CheckReport(changes=changes, complete=complete, reused=reused, no_network=no_network)
+    for url, result in by_url.items():
+        record = history.get(url)
+        if result.verdict in FAILING_VERDICTS and record is not None and record.verdict in FAILING_VERDICTS:
+            report.failing_since[url] = record.first_failed or record.since
     report.results = [(t, by_url[t.url]) for t in targets if t.url in by_url]
     return report
 
