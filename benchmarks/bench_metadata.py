@@ -204,7 +204,7 @@ def main() -> None:
 
 
 def markdown_table(report: dict) -> str:
-    """The figures as the Markdown tables of docs/readme/metadata.md."""
+    """The figures as the Markdown tables of the README's metadata benchmark section."""
     fields = report["accuracy"]["fields"]
     rows = ["| field | pages | correct | accuracy |", "|---|---:|---:|---:|"]
     main = ["title", "description", "author", "date", "publisher", "canonical_url", "image"]

@@ -119,7 +119,7 @@ def test_editing_what_is_not_there_is_an_error(project: Path, invoke, command, m
 
 SHIPPED = REPO_ROOT / "resources.yaml"
 
-# The links issue 4 names, plus those the lab helper judged to match (see docs/readme/lab.md).
+# The links issue 4 names, plus those judged to match (the README lists them under "The lab").
 KEY_LINKS = {
     ("item", "broadcasting-semantics-in-pytorch"): "broadcasting",
     ("item", "4-3-vectors-matrices-and-broadcasting"): "broadcasting",

@@ -229,7 +229,7 @@ def test_commands_have_help_and_are_documented(name):
 
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "readme" / "metadata.md").read_text()
+    docs = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert f"tracker {name}" in docs
 
 

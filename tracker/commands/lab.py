@@ -58,7 +58,13 @@ def lab_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
-    """List the experiments with their topic, the items/terms/chapters linked to them and their last run."""
+    """List the experiments with their topic, the items/terms/chapters linked to them and their last run.
+
+    \b
+    Example:
+      tracker lab list
+      tracker lab list --json | jq -r '.experiments[] | select(.items | length > 0) | .id'
+    """
     from tracker.lab.discovery import discover_experiments, find_lab_dir
     from tracker.lab.links import load_links, unknown_links
     from tracker.lab.runs import latest_runs, runs_path
@@ -150,6 +156,12 @@ def run_cmd(
     """Run an experiment by its id, or the one linked to an item, chapter or glossary term (TARGET).
 
     Exits with status 1 when a check fails, an experiment errors or times out.
+
+    \b
+    Example:
+      tracker lab run broadcasting
+      tracker lab run broadcasting-semantics-in-pytorch --device cpu
+      tracker lab run --all --json > lab-report.json
     """
     from tracker.lab.discovery import discover_experiments, find_lab_dir
     from tracker.lab.links import load_links, resolve_target
