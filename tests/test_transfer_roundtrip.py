@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tracker.exporters import export_document
 from tracker.importers import read_import_file
 from tracker.importers.merge_content import combine
+from tracker.importers.plan import is_url_title
 from tracker.models import Document, Resource, Status
 
 # Printable text with the characters that break naive writers: quotes, commas, pipes, <, &, newlines excluded
@@ -31,7 +32,7 @@ def resources(draw) -> list[Resource]:
             Resource(
                 id=f"item-{n}",
                 url=f"https://example.org/{n}/{draw(st.from_regex(r'[a-z0-9]{1,8}', fullmatch=True))}?q={n}",
-                title=draw(_TEXT),
+                title=draw(_TEXT.filter(lambda t: not is_url_title(t))),  # a bare URL as title means "none"
                 status=draw(st.sampled_from(list(Status))),
                 category=draw(st.none() | _TEXT),
                 tags=draw(st.lists(_TAG, max_size=3, unique=True)),
@@ -59,3 +60,18 @@ def test_export_import_round_trip(items, fmt):
     got = [tuple(getattr(item, field) for field in FIELDS) for item in result.plan.resources]
     want = [tuple(getattr(item, field) for field in FIELDS) for item in items]
     assert got == want
+
+
+def test_a_title_that_only_starts_like_a_url_is_kept():
+    # Found by hypothesis: "HTTP://" is a title, not an address; a bare address as a title means "no title".
+    items = [
+        Resource(id="a", url="https://example.org/a", title="HTTP://"),
+        Resource(id="b", url="https://example.org/b", title="https://example.org/b"),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "list.json"
+        path.write_text(export_document(Document(resources=items), "json"), encoding="utf-8")
+        _used, content = read_import_file(path)
+    titles = [item.title for item in combine(Document(), content).plan.resources]
+    assert titles[0] == "HTTP://"
+    assert titles[1] != "https://example.org/b" and "example.org" in titles[1]

@@ -90,6 +90,11 @@ def _looks_valid(url: str) -> bool:
     return _PLAIN_HTTP_URL.fullmatch(url) is not None
 
 
+def is_url_title(title: str) -> bool:
+    """A title that is nothing but an http(s) address: bookmark tools write the URL where a page had no title."""
+    return _looks_valid(title.strip())
+
+
 def _build_resource(fields: dict[str, Any]) -> Resource:
     return Resource(**fields)
 
@@ -97,7 +102,7 @@ def _build_resource(fields: dict[str, Any]) -> Resource:
 def _given_title(found: FoundItem) -> str:
     """The title the file gave, or "" when it gave none (a bookmark titled with its own URL has none)."""
     title = " ".join(found.title.split())
-    if title.lower().startswith(("http://", "https://")) or title == found.url.strip():
+    if is_url_title(title) or title == found.url.strip():
         return ""
     return title
 
