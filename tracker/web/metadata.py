@@ -212,9 +212,17 @@ def _unique(names: Iterable[str | None]) -> list[str]:
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|\s*,\s*(?=\S+\s+\S)")
 
 
+def _two_full_names(text: str) -> bool:
+    """``"Mei Chen, Oskar Lind"``: both sides of the one comma have two words or more, so not "Last, First"."""
+    if re.search(r"\d", text):
+        return False
+    left, right = (side.split() for side in _BY_PREFIX.sub("", text.strip()).split(",", 1))
+    return 2 <= len(left) <= 4 and 2 <= len(right) <= 4
+
+
 def split_authors(text: str) -> list[str]:
     """``"A, B and C"`` -> ``["A", "B", "C"]``; a single ``"Last, First"`` stays one name."""
-    if text.count(",") == 1 and not re.search(r"\band\b|&|;", text):
+    if text.count(",") == 1 and not re.search(r"\band\b|&|;", text) and not _two_full_names(text):
         one = clean_author(text)
         return [one] if one else []
     return _unique(clean_author(p) for p in _SPLIT_AUTHORS.split(text) if p and p.strip())
@@ -310,6 +318,19 @@ def _author_page_link(page: Page) -> list[str]:
     return []
 
 
+_AUTHOR_LABEL = re.compile(r"^(?:written by|author|authors|by|autor|autorin|von|auteur|par)$", re.I)
+
+
+def _labelled_author(page: Page) -> list[str]:
+    """Slack-style unfurl labels (``twitter:label1`` "Written by", ``twitter:data1`` the name), as Ghost,
+    Yoast and Medium emit them."""
+    for number in range(1, 5):
+        label = page.first_meta(f"twitter:label{number}") or ""
+        if _AUTHOR_LABEL.match(label.strip(" :")):
+            return split_authors(page.first_meta(f"twitter:data{number}") or "")
+    return []
+
+
 def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
     return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
 
@@ -326,6 +347,7 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
                 "twitter:creator:name", "book:author"):
         for value in page.all_meta(key):
             yield split_authors(value), False
+    yield _labelled_author(page), False
     for node in page.jsonld:
         if node is not entity and node.get("author") and (is_article(node_types(node)) or node_types(node) & MEDIA_TYPES):
             yield _names_from_ld(node["author"], page.jsonld)
@@ -445,7 +467,7 @@ def _date_near_top(page: Page) -> str | None:
         size += len(piece)
         if size > 1500:
             break
-    return first_date_in_text(" ".join(pieces)[:1500])
+    return first_date_in_text(_UPDATE_PHRASE.sub(" ", " ".join(pieces)[:1500]))
 
 
 def _embedded_json_date(text: str) -> str | None:
@@ -454,13 +476,36 @@ def _embedded_json_date(text: str) -> str | None:
     return parse_date(match.group(1).strip()) if match else None
 
 
+_UPDATE_LABEL = re.compile(
+    r"(?:last\s+)?(?:updated?|modified|edited|revised|reviewed)(?:\s+on)?\s*:?\s*$"
+    r"|(?:aktualisiert|geändert|zuletzt\s+bearbeitet|mis\s+à\s+jour|actualizado)(?:\s+am)?\s*:?\s*$",
+    re.I,
+)
+
+
+# "Last update: January 9, 2024" in running text: the date after such words is not the publication date.
+_UPDATE_PHRASE = re.compile(
+    r"\b(?:last\s+)?(?:updated?|modified|edited|revised|aktualisiert|geändert)\b(?:\s+(?:on|am))?\s*:?\s*.{0,30}",
+    re.I,
+)
+
+
+def _labelled_as_update(el) -> bool:
+    """``Last update: <span class="date">...</span>``: the words just before the element say it is not the
+    publication date."""
+    before = el.getprevious().tail if el.getprevious() is not None else None
+    if before is None and el.getparent() is not None:
+        before = el.getparent().text
+    return bool(before and _UPDATE_LABEL.search(before[-40:]))
+
+
 def _visible_date(page: Page) -> str | None:
     """The first date a reader sees near the top: ``<time>`` and elements classed as dates."""
     for el in page.root.xpath(_DATE_ELEMENTS_XPATH)[:40]:
         if el.tag in ("html", "body", "script", "style", "meta", "link", "article", "main", "section"):
             continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _NOT_PUBLISHED.search(marker) or el.xpath(_IN_COMMENTS):
+        if _NOT_PUBLISHED.search(marker) or el.xpath(_IN_COMMENTS) or _labelled_as_update(el):
             continue
         for value in (el.get("datetime"), el.get("content"), el.get("title") if el.tag == "abbr" else None):
             found = parse_date(value)
@@ -611,6 +656,10 @@ def _lang(page: Page) -> str | None:
     return value.lower() if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", value) else None
 
 
+# Documentation generators name themselves (Sphinx pages carry Docutils' generator tag).
+_DOCS_GENERATOR = re.compile(
+    r"^(?:docutils|sphinx|mkdocs|docusaurus|vuepress|vitepress|gitbook|docsify|antora|jsdoc|typedoc|pdoc|doxygen)\b", re.I
+)
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "twitch.tv", "ted.com")
 _DOCS_HINT = re.compile(r"(^|\.)(docs|documentation|developer|developers|readthedocs)\.|readthedocs\.io$|\.readthedocs\.")
 
@@ -632,7 +681,9 @@ def _kind(page: Page, meta: PageMetadata) -> str:
         return "course"
     if types & {"softwaresourcecode"}:
         return "repo"
-    if _DOCS_HINT.search(host) or path.startswith(("/docs/", "/doc/", "/documentation/")) or types & {"techarticle"}:
+    generator = page.first_meta("generator") or ""
+    if (_DOCS_HINT.search(host) or path.startswith(("/docs/", "/doc/", "/documentation/")) or types & {"techarticle"}
+            or _DOCS_GENERATOR.match(generator)):
         return "docs"
     if og_type == "article" or is_article(types) or (meta.published and meta.authors):
         return "article"
