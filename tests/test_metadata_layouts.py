@@ -122,3 +122,33 @@ def test_news_article_with_two_authors_from_jsonld_or_byline(strip_scripts):
 )
 def test_one_comma_between_two_full_names_separates_them(text, expected):
     assert split_authors(text) == expected
+
+
+def test_a_photo_credit_in_jsonld_is_not_the_author():
+    html = b"""<html><head><title>Goats gone, lizards back</title>
+    <script type="application/ld+json">{"@type":"ImageObject","author":"Ed Snap, Island Project","url":"/a.jpg"}</script>
+    </head><body><article><h1>Goats gone, lizards back</h1>
+    <div class="share__author">By <span>Mia Field</span></div><p>Text.</p></article></body></html>"""
+    assert extract_metadata(html, "https://mag.example/goats").authors == ["Mia Field"]
+
+
+def test_name_particles_and_capitalised_by_lines():
+    assert split_authors("De Vries, Jan") == ["Jan De Vries"]  # "De" starts a name, it is not "by"
+    assert split_authors("Di Maio Luigi") == ["Di Maio Luigi"]
+    assert split_authors("de Ana Pérez") == ["Ana Pérez"]  # lower-case "de" is the Spanish "by"
+    assert split_authors("Written by Jane Doe") == ["Jane Doe"]
+
+
+def test_a_date_in_the_description_counts_only_in_the_social_post_shape():
+    social = b"""<html><head><meta property="og:description" content="12K likes - jane on May 8, 2021: &quot;hi&quot;">
+    </head><body></body></html>"""
+    assert extract_metadata(social, "https://social.example/p/1").published == "2021-05-08"
+    prose = b"""<html><head><meta name="description" content="The law passed on May 8, 2021 changes everything.">
+    </head><body></body></html>"""
+    assert extract_metadata(prose, "https://law.example/analysis").published is None
+
+
+def test_a_copyright_notice_is_not_the_site_name():
+    html = b"""<html><head><title>Post</title><meta name="copyright" content="(c) 2024 Example Media GmbH">
+    </head><body></body></html>"""
+    assert extract_metadata(html, "https://blog.example/post").site == "blog.example"

@@ -175,8 +175,9 @@ def _title(page: Page, site: str | None) -> str | None:
     return None
 
 
+# "de", "di", "door" only in lower case: "De Vries" and "Di Maio" are names.
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written\s+|posted\s+|published\s+)?(?:by|von|par|por|di|door|de)\s*[:\-]?\s+|(?:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)", re.I
+    r"^(?:(?i:written\s+|posted\s+|published\s+)?(?:(?i:by|von|par|por)|di|door|de)\s*[:\-]?\s+|(?i:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)"
 )
 _NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
 
@@ -241,7 +242,7 @@ _IN_COMMENTS = (
     " or contains(@class, 'comment-list') or contains(@class, 'comments-area') or @id='comments'"
     " or contains(@class, 'comment-form')]"
 )
-_BYLINE_SKIP = re.compile(r"bio|avatar|image|img|photo|pic|desc|about|social|follow|more|list|comment|date|time|meta-", re.I)
+_BYLINE_SKIP = re.compile(r"bio|avatar|image|img|photo|pic|desc|about|social|follow|more|list|comment|date|time", re.I)
 _SOCIAL_TITLE = re.compile(
     r"^(.{2,60}?)\s+(?:\(@[\w.]{1,40}\)\s*)?(?:on|•|·|\|)\s+(?:X|Twitter|Instagram|TikTok|Threads|Bluesky|Mastodon|Facebook)\b"
     r"|^(.{2,60}?)\s+\(@[\w.]{1,40}\)"
@@ -335,10 +336,14 @@ def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
     return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
 
 
+_PHOTO_TYPES = {"imageobject", "mediaobject", "photograph"}
+
+
 def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
     """Candidate author lists in priority order, each with whether it names organisations only."""
     entity = page.entity or {}
-    if entity.get("author"):
+    # A photo's author is its photographer ("Photograph by ..."), not the page's author.
+    if entity.get("author") and not node_types(entity) & _PHOTO_TYPES:
         yield _names_from_ld(entity["author"], page.jsonld)
     cited = page.all_meta("citation_author") or page.all_meta("dc.creator") or page.all_meta("dcterms.creator")
     if cited:
@@ -349,7 +354,10 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
             yield split_authors(value), False
     yield _labelled_author(page), False
     for node in page.jsonld:
-        if node is not entity and node.get("author") and (is_article(node_types(node)) or node_types(node) & MEDIA_TYPES):
+        types = node_types(node)
+        if node is entity or not node.get("author") or types & _PHOTO_TYPES:
+            continue
+        if is_article(types) or types & MEDIA_TYPES:
             yield _names_from_ld(node["author"], page.jsonld)
     for el in page.itemprops.get("author", []) + page.itemprops.get("creator", []):
         if el.get("itemscope") is not None:
@@ -452,7 +460,8 @@ _EMBEDDED_DATE = re.compile(
     r'"(?:datePublished|uploadDate|publishDate|publishedAt|published_at|firstPublishedAt|createTime|'
     r'date_published|publicationDate|pubDate)"\s*:\s*"?([0-9][0-9T:.+\-Z ]{7,30})'
 )
-_DATE_IN_DESCRIPTION = re.compile(r"\bon ([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\b")
+# A social post's summary quotes it: "534 likes - jane on May 8, 2021: \"text\"" (or ends at the date).
+_DATE_IN_DESCRIPTION = re.compile(r"\bon ([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?::|$)")
 
 
 def _date_near_top(page: Page) -> str | None:
@@ -546,7 +555,7 @@ def _site_name(page: Page) -> str | None:
     found = page.first_meta(
         "application-name", "al:ios:app_name", "al:android:app_name", "al:iphone:app_name", "al:ipad:app_name",
         "twitter:app:name:iphone", "citation_journal_title", "citation_publisher", "dc.publisher",
-        "citation_conference_title", "publisher", "copyright",
+        "citation_conference_title", "publisher",
     )
     if found and len(found) <= 80:
         return found
