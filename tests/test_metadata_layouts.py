@@ -152,3 +152,18 @@ def test_a_copyright_notice_is_not_the_site_name():
     html = b"""<html><head><title>Post</title><meta name="copyright" content="(c) 2024 Example Media GmbH">
     </head><body></body></html>"""
     assert extract_metadata(html, "https://blog.example/post").site == "blog.example"
+
+
+def test_a_company_in_the_author_tag_yields_to_a_person_in_the_byline():
+    html = b"""<html><head><title>Streaming wars</title><meta name="author" content="Beispiel Zeitung GmbH">
+    </head><body><article><h1>Streaming wars</h1><p class="byline">Von Anna Fischer</p><p>Text.</p></article>
+    </body></html>"""
+    assert extract_metadata(html, "https://zeitung.example/streaming").authors == ["Anna Fischer"]
+    alone = b"""<html><head><meta name="author" content="Beispiel Zeitung GmbH"></head><body></body></html>"""
+    assert extract_metadata(alone, "https://zeitung.example/x").authors == ["Beispiel Zeitung GmbH"]
+
+
+def test_a_time_of_day_in_a_byline_is_not_a_name():
+    html = b"""<html><head><title>Match report</title></head><body><article><h1>Match report</h1>
+    <div class="article-byline"><span>4:23 PM EDT</span></div><p>Text.</p></article></body></html>"""
+    assert extract_metadata(html, "https://sport.example/report").authors == []

@@ -179,7 +179,7 @@ def _title(page: Page, site: str | None) -> str | None:
 _BY_PREFIX = re.compile(
     r"^(?:(?i:written\s+|posted\s+|published\s+)?(?:(?i:by|von|par|por)|di|door|de)\s*[:\-]?\s+|(?i:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)"
 )
-_NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
+_NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|\d:\d\d|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
 
 
 def clean_author(value: str) -> str | None:
@@ -372,6 +372,17 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
     yield _author_page_link(page), False
 
 
+# Companies that pages put where a person's name belongs ("Example Zeitung GmbH"): a last resort, like the site.
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|inc|ltd|llc|plc|corp|corporation|verlag|verlagsgruppe|zeitung|publishing|media)\b\.?$",
+    re.I,
+)
+
+
+def _names_an_organisation(name: str) -> bool:
+    return bool(_ORGANISATION.search(name))
+
+
 def _authors(page: Page, site: str | None) -> list[str]:
     """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
     host = site_host(page.url)
@@ -379,7 +390,7 @@ def _authors(page: Page, site: str | None) -> list[str]:
     for names, organisations in _author_sources(page):
         if not names:
             continue
-        if not organisations and not _names_the_site(names, site, host):
+        if not organisations and not _names_the_site(names, site, host) and not all(map(_names_an_organisation, names)):
             return names
         fallback = fallback or names
     if fallback:
