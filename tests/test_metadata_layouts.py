@@ -167,3 +167,11 @@ def test_a_time_of_day_in_a_byline_is_not_a_name():
     html = b"""<html><head><title>Match report</title></head><body><article><h1>Match report</h1>
     <div class="article-byline"><span>4:23 PM EDT</span></div><p>Text.</p></article></body></html>"""
     assert extract_metadata(html, "https://sport.example/report").authors == []
+
+
+def test_date_printed_next_to_the_byline():
+    html = b"""<html><head><title>Chips</title></head><body><nav>""" + b"Home News Reviews " * 120 + b"""</nav>
+    <div class="header"><h1>New chips announced</h1><span>by <a href="/Author/191">Ann Shaw</a>
+    <em>on June 29, 2017 9:00 AM EST</em></span></div><p>Body.</p></body></html>"""
+    meta = extract_metadata(html, "https://hw.example/show/11591")
+    assert (meta.authors, meta.published) == (["Ann Shaw"], "2017-06-29")

@@ -301,9 +301,10 @@ def _by_line_text(page: Page) -> list[str]:
     return []
 
 
+_HREF = "translate(@href, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _AUTHOR_LINK_XPATH = (
-    "//body//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
-    " or contains(@href, '/autoren/') or contains(@href, '/auteur/')]"
+    f"//body//a[contains({_HREF}, '/author/') or contains({_HREF}, '/authors/') or contains({_HREF}, '/autor/')"
+    f" or contains({_HREF}, '/autoren/') or contains({_HREF}, '/auteur/')]"
 )
 
 
@@ -447,7 +448,7 @@ def _published(page: Page) -> str | None:
     match = _DATE_IN_DESCRIPTION.search(page.first_meta("og:description", "description") or "")
     if match:
         return parse_date(match.group(1))
-    found = _date_near_top(page)
+    found = _date_near_byline(page) or _date_near_top(page)
     if found:
         return found
     for key in _MODIFIED_META:
@@ -488,6 +489,28 @@ def _date_near_top(page: Page) -> str | None:
         if size > 1500:
             break
     return first_date_in_text(_UPDATE_PHRASE.sub(" ", " ".join(pieces)[:1500]))
+
+
+def _date_near_byline(page: Page) -> str | None:
+    """A date in the short block that holds the byline ("by Jane Doe on June 29, 2017"), where pages print when
+    the piece was published even when nothing else marks it."""
+    for el in page.root.xpath(_BYLINE_XPATH)[:20] + page.root.xpath(_AUTHOR_LINK_XPATH)[:5]:
+        if el.tag in ("meta", "link", "body", "html", "script", "style") or el.xpath(_IN_COMMENTS):
+            continue
+        block, text = el, clean_text(" ".join(el.itertext())) or ""
+        for _ in range(2):
+            parent = block.getparent()
+            if parent is None or parent.tag in ("body", "html", "main", "article", "section"):
+                break
+            wider = clean_text(" ".join(parent.itertext())) or ""
+            if len(wider) > 300:
+                break
+            block, text = parent, wider
+        if len(text) <= 300:
+            found = first_date_in_text(_UPDATE_PHRASE.sub(" ", text))
+            if found:
+                return found
+    return None
 
 
 def _embedded_json_date(text: str) -> str | None:
