@@ -175,3 +175,16 @@ def test_date_printed_next_to_the_byline():
     <em>on June 29, 2017 9:00 AM EST</em></span></div><p>Body.</p></body></html>"""
     meta = extract_metadata(html, "https://hw.example/show/11591")
     assert (meta.authors, meta.published) == (["Ann Shaw"], "2017-06-29")
+
+
+def test_a_meta_value_attribute_counts_only_on_pages_that_use_it_throughout():
+    blogger = b"""<html><head><meta content='text/html; charset=UTF-8' http-equiv='Content-Type'/>
+    <meta content='blogger' name='generator'/><title>Release notes</title>
+    <meta name='author' value='Theme Designer'/></head><body><div class='post'><h1>Release notes</h1><p>Text.</p>
+    <div class='post-footer'><span class='post-author vcard'>Posted by <span class='fn'>Ned Writer</span></span>
+    </div></div></body></html>"""
+    assert extract_metadata(blogger, "https://blog.example/2016/12/notes.html").authors == ["Ned Writer"]
+    saved = b"""<html><head><meta http-equiv="Content-Type" value="text/html"><meta name="author" value="Ann Saved">
+    <meta name="description" value="A page saved by a tool that renamed content= to value=."></head><body></body></html>"""
+    meta = extract_metadata(saved, "https://news.example/story")
+    assert (meta.authors, meta.description) == (["Ann Saved"], "A page saved by a tool that renamed content= to value=.")
