@@ -188,3 +188,12 @@ def test_a_meta_value_attribute_counts_only_on_pages_that_use_it_throughout():
     <meta name="description" value="A page saved by a tool that renamed content= to value=."></head><body></body></html>"""
     meta = extract_metadata(saved, "https://news.example/story")
     assert (meta.authors, meta.description) == (["Ann Saved"], "A page saved by a tool that renamed content= to value=.")
+
+
+def test_an_author_that_is_the_domain_yields_to_a_person_but_a_personal_domain_is_a_person():
+    broadcaster = b"""<html><head><title>Podcast 140</title><meta name="author" content="WDX"></head><body>
+    <div><span itemprop="author">Autor/in: Karin Hell</span></div><p>Text.</p></body></html>"""
+    assert extract_metadata(broadcaster, "https://www.wdx.example/podcast140.html").authors == ["Karin Hell"]
+    personal = b"""<html><head><title>Essay</title><meta name="author" content="Simon Sample"></head><body>
+    <div class="related"><span class="byline">By Other Person</span></div></body></html>"""
+    assert extract_metadata(personal, "https://simonsample.example/p/essay").authors == ["Simon Sample"]

@@ -334,7 +334,13 @@ def _labelled_author(page: Page) -> list[str]:
 
 
 def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
-    return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
+    """Every name is the site's: its name, or its domain as one word ("NDR" on ndr.de; "Simon Sarris" on
+    simonsarris.example is a person with a personal domain)."""
+    labels = {_squash(label) for label in host.split(".")[:-1] if len(label) >= 2} | {_squash(host)}
+    return all(
+        _squash(name) and (_site_like(name, site, host, loose=False) or (" " not in name and _squash(name) in labels))
+        for name in names
+    )
 
 
 _PHOTO_TYPES = {"imageobject", "mediaobject", "photograph"}
