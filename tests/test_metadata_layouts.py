@@ -197,3 +197,14 @@ def test_an_author_that_is_the_domain_yields_to_a_person_but_a_personal_domain_i
     personal = b"""<html><head><title>Essay</title><meta name="author" content="Simon Sample"></head><body>
     <div class="related"><span class="byline">By Other Person</span></div></body></html>"""
     assert extract_metadata(personal, "https://simonsample.example/p/essay").authors == ["Simon Sample"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("05/31/2012", "2012-05-31"), ("31/05/2012", "2012-05-31"), ("Posted 3/4/2021 by Kim", "2021-03-04"),
+     ("2012/05/31", "2012-05-31"), ("13/13/2012", None)],
+)
+def test_slashed_dates_with_the_year_last(text, expected):
+    from tracker.web.dates import parse_date
+
+    assert parse_date(text) == expected
