@@ -208,3 +208,16 @@ def test_slashed_dates_with_the_year_last(text, expected):
     from tracker.web.dates import parse_date
 
     assert parse_date(text) == expected
+
+
+def test_byline_name_element_without_the_reporters_role():
+    html = b"""<html><head><title>Gig work</title></head><body><article><h1>Gig work</h1>
+    <div class="Byline-wrapper"><div class="Text-ContributorName">By Will Writer</div>
+    <div class="Text-role">Business reporter, Example News</div></div><p>Text.</p></article></body></html>"""
+    assert extract_metadata(html, "https://news.example/business-1").authors == ["Will Writer"]
+
+
+def test_unclassed_author_label_line():
+    html = b"""<html><head><title>Radtour</title></head><body><div><h1>Radtour</h1>
+    <p>Autor: Max Mustermann</p><p>Salzburg liebt seine Radfahrer.</p></div></body></html>"""
+    assert extract_metadata(html, "https://reise.example/radtour").authors == ["Max Mustermann"]

@@ -267,7 +267,9 @@ def _byline_names(page: Page) -> list[str]:
             continue
         if el.xpath(_IN_COMMENTS):
             continue
-        inner = el.xpath(".//*[contains(@class, 'fn') or contains(@class, 'name') or @rel='author']")
+        inner = el.xpath(
+            ".//*[contains(@class, 'fn') or contains(@class, 'name') or contains(@class, 'Name') or @rel='author']"
+        )
         text = " ".join((inner[0] if inner else el).itertext())
         if len(text) > 120:
             continue
@@ -277,13 +279,17 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-_BY_WORDS = ("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Written", "By:", "Von:")
+_BY_WORDS = ("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Written", "By:", "Von:", "Author:", "Autor:",
+             "Autorin:", "Autor/in:", "Auteur:", "Author", "Autor")
 # Text nodes whose first word is "By" (alone, with the name in a following link, or followed by the name):
 # one normalize-space per node keeps this cheap on large pages.
 _BY_LINE_XPATH = (
     "//body//text()[contains('|{}|', concat('|', substring-before(concat(normalize-space(.), ' '), ' '), '|'))]"
 ).format("|".join(_BY_WORDS))
-_BY_LINE = re.compile(r"^(?:written\s+)?(?:by|von|par|por)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$", re.I)
+_BY_LINE = re.compile(
+    r"^(?:(?:written\s+)?(?:by|von|par|por)|author|autor(?:in|/in)?|auteur)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$",
+    re.I,
+)
 
 
 def _by_line_text(page: Page) -> list[str]:
