@@ -221,3 +221,16 @@ def test_unclassed_author_label_line():
     html = b"""<html><head><title>Radtour</title></head><body><div><h1>Radtour</h1>
     <p>Autor: Max Mustermann</p><p>Salzburg liebt seine Radfahrer.</p></div></body></html>"""
     assert extract_metadata(html, "https://reise.example/radtour").authors == ["Max Mustermann"]
+
+
+def test_title_tag_starting_with_the_h1_gives_the_headline_whatever_the_blog_is_called():
+    html = b"""<html><head><title>Mandelpl\xc3\xa4tzchen | Kulinaria at home</title></head><body>
+    <h1 class="site-title">Kulinaria at home</h1><article><h1>Mandelpl\xc3\xa4tzchen</h1><p>Text.</p></article>
+    </body></html>"""
+    assert extract_metadata(html, "https://kochblog.example/2012/12/08/mandel/").title == "Mandelplätzchen"
+    site_first = b"""<html><head><title>Kulinaria at home | Mandelpl\xc3\xa4tzchen</title></head><body>
+    <h1 class="site-title">Kulinaria at home</h1><p>Text.</p></body></html>"""
+    assert extract_metadata(site_first, "https://kochblog.example/2012/12/08/mandel/").title != "Kulinaria at home"
+    linked = b"""<html><head><title>Loose Notes | Mandelpl\xc3\xa4tzchen</title></head><body>
+    <h1><a href="https://kochblog.example/">Loose Notes</a></h1><p>Text.</p></body></html>"""
+    assert extract_metadata(linked, "https://kochblog.example/2012/12/08/mandel/").title != "Loose Notes"

@@ -120,6 +120,42 @@ def _title_tag(page: Page) -> str | None:
     return clean_text(title_el.text_content()) if title_el is not None else None
 
 
+_SITE_HEADING = re.compile(r"site|logo|brand|blog-?title|blog-?name|masthead", re.I)
+
+
+def _names_the_blog(h1) -> bool:
+    """An ``<h1>`` that holds the site's name: classed so, linking home, or in the page header outside the article."""
+    marker = f"{h1.get('class') or ''} {h1.get('id') or ''}"
+    if _SITE_HEADING.search(marker):
+        return True
+    if any(_links_home(a.get("href")) for a in h1.iter("a")):
+        return True
+    return bool(h1.xpath("ancestor::header[not(ancestor::article)] and not(ancestor::article)"))
+
+
+def _links_home(href: str | None) -> bool:
+    parts = urlsplit((href or "").strip())
+    if not href or parts.query or parts.fragment:
+        return False
+    return parts.path in ("/", "./", ".", "/index.html", "index.html") or (bool(parts.netloc) and parts.path in ("", "/"))
+
+
+def _headline_in_title(page: Page, tag_title: str, site: str | None, host: str) -> str | None:
+    """``<title>Headline | Any Blog Name</title>`` with ``<h1>Headline</h1>``: the page's own headline, whatever
+    the trailing segments say (a blog's name need not look like its domain). A title that ends with the
+    headline ("Blog name - Headline") is left to the site-name rules: there the blog's name is often meant."""
+    for h1 in list(page.root.iter("h1"))[:3]:
+        headline = clean_text(h1.text_content(), 500)
+        # Many themes put the blog's name in an <h1> too ("Blog | Post"): that is no headline.
+        if not headline or len(headline) < 4 or len(headline) >= len(tag_title) or _site_like(
+            headline, site, host, partial=False
+        ) or _names_the_blog(h1):
+            continue
+        if tag_title.startswith(headline) and _TITLE_SEPARATORS.match(tag_title[len(headline):]):
+            return headline
+    return None
+
+
 def _strip_leading_site(title: str, site: str | None) -> str:
     """``"Frontiers | Using Bayes..."`` -> ``"Using Bayes..."``: a headline never starts with the site's name."""
     parts = _TITLE_SEPARATORS.split(title, maxsplit=1)
@@ -167,7 +203,7 @@ def _title(page: Page, site: str | None) -> str | None:
                     return strip_site_suffix(tag_title, site, host)
             return _strip_leading_site(candidate, site)
     if tag_title:
-        return strip_site_suffix(tag_title, site, host)
+        return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host)
     for h1 in page.root.iter("h1"):
         text = clean_text(h1.text_content(), 500)
         if text:
