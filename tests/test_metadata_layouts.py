@@ -234,3 +234,9 @@ def test_title_tag_starting_with_the_h1_gives_the_headline_whatever_the_blog_is_
     linked = b"""<html><head><title>Loose Notes | Mandelpl\xc3\xa4tzchen</title></head><body>
     <h1><a href="https://kochblog.example/">Loose Notes</a></h1><p>Text.</p></body></html>"""
     assert extract_metadata(linked, "https://kochblog.example/2012/12/08/mandel/").title != "Loose Notes"
+
+
+def test_update_as_a_noun_does_not_hide_the_date_after_it():
+    html = b"""<html><head><title>Folge 140</title></head><body><article><h1>Folge 140</h1>
+    <p>Das Coronavirus-Update mit Christian - 18.03.2020 13:15 Uhr</p><p>Text.</p></article></body></html>"""
+    assert extract_metadata(html, "https://radio.example/podcast140.html").published == "2020-03-18"

@@ -576,7 +576,8 @@ _UPDATE_LABEL = re.compile(
 
 # "Last update: January 9, 2024" in running text: the date after such words is not the publication date.
 _UPDATE_PHRASE = re.compile(
-    r"\b(?:last\s+)?(?:updated?|modified|edited|revised|aktualisiert|geändert)\b(?:\s+(?:on|am))?\s*:?\s*.{0,30}",
+    r"\b(?:last\s+(?:updated?|modified|edited)|updated|modified|edited|revised|aktualisiert|geändert|update(?=\s*:))"
+    r"(?:\s+(?:on|am))?\s*:?\s*.{0,30}",
     re.I,
 )
 
