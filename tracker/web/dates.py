@@ -38,6 +38,8 @@ _MONTH_WORD = r"([A-Za-zÀ-ÿ]{3,10})\.?"
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?" + _MONTH_WORD + r",?\s+(?:de\s+)?(\d{4})")
 _MONTH_DAY_YEAR = re.compile(_MONTH_WORD + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _YEAR_MONTH_DAY = re.compile(r"(?<!\d)(\d{4})\s+" + _MONTH_WORD + r"\s+(\d{1,2})(?!\d)")
+# "05/31/2012": slashes with the year last are month first (US); "31/05/2012" can only be day first.
+_SLASHED_YEAR_LAST = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _TIMESTAMP = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/-_]|$)")
@@ -86,7 +88,15 @@ def parse_date(text: object) -> str | None:
     match = _DAY_FIRST_NUMERIC.search(value)
     if match:
         return _valid(int(match[3]), int(match[2]), int(match[1]))
+    match = _SLASHED_YEAR_LAST.search(value)
+    if match:
+        return _slashed(match)
     return None
+
+
+def _slashed(match: re.Match) -> str | None:
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    return _valid(year, second, first) if first > 12 else _valid(year, first, second)
 
 
 # A cell that holds a date and nothing else: digits and separators, at most one month word, maybe a time.
@@ -140,12 +150,12 @@ def first_date_in_text(text: str) -> str | None:
     best: tuple[int, str] | None = None
     for pattern, order in (
         (_ISO, "ymd"), (_SLASHED, "ymd"), (_DAY_MONTH_YEAR, "dMy"), (_MONTH_DAY_YEAR, "Mdy"),
-        (_YEAR_MONTH_DAY, "yMd"), (_DAY_FIRST_NUMERIC, "dmy"),
+        (_YEAR_MONTH_DAY, "yMd"), (_DAY_FIRST_NUMERIC, "dmy"), (_SLASHED_YEAR_LAST, "slashed"),
     ):
         for match in pattern.finditer(text):
             if best is not None and match.start() >= best[0]:
                 break
-            found = _from_match(match, order)
+            found = _slashed(match) if order == "slashed" else _from_match(match, order)
             if found:
                 best = (match.start(), found)
                 break

@@ -120,6 +120,42 @@ def _title_tag(page: Page) -> str | None:
     return clean_text(title_el.text_content()) if title_el is not None else None
 
 
+_SITE_HEADING = re.compile(r"site|logo|brand|blog-?title|blog-?name|masthead", re.I)
+
+
+def _names_the_blog(h1) -> bool:
+    """An ``<h1>`` that holds the site's name: classed so, linking home, or in the page header outside the article."""
+    marker = f"{h1.get('class') or ''} {h1.get('id') or ''}"
+    if _SITE_HEADING.search(marker):
+        return True
+    if any(_links_home(a.get("href")) for a in h1.iter("a")):
+        return True
+    return bool(h1.xpath("ancestor::header[not(ancestor::article)] and not(ancestor::article)"))
+
+
+def _links_home(href: str | None) -> bool:
+    parts = urlsplit((href or "").strip())
+    if not href or parts.query or parts.fragment:
+        return False
+    return parts.path in ("/", "./", ".", "/index.html", "index.html") or (bool(parts.netloc) and parts.path in ("", "/"))
+
+
+def _headline_in_title(page: Page, tag_title: str, site: str | None, host: str) -> str | None:
+    """``<title>Headline | Any Blog Name</title>`` with ``<h1>Headline</h1>``: the page's own headline, whatever
+    the trailing segments say (a blog's name need not look like its domain). A title that ends with the
+    headline ("Blog name - Headline") is left to the site-name rules: there the blog's name is often meant."""
+    for h1 in list(page.root.iter("h1"))[:3]:
+        headline = clean_text(h1.text_content(), 500)
+        # Many themes put the blog's name in an <h1> too ("Blog | Post"): that is no headline.
+        if not headline or len(headline) < 4 or len(headline) >= len(tag_title) or _site_like(
+            headline, site, host, partial=False
+        ) or _names_the_blog(h1):
+            continue
+        if tag_title.startswith(headline) and _TITLE_SEPARATORS.match(tag_title[len(headline):]):
+            return headline
+    return None
+
+
 def _strip_leading_site(title: str, site: str | None) -> str:
     """``"Frontiers | Using Bayes..."`` -> ``"Using Bayes..."``: a headline never starts with the site's name."""
     parts = _TITLE_SEPARATORS.split(title, maxsplit=1)
@@ -167,7 +203,7 @@ def _title(page: Page, site: str | None) -> str | None:
                     return strip_site_suffix(tag_title, site, host)
             return _strip_leading_site(candidate, site)
     if tag_title:
-        return strip_site_suffix(tag_title, site, host)
+        return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host)
     for h1 in page.root.iter("h1"):
         text = clean_text(h1.text_content(), 500)
         if text:
@@ -175,10 +211,11 @@ def _title(page: Page, site: str | None) -> str | None:
     return None
 
 
+# "de", "di", "door" only in lower case: "De Vries" and "Di Maio" are names.
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written\s+|posted\s+|published\s+)?(?:by|von|par|por|di|door|de)\s*[:\-]?\s+|(?:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)", re.I
+    r"^(?:(?i:written\s+|posted\s+|published\s+)?(?:(?i:by|von|par|por)|di|door|de)\s*[:\-]?\s+|(?i:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)"
 )
-_NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
+_NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|\d:\d\d|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
 
 
 def clean_author(value: str) -> str | None:
@@ -212,9 +249,17 @@ def _unique(names: Iterable[str | None]) -> list[str]:
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|\s*,\s*(?=\S+\s+\S)")
 
 
+def _two_full_names(text: str) -> bool:
+    """``"Mei Chen, Oskar Lind"``: both sides of the one comma have two words or more, so not "Last, First"."""
+    if re.search(r"\d", text):
+        return False
+    left, right = (side.split() for side in _BY_PREFIX.sub("", text.strip()).split(",", 1))
+    return 2 <= len(left) <= 4 and 2 <= len(right) <= 4
+
+
 def split_authors(text: str) -> list[str]:
     """``"A, B and C"`` -> ``["A", "B", "C"]``; a single ``"Last, First"`` stays one name."""
-    if text.count(",") == 1 and not re.search(r"\band\b|&|;", text):
+    if text.count(",") == 1 and not re.search(r"\band\b|&|;", text) and not _two_full_names(text):
         one = clean_author(text)
         return [one] if one else []
     return _unique(clean_author(p) for p in _SPLIT_AUTHORS.split(text) if p and p.strip())
@@ -233,7 +278,7 @@ _IN_COMMENTS = (
     " or contains(@class, 'comment-list') or contains(@class, 'comments-area') or @id='comments'"
     " or contains(@class, 'comment-form')]"
 )
-_BYLINE_SKIP = re.compile(r"bio|avatar|image|img|photo|pic|desc|about|social|follow|more|list|comment|date|time|meta-", re.I)
+_BYLINE_SKIP = re.compile(r"bio|avatar|image|img|photo|pic|desc|about|social|follow|more|list|comment|date|time", re.I)
 _SOCIAL_TITLE = re.compile(
     r"^(.{2,60}?)\s+(?:\(@[\w.]{1,40}\)\s*)?(?:on|•|·|\|)\s+(?:X|Twitter|Instagram|TikTok|Threads|Bluesky|Mastodon|Facebook)\b"
     r"|^(.{2,60}?)\s+\(@[\w.]{1,40}\)"
@@ -258,7 +303,9 @@ def _byline_names(page: Page) -> list[str]:
             continue
         if el.xpath(_IN_COMMENTS):
             continue
-        inner = el.xpath(".//*[contains(@class, 'fn') or contains(@class, 'name') or @rel='author']")
+        inner = el.xpath(
+            ".//*[contains(@class, 'fn') or contains(@class, 'name') or contains(@class, 'Name') or @rel='author']"
+        )
         text = " ".join((inner[0] if inner else el).itertext())
         if len(text) > 120:
             continue
@@ -268,13 +315,17 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-_BY_WORDS = ("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Written", "By:", "Von:")
+_BY_WORDS = ("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Written", "By:", "Von:", "Author:", "Autor:",
+             "Autorin:", "Autor/in:", "Auteur:", "Author", "Autor")
 # Text nodes whose first word is "By" (alone, with the name in a following link, or followed by the name):
 # one normalize-space per node keeps this cheap on large pages.
 _BY_LINE_XPATH = (
     "//body//text()[contains('|{}|', concat('|', substring-before(concat(normalize-space(.), ' '), ' '), '|'))]"
 ).format("|".join(_BY_WORDS))
-_BY_LINE = re.compile(r"^(?:written\s+)?(?:by|von|par|por)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$", re.I)
+_BY_LINE = re.compile(
+    r"^(?:(?:written\s+)?(?:by|von|par|por)|author|autor(?:in|/in)?|auteur)\s*:?\s+(\w[\w.'’-]*(?:\s+\w[\w.'’-]*){1,3})\s*$",
+    re.I,
+)
 
 
 def _by_line_text(page: Page) -> list[str]:
@@ -292,9 +343,10 @@ def _by_line_text(page: Page) -> list[str]:
     return []
 
 
+_HREF = "translate(@href, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _AUTHOR_LINK_XPATH = (
-    "//body//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
-    " or contains(@href, '/autoren/') or contains(@href, '/auteur/')]"
+    f"//body//a[contains({_HREF}, '/author/') or contains({_HREF}, '/authors/') or contains({_HREF}, '/autor/')"
+    f" or contains({_HREF}, '/autoren/') or contains({_HREF}, '/auteur/')]"
 )
 
 
@@ -310,14 +362,37 @@ def _author_page_link(page: Page) -> list[str]:
     return []
 
 
+_AUTHOR_LABEL = re.compile(r"^(?:written by|author|authors|by|autor|autorin|von|auteur|par)$", re.I)
+
+
+def _labelled_author(page: Page) -> list[str]:
+    """Slack-style unfurl labels (``twitter:label1`` "Written by", ``twitter:data1`` the name), as Ghost,
+    Yoast and Medium emit them."""
+    for number in range(1, 5):
+        label = page.first_meta(f"twitter:label{number}") or ""
+        if _AUTHOR_LABEL.match(label.strip(" :")):
+            return split_authors(page.first_meta(f"twitter:data{number}") or "")
+    return []
+
+
 def _names_the_site(names: list[str], site: str | None, host: str) -> bool:
-    return all(_site_like(name, site, host, loose=False) and _squash(name) for name in names)
+    """Every name is the site's: its name, or its domain as one word ("NDR" on ndr.de; "Simon Sarris" on
+    simonsarris.example is a person with a personal domain)."""
+    labels = {_squash(label) for label in host.split(".")[:-1] if len(label) >= 2} | {_squash(host)}
+    return all(
+        _squash(name) and (_site_like(name, site, host, loose=False) or (" " not in name and _squash(name) in labels))
+        for name in names
+    )
+
+
+_PHOTO_TYPES = {"imageobject", "mediaobject", "photograph"}
 
 
 def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
     """Candidate author lists in priority order, each with whether it names organisations only."""
     entity = page.entity or {}
-    if entity.get("author"):
+    # A photo's author is its photographer ("Photograph by ..."), not the page's author.
+    if entity.get("author") and not node_types(entity) & _PHOTO_TYPES:
         yield _names_from_ld(entity["author"], page.jsonld)
     cited = page.all_meta("citation_author") or page.all_meta("dc.creator") or page.all_meta("dcterms.creator")
     if cited:
@@ -326,8 +401,12 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
                 "twitter:creator:name", "book:author"):
         for value in page.all_meta(key):
             yield split_authors(value), False
+    yield _labelled_author(page), False
     for node in page.jsonld:
-        if node is not entity and node.get("author") and (is_article(node_types(node)) or node_types(node) & MEDIA_TYPES):
+        types = node_types(node)
+        if node is entity or not node.get("author") or types & _PHOTO_TYPES:
+            continue
+        if is_article(types) or types & MEDIA_TYPES:
             yield _names_from_ld(node["author"], page.jsonld)
     for el in page.itemprops.get("author", []) + page.itemprops.get("creator", []):
         if el.get("itemscope") is not None:
@@ -342,6 +421,17 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
     yield _author_page_link(page), False
 
 
+# Companies that pages put where a person's name belongs ("Example Zeitung GmbH"): a last resort, like the site.
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|inc|ltd|llc|plc|corp|corporation|verlag|verlagsgruppe|zeitung|publishing|media)\b\.?$",
+    re.I,
+)
+
+
+def _names_an_organisation(name: str) -> bool:
+    return bool(_ORGANISATION.search(name))
+
+
 def _authors(page: Page, site: str | None) -> list[str]:
     """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
     host = site_host(page.url)
@@ -349,7 +439,7 @@ def _authors(page: Page, site: str | None) -> list[str]:
     for names, organisations in _author_sources(page):
         if not names:
             continue
-        if not organisations and not _names_the_site(names, site, host):
+        if not organisations and not _names_the_site(names, site, host) and not all(map(_names_an_organisation, names)):
             return names
         fallback = fallback or names
     if fallback:
@@ -406,7 +496,7 @@ def _published(page: Page) -> str | None:
     match = _DATE_IN_DESCRIPTION.search(page.first_meta("og:description", "description") or "")
     if match:
         return parse_date(match.group(1))
-    found = _date_near_top(page)
+    found = _date_near_byline(page) or _date_near_top(page)
     if found:
         return found
     for key in _MODIFIED_META:
@@ -430,7 +520,8 @@ _EMBEDDED_DATE = re.compile(
     r'"(?:datePublished|uploadDate|publishDate|publishedAt|published_at|firstPublishedAt|createTime|'
     r'date_published|publicationDate|pubDate)"\s*:\s*"?([0-9][0-9T:.+\-Z ]{7,30})'
 )
-_DATE_IN_DESCRIPTION = re.compile(r"\bon ([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\b")
+# A social post's summary quotes it: "534 likes - jane on May 8, 2021: \"text\"" (or ends at the date).
+_DATE_IN_DESCRIPTION = re.compile(r"\bon ([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?::|$)")
 
 
 def _date_near_top(page: Page) -> str | None:
@@ -445,7 +536,29 @@ def _date_near_top(page: Page) -> str | None:
         size += len(piece)
         if size > 1500:
             break
-    return first_date_in_text(" ".join(pieces)[:1500])
+    return first_date_in_text(_UPDATE_PHRASE.sub(" ", " ".join(pieces)[:1500]))
+
+
+def _date_near_byline(page: Page) -> str | None:
+    """A date in the short block that holds the byline ("by Jane Doe on June 29, 2017"), where pages print when
+    the piece was published even when nothing else marks it."""
+    for el in page.root.xpath(_BYLINE_XPATH)[:20] + page.root.xpath(_AUTHOR_LINK_XPATH)[:5]:
+        if el.tag in ("meta", "link", "body", "html", "script", "style") or el.xpath(_IN_COMMENTS):
+            continue
+        block, text = el, clean_text(" ".join(el.itertext())) or ""
+        for _ in range(2):
+            parent = block.getparent()
+            if parent is None or parent.tag in ("body", "html", "main", "article", "section"):
+                break
+            wider = clean_text(" ".join(parent.itertext())) or ""
+            if len(wider) > 300:
+                break
+            block, text = parent, wider
+        if len(text) <= 300:
+            found = first_date_in_text(_UPDATE_PHRASE.sub(" ", text))
+            if found:
+                return found
+    return None
 
 
 def _embedded_json_date(text: str) -> str | None:
@@ -454,13 +567,37 @@ def _embedded_json_date(text: str) -> str | None:
     return parse_date(match.group(1).strip()) if match else None
 
 
+_UPDATE_LABEL = re.compile(
+    r"(?:last\s+)?(?:updated?|modified|edited|revised|reviewed)(?:\s+on)?\s*:?\s*$"
+    r"|(?:aktualisiert|geändert|zuletzt\s+bearbeitet|mis\s+à\s+jour|actualizado)(?:\s+am)?\s*:?\s*$",
+    re.I,
+)
+
+
+# "Last update: January 9, 2024" in running text: the date after such words is not the publication date.
+_UPDATE_PHRASE = re.compile(
+    r"\b(?:last\s+(?:updated?|modified|edited)|updated|modified|edited|revised|aktualisiert|geändert|update(?=\s*:))"
+    r"(?:\s+(?:on|am))?\s*:?\s*.{0,30}",
+    re.I,
+)
+
+
+def _labelled_as_update(el) -> bool:
+    """``Last update: <span class="date">...</span>``: the words just before the element say it is not the
+    publication date."""
+    before = el.getprevious().tail if el.getprevious() is not None else None
+    if before is None and el.getparent() is not None:
+        before = el.getparent().text
+    return bool(before and _UPDATE_LABEL.search(before[-40:]))
+
+
 def _visible_date(page: Page) -> str | None:
     """The first date a reader sees near the top: ``<time>`` and elements classed as dates."""
     for el in page.root.xpath(_DATE_ELEMENTS_XPATH)[:40]:
         if el.tag in ("html", "body", "script", "style", "meta", "link", "article", "main", "section"):
             continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _NOT_PUBLISHED.search(marker) or el.xpath(_IN_COMMENTS):
+        if _NOT_PUBLISHED.search(marker) or el.xpath(_IN_COMMENTS) or _labelled_as_update(el):
             continue
         for value in (el.get("datetime"), el.get("content"), el.get("title") if el.tag == "abbr" else None):
             found = parse_date(value)
@@ -501,7 +638,7 @@ def _site_name(page: Page) -> str | None:
     found = page.first_meta(
         "application-name", "al:ios:app_name", "al:android:app_name", "al:iphone:app_name", "al:ipad:app_name",
         "twitter:app:name:iphone", "citation_journal_title", "citation_publisher", "dc.publisher",
-        "citation_conference_title", "publisher", "copyright",
+        "citation_conference_title", "publisher",
     )
     if found and len(found) <= 80:
         return found
@@ -611,6 +748,10 @@ def _lang(page: Page) -> str | None:
     return value.lower() if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", value) else None
 
 
+# Documentation generators name themselves (Sphinx pages carry Docutils' generator tag).
+_DOCS_GENERATOR = re.compile(
+    r"^(?:docutils|sphinx|mkdocs|docusaurus|vuepress|vitepress|gitbook|docsify|antora|jsdoc|typedoc|pdoc|doxygen)\b", re.I
+)
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "twitch.tv", "ted.com")
 _DOCS_HINT = re.compile(r"(^|\.)(docs|documentation|developer|developers|readthedocs)\.|readthedocs\.io$|\.readthedocs\.")
 
@@ -632,7 +773,9 @@ def _kind(page: Page, meta: PageMetadata) -> str:
         return "course"
     if types & {"softwaresourcecode"}:
         return "repo"
-    if _DOCS_HINT.search(host) or path.startswith(("/docs/", "/doc/", "/documentation/")) or types & {"techarticle"}:
+    generator = page.first_meta("generator") or ""
+    if (_DOCS_HINT.search(host) or path.startswith(("/docs/", "/doc/", "/documentation/")) or types & {"techarticle"}
+            or _DOCS_GENERATOR.match(generator)):
         return "docs"
     if og_type == "article" or is_article(types) or (meta.published and meta.authors):
         return "article"

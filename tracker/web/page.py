@@ -74,14 +74,19 @@ class Page:
 
     def _index(self) -> None:
         ld_texts = []
+        # ``value=`` is no attribute of <meta>: pages rewritten to use it (saved by some tools) mean it; where
+        # most tags other than Open Graph use ``content=``, it is template cruft (a theme designer's name in "author").
+        by_value: list[tuple[str, str]] = []
+        with_content = 0
         for el in self.root.iter("meta", "link", "script"):
             tag = el.tag
             if tag == "meta":
                 key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
                 content = el.get("content")
-                if content is None:
-                    content = el.get("value")
-                if key and content is not None:
+                if key and content is None and el.get("value") is not None:
+                    by_value.append((key, el.get("value")))
+                elif key and content is not None:
+                    with_content += not key.lower().startswith(("og:", "article:"))
                     for part in key.split():
                         self.meta.setdefault(part.strip().lower(), []).append(content)
             elif tag == "link":
@@ -92,6 +97,10 @@ class Page:
                         self.links.setdefault(part, []).append(href)
             elif (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
                 ld_texts.append(el.text)
+        if with_content <= len(by_value):
+            for key, value in by_value:
+                for part in key.split():
+                    self.meta.setdefault(part.strip().lower(), []).append(value)
         for el in self.root.xpath("//*[@itemprop]"):
             for prop in el.get("itemprop").split():
                 self.itemprops.setdefault(prop, []).append(el)
