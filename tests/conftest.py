@@ -15,6 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
+# The scripted link server, its fixture, and no proxy from the environment in any test.
+pytest_plugins = ["tests.linkcheck_support"]
+
 # Property tests explore new inputs on every developer run; CI replays a fixed sequence so a red build always
 # means the change broke something (a new edge case found locally becomes an explicit test).
 settings.register_profile("ci", derandomize=True, print_blob=True)
