@@ -179,7 +179,7 @@ def test_hand_comments_survive_every_kind_of_change(data_file: Path) -> None:
     reading_list.add_resource(store, "https://example.org/a", title="A")
     reading_list.move_items(store, ["micrograd"], "reading")
     reading_list.edit_item(store, "attention", {"comment": "Read twice"})
-    reading_list.remove_item(store, "illustrated-transformer")
+    reading_list.remove_items(store, ["illustrated-transformer"])
     reading_list.add_advice(store, "Math", "Do the exercises.", "Someone", "https://example.org/advice")
     reading_list.add_term(store, "RoPE", "Rotary position embedding.", [("Paper", "https://arxiv.org/abs/2104.09864")])
     text = data_file.read_text()

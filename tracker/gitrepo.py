@@ -116,12 +116,6 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     return True
 
 
-def head_commit(repo: Path) -> str | None:
-    """The id of the current commit (None in a repository without commits)."""
-    proc = run_git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
-    return proc.stdout.strip() or None
-
-
 @dataclass(frozen=True)
 class Commit:
     """One commit that touched the data file."""

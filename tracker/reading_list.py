@@ -355,11 +355,6 @@ def edit_item(store: Store, ref: str, changes: dict, today: dt.date | None = Non
     return item_id, names if changed else []
 
 
-def remove_item(store: Store, ref: str) -> Any:
-    """Remove one item; returns the removed ``Resource``."""
-    return remove_items(store, [ref])[0]
-
-
 def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
     """Remove items in one commit (all or none: an unknown ref removes nothing); returns the removed
     ``Resource`` models."""
