@@ -217,22 +217,6 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
     return result
 
 
-def add_entries_in(edit: Edit, section: str, items: Iterable[dict]) -> list[dict]:
-    """Validate ``items`` (dicts of Advice / Term / Topic fields) and append them to ``section`` of an open
-    edit; returns them as written. The first invalid one stops the edit (nothing is written)."""
-    from tracker.document import item_to_dict, section_model
-
-    model_type = section_model(section)
-    added = []
-    for number, data in enumerate(items, start=1):
-        try:
-            added.append(item_to_dict(_validated(model_type, data)))
-        except DataError as exc:
-            raise DataError(f"{section} entry {number}: {exc}") from None
-    edit.append_data(section, added)
-    return added
-
-
 def add_resource(store: Store, url: str, *, title: str | None = None, status: str = "inbox",
                  category: str | None = None, tags: Iterable[str] = (), comment: str | None = None,
                  topic: str | None = None, lab: str | None = None, metadata: dict | None = None,
