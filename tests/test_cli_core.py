@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_YAML, commit_count, git
 
+from tests.conftest import SAMPLE_YAML, commit_count, git
 from tracker.cli import COMMANDS
 
 CORE_COMMANDS = [name for name, (target, _help) in COMMANDS.items() if target.startswith("core:")]

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, commit_count, git, run_tracker
 
+from tests.conftest import REPO_ROOT, commit_count, git, run_tracker
 from tracker.commands.core import RESOURCE_COLUMNS, _column_widths
 
 

@@ -13,8 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO_ROOT, commit_count, git, run_tracker
-
+from tests.conftest import REPO_ROOT, commit_count, git, run_tracker
 from tracker.store import Store
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import commit_count, git
-
+from tests.conftest import commit_count, git
 from tracker import gitrepo, reading_list
 from tracker.store import Store
 

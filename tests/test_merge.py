@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, SAMPLE_YAML, git
 
+from tests.conftest import REPO_ROOT, SAMPLE_YAML, git
 from tracker import reading_list
 from tracker.merge import merge_texts
 from tracker.project import init_project

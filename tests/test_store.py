@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_YAML, commit_count, git
 
+from tests.conftest import SAMPLE_YAML, commit_count, git
 from tracker import reading_list
 from tracker.document import render_document
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
