@@ -34,13 +34,6 @@ def test_every_subcommand_has_help_with_an_example(invoke, group: str, name: str
     assert "Example" in result.output and f"tracker {group} {name}" in result.output
 
 
-def test_status_choices_match_the_model() -> None:
-    from tracker.commands.core import STATUS_CHOICES
-    from tracker.models import STATUS_VALUES
-
-    assert STATUS_CHOICES == STATUS_VALUES
-
-
 def test_init_makes_a_project_and_a_first_commit(tmp_path: Path, invoke, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke("init", "study")

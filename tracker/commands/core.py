@@ -16,9 +16,8 @@ from typing import Any
 
 import click
 
-# The same values as tracker.models.STATUS_VALUES (a test checks), spelled out so that --help and read commands
-# do not import pydantic.
-STATUS_CHOICES = ("inbox", "next-up", "reading", "done", "dropped")
+# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
+from tracker.document import STATUS_VALUES
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
@@ -201,7 +200,7 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
 
 @click.command("add")
 @click.argument("url")
-@click.option("--status", type=click.Choice(STATUS_CHOICES), default="inbox", show_default=True)
+@click.option("--status", type=click.Choice(STATUS_VALUES), default="inbox", show_default=True)
 @click.option("--category", help="Study, Coding, Math, Paper, Video, Course, Book, Tool, ...")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--title", help="The title (default: from the page, or made from the URL).")
@@ -239,7 +238,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
 
 
 @click.command("list")
-@click.option("--status", type=click.Choice(STATUS_CHOICES))
+@click.option("--status", type=click.Choice(STATUS_VALUES))
 @click.option("--category", help="Only this category (any case).")
 @click.option("--tag", help="Only items with this tag.")
 @click.option("--topic", help="Only items of this study-plan chapter.")
@@ -299,7 +298,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 @click.command("move")
 @click.argument("refs", nargs=-1, required=True)
-@click.option("--to", "status", required=True, type=click.Choice(STATUS_CHOICES), help="The new status.")
+@click.option("--to", "status", required=True, type=click.Choice(STATUS_VALUES), help="The new status.")
 @click.pass_context
 def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
     """Move one or more items to another status (one commit).
@@ -323,7 +322,7 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 @click.argument("ref")
 @click.option("--title")
 @click.option("--url", help="A new URL (refused if another item has it).")
-@click.option("--status", type=click.Choice(STATUS_CHOICES), help="Same as `tracker move REF --to STATUS`.")
+@click.option("--status", type=click.Choice(STATUS_VALUES), help="Same as `tracker move REF --to STATUS`.")
 @click.option("--category")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat; --tag '' clears them).")
 @click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
