@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 
 def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = None) -> None:
@@ -104,7 +108,7 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
 # ---------------------------------------------------------------------------------------------- add + fetch
 
 
-def metadata_for_add(store, url: str, given: dict[str, object]) -> dict[str, object]:
+def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[str, object]:
     """Fetched fields for ``tracker add``: what the page says, minus what the user gave on the command line.
 
     Never raises for network trouble: on failure it returns what the URL alone tells (marked in the
