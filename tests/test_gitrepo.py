@@ -33,9 +33,10 @@ def test_first_commit_in_an_empty_repo(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     data = tmp_path / "resources.yaml"
     data.write_text("resources: []\n")
-    assert gitrepo.run_git(tmp_path, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0
+    assert gitrepo.head_commit(tmp_path) is None
     assert gitrepo.commit_paths(tmp_path, [data], "first") is True
     assert commit_count(tmp_path) == 1
+    assert len(gitrepo.head_commit(tmp_path) or "") == 40
     assert gitrepo.commit_paths(tmp_path, [data], "nothing changed") is False
 
 

@@ -116,6 +116,15 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     return True
 
 
+def head_commit(repo: Path) -> str | None:
+    """The current commit's id; None before the first commit, outside a repository, or without git at all."""
+    try:
+        proc = run_git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    except OSError:
+        return None
+    return (proc.stdout.strip() or None) if proc.returncode == 0 else None
+
+
 @dataclass(frozen=True)
 class Commit:
     """One commit that touched the data file."""

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import TrackerError
+from tracker.gitrepo import head_commit
 from tracker.models import Document, Note
 from tracker.publish import records
 from tracker.publish.markdown import render_markdown
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
-from tracker.publish.sources import Project, git_head, load_document, load_notes, note_files, status_history
+from tracker.publish.sources import Project, load_document, load_notes, note_files, status_history
 
 
 @dataclass
@@ -55,7 +56,7 @@ def source_files(project: Project) -> list[Path]:
 
 def source_hash(project: Project) -> str:
     """A hash of the sources, the git commit and the schema version: equal hashes, equal databases."""
-    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {git_head(project.root)}\n".encode())
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {head_commit(project.root)}\n".encode())
     for path in source_files(project):
         digest.update(path.relative_to(project.root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
@@ -193,7 +194,7 @@ def write_database(
     db["build_info"].insert(
         {
             "id": 1,
-            "commit": git_head(project.root),
+            "commit": head_commit(project.root),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "source_hash": hash_,
             "schema_version": SCHEMA_VERSION,
