@@ -28,6 +28,7 @@ from tracker.publish import records
 from tracker.publish.markdown import render_markdown
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
 from tracker.publish.sources import Project, load_document, load_notes, note_files, status_history
+from tracker.reading_list import unique_id
 
 
 @dataclass
@@ -295,10 +296,7 @@ def _slug(text: str) -> str:
 def _glossary_rows(document: Document) -> Iterator[dict]:
     seen: set[str] = set()
     for term in document.glossary:
-        slug = base = _slug(term.term)
-        n = 2
-        while slug in seen:
-            slug, n = f"{base}-{n}", n + 1
+        slug = unique_id(_slug(term.term), seen)
         seen.add(slug)
         yield {
             "id": slug,
