@@ -212,6 +212,13 @@ def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, l
     assert "keep" in table.stdout and "error" in table.stdout and "1 link: 1 error" in table.stdout
 
 
+def test_the_table_prints_urls_as_written_not_as_rich_markup(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"odd": link_server.url("/gone404/[b]x")})
+    table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+    assert table.exit_code == 2, table.output
+    assert "/gone404/[b]x" in table.stdout
+
+
 def test_the_history_survives_a_fresh_clone(tmp_path, link_server):
     repo = make_repo(tmp_path, {"failing": link_server.url("/err500/clone"), "fine": link_server.url("/ok/clone")})
     code, doc = check(repo)

@@ -199,6 +199,7 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
         click.echo("\n".join(lines).rstrip())
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -210,7 +211,8 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
         for name in header:
             table.add_column(name, overflow="fold")
         for row in rows:
-            table.add_row(*row)
+            # URLs and server messages are data, never markup: "[b]" in one prints as written.
+            table.add_row(*(escape(cell) for cell in row))
         console.print(table)
     if report.no_network:
         console.print(NO_NETWORK_NOTE)
