@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tracker.errors import TrackerError
 from tracker.gitrepo import head_commit
+from tracker.lab.runs import RUNS_FILE
 from tracker.models import Document, Note
 from tracker.publish import records
 from tracker.publish.markdown import render_markdown
@@ -50,7 +51,7 @@ def source_files(project: Project) -> list[Path]:
     if project.lab_dir.is_dir():
         files += sorted(project.lab_dir.glob("*.py"))
         files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
-    extra = (root / records.LAB_RUNS_LOCAL, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
+    extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
     files += [p for p in extra if p.is_file()]
     return files
 
