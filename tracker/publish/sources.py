@@ -61,8 +61,9 @@ def load_notes(project: Project) -> list[Note]:
 
 def note_files(project: Project) -> list[Path]:
     """The files ``load_notes`` reads (for change detection)."""
-    folder = project.notes_dir
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    from tracker.notes import note_paths
+
+    return note_paths(project.notes_dir)
 
 
 def status_history(project: Project) -> list[dict]:
