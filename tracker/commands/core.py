@@ -364,9 +364,14 @@ def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, s
     if authors:
         changes["authors"] = [a for a in authors if a.strip()]
     if tags or add_tags or remove_tags:
-        current = [] if tags else list((store.index().resource(resolve_ref(store.index(), ref)) or {}).get("tags", []))
+        if tags:
+            current = []
+        else:
+            index = store.index()
+            current = list((index.resource(resolve_ref(index, ref)) or {}).get("tags", []))
         new_tags = list(dict.fromkeys(t for t in [*(tags or current), *add_tags] if t.strip()))
-        changes["tags"] = [t for t in new_tags if t not in set(remove_tags)]
+        dropped = set(remove_tags)
+        changes["tags"] = [t for t in new_tags if t not in dropped]
     if not changes:
         raise click.UsageError("nothing to change: give at least one option (see --help)")
     item_id, changed = edit_item(store, ref, changes)
@@ -721,9 +726,11 @@ def topics_cmd(ctx: click.Context, as_json: bool) -> None:
     store = _store(ctx)
     index = store.index()
     rows = topic_progress(index.entries("topics"), index.topic_progress())
-    notes = load_notes(notes_dir(store.path))
+    notes_by_topic: dict[str, list[Any]] = {}
+    for note in load_notes(notes_dir(store.path)):
+        notes_by_topic.setdefault(note.topic, []).append(note)
     for row in rows:
-        mine = [note for note in notes if note.topic == row["id"]]
+        mine = notes_by_topic.get(row["id"], [])
         row["notes"] = len(mine)
         row["questions"] = sum(len(note.questions) for note in mine)
     if as_json:
