@@ -212,6 +212,16 @@ def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, l
     assert "keep" in table.stdout and "error" in table.stdout and "1 link: 1 error" in table.stdout
 
 
+def test_status_picks_the_items_to_check_in_file_order(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"gone": link_server.url("/gone404/s"), "fine": link_server.url("/ok/s")})
+    moved = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "move", "fine", "--to", "done"])
+    assert moved.exit_code == 0, moved.output
+    code, doc = check(repo, "--status", "done")
+    assert code == 0 and verdicts(doc) == {"fine": "ok"}
+    code, doc = check(repo, "--status", "inbox", "--status", "done")
+    assert code == 2 and [r["id"] for r in doc["results"]] == ["gone", "fine"]
+
+
 def test_the_table_prints_urls_as_written_not_as_rich_markup(tmp_path, link_server):
     repo = make_repo(tmp_path, {"odd": link_server.url("/gone404/[b]x")})
     table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
