@@ -12,6 +12,7 @@ import click
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
+    from tracker.index import Index
     from tracker.store import Store
 
 
@@ -132,7 +133,7 @@ def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[s
     return {**plan.changes, "fetched": plan.record}
 
 
-def _select_items(index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
+def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
     from tracker.reading_list import resolve_ref
     from tracker.web.refresh import needs_fetch
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from tracker.errors import TrackerError
 from tracker.gitrepo import head_commit
 from tracker.lab.runs import RUNS_FILE
-from tracker.models import Document, Note
+from tracker.models import Advice, Document, Note, Resource, Topic
 from tracker.publish import records
 from tracker.publish.markdown import render_markdown
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
@@ -228,7 +228,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _resource_row(r) -> dict:
+def _resource_row(r: Resource) -> dict:
     site, kind = (r.site, r.kind) if r.site and r.kind else _url_facts(r.url)
     return {
         "id": r.id,
@@ -268,7 +268,7 @@ def _url_facts(url: str) -> tuple[str | None, str | None]:
 _SITE_NAMES = {"youtube.com": "YouTube", "m.youtube.com": "YouTube", "arxiv.org": "arXiv", "github.com": "GitHub"}
 
 
-def _topic_row(t, position: int) -> dict:
+def _topic_row(t: Topic, position: int) -> dict:
     return {
         "id": t.id,
         "number": t.number,
@@ -280,7 +280,7 @@ def _topic_row(t, position: int) -> dict:
     }
 
 
-def _advice_row(a, number: int) -> dict:
+def _advice_row(a: Advice, number: int) -> dict:
     return {
         "id": number,
         "category": a.category,
