@@ -12,23 +12,26 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 # tracker.document's copy of the statuses: no pydantic import for --help and read commands.
 from tracker.document import STATUS_VALUES
 
+if TYPE_CHECKING:
+    from tracker.store import Store
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
-def _store(ctx: click.Context) -> Any:
+def _store(ctx: click.Context) -> Store:
     from tracker.store import Store
 
     return Store.open(ctx.obj.file, commit=ctx.obj.commit)
 
 
-def _check_lab(store: Any, lab: str | None) -> None:
+def _check_lab(store: Store, lab: str | None) -> None:
     """Refuse a ``--lab`` that names no experiment in lab/ before anything is written ('' clears the field)."""
     if lab:
         from tracker.lab.discovery import require_linkable
@@ -36,12 +39,12 @@ def _check_lab(store: Any, lab: str | None) -> None:
         require_linkable(lab, store.path)
 
 
-def _say_notices(store: Any) -> None:
+def _say_notices(store: Store) -> None:
     for notice in store.notices:
         click.echo(notice, err=True)
 
 
-def _warn_unknown(store: Any, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
+def _warn_unknown(store: Store, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
     """A topic id not in the study plan, or a related item id not in the list, is kept but pointed out
     (usually a typo)."""
     if not topic and not related:
