@@ -1,4 +1,5 @@
-"""What the commands do to the reading list, advice and glossary, without any Click: add, move, edit, remove.
+"""What the commands do to the reading list, advice, glossary and study plan, without any Click: add, move,
+edit, remove.
 
 Each function takes a ``Store``, makes at most one write and one commit, and returns what changed.
 """
@@ -187,8 +188,9 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
 
 def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None = None,
                      skip_invalid: bool = False) -> AddResult:
-    """``add_resources`` inside an open ``Store.edit()``: for an import that also adds advice, glossary,
-    topics and notes in the same single commit (set ``edit.message``; notes go in ``edit.extra_paths``)."""
+    """``add_resources`` inside an open ``Store.edit()``, so other changes can share its one commit (set
+    ``edit.message``; extra files go in ``edit.extra_paths``). ``tracker import`` does not come here: it plans
+    against the index itself (``tracker.importers.plan``) and appends the planned items."""
     from tracker.urls import identity_key
 
     result = AddResult()
