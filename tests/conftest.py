@@ -15,6 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
+# The scripted link server, its fixture, and no proxy from the environment in any test.
+pytest_plugins = ["tests.linkcheck_support"]
+
 # Property tests explore new inputs on every developer run; CI replays a fixed sequence so a red build always
 # means the change broke something (a new edge case found locally becomes an explicit test).
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -94,7 +97,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
-    for key in ("TRACKER_FILE", "TRACKER_NO_COMMIT", "TRACKER_COMMIT", "GIT_DIR", "GIT_WORK_TREE"):
+    for key in ("TRACKER_FILE", "TRACKER_NO_COMMIT", "TRACKER_COMMIT", "TRACKER_DEVICE", "TRACKER_LAB_DIR",
+                "TRACKER_TIMEOUT", "TRACKER_WATCH_INTERVAL", "GIT_DIR", "GIT_WORK_TREE"):
         monkeypatch.delenv(key, raising=False)
     # Tests never reach the internet: `tracker add` fetches only in tests that start their own server.
     monkeypatch.setenv("TRACKER_NO_FETCH", "1")
@@ -147,3 +151,13 @@ def invoke():
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return _invoke
+
+
+def modules_after(args: list[str], cwd: Path) -> set[str]:
+    """The modules a fresh ``tracker ARGS`` process has imported when the command ends (start-up cost tests)."""
+    code = ("import sys\nfrom tracker.cli import cli\n"
+            f"try:\n    cli({args!r}, prog_name='tracker')\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, timeout=60)
+    return set(proc.stderr.split("MODULES ", 1)[1].split())

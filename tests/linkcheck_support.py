@@ -2,6 +2,9 @@
 
 Bounded: it binds 127.0.0.1 only, every handler sleeps at most a few seconds, and a timer shuts it down after
 ``lifetime`` seconds even if a test forgets to.
+
+``tests/conftest.py`` loads this module as a plugin: the ``link_server`` fixture is there for every test file that
+needs it, and no proxy from the environment stands between any test and 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 
 class Gauge:
@@ -249,3 +255,17 @@ PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTP
 def without_proxies(env: dict[str, str]) -> dict[str, str]:
     """The tests talk to 127.0.0.1 only: a proxy from the environment must not stand in between."""
     return {key: value for key, value in env.items() if key not in PROXY_VARIABLES}
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def link_server() -> Iterator[LinkServer]:
+    """One scripted server shared by a whole test module."""
+    srv = LinkServer(lifetime=120).start()
+    yield srv
+    srv.stop()

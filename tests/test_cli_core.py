@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_YAML, commit_count, git
 
+from tests.conftest import SAMPLE_YAML, commit_count, git
 from tracker.cli import COMMANDS
 
 CORE_COMMANDS = [name for name, (target, _help) in COMMANDS.items() if target.startswith("core:")]
@@ -32,13 +32,6 @@ def test_every_subcommand_has_help_with_an_example(invoke, group: str, name: str
     result = invoke(group, name, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output and f"tracker {group} {name}" in result.output
-
-
-def test_status_choices_match_the_model() -> None:
-    from tracker.commands.core import STATUS_CHOICES
-    from tracker.models import STATUS_VALUES
-
-    assert STATUS_CHOICES == STATUS_VALUES
 
 
 def test_init_makes_a_project_and_a_first_commit(tmp_path: Path, invoke, monkeypatch) -> None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, commit_count, git, run_tracker
 
+from tests.conftest import commit_count, git, modules_after, run_tracker
 from tracker.commands.core import RESOURCE_COLUMNS, _column_widths
 
 
@@ -158,21 +156,10 @@ def test_topics_show_progress_and_notes(project: Path, invoke, terminal) -> None
     assert "0/1 ░░░░░" in attention and "note" not in attention
 
 
-def _modules_after(args: list[str], cwd: Path) -> set[str]:
-    code = ("import sys\nfrom tracker.cli import cli\n"
-            f"try:\n    cli({args!r}, prog_name='tracker')\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(REPO_ROOT),
-                               "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@tracker.invalid",
-                               "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@tracker.invalid"})
-    return {name.split(".")[0] for name in proc.stderr.split("MODULES ", 1)[1].split()}
-
-
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["add", "https://example.org/light", "--no-fetch"],
                                   ["move", "micrograd", "--to", "reading"], ["search", "attention"]])
 def test_daily_commands_import_no_heavy_library(project: Path, args: list[str]) -> None:
-    loaded = _modules_after(args, project)
+    loaded = {name.split(".")[0] for name in modules_after(args, project)}
     assert not loaded & {"torch", "datasette", "bs4", "httpx", "lxml", "sqlite_utils", "numpy"}, args
     if args[0] != "--help":
         assert git(project, "status", "--porcelain") == ""  # the command did its job (and committed)

@@ -13,8 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO_ROOT, commit_count, git, run_tracker
-
+from tests.conftest import REPO_ROOT, commit_count, git, modules_after, run_tracker
 from tracker.store import Store
 
 
@@ -86,35 +85,26 @@ def test_a_killed_writer_leaves_the_old_file_or_the_new_one(project: Path) -> No
     print("kill outcomes:", outcomes)
 
 
-def _modules_after(args: list[str], cwd: Path) -> set[str]:
-    code = ("import sys\nfrom tracker.cli import cli\n"
-            f"try:\n    cli({args!r}, prog_name='tracker')\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, timeout=60)
-    return set(proc.stderr.split("MODULES ", 1)[1].split())
-
-
 HEAVY = {"pydantic", "yaml", "rich", "httpx", "bs4", "lxml", "torch", "datasette", "sqlite_utils", "sqlite3"}
 
 
 def test_help_imports_nothing_heavy(project: Path) -> None:
-    assert not (_modules_after(["--help"], project) & HEAVY)
+    assert not (modules_after(["--help"], project) & HEAVY)
 
 
 def test_read_commands_do_not_parse_yaml_or_load_models_when_the_index_is_fresh(project: Path) -> None:
     run_tracker("list", cwd=project)
     for args in (["list", "--status", "inbox"], ["search", "attention"], ["show", "micrograd", "--json"]):
-        loaded = _modules_after(args, project)
+        loaded = modules_after(args, project)
         assert not (loaded & {"pydantic", "yaml", "rich", "httpx", "torch"}), (args, loaded & HEAVY)
 
 
 def test_move_and_add_need_no_models(project: Path) -> None:
     run_tracker("list", cwd=project)
-    loaded = _modules_after(["move", "micrograd", "--to", "reading"], project)
+    loaded = modules_after(["move", "micrograd", "--to", "reading"], project)
     assert "pydantic" not in loaded
     assert "micrograd done -> reading" in git(project, "log", "-1", "--format=%s")
-    loaded = _modules_after(["add", "https://example.org/typed", "--tag", "x", "--title", "Typed"], project)
+    loaded = modules_after(["add", "https://example.org/typed", "--tag", "x", "--title", "Typed"], project)
     assert "pydantic" not in loaded
     assert git(project, "log", "-1", "--format=%s").strip() == "add: Typed (inbox)"
 

@@ -5,6 +5,7 @@ Every hostile case runs under a tight policy and must end fast, bounded in memor
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import tracemalloc
@@ -24,12 +25,22 @@ from tests.metadata_support import (
     stalled_body,
 )
 from tracker.cli import cli
-from tracker.web.fetch import fetch_page
-from tracker.web.http import USER_AGENT, HttpPolicy
+from tracker.web.fetch import FetchResult, fetch_page_async
+from tracker.web.http import USER_AGENT, HttpPolicy, build_async_client
 from tracker.web.lookup import lookup, lookup_many
 
 TIGHT = HttpPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, max_html_bytes=256 * 1024,
                    max_decoded_bytes=1024 * 1024, retries=0)
+
+
+def fetch_page(url: str, policy: HttpPolicy) -> FetchResult:
+    """One fetch, synchronously: the commands go through ``lookup``; these tests look at the raw fetch."""
+
+    async def run() -> FetchResult:
+        async with build_async_client(policy) as client:
+            return await fetch_page_async(url, client, policy)
+
+    return asyncio.run(run())
 
 
 def _routes() -> dict:

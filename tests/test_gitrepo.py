@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import commit_count, git
-
+from tests.conftest import commit_count, git
 from tracker import gitrepo, reading_list
 from tracker.store import Store
 
@@ -52,7 +51,7 @@ def test_status_changes_for_publishing(project: Path) -> None:
     reading_list.move_items(store, ["illustrated-transformer"], "reading")
     reading_list.add_resource(store, "https://example.org/n", title="New", status="next-up")
     reading_list.edit_item(store, "new", {"comment": "hello"})
-    reading_list.remove_item(store, "micrograd")
+    reading_list.remove_items(store, ["micrograd"])
     events = list(gitrepo.item_events(project, project / "resources.yaml"))
     summary = [(e.item_id, e.action, e.old_status, e.new_status) for e in events]
     assert ("illustrated-transformer", "added", None, "inbox") in summary

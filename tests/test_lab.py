@@ -14,26 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT, run_tracker
 from tracker.errors import DataError
 from tracker.lab.discovery import discover_experiments
 from tracker.lab.runs import read_runs, runs_path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 LAB = REPO_ROOT / "lab"
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "lab"
-
-
-@pytest.fixture(autouse=True)
-def _no_lab_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("TRACKER_DEVICE", "TRACKER_LAB_DIR"):
-        monkeypatch.delenv(key, raising=False)
-
-
-def tracker(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``python -m tracker ARGS`` as a user runs it, with this checkout on PYTHONPATH."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=timeout)
 
 
 def script(path: Path, *args: str, cwd: Path, pythonpath: bool = False) -> subprocess.CompletedProcess[str]:
@@ -57,8 +44,8 @@ def cuda_available() -> bool:
 def test_every_experiment_passes_on_cpu_through_the_runner(tmp_path: Path) -> None:
     experiments = discover_experiments(LAB)
     assert len(experiments) >= 20
-    proc = tracker("lab", "run", "--all", "--device", "cpu", "--json", "--jobs", "2", "--lab-dir", str(LAB),
-                   cwd=tmp_path, timeout=300)
+    proc = run_tracker("lab", "run", "--all", "--device", "cpu", "--json", "--jobs", "2", "--lab-dir", str(LAB),
+                       cwd=tmp_path, timeout=300)
     results = json.loads(proc.stdout)
     not_passing = {
         r["experiment"]: (r["status"], r.get("error"), [c["name"] for c in r["checks"] if not c["passed"]])
@@ -109,7 +96,7 @@ def test_every_lab_file_declares_itself_and_runs_on_its_own() -> None:
 
 
 def test_a_failing_check_exits_1(tmp_path: Path) -> None:
-    proc = tracker("lab", "run", "failing", "--device", "cpu", "--lab-dir", str(FIXTURES), cwd=tmp_path)
+    proc = run_tracker("lab", "run", "failing", "--device", "cpu", "--lab-dir", str(FIXTURES), cwd=tmp_path)
     assert proc.returncode == 1
     assert "FAIL" in proc.stdout and "1 + 1 = 3" in proc.stdout
     record = read_runs(runs_path(tmp_path))[-1]
@@ -119,7 +106,7 @@ def test_a_failing_check_exits_1(tmp_path: Path) -> None:
 
 
 def test_a_crashing_experiment_is_an_error_not_a_pass(tmp_path: Path) -> None:
-    proc = tracker("lab", "run", "crashing", "--device", "cpu", "--json", "--lab-dir", str(FIXTURES), cwd=tmp_path)
+    proc = run_tracker("lab", "run", "crashing", "--device", "cpu", "--json", "--lab-dir", str(FIXTURES), cwd=tmp_path)
     result = json.loads(proc.stdout)
     assert proc.returncode == 1
     assert result["status"] == "error"
@@ -128,7 +115,7 @@ def test_a_crashing_experiment_is_an_error_not_a_pass(tmp_path: Path) -> None:
 
 def test_a_timeout_is_reported_and_the_process_stopped(tmp_path: Path) -> None:
     began = time.monotonic()
-    proc = tracker("lab", "run", "slow", "--timeout", "3", "--lab-dir", str(FIXTURES), cwd=tmp_path)
+    proc = run_tracker("lab", "run", "slow", "--timeout", "3", "--lab-dir", str(FIXTURES), cwd=tmp_path)
     elapsed = time.monotonic() - began
     assert proc.returncode == 1
     assert "timeout" in proc.stdout and "timed out after 3 s" in proc.stdout
@@ -139,7 +126,7 @@ def test_a_timeout_is_reported_and_the_process_stopped(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("target", ["../lab/broadcasting.py", "lab/broadcasting.py", "/etc/passwd", "nope"])
 def test_only_experiments_found_in_lab_can_run(tmp_path: Path, target: str) -> None:
-    proc = tracker("lab", "run", target, "--lab-dir", str(LAB), cwd=tmp_path)
+    proc = run_tracker("lab", "run", target, "--lab-dir", str(LAB), cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: ") and proc.stderr.count("\n") == 1
     assert "is neither an experiment in lab/ nor an item" in proc.stderr
@@ -148,7 +135,7 @@ def test_only_experiments_found_in_lab_can_run(tmp_path: Path, target: str) -> N
 
 @pytest.mark.skipif("cuda_available()", reason="this machine has CUDA, so --device cuda is not an error here")
 def test_device_cuda_without_cuda_is_a_clear_error(tmp_path: Path) -> None:
-    proc = tracker("lab", "run", "quick", "--device", "cuda", "--lab-dir", str(FIXTURES), cwd=tmp_path)
+    proc = run_tracker("lab", "run", "quick", "--device", "cuda", "--lab-dir", str(FIXTURES), cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: --device cuda: CUDA is not available") and proc.stderr.count("\n") == 1
     plain = script(FIXTURES / "quick.py", "--device", "cuda", cwd=tmp_path, pythonpath=True)
@@ -158,8 +145,8 @@ def test_device_cuda_without_cuda_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_run_needs_a_target_or_all(tmp_path: Path) -> None:
-    assert tracker("lab", "run", "--lab-dir", str(FIXTURES), cwd=tmp_path).returncode == 2
-    assert tracker("lab", "run", "quick", "--all", "--lab-dir", str(FIXTURES), cwd=tmp_path).returncode == 2
+    assert run_tracker("lab", "run", "--lab-dir", str(FIXTURES), cwd=tmp_path).returncode == 2
+    assert run_tracker("lab", "run", "quick", "--all", "--lab-dir", str(FIXTURES), cwd=tmp_path).returncode == 2
 
 
 # ------------------------------------------------------------------------------ items, terms, records
@@ -189,15 +176,15 @@ topics:
 
 def test_an_item_runs_its_linked_experiment_and_the_run_is_recorded(tmp_path: Path) -> None:
     (tmp_path / "resources.yaml").write_text(LINKED_YAML)
-    proc = tracker("lab", "run", "broadcasting-semantics", "--device", "cpu", "--json", "--lab-dir", str(FIXTURES),
-                   cwd=tmp_path)
+    proc = run_tracker("lab", "run", "broadcasting-semantics", "--device", "cpu", "--json", "--lab-dir", str(FIXTURES),
+                       cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["experiment"] == "quick"
     records = read_runs(runs_path(tmp_path))
     assert [(r["experiment"], r["item"], r["status"]) for r in records] == [("quick", "broadcasting-semantics", "pass")]
     assert (tmp_path / ".tracker" / ".gitignore").read_text() == "*\n"
 
-    listing = json.loads(tracker("lab", "list", "--json", "--lab-dir", str(FIXTURES), cwd=tmp_path).stdout)
+    listing = json.loads(run_tracker("lab", "list", "--json", "--lab-dir", str(FIXTURES), cwd=tmp_path).stdout)
     quick = next(row for row in listing["experiments"] if row["id"] == "quick")
     assert quick["items"] == ["broadcasting-semantics"]
     assert quick["terms"] == ["Temperature"]
@@ -206,7 +193,7 @@ def test_an_item_runs_its_linked_experiment_and_the_run_is_recorded(tmp_path: Pa
     assert quick["last_run"]["status"] == "pass" and quick["last_run"]["device"] == "cpu"
     assert listing["unknown_links"] == [{"kind": "item", "key": "dangling", "lab": "no-such-experiment"}]
     assert {row["id"] for row in listing["experiments"]} == {"quick", "failing", "slow", "crashing"}
-    table = tracker("lab", "list", "--lab-dir", str(FIXTURES), cwd=tmp_path, env={"COLUMNS": "200"})
+    table = run_tracker("lab", "list", "--lab-dir", str(FIXTURES), cwd=tmp_path, env={"COLUMNS": "200"})
     assert "broadcasting-semantics" in table.stdout and "dangling" in table.stdout
 
 
@@ -224,7 +211,7 @@ def test_targets_resolve_to_experiments_by_id_item_term_or_chapter(tmp_path: Pat
 
 def test_an_item_whose_lab_is_unknown_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "resources.yaml").write_text(LINKED_YAML)
-    proc = tracker("lab", "run", "dangling", "--lab-dir", str(FIXTURES), cwd=tmp_path)
+    proc = run_tracker("lab", "run", "dangling", "--lab-dir", str(FIXTURES), cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.strip() == (f"Error: {tmp_path / 'resources.yaml'}:6: item 'dangling' links lab: "
                                    "'no-such-experiment', which is not an experiment in lab/")
@@ -277,8 +264,8 @@ def test_missing_torch_names_the_install_command(tmp_path: Path) -> None:
     fake = tmp_path / "fake" / "torch"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n")
-    broken = tracker("lab", "run", "quick", "--lab-dir", str(FIXTURES), cwd=tmp_path,
-                     env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(REPO_ROOT)])})
+    broken = run_tracker("lab", "run", "quick", "--lab-dir", str(FIXTURES), cwd=tmp_path,
+                         env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(REPO_ROOT)])})
     assert broken.returncode == 1
     assert "pip install -e '.[lab]'" in broken.stderr
 

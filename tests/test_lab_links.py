@@ -17,11 +17,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_LAB = REPO_ROOT / "tests" / "fixtures" / "lab"
 
 
-@pytest.fixture(autouse=True)
-def _no_lab_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TRACKER_LAB_DIR", raising=False)
-
-
 # ---------------------------------------------------------------------------------- refusing unknown ids
 
 SETTING_LAB = [

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.linkcheck_support import PROXY_VARIABLES, Gauge, LinkServer, closed_port
+from tests.linkcheck_support import Gauge, LinkServer, closed_port
 from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.linkcheck import CheckOptions, LinkResult, Verdict, check_links, host_key
 from tracker.web.linksource import urls_in_text
 
 FAST = CheckOptions(timeout=1.5, backoff_base=0.02, per_host=4, rate_limit_retries=2)
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = LinkServer(lifetime=120).start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +27,7 @@ def run(urls: list[str], options: CheckOptions = FAST) -> dict[str, LinkResult]:
     return results
 
 
-def test_every_kind_of_link_gets_its_verdict(server, limited):
+def test_every_kind_of_link_gets_its_verdict(link_server, limited):
     expected = {
         "/ok/1": Verdict.OK,
         "/perm/1": Verdict.REDIRECTED,
@@ -66,7 +53,7 @@ def test_every_kind_of_link_gets_its_verdict(server, limited):
     }
 
     def on(path: str) -> LinkServer:
-        return limited if "429" in path else server
+        return limited if "429" in path else link_server
 
     urls = [on(path).url(path) for path in expected]
     refused = f"http://127.0.0.1:{closed_port()}/page"
@@ -77,21 +64,21 @@ def test_every_kind_of_link_gets_its_verdict(server, limited):
     assert results[refused].verdict == Verdict.DEAD and "refused" in results[refused].detail
     assert results[nxdomain].verdict == Verdict.DEAD and "DNS" in results[nxdomain].detail
 
-    assert results[server.url("/perm/1")].final_url == server.url("/ok/moved")
-    assert results[server.url("/perm308/1")].final_url == server.url("/ok/moved308")
+    assert results[link_server.url("/perm/1")].final_url == link_server.url("/ok/moved")
+    assert results[link_server.url("/perm308/1")].final_url == link_server.url("/ok/moved308")
     # 301 then 302: the address to store is where the permanent part ends, not the temporary target
-    assert results[server.url("/chain/1")].final_url == server.url("/chain2/x")
-    assert results[server.url("/temp/1")].final_url is None
-    assert results[server.url("/err500/1")].transient and results[server.url("/err500/1")].status_code == 500
-    assert results[server.url("/hang/1")].transient
-    assert not results[server.url("/gone404/1")].transient
-    assert "loop" in results[server.url("/loopa/1")].detail
-    assert "non-http" in results[server.url("/mailto/1")].detail
+    assert results[link_server.url("/chain/1")].final_url == link_server.url("/chain2/x")
+    assert results[link_server.url("/temp/1")].final_url is None
+    assert results[link_server.url("/err500/1")].transient and results[link_server.url("/err500/1")].status_code == 500
+    assert results[link_server.url("/hang/1")].transient
+    assert not results[link_server.url("/gone404/1")].transient
+    assert "loop" in results[link_server.url("/loopa/1")].detail
+    assert "non-http" in results[link_server.url("/mailto/1")].detail
     assert "3600" in results[limited.url("/long429/1")].detail
     # retries are bounded: 1 + `retries` GETs for a persistent 500
-    assert server.count("/err500/1") == 1 + FAST.retries
+    assert link_server.count("/err500/1") == 1 + FAST.retries
     # the flaky page was asked twice, the 429 page waited and asked again
-    assert server.count("/flaky503/1") == 2 and limited.count("/retry429/1") == 2
+    assert link_server.count("/flaky503/1") == 2 and limited.count("/retry429/1") == 2
 
 
 def test_get_by_default_so_a_head_that_lies_cannot_hide_a_dead_page():
@@ -134,27 +121,27 @@ def test_head_first_switches_a_host_that_refuses_head_to_get():
         srv.stop()
 
 
-def test_failures_that_clear_within_the_retries_are_ok(server):
-    urls = {kind: server.url(f"/{kind}/t") for kind in ("twice503", "drop", "dropalways")}
+def test_failures_that_clear_within_the_retries_are_ok(link_server):
+    urls = {kind: link_server.url(f"/{kind}/t") for kind in ("twice503", "drop", "dropalways")}
     results = run(list(urls.values()))
-    assert results[urls["twice503"]].verdict == Verdict.OK and server.count("/twice503/t") == 3
-    assert results[urls["drop"]].verdict == Verdict.OK and server.count("/drop/t") == 2
+    assert results[urls["twice503"]].verdict == Verdict.OK and link_server.count("/twice503/t") == 3
+    assert results[urls["drop"]].verdict == Verdict.OK and link_server.count("/drop/t") == 2
     # a host that always drops the connection is failing, not dead: history decides after several runs
     dropped = results[urls["dropalways"]]
     assert dropped.verdict == Verdict.ERROR and dropped.transient
-    assert server.count("/dropalways/t") == 1 + FAST.retries
+    assert link_server.count("/dropalways/t") == 1 + FAST.retries
 
 
 def test_per_host_limit_holds_and_hosts_are_keyed_by_port():
-    server, other = LinkServer(lifetime=60).start(), LinkServer(lifetime=60).start()
+    first, other = LinkServer(lifetime=60).start(), LinkServer(lifetime=60).start()
     try:
-        urls = [s.url(f"/slowish/{i}") for i in range(24) for s in (server, other)]
+        urls = [s.url(f"/slowish/{i}") for i in range(24) for s in (first, other)]
         results = run(urls, CheckOptions(timeout=5, per_host=3, concurrency=64))
         assert {r.verdict for r in results.values()} == {Verdict.OK}
-        assert server.max_inflight <= 3 and other.max_inflight <= 3
-        assert server.max_inflight == 3 and other.max_inflight == 3  # the limit is used, not just respected
+        assert first.max_inflight <= 3 and other.max_inflight <= 3
+        assert first.max_inflight == 3 and other.max_inflight == 3  # the limit is used, not just respected
     finally:
-        server.stop()
+        first.stop()
         other.stop()
     assert host_key("http://a.example:8080/x") != host_key("http://a.example:8081/x")
     assert host_key("https://A.example/x") == host_key("https://a.example:443/y")
@@ -266,31 +253,31 @@ def test_history_rules_without_a_server():
     assert not reusable(history[url], "2026-01-06T00:00:00Z", day, "2026-01-06T00:00:01Z")  # failures never
 
 
-def test_tls_failures_and_malformed_urls_are_errors(server):
-    tls = f"https://127.0.0.1:{server.port}/ok/tls"  # a plain-HTTP server cannot do a TLS handshake
+def test_tls_failures_and_malformed_urls_are_errors(link_server):
+    tls = f"https://127.0.0.1:{link_server.port}/ok/tls"  # a plain-HTTP link_server cannot do a TLS handshake
     results = run([tls, "http://127.0.0.1:99999/x", "http://[::1/x"])
     assert results[tls].verdict == Verdict.ERROR and results[tls].detail.startswith("TLS")
     assert results["http://127.0.0.1:99999/x"].verdict == Verdict.ERROR
     assert results["http://[::1/x"].verdict == Verdict.ERROR
 
 
-def test_an_unreachable_proxy_is_an_error_not_a_dead_link(server, monkeypatch):
+def test_an_unreachable_proxy_is_an_error_not_a_dead_link(link_server, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    page = server.url("/ok/via-proxy")
+    page = link_server.url("/ok/via-proxy")
     result = run([page])[page]
     assert result.verdict == Verdict.ERROR and result.detail.startswith("proxy") and result.transient
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     assert run([page])[page].verdict == Verdict.OK
 
 
-def test_a_run_is_offline_only_when_no_host_sent_any_answer(server):
+def test_a_run_is_offline_only_when_no_host_sent_any_answer(link_server):
     from tracker.web.linkcheck import as_inconclusive, no_host_answered
 
     refused = f"http://127.0.0.1:{closed_port()}/page"
     nxdomain = "http://no-such-host.invalid/page"
-    gone = server.url("/gone404/witness")
+    gone = link_server.url("/gone404/witness")
     alone = run([refused, nxdomain])
     assert no_host_answered(alone.values())  # both failed without reaching any server
     shown = {r.url: r for r in as_inconclusive(list(alone.values()))}

@@ -10,32 +10,14 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-from tests.linkcheck_support import PROXY_VARIABLES, LinkServer, closed_port, without_proxies
+from tests.conftest import git
+from tests.linkcheck_support import LinkServer, closed_port, without_proxies
 from tracker.cli import cli
 from tracker.web.linkhistory import HISTORY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = LinkServer(lifetime=120).start()
-    yield srv
-    srv.stop()
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def make_repo(tmp_path: Path, urls: dict[str, str]) -> Path:
@@ -70,30 +52,30 @@ def verdicts(doc: dict) -> dict[str, str]:
     return {r["id"]: r["verdict"] for r in doc["results"]}
 
 
-def test_verdicts_exit_codes_json_and_one_commit(tmp_path, server):
+def test_verdicts_exit_codes_json_and_one_commit(tmp_path, link_server):
     repo = make_repo(
         tmp_path,
-        {"fine": server.url("/ok/a"), "moved": server.url("/perm/a"), "gone": server.url("/gone404/a")},
+        {"fine": link_server.url("/ok/a"), "moved": link_server.url("/perm/a"), "gone": link_server.url("/gone404/a")},
     )
     code, doc = check(repo)
     assert code == 2  # a dead link
     assert verdicts(doc) == {"fine": "ok", "moved": "redirected", "gone": "dead"}
     moved = next(r for r in doc["results"] if r["id"] == "moved")
     assert set(moved) == {"url", "id", "verdict", "status_code", "detail", "final_url"}
-    assert moved["final_url"] == server.url("/ok/moved")
+    assert moved["final_url"] == link_server.url("/ok/moved")
     log = commits(repo)
     assert len(log) == 2 and log[0].startswith("check: 3 link verdicts changed")
     assert git(repo, "status", "--porcelain") == ""  # history committed, cache ignored
     history = json.loads((repo / HISTORY_NAME).read_text())["links"]
-    assert history[server.url("/gone404/a")]["verdict"] == "dead"
-    assert history[server.url("/perm/a")]["final_url"] == server.url("/ok/moved")
+    assert history[link_server.url("/gone404/a")]["verdict"] == "dead"
+    assert history[link_server.url("/perm/a")]["final_url"] == link_server.url("/ok/moved")
 
     code, _ = check(repo, "fine", "moved")  # refs: only these items, both fine
     assert code == 0
 
 
-def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, server):
-    repo = make_repo(tmp_path, {"fine": server.url("/ok/b"), "gone": server.url("/gone410/b")})
+def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"fine": link_server.url("/ok/b"), "gone": link_server.url("/gone410/b")})
     check(repo)
     before = (repo / HISTORY_NAME).read_bytes()
     head = git(repo, "rev-parse", "HEAD")
@@ -104,16 +86,16 @@ def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, server):
     assert git(repo, "rev-parse", "HEAD") == head
 
     # --max-age reuses the recent success and re-checks the failure
-    ok_hits, gone_hits = server.count("/ok/b"), server.count("/gone410/b")
+    ok_hits, gone_hits = link_server.count("/ok/b"), link_server.count("/gone410/b")
     code, doc = check(repo, "--max-age", "1h")
     assert code == 2 and doc["reused"] == 1
-    assert server.count("/ok/b") == ok_hits and server.count("/gone410/b") > gone_hits
+    assert link_server.count("/ok/b") == ok_hits and link_server.count("/gone410/b") > gone_hits
 
 
-def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path, server):
+def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path, link_server):
     path = "/ok/flapping"
-    server.broken_paths.add(path)
-    repo = make_repo(tmp_path, {"flapping": server.url(path)})
+    link_server.broken_paths.add(path)
+    repo = make_repo(tmp_path, {"flapping": link_server.url(path)})
     try:
         seen = []
         for _ in range(3):
@@ -124,28 +106,28 @@ def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path
         log = commits(repo)
         assert log[0].startswith("check: 1 link verdict changed (1 now dead)")
         assert log[1].startswith("check: 1 link failing again")
-        record = json.loads((repo / HISTORY_NAME).read_text())["links"][server.url(path)]
+        record = json.loads((repo / HISTORY_NAME).read_text())["links"][link_server.url(path)]
         assert record["failed_runs"] == 3 and record["first_failed"] and record["status_code"] == 500
 
         head = git(repo, "rev-parse", "HEAD")
         code, _ = check(repo)  # still failing: still dead, nothing new to record
         assert code == 2 and git(repo, "rev-parse", "HEAD") == head
     finally:
-        server.broken_paths.discard(path)
+        link_server.broken_paths.discard(path)
     code, doc = check(repo)
     assert code == 0 and verdicts(doc) == {"flapping": "ok"}
-    record = json.loads((repo / HISTORY_NAME).read_text())["links"][server.url(path)]
+    record = json.loads((repo / HISTORY_NAME).read_text())["links"][link_server.url(path)]
     assert record["verdict"] == "ok" and "failed_runs" not in record and "first_failed" not in record
 
 
-def test_fix_redirects_updates_the_list_in_one_commit(tmp_path, server):
-    repo = make_repo(tmp_path, {"moved": server.url("/perm/c"), "fine": server.url("/ok/c")})
+def test_fix_redirects_updates_the_list_in_one_commit(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"moved": link_server.url("/perm/c"), "fine": link_server.url("/ok/c")})
     before = len(commits(repo))
     code, doc = check(repo, "--fix-redirects")
     assert code == 0 and verdicts(doc)["moved"] == "redirected"
     text = (repo / "resources.yaml").read_text()
-    assert server.url("/ok/moved") in text and server.url("/perm/c") not in text
-    assert server.url("/ok/c") in text
+    assert link_server.url("/ok/moved") in text and link_server.url("/perm/c") not in text
+    assert link_server.url("/ok/c") in text
     # one commit holds both the new URL and the history of the run
     assert len(commits(repo)) == before + 1
     assert commits(repo)[0].startswith("check: update 1 moved URL")
@@ -156,9 +138,9 @@ def test_fix_redirects_updates_the_list_in_one_commit(tmp_path, server):
     assert code == 0 and verdicts(doc) == {"moved": "ok", "fine": "ok"}
 
 
-def test_links_from_a_markdown_file_and_other_errors(tmp_path, server):
+def test_links_from_a_markdown_file_and_other_errors(tmp_path, link_server):
     readme = tmp_path / "README.md"
-    readme.write_text(f"See [a]({server.url('/ok/d')}) and <{server.url('/err500/d')}>.\n")
+    readme.write_text(f"See [a]({link_server.url('/ok/d')}) and <{link_server.url('/err500/d')}>.\n")
     result = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--json", "--timeout", "2"])
     doc = json.loads(result.stdout)
     assert [(r["id"], r["verdict"]) for r in doc["results"]] == [(None, "ok"), (None, "error")]
@@ -179,12 +161,12 @@ def test_links_from_a_markdown_file_and_other_errors(tmp_path, server):
         cli, ["check", "--links-from", str(readme), "--json", "--exclude", "/err500/", "--exclude", "^ftp:"]
     )
     assert excluded.exit_code == 0
-    assert [r["url"] for r in json.loads(excluded.stdout)["results"]] == [server.url("/ok/d")]
+    assert [r["url"] for r in json.loads(excluded.stdout)["results"]] == [link_server.url("/ok/d")]
 
 
-def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
-    urls = {f"quick{i}": server.url(f"/ok/quick{i}") for i in range(4)}
-    urls |= {f"slow{i}": server.url(f"/delay/{i}") for i in range(12)}
+def test_ctrl_c_saves_the_results_so_far(tmp_path, link_server):
+    urls = {f"quick{i}": link_server.url(f"/ok/quick{i}") for i in range(4)}
+    urls |= {f"slow{i}": link_server.url(f"/delay/{i}") for i in range(12)}
     repo = make_repo(tmp_path, urls)
     env = {**without_proxies(dict(os.environ)), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -196,7 +178,7 @@ def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
         text=True,
     )
     deadline = time.monotonic() + 15
-    while server.count("/delay/0") == 0 and time.monotonic() < deadline:
+    while link_server.count("/delay/0") == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
@@ -205,33 +187,50 @@ def test_ctrl_c_saves_the_results_so_far(tmp_path, server):
     doc = json.loads(out)
     assert doc["complete"] is False
     history = json.loads((repo / HISTORY_NAME).read_text())["links"]  # valid JSON
-    assert {server.url(f"/ok/quick{i}") for i in range(4)} <= set(history)
+    assert {link_server.url(f"/ok/quick{i}") for i in range(4)} <= set(history)
     assert len(history) < len(urls)
     assert commits(repo)[0].startswith("check (interrupted):")
 
 
-def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, server):
-    repo = make_repo(tmp_path, {"keep": server.url("/ok/e"), "drop": server.url("/gone404/e")})
+def test_removed_items_are_forgotten_and_the_table_says_what_changed(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"keep": link_server.url("/ok/e"), "drop": link_server.url("/gone404/e")})
     check(repo)
     removed = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "remove", "drop"])
     assert removed.exit_code == 0, removed.output
     code, doc = check(repo)
     assert code == 0 and verdicts(doc) == {"keep": "ok"}
     assert commits(repo)[0].startswith("check: forget 1 link no longer in the list")
-    assert list(json.loads((repo / HISTORY_NAME).read_text())["links"]) == [server.url("/ok/e")]
+    assert list(json.loads((repo / HISTORY_NAME).read_text())["links"]) == [link_server.url("/ok/e")]
 
-    server.broken_paths.add("/ok/e")
+    link_server.broken_paths.add("/ok/e")
     try:
         table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
     finally:
-        server.broken_paths.discard("/ok/e")
+        link_server.broken_paths.discard("/ok/e")
     assert table.exit_code == 1
     assert "What changed since the last run" in table.stdout
     assert "keep" in table.stdout and "error" in table.stdout and "1 link: 1 error" in table.stdout
 
 
-def test_the_history_survives_a_fresh_clone(tmp_path, server):
-    repo = make_repo(tmp_path, {"failing": server.url("/err500/clone"), "fine": server.url("/ok/clone")})
+def test_status_picks_the_items_to_check_in_file_order(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"gone": link_server.url("/gone404/s"), "fine": link_server.url("/ok/s")})
+    moved = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "move", "fine", "--to", "done"])
+    assert moved.exit_code == 0, moved.output
+    code, doc = check(repo, "--status", "done")
+    assert code == 0 and verdicts(doc) == {"fine": "ok"}
+    code, doc = check(repo, "--status", "inbox", "--status", "done")
+    assert code == 2 and [r["id"] for r in doc["results"]] == ["gone", "fine"]
+
+
+def test_the_table_prints_urls_as_written_not_as_rich_markup(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"odd": link_server.url("/gone404/[b]x")})
+    table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+    assert table.exit_code == 2, table.output
+    assert "/gone404/[b]x" in table.stdout
+
+
+def test_the_history_survives_a_fresh_clone(tmp_path, link_server):
+    repo = make_repo(tmp_path, {"failing": link_server.url("/err500/clone"), "fine": link_server.url("/ok/clone")})
     code, doc = check(repo)
     detail = {r["id"]: r["detail"] for r in doc["results"]}
     assert code == 1 and "failing run 1 of 3" in detail["failing"]
@@ -299,10 +298,10 @@ def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
     assert git(repo, "rev-parse", "HEAD") == head and not (repo / HISTORY_NAME).exists()
 
 
-def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, server):
+def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, link_server):
     repo = make_repo(
         tmp_path,
-        {"fine": server.url("/ok/ci"), "gone": server.url("/gone404/ci"), "moved": server.url("/perm/ci")},
+        {"fine": link_server.url("/ok/ci"), "gone": link_server.url("/gone404/ci"), "moved": link_server.url("/perm/ci")},
     )
     check(repo)  # last week's run: the dead link was news then
     args = ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"]
@@ -312,8 +311,8 @@ def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, ser
     assert "### Links that need a look (2)" in need
     rows = [line for line in need.splitlines() if line.startswith("| ")]
     assert rows[0] == "| id | url | verdict | failing since | detail |"
-    assert rows[1].startswith(f"| gone | {server.url('/gone404/ci')} | dead | 20")  # worst first, with since
-    assert rows[2].startswith(f"| moved | {server.url('/perm/ci')} | redirected |")
+    assert rows[1].startswith(f"| gone | {link_server.url('/gone404/ci')} | dead | 20")  # worst first, with since
+    assert rows[2].startswith(f"| moved | {link_server.url('/perm/ci')} | redirected |")
     assert "(0)" in changed and "No verdict changed since the last run." in changed
 
     table = CliRunner().invoke(cli, args)

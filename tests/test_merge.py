@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, SAMPLE_YAML, git
 
+from tests.conftest import REPO_ROOT, SAMPLE_YAML, git
 from tracker import reading_list
 from tracker.merge import merge_texts
 from tracker.project import init_project
@@ -73,27 +74,25 @@ def test_git_merge_of_two_machines_adding_items_is_clean(two_clones: tuple[Path,
     assert git(b, "status", "--porcelain") == ""
 
 
-def test_git_merge_with_a_real_conflict_stops(two_clones: tuple[Path, Path]) -> None:
-    import subprocess
+def failed_pull(clone: Path, source: Path) -> str:
+    """``git pull`` of ``source`` into ``clone``, which must fail; its output."""
+    proc = subprocess.run(["git", "pull", "--no-rebase", "--no-edit", str(source), "HEAD"], cwd=clone,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    return proc.stdout + proc.stderr
 
+
+def test_git_merge_with_a_real_conflict_stops(two_clones: tuple[Path, Path]) -> None:
     a, b = two_clones
     reading_list.add_resource(Store(a / "resources.yaml"), "https://example.org/one", title="Same")
     reading_list.add_resource(Store(b / "resources.yaml"), "https://example.org/two", title="Same")
-    proc = subprocess.run(["git", "pull", "--no-rebase", "--no-edit", str(a), "HEAD"], cwd=b,
-                          capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert "resources 'same': url:" in proc.stdout + proc.stderr
+    assert "resources 'same': url:" in failed_pull(b, a)
     assert "# <<<<<<<" in (b / "resources.yaml").read_text()
 
 
 def test_git_merge_of_one_link_under_two_ids_stops(two_clones: tuple[Path, Path]) -> None:
-    import subprocess
-
     a, b = two_clones
     reading_list.add_resource(Store(a / "resources.yaml"), "https://example.org/same", title="Same A")
     reading_list.add_resource(Store(b / "resources.yaml"), "https://example.org/same/", title="Same B")
-    proc = subprocess.run(["git", "pull", "--no-rebase", "--no-edit", str(a), "HEAD"], cwd=b,
-                          capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert "the same link as 'same-a' was added on both sides" in proc.stdout + proc.stderr
+    assert "the same link as 'same-a' was added on both sides" in failed_pull(b, a)
     assert "UU resources.yaml" in git(b, "status", "--porcelain")

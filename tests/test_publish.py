@@ -594,3 +594,10 @@ def test_concurrent_builds_take_turns_and_build_once(fresh_project: Project) -> 
         thread.join()
     assert sorted(r.built for r in results) == [False, False, True]
     assert sqlite3.connect(results[0].path).execute("select count(*) from resources").fetchone() == (5,)
+
+
+def test_the_build_reads_the_link_files_the_checker_writes() -> None:
+    from tracker.publish import records
+    from tracker.web.linkhistory import CACHE_NAME, HISTORY_NAME
+
+    assert (records.LINK_HISTORY_FILE, records.LINK_CACHE_FILE.as_posix()) == (HISTORY_NAME, CACHE_NAME)

@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_YAML, commit_count, git
 
+from tests.conftest import SAMPLE_YAML, commit_count, git
 from tracker import reading_list
 from tracker.document import render_document
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
+from tracker.models import Advice, Term, Topic
 from tracker.store import Store, find_data_file
 
 TODAY = dt.date(2026, 2, 1)
@@ -179,7 +180,7 @@ def test_hand_comments_survive_every_kind_of_change(data_file: Path) -> None:
     reading_list.add_resource(store, "https://example.org/a", title="A")
     reading_list.move_items(store, ["micrograd"], "reading")
     reading_list.edit_item(store, "attention", {"comment": "Read twice"})
-    reading_list.remove_item(store, "illustrated-transformer")
+    reading_list.remove_items(store, ["illustrated-transformer"])
     reading_list.add_advice(store, "Math", "Do the exercises.", "Someone", "https://example.org/advice")
     reading_list.add_term(store, "RoPE", "Rotary position embedding.", [("Paper", "https://arxiv.org/abs/2104.09864")])
     text = data_file.read_text()
@@ -381,10 +382,9 @@ def test_one_commit_import_of_every_section_and_a_note(data_file: Path) -> None:
     with store.edit("import: seed") as edit:
         result = reading_list.add_resources_in(edit, [{"url": "https://example.org/s", "title": "S"},
                                                       {"url": "https://arxiv.org/abs/1706.03762v1"}])
-        reading_list.add_entries_in(edit, "advice", [{"category": "Math", "text": "Practice.",
-                                                      "source": {"name": "X"}}])
-        reading_list.add_entries_in(edit, "glossary", [{"term": "Logit", "definition": "Pre-softmax score."}])
-        reading_list.add_entries_in(edit, "topics", [{"id": "3.1.3", "title": "MHA", "parent": "part-1"}])
+        edit.append("advice", [Advice(category="Math", text="Practice.", source={"name": "X"})])
+        edit.append("glossary", [Term(term="Logit", definition="Pre-softmax score.")])
+        edit.append("topics", [Topic(id="3.1.3", title="MHA", parent="part-1")])
         reading_list.update_resources_in(edit, {"micrograd": {"tags": ["autograd"]}})
         edit.extra_paths.append(write_note(data_file.parent / "notes", "seed", "Seed note"))
     assert [item["id"] for item in result.added] == ["s"]
@@ -397,9 +397,10 @@ def test_one_commit_import_of_every_section_and_a_note(data_file: Path) -> None:
     assert doc.resources[2].tags == ["autograd"]
     index = store.index()
     assert [e["term"] for e in index.entries("glossary")] == ["KV cache", "Logit"]
-    with pytest.raises(DataError, match="advice entry 1: text is missing"):
+    with pytest.raises(TrackerError, match="only http and https"):
         with store.edit("bad") as edit:
-            reading_list.add_entries_in(edit, "advice", [{"category": "x"}])
+            edit.append("advice", [Advice(category="Math", text="Fine.")])
+            reading_list.add_resources_in(edit, [{"url": "ftp://example.org/x"}])
     assert commit_count(data_file.parent) == 2
 
 
@@ -411,8 +412,8 @@ def test_two_appends_to_an_empty_section_in_one_edit(tmp_path: Path) -> None:
     with store.edit("two batches") as edit:
         reading_list.add_resources_in(edit, [{"url": "https://example.org/1"}])
         reading_list.add_resources_in(edit, [{"url": "https://example.org/2"}])
-        reading_list.add_entries_in(edit, "topics", [{"id": "t1", "title": "T1"}])
-        reading_list.add_entries_in(edit, "topics", [{"id": "t2", "title": "T2"}])
+        edit.append("topics", [Topic(id="t1", title="T1")])
+        edit.append("topics", [Topic(id="t2", title="T2")])
     text = result.data_file.read_text()
     assert text.count("resources:") == 1 and text.count("topics:") == 1
     doc = store.load()

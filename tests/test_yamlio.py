@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker import yamlio
+from tracker.document import render_file
 from tracker.layout import scan
 
 # Any text that can be stored in a UTF-8 file (no lone surrogates).
@@ -33,7 +34,7 @@ def test_item_round_trips_and_is_deterministic(item: dict) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.lists(items, min_size=1, max_size=5))
 def test_each_item_is_one_block_the_line_scan_finds(many: list[dict]) -> None:
-    text = yamlio.dump_section("resources", many)
+    text = render_file({"resources": [yamlio.dump_item(item) for item in many]}, {})
     layout = scan(text)
     assert layout.simple
     blocks = layout.blocks["resources"]

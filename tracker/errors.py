@@ -40,7 +40,3 @@ class DuplicateError(TrackerError):
     def __init__(self, message: str, existing_id: str | None = None) -> None:
         self.existing_id = existing_id
         super().__init__(message)
-
-
-class FetchError(TrackerError):
-    """A network fetch that could not produce a usable response."""

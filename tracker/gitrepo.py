@@ -117,9 +117,12 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
 
 
 def head_commit(repo: Path) -> str | None:
-    """The id of the current commit (None in a repository without commits)."""
-    proc = run_git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
-    return proc.stdout.strip() or None
+    """The current commit's id; None before the first commit, outside a repository, or without git at all."""
+    try:
+        proc = run_git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    except OSError:
+        return None
+    return (proc.stdout.strip() or None) if proc.returncode == 0 else None
 
 
 @dataclass(frozen=True)

@@ -101,11 +101,14 @@ def notes_dir(data_file: Path) -> Path:
     return data_file.parent / NOTES_DIR
 
 
+def note_paths(folder: Path) -> list[Path]:
+    """The note files in ``folder``, sorted by name; none when the folder does not exist."""
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
 def load_notes(folder: Path) -> list[Any]:
-    """Every ``*.md`` note in ``folder`` (sorted by file name); none when the folder does not exist."""
-    if not folder.is_dir():
-        return []
-    return [load_note(path) for path in sorted(folder.glob("*.md"))]
+    """Every note in ``folder`` (``note_paths``), read."""
+    return [load_note(path) for path in note_paths(folder)]
 
 
 def render_note(title: str, body: str = "", topic: str | None = None, related: Iterable[str] = (),

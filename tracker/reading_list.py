@@ -1,4 +1,5 @@
-"""What the commands do to the reading list, advice and glossary, without any Click: add, move, edit, remove.
+"""What the commands do to the reading list, advice, glossary and study plan, without any Click: add, move,
+edit, remove.
 
 Each function takes a ``Store``, makes at most one write and one commit, and returns what changed.
 """
@@ -187,8 +188,9 @@ def add_resources(store: Store, items: Iterable[dict], *, message: str | None = 
 
 def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None = None,
                      skip_invalid: bool = False) -> AddResult:
-    """``add_resources`` inside an open ``Store.edit()``: for an import that also adds advice, glossary,
-    topics and notes in the same single commit (set ``edit.message``; notes go in ``edit.extra_paths``)."""
+    """``add_resources`` inside an open ``Store.edit()``, so other changes can share its one commit (set
+    ``edit.message``; extra files go in ``edit.extra_paths``). ``tracker import`` does not come here: it plans
+    against the index itself (``tracker.importers.plan``) and appends the planned items."""
     from tracker.urls import identity_key
 
     result = AddResult()
@@ -215,22 +217,6 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
         result.added.append(item)
     edit.append_data("resources", result.added)
     return result
-
-
-def add_entries_in(edit: Edit, section: str, items: Iterable[dict]) -> list[dict]:
-    """Validate ``items`` (dicts of Advice / Term / Topic fields) and append them to ``section`` of an open
-    edit; returns them as written. The first invalid one stops the edit (nothing is written)."""
-    from tracker.document import item_to_dict, section_model
-
-    model_type = section_model(section)
-    added = []
-    for number, data in enumerate(items, start=1):
-        try:
-            added.append(item_to_dict(_validated(model_type, data)))
-        except DataError as exc:
-            raise DataError(f"{section} entry {number}: {exc}") from None
-    edit.append_data(section, added)
-    return added
 
 
 def add_resource(store: Store, url: str, *, title: str | None = None, status: str = "inbox",
@@ -353,11 +339,6 @@ def edit_item(store: Store, ref: str, changes: dict, today: dt.date | None = Non
     message = f"edit: {item_id} ({', '.join(said)})"
     changed = update_resources(store, {item_id: changes}, message, today=today)
     return item_id, names if changed else []
-
-
-def remove_item(store: Store, ref: str) -> Any:
-    """Remove one item; returns the removed ``Resource``."""
-    return remove_items(store, [ref])[0]
 
 
 def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:

@@ -173,13 +173,6 @@ def dump_item(item: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def dump_section(name: str, items: list[dict]) -> str:
-    """A top-level section: ``name:`` then one block per item, or ``name: []`` when empty."""
-    if not items:
-        return f"{scalar(name)}: []\n"
-    return f"{scalar(name)}:\n" + "".join(dump_item(item) for item in items)
-
-
 def dump_value(name: str, value: Any) -> str:
     """A top-level key a person added that tracker does not know, written back faithfully."""
     out: list[str] = []

@@ -12,24 +12,26 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-# The same values as tracker.models.STATUS_VALUES (a test checks), spelled out so that --help and read commands
-# do not import pydantic.
-STATUS_CHOICES = ("inbox", "next-up", "reading", "done", "dropped")
+# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
+from tracker.document import STATUS_VALUES
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
-def _store(ctx: click.Context) -> Any:
+def _store(ctx: click.Context) -> Store:
     from tracker.store import Store
 
     return Store.open(ctx.obj.file, commit=ctx.obj.commit)
 
 
-def _check_lab(store: Any, lab: str | None) -> None:
+def _check_lab(store: Store, lab: str | None) -> None:
     """Refuse a ``--lab`` that names no experiment in lab/ before anything is written ('' clears the field)."""
     if lab:
         from tracker.lab.discovery import require_linkable
@@ -37,12 +39,12 @@ def _check_lab(store: Any, lab: str | None) -> None:
         require_linkable(lab, store.path)
 
 
-def _say_notices(store: Any) -> None:
+def _say_notices(store: Store) -> None:
     for notice in store.notices:
         click.echo(notice, err=True)
 
 
-def _warn_unknown(store: Any, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
+def _warn_unknown(store: Store, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
     """A topic id not in the study plan, or a related item id not in the list, is kept but pointed out
     (usually a typo)."""
     if not topic and not related:
@@ -201,7 +203,7 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
 
 @click.command("add")
 @click.argument("url")
-@click.option("--status", type=click.Choice(STATUS_CHOICES), default="inbox", show_default=True)
+@click.option("--status", type=click.Choice(STATUS_VALUES), default="inbox", show_default=True)
 @click.option("--category", help="Study, Coding, Math, Paper, Video, Course, Book, Tool, ...")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--title", help="The title (default: from the page, or made from the URL).")
@@ -239,7 +241,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
 
 
 @click.command("list")
-@click.option("--status", type=click.Choice(STATUS_CHOICES))
+@click.option("--status", type=click.Choice(STATUS_VALUES))
 @click.option("--category", help="Only this category (any case).")
 @click.option("--tag", help="Only items with this tag.")
 @click.option("--topic", help="Only items of this study-plan chapter.")
@@ -299,7 +301,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 @click.command("move")
 @click.argument("refs", nargs=-1, required=True)
-@click.option("--to", "status", required=True, type=click.Choice(STATUS_CHOICES), help="The new status.")
+@click.option("--to", "status", required=True, type=click.Choice(STATUS_VALUES), help="The new status.")
 @click.pass_context
 def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
     """Move one or more items to another status (one commit).
@@ -323,7 +325,7 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 @click.argument("ref")
 @click.option("--title")
 @click.option("--url", help="A new URL (refused if another item has it).")
-@click.option("--status", type=click.Choice(STATUS_CHOICES), help="Same as `tracker move REF --to STATUS`.")
+@click.option("--status", type=click.Choice(STATUS_VALUES), help="Same as `tracker move REF --to STATUS`.")
 @click.option("--category")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat; --tag '' clears them).")
 @click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
@@ -365,9 +367,14 @@ def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, s
     if authors:
         changes["authors"] = [a for a in authors if a.strip()]
     if tags or add_tags or remove_tags:
-        current = [] if tags else list((store.index().resource(resolve_ref(store.index(), ref)) or {}).get("tags", []))
+        if tags:
+            current = []
+        else:
+            index = store.index()
+            current = list((index.resource(resolve_ref(index, ref)) or {}).get("tags", []))
         new_tags = list(dict.fromkeys(t for t in [*(tags or current), *add_tags] if t.strip()))
-        changes["tags"] = [t for t in new_tags if t not in set(remove_tags)]
+        dropped = set(remove_tags)
+        changes["tags"] = [t for t in new_tags if t not in dropped]
     if not changes:
         raise click.UsageError("nothing to change: give at least one option (see --help)")
     item_id, changed = edit_item(store, ref, changes)
@@ -722,9 +729,11 @@ def topics_cmd(ctx: click.Context, as_json: bool) -> None:
     store = _store(ctx)
     index = store.index()
     rows = topic_progress(index.entries("topics"), index.topic_progress())
-    notes = load_notes(notes_dir(store.path))
+    notes_by_topic: dict[str, list[Any]] = {}
+    for note in load_notes(notes_dir(store.path)):
+        notes_by_topic.setdefault(note.topic, []).append(note)
     for row in rows:
-        mine = [note for note in notes if note.topic == row["id"]]
+        mine = notes_by_topic.get(row["id"], [])
         row["notes"] = len(mine)
         row["questions"] = sum(len(note.questions) for note in mine)
     if as_json:

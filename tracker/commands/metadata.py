@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.index import Index
+    from tracker.store import Store
 
 
 def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = None) -> None:
@@ -104,7 +109,7 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
 # ---------------------------------------------------------------------------------------------- add + fetch
 
 
-def metadata_for_add(store, url: str, given: dict[str, object]) -> dict[str, object]:
+def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[str, object]:
     """Fetched fields for ``tracker add``: what the page says, minus what the user gave on the command line.
 
     Never raises for network trouble: on failure it returns what the URL alone tells (marked in the
@@ -128,7 +133,7 @@ def metadata_for_add(store, url: str, given: dict[str, object]) -> dict[str, obj
     return {**plan.changes, "fetched": plan.record}
 
 
-def _select_items(index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
+def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
     from tracker.reading_list import resolve_ref
     from tracker.web.refresh import needs_fetch
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from tracker.publish.sources import Project
 
 DB_OPTION = click.option(
     "--db",
@@ -14,7 +18,7 @@ DB_OPTION = click.option(
 )
 
 
-def _project(ctx: click.Context):
+def _project(ctx: click.Context) -> Project:
     from tracker.publish.sources import find_project
 
     return find_project(ctx.obj.file if ctx.obj else None)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from tracker.exporters import FORMATS as EXPORT_FORMATS
+from tracker.importers import FORMATS as IMPORT_FORMATS
 from tracker.models import STATUS_VALUES, Status
 
-IMPORT_FORMATS = ("markdown", "json", "jsonl", "netscape", "pocket", "csv")
-EXPORT_FORMATS = ("markdown", "netscape", "json", "csv", "bibtex")
 SHOWN_LINES = 20
 
 

@@ -5,8 +5,12 @@ Formats are imported lazily so ``tracker export`` loads only the renderer it nee
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tracker.lazy import load_function
-from tracker.models import Document, Status
+
+if TYPE_CHECKING:  # kept out of the import path: the command module reads FORMATS for --format's choices
+    from tracker.models import Document, Status
 
 # format -> "module:function" taking (document, statuses) and returning the file's text.
 WRITERS: dict[str, str] = {

@@ -6,10 +6,13 @@ Formats are imported lazily so ``tracker import`` loads only the parser it needs
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.errors import DataError
-from tracker.importers.content import ImportedContent
 from tracker.lazy import load_function
+
+if TYPE_CHECKING:  # kept out of the import path: the command module reads FORMATS for --format's choices
+    from tracker.importers.content import ImportedContent
 
 # format -> "module:function" taking (text, name) and returning ImportedContent.
 READERS: dict[str, str] = {

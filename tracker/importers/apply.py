@@ -141,12 +141,12 @@ def import_into_store(
     today: dt.date | None = None,
 ) -> ImportReport:
     """Read ``path`` and add what is new to the store's list and notes/, in one write and one commit."""
-    from tracker.notes import notes_dir, write_note
+    from tracker.notes import note_paths, notes_dir, write_note
     from tracker.reading_list import prepare_resource
 
     used, content = read_import_file(path, fmt)
     folder = notes_dir(store.path)
-    existing_notes = {note.stem for note in folder.glob("*.md")} if folder.is_dir() else set()
+    existing_notes = {note.stem for note in note_paths(folder)}
     day = today or dt.date.today()
     with store.edit() as edit:
         document = _existing_document(edit)

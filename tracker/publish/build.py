@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import TrackerError
-from tracker.models import Document, Note
+from tracker.gitrepo import head_commit
+from tracker.lab.runs import RUNS_FILE
+from tracker.models import Advice, Document, Note, Resource, Topic
 from tracker.publish import records
 from tracker.publish.markdown import render_markdown
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
-from tracker.publish.sources import Project, git_head, load_document, load_notes, note_files, status_history
+from tracker.publish.sources import Project, load_document, load_notes, note_files, status_history
+from tracker.reading_list import unique_id
 
 
 @dataclass
@@ -48,14 +51,14 @@ def source_files(project: Project) -> list[Path]:
     if project.lab_dir.is_dir():
         files += sorted(project.lab_dir.glob("*.py"))
         files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
-    extra = (root / records.LAB_RUNS_LOCAL, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
+    extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
     files += [p for p in extra if p.is_file()]
     return files
 
 
 def source_hash(project: Project) -> str:
     """A hash of the sources, the git commit and the schema version: equal hashes, equal databases."""
-    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {git_head(project.root)}\n".encode())
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {head_commit(project.root)}\n".encode())
     for path in source_files(project):
         digest.update(path.relative_to(project.root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
@@ -193,7 +196,7 @@ def write_database(
     db["build_info"].insert(
         {
             "id": 1,
-            "commit": git_head(project.root),
+            "commit": head_commit(project.root),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "source_hash": hash_,
             "schema_version": SCHEMA_VERSION,
@@ -225,7 +228,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _resource_row(r) -> dict:
+def _resource_row(r: Resource) -> dict:
     site, kind = (r.site, r.kind) if r.site and r.kind else _url_facts(r.url)
     return {
         "id": r.id,
@@ -265,7 +268,7 @@ def _url_facts(url: str) -> tuple[str | None, str | None]:
 _SITE_NAMES = {"youtube.com": "YouTube", "m.youtube.com": "YouTube", "arxiv.org": "arXiv", "github.com": "GitHub"}
 
 
-def _topic_row(t, position: int) -> dict:
+def _topic_row(t: Topic, position: int) -> dict:
     return {
         "id": t.id,
         "number": t.number,
@@ -277,7 +280,7 @@ def _topic_row(t, position: int) -> dict:
     }
 
 
-def _advice_row(a, number: int) -> dict:
+def _advice_row(a: Advice, number: int) -> dict:
     return {
         "id": number,
         "category": a.category,
@@ -294,10 +297,7 @@ def _slug(text: str) -> str:
 def _glossary_rows(document: Document) -> Iterator[dict]:
     seen: set[str] = set()
     for term in document.glossary:
-        slug = base = _slug(term.term)
-        n = 2
-        while slug in seen:
-            slug, n = f"{base}-{n}", n + 1
+        slug = unique_id(_slug(term.term), seen)
         seen.add(slug)
         yield {
             "id": slug,

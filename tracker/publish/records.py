@@ -2,9 +2,8 @@
 
 Contract for the other features (the build only reads these; an absent file means an empty table):
 
-* Lab experiments: every ``lab/*.py`` that declares, at module level, ``EXPERIMENT = {"id": ..., "title": ...,
-  "topic": ..., "claims": [...]}`` (a literal dict) or the constants ``ID``, ``TITLE``, ``TOPIC``, ``CLAIM``.
-  They are read with ``ast``, never imported, so building never imports torch.
+* Lab experiments: the ones ``tracker.lab.discovery`` finds (``EXPERIMENT = {...}`` declarations in
+  ``lab/*.py``, read with ``ast``, never imported, so building never imports torch).
 * Lab runs: JSON lines, one run per line, in ``.tracker/lab-runs.jsonl`` (what ``tracker lab run`` records) and in
   any ``lab/runs/*.jsonl`` (runs someone chose to keep in git). Keys: ``experiment``, ``started`` (ISO time),
   ``status`` (pass, fail, error, timeout), ``passed`` / ``failed`` (numbers of checks), ``max_error``, ``device``,
@@ -17,86 +16,42 @@ Contract for the other features (the build only reads these; an absent file mean
 
 from __future__ import annotations
 
-import ast
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.errors import DataError, TrackerError
+from tracker.lab.discovery import discover_experiments
+from tracker.lab.runs import RUNS_FILE, read_runs
 
-LAB_RUNS_LOCAL = Path(".tracker") / "lab-runs.jsonl"
 LAB_RUNS_SHARED_DIR = Path("lab") / "runs"
+# tracker.web.linkhistory's HISTORY_NAME and CACHE_NAME (a test checks), spelled out so a build imports no httpx.
 LINK_HISTORY_FILE = ".tracker-links.json"
 LINK_CACHE_FILE = Path(".tracker") / "linkcheck-cache.json"
 
-_EXPERIMENT_KEYS = ("id", "title", "topic", "claim", "claims")
-
 
 def lab_experiment_rows(lab_dir: Path) -> list[dict]:
-    """One row per experiment declared in ``lab/*.py``."""
+    """One row per experiment in ``lab_dir``, as ``tracker lab list`` finds them."""
     if not lab_dir.is_dir():
         return []
-    rows = []
-    for path in sorted(lab_dir.glob("*.py")):
-        declared = _declared_experiment(path)
-        if not declared.get("id"):
-            continue
-        claims = declared.get("claims") or declared.get("claim") or []
-        if isinstance(claims, str):
-            claims = [claims]
-        rows.append(
-            {
-                "id": str(declared["id"]),
-                "title": str(declared.get("title") or declared["id"]),
-                "topic": declared.get("topic"),
-                "claims": "\n".join(str(c) for c in claims) or None,
-                "path": path.relative_to(lab_dir.parent).as_posix(),
-            }
-        )
-    return rows
-
-
-def _declared_experiment(path: Path) -> dict:
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except SyntaxError as exc:
-        raise DataError(f"cannot parse experiment: {exc.msg}", path, exc.lineno) from exc
-    found: dict = {}
-    for node in tree.body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-            continue
-        target = node.targets[0]
-        if not isinstance(target, ast.Name):
-            continue
-        try:
-            value = ast.literal_eval(node.value)
-        except ValueError:
-            continue
-        if target.id == "EXPERIMENT" and isinstance(value, dict):
-            found.update({k: v for k, v in value.items() if k in _EXPERIMENT_KEYS})
-        elif target.id.lower() in _EXPERIMENT_KEYS and target.id.isupper():
-            found.setdefault(target.id.lower(), value)
-    return found
+    return [
+        {
+            "id": info.id,
+            "title": info.title,
+            "topic": info.topic,
+            "claims": "\n".join(info.claims),
+            "path": info.path.relative_to(lab_dir.parent).as_posix(),
+        }
+        for info in discover_experiments(lab_dir).values()
+    ]
 
 
 def lab_run_rows(root: Path) -> list[dict]:
     """One row per recorded lab run, oldest first."""
-    files = [root / LAB_RUNS_LOCAL, *sorted((root / LAB_RUNS_SHARED_DIR).glob("*.jsonl"))]
-    rows = [_lab_run_row(record) for path in files if path.is_file() for record in _json_lines(path)]
+    files = [root / RUNS_FILE, *sorted((root / LAB_RUNS_SHARED_DIR).glob("*.jsonl"))]
+    rows = [_lab_run_row(record) for path in files if path.is_file() for record in read_runs(path)
+            if isinstance(record, dict)]
     rows.sort(key=lambda row: (row["started"] or "", row["experiment"] or ""))
     return rows
-
-
-def _json_lines(path: Path) -> Iterator[dict]:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"invalid JSON: {exc.msg}", path, number) from exc
-        if isinstance(record, dict):
-            yield record
 
 
 def _lab_run_row(record: dict) -> dict:

@@ -6,6 +6,7 @@ import ipaddress
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -52,7 +53,8 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
-def serve(project: Project, db_path: Path, host: str, port: int, open_browser: bool, echo) -> None:
+def serve(project: Project, db_path: Path, host: str, port: int, open_browser: bool,
+          echo: Callable[[str], object]) -> None:
     """Serve until interrupted; the database is rebuilt and swapped whenever the sources change."""
     import uvicorn
 

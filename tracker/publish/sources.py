@@ -5,7 +5,6 @@ Kept apart from the build so the build's inputs are visible in one place.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,8 +61,9 @@ def load_notes(project: Project) -> list[Note]:
 
 def note_files(project: Project) -> list[Path]:
     """The files ``load_notes`` reads (for change detection)."""
-    folder = project.notes_dir
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    from tracker.notes import note_paths
+
+    return note_paths(project.notes_dir)
 
 
 def status_history(project: Project) -> list[dict]:
@@ -84,14 +84,3 @@ def status_history(project: Project) -> list[dict]:
         }
         for event in status_changes(repo, project.resources_file)
     ]
-
-
-def git_head(root: Path) -> str | None:
-    """The commit checked out in ``root``, or None outside git or before the first commit."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return (done.stdout.strip() or None) if done.returncode == 0 else None

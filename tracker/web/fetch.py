@@ -17,7 +17,7 @@ import httpx
 
 from tracker.urls import names_pdf
 from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.http import ALLOWED_SCHEMES, DEFAULT_POLICY, HttpPolicy, build_async_client
+from tracker.web.http import ALLOWED_SCHEMES, DEFAULT_POLICY, HttpPolicy
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRY_CODES = frozenset({429, 500, 502, 503, 504})
@@ -231,12 +231,3 @@ def _connection_reason(exc: Exception) -> str:
         return "connection refused"
     return f"could not connect: {text}"
 
-
-def fetch_page(url: str, policy: HttpPolicy = DEFAULT_POLICY) -> FetchResult:
-    """Synchronous wrapper for one fetch (``tracker add``, ``tracker meta URL``)."""
-
-    async def run() -> FetchResult:
-        async with build_async_client(policy) as client:
-            return await fetch_page_async(url, client, policy)
-
-    return asyncio.run(run())

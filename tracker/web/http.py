@@ -40,7 +40,8 @@ class HttpPolicy:
 DEFAULT_POLICY = HttpPolicy()
 
 
-def _headers(policy: HttpPolicy) -> dict[str, str]:
+def request_headers(policy: HttpPolicy = DEFAULT_POLICY) -> dict[str, str]:
+    """The headers every request carries (user agent, accept), for callers that build requests themselves."""
     return {
         "User-Agent": policy.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -48,9 +49,10 @@ def _headers(policy: HttpPolicy) -> dict[str, str]:
     }
 
 
-def request_headers(policy: HttpPolicy = DEFAULT_POLICY) -> dict[str, str]:
-    """The headers every request carries (user agent, accept), for callers that build requests themselves."""
-    return _headers(policy)
+def _limits(policy: HttpPolicy) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
+    )
 
 
 def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncBaseTransport:
@@ -61,9 +63,7 @@ def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncBas
     """
     import urllib.request
 
-    limits = httpx.Limits(
-        max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency
-    )
+    limits = _limits(policy)
     direct = httpx.AsyncHTTPTransport(limits=limits)
     proxies = urllib.request.getproxies_environment()
     by_scheme: dict[str, httpx.AsyncBaseTransport] = {}
@@ -99,17 +99,13 @@ class _ProxyChoice(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
-def build_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.Client:
-    """A synchronous client; redirects are followed by the caller so each hop can be checked."""
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
-    return httpx.Client(headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False)
-
-
 def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
-    """An async client for concurrent fetches and link checks; redirects are followed by the caller."""
-    limits = httpx.Limits(max_connections=policy.global_concurrency, max_keepalive_connections=policy.global_concurrency)
+    """An async client for concurrent metadata fetches; redirects are followed by the caller, hop by hop.
+
+    (The link checker sends through ``build_async_transport`` instead, see there.)
+    """
     return httpx.AsyncClient(
-        headers=_headers(policy), timeout=policy.timeout(), limits=limits, follow_redirects=False
+        headers=request_headers(policy), timeout=policy.timeout(), limits=_limits(policy), follow_redirects=False
     )
 
 

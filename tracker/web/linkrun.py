@@ -96,17 +96,17 @@ class HistoryFiles:
 
 
 def list_targets(store: Store, refs: tuple[str, ...], statuses: tuple[str, ...]) -> list[LinkTarget]:
-    """The reading list's (url, id) pairs to check: all items, or those named, with the given statuses."""
+    """The reading list's (url, id) pairs to check, in file order: all items, or those named, with the given
+    statuses. Read from the index (validated like a full load, without parsing the whole file again)."""
     from tracker.reading_list import resolve_ref
 
-    items = store.load().resources
-    if refs:
-        index = store.index()
-        wanted = {resolve_ref(index, ref) for ref in refs}
-        items = [item for item in items if item.id in wanted]
-    if statuses:
-        items = [item for item in items if str(item.status) in statuses]
-    return [LinkTarget(item.url, item.id) for item in items]
+    index = store.index()
+    wanted = {resolve_ref(index, ref) for ref in refs} if refs else None
+    return [
+        LinkTarget(url, item_id)
+        for item_id, url, _title, status, *_rest in index.query_resources()
+        if (wanted is None or item_id in wanted) and (not statuses or status in statuses)
+    ]
 
 
 def run_check(

@@ -153,10 +153,11 @@ async def _lookup_many(urls: Sequence[str], policy: HttpPolicy, on_done: Callabl
     async with build_async_client(policy) as client:
 
         async def one(index: int, url: str) -> None:
-            host = host_key(fetch_url_for(url))  # the link checker's notion of a host: name and port
+            target = fetch_url_for(url)
+            host = host_key(target)  # the link checker's notion of a host: name and port
             gate = per_host.setdefault(host, asyncio.Semaphore(policy.per_host_concurrency))
             async with gate, overall:
-                fetched = await fetch_page_async(fetch_url_for(url), client, policy)
+                fetched = await fetch_page_async(target, client, policy)
             # Parse outside the host's slot and off the event loop, so the next requests go out meanwhile.
             found = await asyncio.to_thread(lookup_from_result, url, fetched)
             results[index] = found
