@@ -597,7 +597,7 @@ def check_links(
                 loop.add_signal_handler(signal.SIGINT, stop.set)
                 loop.add_signal_handler(signal.SIGTERM, stop.set)
                 installed = True
-            except (NotImplementedError, RuntimeError, ValueError):
+            except (NotImplementedError, RuntimeError, ValueError):  # no loop signal handlers (Windows, a non-main thread)
                 installed = False
         try:
             return await check_links_async(urls, options, on_result, stop)
