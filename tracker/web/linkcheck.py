@@ -30,6 +30,8 @@ import itertools
 import random
 import socket
 import ssl
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -591,14 +593,14 @@ def check_links(
     async def main() -> bool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        installed = False
-        if handle_sigint:
-            try:
-                loop.add_signal_handler(signal.SIGINT, stop.set)
-                loop.add_signal_handler(signal.SIGTERM, stop.set)
-                installed = True
-            except (NotImplementedError, RuntimeError, ValueError):  # no loop signal handlers (Windows, a non-main thread)
-                installed = False
+        # asyncio installs signal handlers only on Unix event loops, and only from the main thread; elsewhere a
+        # Ctrl-C interrupts the run as usual (the CLI still saves what it has).
+        installed = (
+            handle_sigint and sys.platform != "win32" and threading.current_thread() is threading.main_thread()
+        )
+        if installed:
+            loop.add_signal_handler(signal.SIGINT, stop.set)
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
         try:
             return await check_links_async(urls, options, on_result, stop)
         finally:
