@@ -99,7 +99,9 @@ def read_log(path: Path) -> tuple[list[Review], list[LogProblem]]:
     reviews: set[Review] = set()
     problems: list[LogProblem] = []
     text = path.read_bytes().decode("utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line: JSON escapes it inside strings, while str.splitlines would also cut at the
+    # \x85 or \u2028 a question may hold.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
