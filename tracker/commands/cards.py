@@ -67,8 +67,7 @@ def _commit_session(ctx: click.Context, collection: Collection, graded: list[str
         if changed is not None:
             paths.append(changed)
     recalled = sum(1 for g in graded if g != "again")
-    noun = "card" if len(graded) == 1 else "cards"
-    committed = store.commit_files(paths, f"review: {len(graded)} {noun}, {recalled} recalled")
+    committed = store.commit_files(paths, f"review: {_count(len(graded), 'card')}, {recalled} recalled")
     for notice in store.notices:
         click.echo(notice, err=True)
     return committed
@@ -229,8 +228,12 @@ def _print_summary(collection: Collection, graded: list[tuple[Card, str]], now: 
         click.echo("Nothing to review." + (f" Next card {describe_due(next_due, now)}." if next_due else ""))
         return
     retention = f"{share:.0%}" if share is not None else "-"
-    click.echo(f"Reviewed {summary['cards']} cards ({len(grades)} reviews), recalled {summary['recalled']} "
-               f"({retention}). Still due: {due_now}. Next: {describe_due(next_due, now)}.")
+    click.echo(f"Reviewed {_count(summary['cards'], 'card')} ({_count(len(grades), 'review')}), recalled "
+               f"{summary['recalled']} ({retention}). Still due: {due_now}. Next: {describe_due(next_due, now)}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 # ------------------------------------------------------------------------------------------------ cards
