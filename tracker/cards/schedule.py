@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,6 +53,22 @@ class CardState:
 
 def replay(reviews: Iterable[Review], scheduler: Any = None) -> dict[str, CardState]:
     """Every reviewed card's state after replaying ``reviews`` (already in time order) through FSRS."""
+    states: dict[str, CardState] = {}
+    for review, _before, state in replay_steps(reviews, scheduler):
+        states[review.card] = state
+    return states
+
+
+@dataclass(frozen=True)
+class Before:
+    """What FSRS knew of a card just before a review: its state and the recall it predicted."""
+
+    state: str  # new, learning, review, relearning
+    predicted: float | None  # retrievability at the review's time (None for a new card)
+
+
+def replay_steps(reviews: Iterable[Review], scheduler: Any = None) -> Iterator[tuple[Review, Before, CardState]]:
+    """Replay ``reviews`` (in time order), yielding each with what FSRS knew before it and the state after."""
     import fsrs
 
     scheduler = scheduler or make_scheduler()
@@ -62,13 +78,16 @@ def replay(reviews: Iterable[Review], scheduler: Any = None) -> dict[str, CardSt
         if state is None:
             state = states[review.card] = CardState(
                 fsrs.Card(card_id=numeric_id(review.card), due=review.at), first_review=review.at)
-        was_learnt = state.fsrs_card.state == fsrs.State.Review
+            before = Before("new", None)
+        else:
+            predicted = scheduler.get_card_retrievability(state.fsrs_card, review.at)
+            before = Before(state.state, predicted)
         when = max(review.at, state.fsrs_card.last_review or review.at)  # a clock that went back: same instant
         state.fsrs_card, _log = scheduler.review_card(state.fsrs_card, fsrs.Rating(review.rating), when)
         state.reviews += 1
-        state.lapses += int(was_learnt and review.grade == "again")
+        state.lapses += int(before.state == "review" and review.grade == "again")
         state.last_grade = review.grade
-    return states
+        yield review, before, state
 
 
 def carry_over(reviews: Sequence[Review], cards: Sequence[Card]) -> tuple[list[Review], dict[str, str]]:
