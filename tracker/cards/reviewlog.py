@@ -133,7 +133,10 @@ def ensure_union_merge(repo_root: Path, log_file: Path) -> Path | None:
     """Make sure .gitattributes says the log merges by union; returns the file when it changed."""
     attributes = repo_root / ".gitattributes"
     existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    rel = log_file.absolute().relative_to(repo_root.absolute()).as_posix()
+    try:
+        rel = log_file.absolute().relative_to(repo_root.absolute()).as_posix()
+    except ValueError:  # the log lies outside this repository: not ours to configure
+        return None
     line = f"{rel} merge=union"
     if line in existing.splitlines():
         return None

@@ -114,7 +114,7 @@ def review_cmd(ctx: click.Context, card_refs: tuple[str, ...], grade: str | None
 
 def _grade_cards(ctx: click.Context, refs: tuple[str, ...], grade: str, as_json: bool) -> None:
     collection = _collection(ctx)
-    cards = [collection.find(ref) for ref in refs]  # every id checked before anything is written
+    cards = list({card.id: card for card in (collection.find(ref) for ref in refs)}.values())  # all checked first
     now = _now()
     results = []
     for card in cards:
