@@ -175,3 +175,60 @@ def test_any_notes_and_glossary_give_unique_ids(rows: list[tuple[str, str]], ter
     for card in cards:
         assert card.id[:2] in ("q-", "t-", "r-", "a-")
         assert normalise(card.question) == normalise(normalise(card.question))
+
+
+def test_a_reworded_card_keeps_its_history_after_its_first_review(tmp_path: Path) -> None:
+    data_file = tmp_path / "resources.yaml"
+    old = build_cards([note("a", [("What is a pivot?", "x")])], [])
+    write_log(tmp_path, [Review(T0, old[0].id, "good", old[0].question, old[0].source)])
+    reworded = [note("a", [("What is a pivot, exactly?", "x")])]
+    collection = assemble(data_file, reworded, [], [], {})
+    card = collection.cards[0]
+    collection.record(card, "good", T0 + dt.timedelta(minutes=20))
+    [line] = [json.loads(x) for x in (tmp_path / LOG_NAME).read_text().splitlines() if "renamed_from" in x]
+    assert line["renamed_from"] == old[0].id
+    again = assemble(data_file, reworded, [], [], {})
+    assert again.states[card.id].reviews == 2 and not again.removed
+    assert again.states[card.id].due == collection.states[card.id].due
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.tuples(st.lists(review_st, max_size=4), st.booleans()), max_size=6),
+       junk=st.booleans())
+def test_the_replay_cache_gives_what_a_full_replay_gives(tmp_path: Path, batches: list, junk: bool) -> None:
+    """Oracle: after any mix of appends and merges (lines put in the middle), the cached states are the
+    states of a replay from scratch, and the skipped lines are the same."""
+    from tracker.cards.history import load_states
+
+    log, cache = tmp_path / "log.jsonl", tmp_path / "cache.json"
+    log.unlink(missing_ok=True)
+    cache.unlink(missing_ok=True)
+    for reviews, merge in batches:
+        lines = log.read_text().splitlines(keepends=True) if log.exists() else []
+        new = [r.to_line() for r in reviews] + (["not json\n"] if junk else [])
+        if merge:
+            lines[len(lines) // 2:len(lines) // 2] = new
+        else:
+            lines += new
+        log.write_text("".join(lines))
+        cached, cached_problems = load_states(log, cache)
+        fresh, fresh_problems = load_states(log, None)
+        assert {k: s.to_json() for k, s in cached.items()} == {k: s.to_json() for k, s in fresh.items()}
+        assert [(p.line, p.message) for p in cached_problems] == [(p.line, p.message) for p in fresh_problems]
+    cache.write_text("{broken")
+    assert load_states(log, cache)[0].keys() == load_states(log, None)[0].keys()
+
+
+def test_appending_later_reviews_replays_only_the_new_lines(tmp_path: Path) -> None:
+    from tracker.cards import history
+
+    log, cache = tmp_path / "log.jsonl", tmp_path / "cache.json"
+    append_reviews(log, [Review(T0 + dt.timedelta(days=d), "q-1", "good") for d in range(3)])
+    history.load_states(log, cache)
+    append_reviews(log, [Review(T0 + dt.timedelta(days=9), "q-1", "hard"), Review(T0, "q-2", "easy")])
+    assert history._resume(json.loads(cache.read_text()), log.read_bytes(), log) is None  # q-2 is in the past
+    history.load_states(log, cache)
+    append_reviews(log, [Review(T0 + dt.timedelta(days=20), "q-2", "good")])
+    resumed = history._resume(json.loads(cache.read_text()), log.read_bytes(), log)
+    assert resumed is not None and [r.card for r in resumed[2]] == ["q-2"]
+    assert resumed[0]["q-2"].due == replay(read_log(log)[0])["q-2"].due

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from tracker.cards.deck import GLOSSARY_SOURCE, KINDS, Card, build_cards
+from tracker.cards.history import load_states
 from tracker.cards.pause import dead_links, pause_reasons
-from tracker.cards.reviewlog import LogProblem, Review, append_reviews, log_path, read_log
+from tracker.cards.reviewlog import LogProblem, Review, append_reviews, log_path
 from tracker.cards.schedule import CardState, carry_over, is_due, replay
 from tracker.errors import NotFoundError, TrackerError
 
 DEFAULT_NEW_PER_DAY = 20  # Anki's default
+REPLAY_CACHE = "cards-replay.json"  # in .tracker/, git-ignored
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,13 @@ def _iso(when: dt.datetime | None) -> str | None:
 
 @dataclass
 class Collection:
-    """Every card of a project with its state. ``reviews`` is the log after ``carry_over``."""
+    """Every card of a project with its state (keyed by current card ids: reworded cards already carry the
+    history of the ids they replaced, see ``renamed``)."""
 
     data_file: Path
     cards: list[Card]
     plan: StudyPlan
-    reviews: list[Review]
+    renamed: dict[str, str]  # new id -> the old id whose history it continues, until its first review
     states: dict[str, CardState]
     paused: dict[str, str]
     removed: list[Card]  # cards in the log whose row is gone: paused, history kept
@@ -137,39 +140,35 @@ class Collection:
 
     def record(self, card: Card, grade: str, when: dt.datetime) -> CardState:
         """Append one review to the log (flushed at once) and return the card's new state."""
-        review = Review(when.astimezone(dt.UTC).replace(microsecond=0), card.id, grade, card.question, card.source)
+        review = Review(when.astimezone(dt.UTC).replace(microsecond=0), card.id, grade, card.question, card.source,
+                        renamed_from=self.renamed.pop(card.id, ""))
         append_reviews(self.log_file, [review])
-        self.reviews.append(review)
-        mine = [r for r in self.reviews if r.card == card.id]
-        self.states[card.id] = replay(sorted(mine))[card.id]
+        replay([review], states=self.states)
         return self.states[card.id]
 
 
 def assemble(data_file: Path, notes: Sequence[Any], glossary: Sequence[dict], topics: Sequence[dict],
-             item_urls: dict[str, str], lab_topics: dict[str, str] | None = None) -> Collection:
-    """A collection from already-read sources (the build has a ``Document``; the CLI reads the index)."""
+             item_urls: dict[str, str], lab_topics: dict[str, str] | None = None,
+             cache_file: Path | None = None) -> Collection:
+    """A collection from already-read sources (the build has a ``Document``; the CLI reads the index).
+    ``cache_file``: where to keep the replayed states between runs (see ``history``)."""
     data_file = Path(data_file)
     plan = StudyPlan.from_topics(topics)
     cards = build_cards(notes, glossary, lab_topics)
-    logged, problems = read_log(log_path(data_file))
-    reviews, _renamed = carry_over(logged, cards)
-    states = replay(reviews)
+    states, problems = load_states(log_path(data_file), cache_file)
+    renamed = carry_over({card_id: state.question for card_id, state in states.items()}, cards)
+    for old, new in renamed.items():
+        states[new] = states.pop(old)
     current = {c.id for c in cards}
-    removed = _removed_cards(reviews, current)
+    removed = [Card(id=card_id, kind=KINDS.get(card_id[:1], "question"), question=state.question or card_id,
+                    answer="", source=state.source, order=10**9)
+               for card_id, state in sorted(states.items()) if card_id not in current]
     paused = pause_reasons(cards, item_urls, dead_links(data_file.parent))
     for card in removed:
         where = "glossary term" if card.source == GLOSSARY_SOURCE else f"row in {card.source}"
         paused[card.id] = f"its {where} was removed"
-    return Collection(data_file, cards, plan, reviews, states, paused, removed, problems)
-
-
-def _removed_cards(reviews: Sequence[Review], current: set[str]) -> list[Card]:
-    last: dict[str, Review] = {}
-    for review in reviews:
-        if review.card not in current:
-            last[review.card] = review
-    return [Card(id=r.card, kind=KINDS.get(r.card[:1], "question"), question=r.question or r.card, answer="",
-                 source=r.source, order=10**9) for r in sorted(last.values(), key=lambda r: r.card)]
+    return Collection(data_file, cards, plan, {new: old for old, new in renamed.items()}, states, paused, removed,
+                      problems)
 
 
 def load_collection(data_file: Path) -> Collection:
@@ -187,7 +186,7 @@ def load_collection(data_file: Path) -> Collection:
         if row and row.get("url"):
             item_urls[item] = str(row["url"])
     return assemble(store.path, notes, index.entries("glossary"), index.entries("topics"), item_urls,
-                    lab_topics(store.path.parent))
+                    lab_topics(store.path.parent), store.state_dir / REPLAY_CACHE)
 
 
 def lab_topics(root: Path) -> dict[str, str]:

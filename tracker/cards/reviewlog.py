@@ -21,15 +21,16 @@ LOG_NAME = ".tracker-reviews.jsonl"
 GRADES = ("again", "hard", "good", "easy")  # FSRS ratings 1..4
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Review:
-    """One graded review (ordered by time, then card, then grade: the replay order)."""
+    """One graded review, as one line of the log."""
 
     at: dt.datetime
     card: str
     grade: str
     question: str = ""
     source: str = ""
+    renamed_from: str = ""  # the first review of a reworded card names the id whose history it continues
 
     @property
     def rating(self) -> int:
@@ -38,6 +39,8 @@ class Review:
     def to_line(self) -> str:
         data = {"at": format_time(self.at), "card": self.card, "grade": self.grade,
                 "question": self.question, "source": self.source}
+        if self.renamed_from:
+            data["renamed_from"] = self.renamed_from
         return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -87,28 +90,38 @@ def parse_line(text: str) -> Review:
         when = parse_time(at)
     except (ValueError, OverflowError):
         raise ValueError(f"time {at!r} is not ISO 8601") from None
-    question, source = data.get("question"), data.get("source")
+    question, source, renamed = data.get("question"), data.get("source"), data.get("renamed_from")
     return Review(when, card, grade, question if isinstance(question, str) else "",
-                  source if isinstance(source, str) else "")
+                  source if isinstance(source, str) else "", renamed if isinstance(renamed, str) else "")
 
 
 def read_log(path: Path) -> tuple[list[Review], list[LogProblem]]:
     """Every review in the log, in replay order without duplicates, and the lines that were skipped."""
     if not path.is_file():
         return [], []
+    return parse_log(path.read_bytes(), path)
+
+
+def parse_log(data: bytes, path: Path, first_line: int = 1) -> tuple[list[Review], list[LogProblem]]:
+    """The reviews in ``data`` (the log, or the part of it after ``first_line - 1`` lines), sorted, deduplicated."""
     reviews: set[Review] = set()
     problems: list[LogProblem] = []
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
     # Only "\n" ends a line: JSON escapes it inside strings, while str.splitlines would also cut at the
     # \x85 or \u2028 a question may hold.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:
             reviews.add(parse_line(line))
         except ValueError as exc:
             problems.append(LogProblem(path, number, str(exc)))
-    return sorted(reviews), problems
+    return sorted(reviews, key=replay_key), problems
+
+
+def replay_key(review: Review) -> tuple:
+    """The order reviews are replayed in: by time; ties broken by content so every clone agrees."""
+    return (review.at, review.card, review.grade, review.question, review.source, review.renamed_from)
 
 
 def append_reviews(path: Path, reviews: list[Review]) -> None:

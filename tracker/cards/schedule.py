@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from tracker.cards.deck import Card, normalise
@@ -34,13 +34,16 @@ def numeric_id(card_id: str) -> int:
 
 @dataclass
 class CardState:
-    """What the log says about one card: the FSRS card after its last review, and counts."""
+    """What the log says about one card: the FSRS card after its last review, counts, and the question and
+    source it last had (to name a card whose row is gone, and to find a reworded card's history)."""
 
     fsrs_card: Any
     reviews: int = 0
     lapses: int = 0  # reviews graded "again" once the card had been learnt
     first_review: dt.datetime | None = None
     last_grade: str | None = None
+    question: str = ""
+    source: str = ""
 
     @property
     def due(self) -> dt.datetime:
@@ -50,13 +53,19 @@ class CardState:
     def state(self) -> str:
         return self.fsrs_card.state.name.lower()  # learning, review, relearning
 
+    def to_json(self) -> dict[str, Any]:
+        return {"fsrs": self.fsrs_card.to_dict(), "reviews": self.reviews, "lapses": self.lapses,
+                "first_review": self.first_review.isoformat() if self.first_review else None,
+                "last_grade": self.last_grade, "question": self.question, "source": self.source}
 
-def replay(reviews: Iterable[Review], scheduler: Any = None) -> dict[str, CardState]:
-    """Every reviewed card's state after replaying ``reviews`` (already in time order) through FSRS."""
-    states: dict[str, CardState] = {}
-    for review, _before, state in replay_steps(reviews, scheduler):
-        states[review.card] = state
-    return states
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CardState:
+        import fsrs
+
+        first = data.get("first_review")
+        return cls(fsrs.Card.from_dict(data["fsrs"]), int(data["reviews"]), int(data["lapses"]),
+                   dt.datetime.fromisoformat(first) if first else None, data.get("last_grade"),
+                   str(data.get("question") or ""), str(data.get("source") or ""))
 
 
 @dataclass(frozen=True)
@@ -67,45 +76,58 @@ class Before:
     predicted: float | None  # retrievability at the review's time (None for a new card)
 
 
-def replay_steps(reviews: Iterable[Review], scheduler: Any = None) -> Iterator[tuple[Review, Before, CardState]]:
-    """Replay ``reviews`` (in time order), yielding each with what FSRS knew before it and the state after."""
+def replay(reviews: Iterable[Review], scheduler: Any = None,
+           states: dict[str, CardState] | None = None) -> dict[str, CardState]:
+    """Every reviewed card's state after replaying ``reviews`` (in replay order) through FSRS, continuing
+    from ``states`` when given (they are updated in place)."""
+    states = {} if states is None else states
+    for _step in replay_steps(reviews, scheduler, states, predict=False):
+        pass
+    return states
+
+
+def replay_steps(reviews: Iterable[Review], scheduler: Any = None, states: dict[str, CardState] | None = None,
+                 predict: bool = True) -> Iterator[tuple[Review, Before, CardState]]:
+    """Replay ``reviews`` (in replay order), yielding each with what FSRS knew before it and the state after.
+
+    A review with ``renamed_from`` first hands the old id's state to its card (a reworded question)."""
     import fsrs
 
     scheduler = scheduler or make_scheduler()
-    states: dict[str, CardState] = {}
+    states = {} if states is None else states
     for review in reviews:
+        if review.renamed_from and review.card not in states and review.renamed_from in states:
+            states[review.card] = states.pop(review.renamed_from)
         state = states.get(review.card)
         if state is None:
             state = states[review.card] = CardState(
                 fsrs.Card(card_id=numeric_id(review.card), due=review.at), first_review=review.at)
             before = Before("new", None)
         else:
-            predicted = scheduler.get_card_retrievability(state.fsrs_card, review.at)
+            predicted = scheduler.get_card_retrievability(state.fsrs_card, review.at) if predict else None
             before = Before(state.state, predicted)
         when = max(review.at, state.fsrs_card.last_review or review.at)  # a clock that went back: same instant
         state.fsrs_card, _log = scheduler.review_card(state.fsrs_card, fsrs.Rating(review.rating), when)
         state.reviews += 1
         state.lapses += int(before.state == "review" and review.grade == "again")
         state.last_grade = review.grade
+        state.question, state.source = review.question or state.question, review.source or state.source
         yield review, before, state
 
 
-def carry_over(reviews: Sequence[Review], cards: Sequence[Card]) -> tuple[list[Review], dict[str, str]]:
-    """Hand the history of ids that no longer exist to the cards that replaced them.
+def carry_over(logged: dict[str, str], cards: Sequence[Card]) -> dict[str, str]:
+    """Which ids that no longer exist were reworded into which current cards: ``{old id: new id}``.
 
-    An id in the log that no current card has, whose last logged question is similar enough to the prompt of a
-    current card of the same kind that has no history of its own, is taken to be that card reworded. Pairs are
-    matched best first, each card at most once, so the result does not depend on file order. Returns the
-    reviews with ids rewritten, and ``{old id: new id}``.
+    ``logged`` maps each id with a history to its last logged question. An id no current card has, whose
+    question is similar enough to the prompt of a current card of the same kind that has no history of its own,
+    is taken to be that card reworded. Pairs are matched best first, each card at most once, so the result does
+    not depend on file order. The card's first review then records ``renamed_from`` in the log.
     """
     current = {card.id for card in cards}
-    logged: dict[str, str] = {}
-    for review in reviews:
-        logged[review.card] = review.question or logged.get(review.card, "")
     orphans = sorted(card_id for card_id in logged if card_id not in current)
     fresh = [card for card in cards if card.id not in logged]
     if not orphans or not fresh:
-        return list(reviews), {}
+        return {}
     pairs: list[tuple[float, str, str]] = []
     for old in orphans:
         old_text = normalise(logged[old])
@@ -126,7 +148,7 @@ def carry_over(reviews: Sequence[Review], cards: Sequence[Card]) -> tuple[list[R
         if old not in renamed and new not in taken:
             renamed[old] = new
             taken.add(new)
-    return [replace(r, card=renamed.get(r.card, r.card)) for r in reviews], renamed
+    return renamed
 
 
 def is_due(state: CardState, now: dt.datetime) -> bool:

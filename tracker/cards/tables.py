@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.cards.collection import Collection, assemble, lab_topics
-from tracker.cards.reviewlog import LOG_NAME, format_time
+from tracker.cards.reviewlog import LOG_NAME, format_time, read_log
 from tracker.cards.schedule import replay_steps
 
 
@@ -49,10 +49,12 @@ def card_rows(collection: Collection) -> list[dict]:
 
 def review_rows(collection: Collection) -> list[dict]:
     """One row per review; ``recall`` marks reviews of learnt cards (the ones retention is measured on)."""
+    reviews, _problems = read_log(collection.log_file)
+    pending = {old: new for new, old in collection.renamed.items()}  # reworded cards not reviewed since
     rows = []
-    for number, (review, before, _after) in enumerate(replay_steps(collection.reviews), start=1):
+    for number, (review, before, _after) in enumerate(replay_steps(reviews), start=1):
         rows.append({
-            "id": number, "card": review.card, "at": format_time(review.at), "day": review.at.date().isoformat(),
+            "id": number, "card": pending.get(review.card, review.card), "at": format_time(review.at), "day": review.at.date().isoformat(),
             "grade": review.grade, "rating": review.rating, "before": before.state,
             "recall": int(before.state == "review"), "recalled": int(review.grade != "again"),
             "predicted": round(before.predicted, 3) if before.predicted is not None else None,
