@@ -93,7 +93,7 @@ def test_a_card_pauses_when_every_source_link_is_dead(tmp_path: Path) -> None:
     glossary = [{"term": "Perplexity", "definition": "exp of the mean negative log-likelihood per token",
                  "links": [{"title": "x", "url": "https://gloss.example/"}]}]
     collection = assemble(tmp_path / "resources.yaml", notes, glossary, [],
-                          {"item-a": "https://a.example/", "item-b": "https://b.example/"})
+                          {"item-a": "https://A.example/?utm_source=feed", "item-b": "https://b.example/"})  # spelled otherwise
     paused = {v.card.question: v.paused for v in collection.views()}
     assert paused["Q1?"] == "the link of item-a is dead since 2026-11-20"
     assert paused["Q2?"] is None  # one live source is enough

@@ -19,7 +19,8 @@ LINK_HISTORY_FILE = ".tracker-links.json"  # tracker.web.linkhistory.HISTORY_NAM
 
 
 def dead_links(root: Path) -> dict[str, str]:
-    """URL -> since when it is dead, from the link history beside resources.yaml (none when there is none).
+    """URL identity key -> since when it is dead, from the link history beside resources.yaml (none when there
+    is none). Keys are ``identity_key``s, so an item's URL matches however the checker spelled it.
 
     The link checker's reader is imported only when the file exists: it brings the HTTP stack with it.
     """
@@ -28,11 +29,27 @@ def dead_links(root: Path) -> dict[str, str]:
         return {}
     from tracker.web.linkhistory import load_history
 
-    return {url: record.since for url, record in load_history(path).items() if record.verdict == "dead"}
+    dead: dict[str, str] = {}
+    for url, record in load_history(path).items():
+        key = _key(url)
+        if record.verdict == "dead" and key is not None:
+            dead[key] = record.since
+    return dead
+
+
+def _key(url: str) -> str | None:
+    from tracker.errors import TrackerError
+    from tracker.urls import identity_key
+
+    try:
+        return identity_key(url)
+    except TrackerError:
+        return None
 
 
 def pause_reasons(cards: Sequence[Card], item_urls: dict[str, str], dead: dict[str, str]) -> dict[str, str]:
-    """Card id -> why it is paused, for the cards whose every source link is dead."""
+    """Card id -> why it is paused, for the cards whose every source link is dead (``dead``: see
+    ``dead_links``)."""
     reasons: dict[str, str] = {}
     if not dead:
         return reasons
@@ -42,8 +59,9 @@ def pause_reasons(cards: Sequence[Card], item_urls: dict[str, str], dead: dict[s
             sources = [(item, url) for item, url in sources if url]
         else:
             sources = [(url, url) for url in card.urls]
-        if sources and all(url in dead for _name, url in sources):
-            name, url = sources[0]
+        keys = [_key(url) for _name, url in sources]
+        if sources and all(key in dead for key in keys):
+            name = sources[0][0]
             more = f" (and {len(sources) - 1} more)" if len(sources) > 1 else ""
-            reasons[card.id] = f"the link of {name}{more} is dead since {dead[url][:10]}"
+            reasons[card.id] = f"the link of {name}{more} is dead since {dead[keys[0]][:10]}"
     return reasons
