@@ -232,3 +232,23 @@ def test_appending_later_reviews_replays_only_the_new_lines(tmp_path: Path) -> N
     resumed = history._resume(json.loads(cache.read_text()), log.read_bytes(), log)
     assert resumed is not None and [r.card for r in resumed[2]] == ["q-2"]
     assert resumed[0]["q-2"].due == replay(read_log(log)[0])["q-2"].due
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.text(min_size=1, max_size=30), st.text(max_size=30)), min_size=1, max_size=6))
+def test_exports_keep_any_text_and_never_emit_raw_html(rows: list[tuple[str, str]]) -> None:
+    import csv
+    import io
+
+    from tracker.cards.collection import CardView, StudyPlan
+    from tracker.cards.export import field_html, render_csv
+
+    cards = [c for c in build_cards([note("n", rows)], []) if c.question.strip()]
+    text = render_csv([CardView(c, None) for c in cards], StudyPlan())
+    read = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [(r["question"], r["answer"]) for r in read] == [(c.question, c.answer) for c in cards]
+    for card in cards:
+        markup = field_html(card.question + card.answer)
+        for tag in ("<b>", "</b>", "<i>", "</i>", "<code>", "</code>", "<br>"):
+            markup = markup.replace(tag, "")
+        assert "<" not in markup and ">" not in markup

@@ -173,3 +173,10 @@ def test_card_commands_stay_light(shipped: Path) -> None:
     assert not loaded & {"httpx", "torch", "datasette", "genanki", "bs4"}
     assert "genanki" not in modules_after(["review", "--help"], shipped)
     assert "fsrs" not in modules_after(["--help"], shipped)
+
+
+def test_no_commit_writes_the_log_only(shipped: Path) -> None:
+    before = commit_count(shipped)
+    proc = run_tracker("--no-commit", "review", "--card", TENSOR, "--grade", "hard", cwd=shipped)
+    assert proc.returncode == 0, proc.stderr
+    assert commit_count(shipped) == before and [r["grade"] for r in log_lines(shipped)] == ["hard"]
