@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT, git, run_tracker
+from tests.conftest import REPO_ROOT, git
 
 
 def shipped_project(folder: Path) -> Path:
@@ -23,9 +23,14 @@ def shipped_project(folder: Path) -> Path:
 
 
 def cards_json(folder: Path, *args: str) -> list[dict]:
-    proc = run_tracker("cards", "list", "--json", *args, cwd=folder)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    """``tracker cards list --json`` in-process (fast; the commands under test run as real processes)."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    result = CliRunner().invoke(cli, ["--file", str(folder / "resources.yaml"), "cards", "list", "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def log_lines(folder: Path) -> list[dict]:
