@@ -101,9 +101,10 @@ def write_anki(views: Sequence[CardView], plan: StudyPlan, path: Path) -> dict[s
 
 
 def render_csv(views: Sequence[CardView], plan: StudyPlan) -> str:
-    """One row per card with the columns of ``CSV_COLUMNS`` (tags space-separated, as Anki imports them)."""
+    """One row per card with the columns of ``CSV_COLUMNS`` (tags space-separated, as Anki imports them),
+    CRLF line ends as RFC 4180 says."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; with "\n" a lone "\r" would go unquoted
     writer.writerow(CSV_COLUMNS)
     for view in views:
         card = view.card
