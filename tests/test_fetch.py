@@ -26,7 +26,7 @@ from tests.metadata_support import (
 )
 from tracker.cli import cli
 from tracker.web.fetch import FetchResult, fetch_page_async
-from tracker.web.http import USER_AGENT, HttpPolicy, build_async_client
+from tracker.web.http import USER_AGENT, HttpPolicy, build_async_transport
 from tracker.web.lookup import lookup, lookup_many
 
 TIGHT = HttpPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, max_html_bytes=256 * 1024,
@@ -37,8 +37,11 @@ def fetch_page(url: str, policy: HttpPolicy) -> FetchResult:
     """One fetch, synchronously: the commands go through ``lookup``; these tests look at the raw fetch."""
 
     async def run() -> FetchResult:
-        async with build_async_client(policy) as client:
-            return await fetch_page_async(url, client, policy)
+        transport = build_async_transport(policy)
+        try:
+            return await fetch_page_async(url, transport, policy)
+        finally:
+            await transport.aclose()
 
     return asyncio.run(run())
 

@@ -73,7 +73,7 @@ def test_every_kind_of_link_gets_its_verdict(link_server, limited):
     assert results[link_server.url("/hang/1")].transient
     assert not results[link_server.url("/gone404/1")].transient
     assert "loop" in results[link_server.url("/loopa/1")].detail
-    assert "non-http" in results[link_server.url("/mailto/1")].detail
+    assert "only http and https" in results[link_server.url("/mailto/1")].detail
     assert "3600" in results[limited.url("/long429/1")].detail
     # retries are bounded: 1 + `retries` GETs for a persistent 500
     assert link_server.count("/err500/1") == 1 + FAST.retries
@@ -272,7 +272,8 @@ def test_an_unreachable_proxy_is_an_error_not_a_dead_link(link_server, monkeypat
     assert run([page])[page].verdict == Verdict.OK
 
 
-def test_a_run_is_offline_only_when_no_host_sent_any_answer(link_server):
+def test_a_run_is_offline_only_when_no_host_on_the_internet_answered(link_server, monkeypatch):
+    from tracker.web import netguard
     from tracker.web.linkcheck import as_inconclusive, no_host_answered
 
     refused = f"http://127.0.0.1:{closed_port()}/page"
@@ -283,6 +284,9 @@ def test_a_run_is_offline_only_when_no_host_sent_any_answer(link_server):
     shown = {r.url: r for r in as_inconclusive(list(alone.values()))}
     assert shown[nxdomain].verdict == Verdict.ERROR and shown[nxdomain].inconclusive
     assert shown[refused].detail.startswith("no network: no host answered in this run (connection refused")
+    local_only = run([refused, nxdomain, gone])  # a server on this machine answering proves no network
+    assert no_host_answered(local_only.values()) and not local_only[gone].answered
+    monkeypatch.setattr(netguard, "is_internet_address", lambda address: True)  # now it stands for the internet
     with_witness = run([refused, nxdomain, gone])  # a 404 is an answer: the network works
     assert not no_host_answered(with_witness.values())
     assert with_witness[nxdomain].verdict == Verdict.DEAD and with_witness[gone].answered

@@ -244,7 +244,7 @@ def test_the_history_survives_a_fresh_clone(tmp_path, link_server):
     assert doc["changes"] == [] and commits(clone)[0].startswith("check: 1 link failing again")
 
 
-def test_an_offline_run_cries_no_wolf(tmp_path):
+def test_an_offline_run_cries_no_wolf(tmp_path, loopback_is_internet):
     """No host answers at all (the machine is offline, DNS broken): nothing is called dead or recorded."""
     own = LinkServer(lifetime=60).start()
     try:
