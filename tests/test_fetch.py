@@ -216,3 +216,29 @@ def test_meta_command_on_a_live_url(server):
     data = json.loads(result.output)
     assert data["title"] == "tinyorg/microgpt: A GPT in 300 lines of numpy, for learning."  # not github.com
     assert data["error"] is None
+
+
+def test_a_host_that_does_not_exist_is_asked_once(monkeypatch):
+    """DNS "no such host" is an answer, not a hiccup: no retry, no backoff (``tracker add`` stays quick)."""
+    from tests.metadata_support import NetworkStub
+
+    net = NetworkStub().install(monkeypatch)
+    started = time.monotonic()
+    found = lookup("https://no-such-host.example/post", HttpPolicy(retries=2))
+    assert found.error == "host not found (DNS lookup failed)" and found.failure == "dns"
+    assert net.lookups == ["no-such-host.example"] and time.monotonic() - started < 1.0
+
+
+def test_a_hanging_dns_lookup_ends_at_the_time_limit(monkeypatch):
+    """The lookup runs in a daemon thread: the time limit ends the command even while the C library waits."""
+    import socket
+
+    def hang(*args, **kwargs):
+        time.sleep(4)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hang)
+    started = time.monotonic()
+    found = lookup("https://slow-dns.example/post", HttpPolicy(connect_timeout=0.5, total_timeout=1.0, retries=0))
+    assert time.monotonic() - started < 2.0
+    assert found.failure == "timeout" and found.error

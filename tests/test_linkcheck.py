@@ -228,12 +228,12 @@ def test_history_rules_without_a_server():
     assert shown[0].verdict == Verdict.ERROR and "failing run 1 of 3" in shown[0].detail
     assert [(c.before, c.after) for c in changes] == [(None, "error")]
     first = dump_history(history)
-    shown, changes = apply_results(history, [flaky], "2026-01-02T00:00:00Z", dead_after=2)
+    shown, changes = apply_results(history, [flaky], "2026-01-02T00:00:00Z", dead_after=2, dead_after_days=1)
     assert shown[0].verdict == Verdict.DEAD and [(c.before, c.after) for c in changes] == [("error", "dead")]
     assert history[url].first_failed == "2026-01-01T00:00:00Z"  # the streak's start is kept
     assert dump_history(history) != first
     settled = dump_history(history)
-    apply_results(history, [flaky], "2026-01-03T00:00:00Z", dead_after=2)
+    apply_results(history, [flaky], "2026-01-03T00:00:00Z", dead_after=2, dead_after_days=1)
     assert dump_history(history) == settled  # dead and still failing: nothing new to write
 
     fine = LinkResult(url, Verdict.OK, 200, "HTTP 200")

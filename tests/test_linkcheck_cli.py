@@ -93,13 +93,14 @@ def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, link_server):
 
 
 def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path, link_server):
+    """The count of runs (the span in days is turned off here: see the test after this one)."""
     path = "/ok/flapping"
     link_server.broken_paths.add(path)
     repo = make_repo(tmp_path, {"flapping": link_server.url(path)})
     try:
         seen = []
         for _ in range(3):
-            code, doc = check(repo)
+            code, doc = check(repo, "--dead-after-days", "0")
             seen.append((code, verdicts(doc)["flapping"]))
         assert seen == [(1, "error"), (1, "error"), (2, "dead")]
         assert "3 runs in a row" in doc["results"][0]["detail"]
@@ -110,7 +111,7 @@ def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path
         assert record["failed_runs"] == 3 and record["first_failed"] and record["status_code"] == 500
 
         head = git(repo, "rev-parse", "HEAD")
-        code, _ = check(repo)  # still failing: still dead, nothing new to record
+        code, _ = check(repo, "--dead-after-days", "0")  # still failing: still dead, nothing new to record
         assert code == 2 and git(repo, "rev-parse", "HEAD") == head
     finally:
         link_server.broken_paths.discard(path)
@@ -319,3 +320,42 @@ def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, lin
     assert table.exit_code == 2
     assert "Links that need a look (2)" in table.stdout and "gone" in table.stdout and "dead" in table.stdout
     assert "No verdict changed since the last run." in table.stdout
+
+
+def test_a_failing_link_is_dead_only_when_failures_span_days(tmp_path, link_server):
+    """Three runs a minute apart prove nothing: the failures must span --dead-after-days (2) as well."""
+    repo = make_repo(tmp_path, {"failing": link_server.url("/err500/days")})
+    for run_number in (1, 2, 3, 4):
+        code, doc = check(repo)
+        assert code == 1 and verdicts(doc) == {"failing": "error"}, run_number
+    assert "called dead once the failures span 2 days" in doc["results"][0]["detail"]
+    # Time passes: the streak began three days ago (as a hand edit of the tracked file can say, too).
+    path = repo / HISTORY_NAME
+    history = json.loads(path.read_text())
+    history["links"][link_server.url("/err500/days")]["first_failed"] = "2020-01-01T00:00:00Z"
+    path.write_text(json.dumps(history))
+    code, doc = check(repo)
+    assert code == 2 and verdicts(doc) == {"failing": "dead"}
+    assert "failing on 3 runs in a row since 2020-01-01" in doc["results"][0]["detail"]
+
+
+def test_the_history_keeps_why_a_link_failed(tmp_path, link_server, loopback_is_internet):
+    """The dead-links page shows the checker's reason: DNS failures have no status code, so the words matter."""
+    repo = make_repo(tmp_path, {"nohost": "http://no-such-host.invalid/x", "fine": link_server.url("/ok/why")})
+    code, _ = check(repo)
+    assert code == 2
+    links = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert links["http://no-such-host.invalid/x"]["detail"] == "DNS: no such host"
+    assert "detail" not in links[link_server.url("/ok/why")]
+
+
+def test_a_server_on_this_machine_answering_is_no_proof_of_the_internet(tmp_path, link_server):
+    """Offline with a loopback item in the list: the unreachable links are not called dead."""
+    repo = make_repo(tmp_path, {"local": link_server.url("/ok/lan"), "paper": "https://no-such-host.invalid/abs/1"})
+    head = git(repo, "rev-parse", "HEAD")
+    code, doc = check(repo)
+    assert doc["no_network"] is True and verdicts(doc) == {"local": "ok", "paper": "error"}
+    assert code == 1 and doc["results"][1]["detail"].startswith("no network")
+    links = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert set(links) == {link_server.url("/ok/lan")}  # nothing learnt about the paper
+    assert git(repo, "rev-parse", "HEAD") != head

@@ -306,6 +306,13 @@ class CheckCommand(click.Command):
     show_default=True,
     help="Runs in a row a transient failure (5xx, timeout) must fail before the link is called dead.",
 )
+@click.option(
+    "--dead-after-days",
+    type=click.FloatRange(0, 365),
+    default=2.0,
+    show_default=True,
+    help="Days those failing runs must span before the link is called dead (runs a minute apart prove nothing).",
+)
 @click.pass_context
 def check_cmd(
     ctx: click.Context,
@@ -322,6 +329,7 @@ def check_cmd(
     links_from: Path | None,
     head_first: bool,
     dead_after: int,
+    dead_after_days: float,
 ) -> None:
     """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
 
@@ -363,7 +371,13 @@ def check_cmd(
     options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host, head_first=head_first)
     show_progress = fmt != "json" and sys.stderr.isatty()
     report = run_check(
-        targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
+        targets,
+        options,
+        files,
+        max_age,
+        dead_after,
+        functools.partial(ProgressBar, show_progress),
+        dead_after_days=dead_after_days,
     )
     if store is not None and files is not None:
         whole_list = not (refs or statuses or patterns)

@@ -23,6 +23,7 @@ from tracker.web.linkcheck import (
 )
 from tracker.web.linkhistory import (
     CACHE_NAME,
+    DEAD_AFTER_DAYS,
     DEAD_AFTER_RUNS,
     HISTORY_NAME,
     LinkRecord,
@@ -116,6 +117,7 @@ def run_check(
     max_age: dt.timedelta | None = None,
     dead_after: int = DEAD_AFTER_RUNS,
     progress: ProgressFactory = no_progress,
+    dead_after_days: float = DEAD_AFTER_DAYS,
 ) -> CheckReport:
     """Check each distinct URL once (reusing recent successes under ``max_age``) and fold the results into
     ``files.history`` in memory; ``record_run`` saves them."""
@@ -149,7 +151,7 @@ def run_check(
         results = as_inconclusive(results)
     changes: list[VerdictChange] = []
     if files is not None:
-        results, changes = apply_results(history, results, now, checked, dead_after)
+        results, changes = apply_results(history, results, now, checked, dead_after, dead_after_days)
     for result in results:
         by_url[result.url] = result
         if not result.inconclusive:
