@@ -359,3 +359,24 @@ def test_a_server_on_this_machine_answering_is_no_proof_of_the_internet(tmp_path
     links = json.loads((repo / HISTORY_NAME).read_text())["links"]
     assert set(links) == {link_server.url("/ok/lan")}  # nothing learnt about the paper
     assert git(repo, "rev-parse", "HEAD") != head
+
+
+def test_fix_redirects_skips_a_move_onto_another_item_and_fixes_the_rest(tmp_path, link_server):
+    repo = make_repo(
+        tmp_path,
+        {
+            "old": link_server.url("/perm/e"),  # moved to /ok/moved, which is already "there"
+            "there": link_server.url("/ok/moved"),
+            "chained": link_server.url("/chain/e"),  # moved (301) to /chain2/x: nobody's yet
+        },
+    )
+    result = CliRunner().invoke(
+        cli, ["--file", str(repo / "resources.yaml"), "check", "--json", "--timeout", "2", "--fix-redirects"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["skipped_fixes"] == [{"id": "old", "url": link_server.url("/ok/moved"), "other": "there"}]
+    assert "note: not updated old: it moved to" in result.stderr and "already in the list as 'there'" in result.stderr
+    text = (repo / "resources.yaml").read_text()
+    assert link_server.url("/perm/e") in text and link_server.url("/chain2/x") in text
+    assert commits(repo)[0].startswith("check: update 1 moved URL")

@@ -106,6 +106,7 @@ def report_document(report: CheckReport) -> dict:
         "complete": report.complete,
         "reused": report.reused,
         "no_network": report.no_network,
+        "skipped_fixes": [{"id": f.item_id, "url": f.url, "other": f.other} for f in report.skipped_fixes],
     }
 
 
@@ -384,6 +385,8 @@ def check_cmd(
         changed = record_run(store, files, report, whole_list, fix_redirects=fix_redirects)
         if changed:
             click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
+        for skipped in report.skipped_fixes:
+            click.echo(f"note: {skipped.note()}", err=True)
 
     if fmt == "json":
         click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))
