@@ -43,10 +43,10 @@ from urllib.parse import urljoin
 
 import httpx
 
+from tracker.web import netguard
 from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.hostgate import HostGate, host_key
 from tracker.web.hostpools import HostPools
-from tracker.web import netguard
 from tracker.web.http import (
     DEFAULT_POLICY,
     HttpPolicy,
