@@ -57,24 +57,39 @@ class PageMetadata:
 
 
 # ----------------------------------------------------------------------------------------------- the rules
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+")
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
+# Between words: " | ", " - ", " :: " ...; full-width and CJK bars with or without spaces; and between two CJK
+# characters a bare hyphen or underscore ("标题-新华网", "标题_科技频道_环球网"), which CJK titles use with no spaces.
+_TITLE_SEPARATORS = re.compile(
+    rf"\s+(?:\||-|–|—|::|·|•|»|«|/|:|¦|~)\s+|\s*[｜丨︱]\s*|(?<=[{_CJK}])\s*[-_－—]\s*(?=[{_CJK}])"
+)
+# A CJK site or channel name: a few Han characters ending in "net", "site", "paper", "news", "channel"...
+_CJK_SITE = re.compile(r"[\u3400-\u9fff]{1,12}(?:网|網|站|报|報|新闻|新聞|频道|頻道|在线|在線|官网|官網)")
+_POWERED_BY = re.compile(r"\bpowered by\b", re.I)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+    """Letters and digits only, case-folded: in every script ("新华网" stays itself, it is not emptied)."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def _site_like(segment: str, site: str | None, host: str, loose: bool = True, partial: bool = True) -> bool:
+def _site_like(
+    segment: str, site: str | None, host: str, loose: bool = True, partial: bool = True,
+    known: frozenset[str] = frozenset(),
+) -> bool:
     """Does ``segment`` name the site? ``loose``: judge by the host name too; ``partial``: prefixes count
-    ("NDR" for "NDR.de", "Mac Rumors Forums" for macrumors.com)."""
+    ("NDR" for "NDR.de", "Mac Rumors Forums" for macrumors.com); ``known``: names the page gives itself
+    elsewhere (squashed: see ``site_names_on_page``)."""
     squashed = _squash(segment)
-    if not squashed:
+    if not squashed or squashed in known:
         return True
     if site and (squashed == _squash(site) or (partial and len(squashed) >= 3 and _squash(site).startswith(squashed))):
         return True
+    if _POWERED_BY.search(segment):  # "Fandom powered by Wikia": a platform's credit line
+        return True
     if not loose:
         return False
-    if _DOCS_SEGMENT.search(segment):
+    if _DOCS_SEGMENT.search(segment) or _CJK_SITE.fullmatch(segment.strip()):
         return True
     labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
     return squashed == _squash(host) or any(
@@ -87,7 +102,9 @@ _BY_SEGMENT = re.compile(r"^by\s+", re.I)
 _DOCS_SEGMENT = re.compile(r"\b(?:documentation|docs|manual|handbook|user guide|api reference)$", re.I)
 
 
-def strip_site_suffix(title: str, site: str | None, host: str, loose: bool = True) -> str:
+def strip_site_suffix(
+    title: str, site: str | None, host: str, loose: bool = True, known: frozenset[str] = frozenset()
+) -> str:
     """``"Post title | Site Name"`` -> ``"Post title"``: drop leading/trailing segments that name the site.
 
     ``loose`` also drops segments that look like the host name (for ``<title>``, which nearly always carries
@@ -100,11 +117,11 @@ def strip_site_suffix(title: str, site: str | None, host: str, loose: bool = Tru
     if len(parts) < 2:
         return title
     seps = _TITLE_SEPARATORS.findall(title)
-    while len(parts) > 1 and (_site_like(parts[-1], site, host, loose) or _BY_SEGMENT.match(parts[-1])):
+    while len(parts) > 1 and (_site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])):
         parts.pop()
         seps.pop()
     # A leading segment must name the site exactly: "Python tips - 10 tricks" on python.org keeps its start.
-    while len(parts) > 1 and _site_like(parts[0], site, host, loose, partial=False):
+    while len(parts) > 1 and _site_like(parts[0], site, host, loose, partial=False, known=known):
         parts.pop(0)
         seps.pop(0)
     rebuilt = parts[0]
@@ -118,6 +135,33 @@ def _title_tag(page: Page) -> str | None:
     if title_el is None:
         title_el = next(page.root.iter("title"), None)
     return clean_text(title_el.text_content()) if title_el is not None else None
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*([^.|,©\n]{2,40})", re.I)
+_COMPANY_TAIL = re.compile(r"\s*,?\s*\b(?:inc|ltd|llc|gmbh|ag|plc|corp|all rights reserved)\b.*$", re.I)
+_HOME_LINKS_XPATH = (
+    "//header//a[@href] | //nav//a[@href] | //a[@href][contains(@class, 'logo') or contains(@class, 'brand')"
+    " or contains(@class, 'site-title') or contains(@class, 'navbar-brand')]"
+)
+
+
+def site_names_on_page(page: Page) -> frozenset[str]:
+    """The names a page gives its site besides the title (squashed, see ``_squash``): Open Graph and app names,
+    JSON-LD WebSite/Organization names, the text or logo ``alt`` of header links to the home page, and the
+    copyright line. A title segment equal to one of them names the site, whatever the host is called."""
+    names = [page.first_meta("og:site_name"), page.first_meta("application-name"),
+             page.first_meta("apple-mobile-web-app-title"), (page.first_meta("twitter:site") or "").lstrip("@")]
+    for node in page.jsonld:
+        if node_types(node) & {"website", "organization", "newsmediaorganization"} and isinstance(node.get("name"), str):
+            names.append(node["name"])
+    for link in page.root.xpath(_HOME_LINKS_XPATH)[:40]:
+        if _links_home(link.get("href")):
+            names.append(clean_text(link.text_content(), 80))
+            names += [img.get("alt") for img in link.iter("img")]
+    for footer in page.root.xpath("//footer")[:2]:
+        for match in _COPYRIGHT.finditer(" ".join(footer.itertext())[:3000]):
+            names.append(_COMPANY_TAIL.sub("", match.group(1)))
+    return frozenset(squashed for name in names if name and 2 <= len(squashed := _squash(name)) <= 60)
 
 
 _SITE_HEADING = re.compile(r"site|logo|brand|blog-?title|blog-?name|masthead", re.I)
@@ -201,9 +245,12 @@ def _title(page: Page, site: str | None) -> str | None:
                 rest = tag_title[len(cut):]
                 if not _TITLE_SEPARATORS.match(rest) and not rest.lstrip().startswith(("|", "-", "–", "—", "·", "•")):
                     return strip_site_suffix(tag_title, site, host)
+            # Shared titles (og:title...) are kept as the site wrote them, suffix and all: that is the title
+            # people see when the link is shared.
             return _strip_leading_site(candidate, site)
     if tag_title:
-        return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host)
+        known = site_names_on_page(page)
+        return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host, known=known)
     for h1 in page.root.iter("h1"):
         text = clean_text(h1.text_content(), 500)
         if text:
@@ -660,8 +707,9 @@ def _site_from_title(page: Page) -> str | None:
     if len(parts) < 2:
         return None
     host = site_host(page.url)
-    for segment in (parts[-1], parts[0]):
-        if _site_like(segment, None, host) and _squash(segment):
+    # A trailing segment may name the site in part ("Mac Rumors Forums"); a leading one must name it whole.
+    for segment, partial in ((parts[-1], True), (parts[0], False)):
+        if _site_like(segment, None, host, partial=partial) and _squash(segment):
             return segment.strip()
     return None
 
