@@ -76,7 +76,7 @@ CASES = {
               + _ld({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "The Best Phones of 2024",
                      "publisher": {"@type": "Organization", "name": "Condé Nast"}}),
               '<article><h1>The Best Phones of 2024</h1><p class="byline">By <a href="/author/lauren-good">Lauren Good</a></p></article>'),
-        {"title": "The Best Phones of 2024", "authors": ["Lauren Good"], "site": "GadgetMag"},
+        {"title": "The Best Phones of 2024", "authors": ["Lauren Good"]},
     ),
     "news organisation as author, reporter in the byline": (
         "https://morningshow.example/Health/story?id=101",

@@ -265,11 +265,45 @@ _BY_PREFIX = re.compile(
 _NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|\d:\d\d|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
 
 
+_ROLE_NOUNS = (
+    r"(?:writer|reporter|editor|correspondent|columnist|contributor|producer|journalist|analyst|photographer"
+    r"|critic|blogger|intern|author|redakteur|redakteurin|rédacteur|rédactrice|redactor|redactora)s?"
+)
+_ROLE_ADJECTIVES = (
+    r"(?:senior|staff|contributing|associate|managing|executive|chief|deputy|special|guest|freelance|political"
+    r"|science|technology|tech|business|investigative|national|foreign|sports|features?|news|digital|assistant"
+    r"|global|health|data|video|audio|copy|lead|principal)"
+)
+# "Howard Blume Staff Writer", "Jane Doe, Senior Editor at Example": the job, not the name.
+# After a comma or bar any job counts; after a plain space only a qualified one ("Jane Q. Writer" is a name).
+_ROLE_TAIL = re.compile(
+    rf"(?:\s*[,|·–—]\s*(?:{_ROLE_ADJECTIVES}\s+)*|\s+(?:{_ROLE_ADJECTIVES}\s+)+){_ROLE_NOUNS}"
+    r"(?:\s+(?:at|for|of)\s+.*)?$",
+    re.I,
+)
+# A part of a byline that is a job title: it and what follows it (the employer) are no names.
+_ROLE_PART = re.compile(
+    rf"^(?:(?:{_ROLE_ADJECTIVES}|senior|vice|executive|general)\s+)*(?:{_ROLE_NOUNS}|president|ceo|cto|cfo|coo"
+    r"|founder|co-founder|cofounder|director|manager|vp|svp|evp|chair(?:man|woman|person)?|professor|engineer"
+    r"|scientist|researcher|head(?:\s+of\s+.*)?|chief\s+.*\s+officer|partner|fellow)\b.*$",
+    re.I,
+)
+
+
+def _is_role(text: str) -> bool:
+    return bool(_ROLE_PART.match(text.strip()))
+
+
 def clean_author(value: str) -> str | None:
     text = clean_text(value, 300)
     if not text:
         return None
     text = _BY_PREFIX.sub("", text).strip(" ,;|·-–—:")
+    without_role = _ROLE_TAIL.sub("", text)
+    if without_role != text and len(without_role.split()) >= 2:  # "Ed Editor" keeps its surname
+        text = without_role.strip(" ,;|·-–—:")
+    if _is_role(text) and len(text.split()) <= 4 and not _ROLE_TAIL.sub("", text).strip():
+        return None  # only a job title ("Staff Writer")
     text = re.sub(r"\s*\([^)]{0,30}\)$", "", text)
     if "," in text and text.count(",") == 1:
         last, first = (p.strip() for p in text.split(",", 1))
@@ -309,7 +343,14 @@ def split_authors(text: str) -> list[str]:
     if text.count(",") == 1 and not re.search(r"\band\b|&|;", text) and not _two_full_names(text):
         one = clean_author(text)
         return [one] if one else []
-    return _unique(clean_author(p) for p in _SPLIT_AUTHORS.split(text) if p and p.strip())
+    names: list[str | None] = []
+    for part in _SPLIT_AUTHORS.split(text):
+        if not part or not part.strip():
+            continue
+        if names and _is_role(part):  # "Brian Stevens, Vice President, Example Cloud": the rest is his job
+            break
+        names.append(clean_author(part))
+    return _unique(names)
 
 
 _BYLINE_XPATH = (
@@ -468,25 +509,61 @@ def _author_sources(page: Page) -> Iterator[tuple[list[str], bool]]:
     yield _author_page_link(page), False
 
 
-# Companies that pages put where a person's name belongs ("Example Zeitung GmbH"): a last resort, like the site.
+# Companies and newsrooms that pages put where a person's name belongs ("Example Zeitung GmbH", "Metro TV News",
+# "The Editors"): a last resort, like the site.
 _ORGANISATION = re.compile(
-    r"\b(?:gmbh|ag|inc|ltd|llc|plc|corp|corporation|verlag|verlagsgruppe|zeitung|publishing|media)\b\.?$",
+    r"\b(?:gmbh|ag|inc|ltd|llc|plc|corp|corporation|verlag|verlagsgruppe|zeitung|publishing|media|news|magazine"
+    r"|press|network|newsroom|team|editors|editorial|desk|studios?|agency|wire|publications?|group|channel"
+    r"|radio|tv|television|broadcasting|company|foundation|institute|university|redaktion|rédaction)\b\.?$",
     re.I,
 )
+_ORGANISATION_TYPES = {"organization", "newsmediaorganization", "corporation", "organisation", "educationalorganization",
+                       "governmentorganization", "ngo", "onlinebusiness", "localbusiness"}
 
 
-def _names_an_organisation(name: str) -> bool:
-    return bool(_ORGANISATION.search(name))
+def _organisation_names(page: Page) -> frozenset[str]:
+    """Squashed names of the organisations the page's JSON-LD describes (its publisher, its owner...)."""
+    names: list[str] = []
+    for node in page.jsonld:
+        if node_types(node) & _ORGANISATION_TYPES:
+            names += ld_names(node, page.jsonld)
+        for key in ("publisher", "sourceOrganization", "copyrightHolder"):
+            value = node.get(key)
+            if value:
+                names += ld_names(value, page.jsonld)
+    return frozenset(_squash(name) for name in names if _squash(name))
+
+
+def _names_an_organisation(name: str, organisations: frozenset[str] = frozenset()) -> bool:
+    return bool(_ORGANISATION.search(name)) or _squash(name) in organisations
+
+
+def _without_site_prefix(names: list[str], site_names: frozenset[str]) -> list[str]:
+    """``"TIME John Patrick Pullen"`` -> ``"John Patrick Pullen"``: a byline that begins with the site's name (its
+    logo's text) before a full name."""
+    out = []
+    for name in names:
+        words = name.split()
+        for count in (1, 2, 3):
+            if len(words) - count >= 2 and _squash(" ".join(words[:count])) in site_names:
+                name = " ".join(words[count:])
+                break
+        out.append(name)
+    return out
 
 
 def _authors(page: Page, site: str | None) -> list[str]:
     """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
     host = site_host(page.url)
     fallback: list[str] = []
-    for names, organisations in _author_sources(page):
+    organisations = _organisation_names(page)
+    site_names = site_names_on_page(page) | ({_squash(site)} if site else set())
+    for found, organisations_only in _author_sources(page):
+        names = _without_site_prefix(found, site_names)
         if not names:
             continue
-        if not organisations and not _names_the_site(names, site, host) and not all(map(_names_an_organisation, names)):
+        if (not organisations_only and not _names_the_site(names, site, host)
+                and not all(_names_an_organisation(name, organisations) for name in names)):
             return names
         fallback = fallback or names
     if fallback:
