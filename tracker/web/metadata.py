@@ -267,7 +267,8 @@ _NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|\d:\d\d|[<>{}]|^(?:admin
 
 _ROLE_NOUNS = (
     r"(?:writer|reporter|editor|correspondent|columnist|contributor|producer|journalist|analyst|photographer"
-    r"|critic|blogger|intern|author|redakteur|redakteurin|rédacteur|rédactrice|redactor|redactora)s?"
+    r"|critic|blogger|intern|author|redakteur|redakteurin|rédacteur|rédactrice|redactor|redactora|journaliste"
+    r"|periodista|giornalista|korrespondent|korrespondentin|correspondant|correspondante|reporterin|autorin)s?"
 )
 _ROLE_ADJECTIVES = (
     r"(?:senior|staff|contributing|associate|managing|executive|chief|deputy|special|guest|freelance|political"
@@ -290,6 +291,10 @@ _ROLE_PART = re.compile(
 )
 
 
+# "김민준 기자", "山田記者": the reporter's title after the name, with or without a space.
+_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|記者|记者|特派員|特派员|編集部|编辑)$")
+
+
 def _is_role(text: str) -> bool:
     return bool(_ROLE_PART.match(text.strip()))
 
@@ -299,6 +304,7 @@ def clean_author(value: str) -> str | None:
     if not text:
         return None
     text = _BY_PREFIX.sub("", text).strip(" ,;|·-–—:")
+    text = _CJK_ROLE.sub("", text) or text
     without_role = _ROLE_TAIL.sub("", text)
     if without_role != text and len(without_role.split()) >= 2:  # "Ed Editor" keeps its surname
         text = without_role.strip(" ,;|·-–—:")
@@ -743,6 +749,11 @@ def _site(page: Page) -> str | None:
     return name
 
 
+_PUBLISHING_HOUSE = re.compile(
+    r"\b(?:inc|llc|ltd|gmbh|plc|corp|corporation|publications|publishing|media group|holdings|company|verlag)\b", re.I
+)
+
+
 def _site_name(page: Page) -> str | None:
     entity = page.entity or {}
     found = page.first_meta("citation_publisher", "dc.publisher")
@@ -751,7 +762,10 @@ def _site_name(page: Page) -> str | None:
     publisher = entity.get("publisher")
     if publisher:
         names = ld_names(publisher, page.jsonld)
-        if names:
+        # A publishing house ("Example Publications Inc.") owns many sites: the one the page shares itself
+        # under (og:site_name) is the one people know it by.
+        shared_as = page.first_meta("og:site_name")
+        if names and not (shared_as and _PUBLISHING_HOUSE.search(names[0])):
             return names[0]
     found = page.first_meta("og:site_name")
     if found:
