@@ -178,3 +178,17 @@ def test_any_json_ld_leaves_the_rest_of_the_page(data, depth):
     block = "[" * depth + json.dumps({"@type": "Article", "x": data}) + "]" * depth
     html = _page(f'<meta property="og:title" content="Kept title"><script type="application/ld+json">{block}</script>')
     assert extract_metadata(html, "https://any.example/x").title == "Kept title"
+
+
+@pytest.mark.parametrize(("text", "day"), [("2024年4月2日", "2024-04-02"), ("2024년 3월 15일 08:00", "2024-03-15"),
+                                          ("２０２４年４月２日", "2024-04-02"), ("发布时间：2023年12月1日 10:21", "2023-12-01")])
+def test_cjk_dates(text, day):
+    from tracker.web.dates import first_date_in_text, parse_date
+
+    assert parse_date(text) == day and first_date_in_text(f"xx {text} yy") == day
+
+
+@pytest.mark.parametrize(("raw", "name"), [("김민준 기자", "김민준"), ("Claire Dubois, journaliste", "Claire Dubois"),
+                                          ("山田太郎記者", "山田太郎")])
+def test_reporter_titles_in_other_languages(raw, name):
+    assert clean_author(raw) == name
