@@ -298,14 +298,17 @@ def _names_an_organisation(name: str, organisations: frozenset[str] = frozenset(
     return bool(_ORGANISATION.search(name)) or squash(name) in organisations
 
 
-def _without_site_prefix(names: list[str], site_names: frozenset[str]) -> list[str]:
+def _without_site_prefix(names: list[str], page: Page, site: str | None) -> list[str]:
     """``"TIME John Patrick Pullen"`` -> ``"John Patrick Pullen"``: a byline that begins with the site's name (its
     logo's text) before a full name."""
     out = []
     for name in names:
         words = name.split()
         for count in (1, 2, 3):
-            if len(words) - count >= 2 and squash(" ".join(words[:count])) in site_names:
+            if len(words) - count < 2:
+                break
+            prefix = squash(" ".join(words[:count]))
+            if (site and prefix == squash(site)) or prefix in site_names_on_page(page):
                 name = " ".join(words[count:])
                 break
         out.append(name)
@@ -317,9 +320,8 @@ def page_authors(page: Page, site: str | None) -> list[str]:
     host = site_host(page.url)
     fallback: list[str] = []
     organisations = _organisation_names(page)
-    site_names = site_names_on_page(page) | ({squash(site)} if site else set())
     for found, organisations_only in _author_sources(page):
-        names = _without_site_prefix(found, site_names)
+        names = _without_site_prefix(found, page, site)
         if not names:
             continue
         if (not organisations_only and not _names_the_site(names, site, host)

@@ -106,7 +106,15 @@ _HOME_LINKS_XPATH = (
 def site_names_on_page(page: Page) -> frozenset[str]:
     """The names a page gives its site besides the title (squashed, see ``_squash``): Open Graph and app names,
     JSON-LD WebSite/Organization names, the text or logo ``alt`` of header links to the home page, and the
-    copyright line. A title segment equal to one of them names the site, whatever the host is called."""
+    copyright line. A title segment equal to one of them names the site, whatever the host is called.
+    Computed once per page, on first use (most pages never need it)."""
+    found = page.memo.get("site_names")
+    if not isinstance(found, frozenset):
+        found = page.memo["site_names"] = _site_names(page)
+    return found
+
+
+def _site_names(page: Page) -> frozenset[str]:
     names = [page.first_meta("og:site_name"), page.first_meta("application-name"),
              page.first_meta("apple-mobile-web-app-title"), (page.first_meta("twitter:site") or "").lstrip("@")]
     for node in page.jsonld:
