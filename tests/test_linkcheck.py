@@ -273,20 +273,26 @@ def test_an_unreachable_proxy_is_an_error_not_a_dead_link(link_server, monkeypat
 
 
 def test_a_run_is_offline_only_when_no_host_on_the_internet_answered(link_server, monkeypatch):
+    from tests.metadata_support import NetworkStub
     from tracker.web import netguard
     from tracker.web.linkcheck import as_inconclusive, no_host_answered
 
-    refused = f"http://127.0.0.1:{closed_port()}/page"
-    nxdomain = "http://no-such-host.invalid/page"
-    gone = link_server.url("/gone404/witness")
-    alone = run([refused, nxdomain])
-    assert no_host_answered(alone.values())  # both failed without reaching any server
+    NetworkStub({"refusing.example": ["127.0.0.1"], "site.example": ["127.0.0.1"]}).install(monkeypatch)
+    refused = f"http://refusing.example:{closed_port()}/page"  # a host on "the internet" that refuses
+    nxdomain = "http://no-such-host.example/page"
+    on_this_machine = f"http://127.0.0.1:{closed_port()}/page"
+    gone = f"http://site.example:{link_server.port}/gone404/witness"
+    alone = run([refused, nxdomain, on_this_machine])
+    assert no_host_answered(alone.values())  # nothing on the internet answered
     shown = {r.url: r for r in as_inconclusive(list(alone.values()))}
     assert shown[nxdomain].verdict == Verdict.ERROR and shown[nxdomain].inconclusive
     assert shown[refused].detail.startswith("no network: no host answered in this run (connection refused")
+    # A port refused on this machine is refused, online or not: that needs no witness.
+    assert shown[on_this_machine].verdict == Verdict.DEAD and not shown[on_this_machine].inconclusive
     local_only = run([refused, nxdomain, gone])  # a server on this machine answering proves no network
     assert no_host_answered(local_only.values()) and not local_only[gone].answered
     monkeypatch.setattr(netguard, "is_internet_address", lambda address: True)  # now it stands for the internet
     with_witness = run([refused, nxdomain, gone])  # a 404 is an answer: the network works
     assert not no_host_answered(with_witness.values())
     assert with_witness[nxdomain].verdict == Verdict.DEAD and with_witness[gone].answered
+    assert with_witness[refused].verdict == Verdict.DEAD

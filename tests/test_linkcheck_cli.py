@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from tests.conftest import git
 from tests.linkcheck_support import LinkServer, closed_port, without_proxies
+from tests.metadata_support import NetworkStub
 from tracker.cli import cli
 from tracker.web.linkhistory import HISTORY_NAME
 
@@ -245,15 +246,16 @@ def test_the_history_survives_a_fresh_clone(tmp_path, link_server):
     assert doc["changes"] == [] and commits(clone)[0].startswith("check: 1 link failing again")
 
 
-def test_an_offline_run_cries_no_wolf(tmp_path, loopback_is_internet):
+def test_an_offline_run_cries_no_wolf(tmp_path, loopback_is_internet, monkeypatch):
     """No host answers at all (the machine is offline, DNS broken): nothing is called dead or recorded."""
+    net = NetworkStub({"fine.example": ["127.0.0.1"]}).install(monkeypatch)
     own = LinkServer(lifetime=60).start()
     try:
         repo = make_repo(
             tmp_path,
             {
-                "fine": own.url("/ok/offline"),
-                "also-fine": own.url("/ok/offline-2"),
+                "fine": f"http://fine.example:{own.port}/ok/offline",
+                "also-fine": f"http://fine.example:{own.port}/ok/offline-2",
                 "nohost": "http://no-such-host.invalid/page",
             },
         )
@@ -263,23 +265,24 @@ def test_an_offline_run_cries_no_wolf(tmp_path, loopback_is_internet):
         # --max-age re-checks only the failure: no host answers it, yet the known dead link stays dead
         code, doc = check(repo, "--max-age", "1h")
         assert code == 2 and doc["reused"] == 2 and verdicts(doc)["nohost"] == "dead"
-    finally:
-        own.stop()  # now its port refuses: like a laptop that lost the network, no host answers
-    history_before = (repo / HISTORY_NAME).read_bytes()
-    head = git(repo, "rev-parse", "HEAD")
-    code, doc = check(repo)
-    assert doc["no_network"] is True and doc["changes"] == []
-    # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
-    assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 2
-    details = {r["id"]: r["detail"] for r in doc["results"]}
-    assert details["fine"] == "no network: no host answered in this run (connection refused)"
-    assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
-    assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
-    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
+        net.names.clear()  # like a laptop that lost the network: no name resolves, no host answers
+        history_before = (repo / HISTORY_NAME).read_bytes()
+        head = git(repo, "rev-parse", "HEAD")
+        code, doc = check(repo)
+        assert doc["no_network"] is True and doc["changes"] == []
+        # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
+        assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 2
+        details = {r["id"]: r["detail"] for r in doc["results"]}
+        assert details["fine"] == "no network: no host answered in this run (DNS: no such host)"
+        assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
+        assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
+        assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
 
-    table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
-    assert table.exit_code == 2 and "No host answered in this run" in table.stdout
-    assert git(repo, "rev-parse", "HEAD") == head
+        table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+        assert table.exit_code == 2 and "No host answered in this run" in table.stdout
+        assert git(repo, "rev-parse", "HEAD") == head
+    finally:
+        own.stop()
 
 
 def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
@@ -288,7 +291,6 @@ def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
         {
             "nxdomain": "http://no-such-host.invalid/a",
             "nxdomain2": "https://another-gone-host.invalid/b",
-            "closed": f"http://127.0.0.1:{closed_port()}/c",
         },
     )
     head = git(repo, "rev-parse", "HEAD")
@@ -380,3 +382,10 @@ def test_fix_redirects_skips_a_move_onto_another_item_and_fixes_the_rest(tmp_pat
     text = (repo / "resources.yaml").read_text()
     assert link_server.url("/perm/e") in text and link_server.url("/chain2/x") in text
     assert commits(repo)[0].startswith("check: update 1 moved URL")
+
+
+def test_a_port_refused_on_this_machine_is_dead_without_a_witness(tmp_path):
+    """Refused on 127.0.0.1 is refused whether or not the internet is up (the shared benchmark's closed port)."""
+    repo = make_repo(tmp_path, {"closed": f"http://127.0.0.1:{closed_port()}/c", "gone": "http://gone.invalid/x"})
+    code, doc = check(repo)
+    assert doc["no_network"] is True and verdicts(doc) == {"closed": "dead", "gone": "error"} and code == 2

@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -86,6 +86,7 @@ class LinkResult:
     answered: bool = False  # an HTTP answer from a public address came back (on any hop, of any status)
     unreachable: bool = False  # failed without reaching a server: DNS, refused, connect timeout or reset
     inconclusive: bool = False  # judged in a run where no host answered: says nothing about the link
+    local: bool = False  # the failing host is this machine or a private address: no witness needed
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,13 @@ def _classify_error(exc: BaseException, timeout: float) -> _Failure:
         name = type(exc).__name__
         return _Failure("transient", f"connection failed ({name}{': ' + text if text else ''})"[:200])
     return _Failure("error", f"{type(exc).__name__}: {text}"[:200])
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 def _is_challenge(answer: _Answer) -> bool:
@@ -435,6 +443,7 @@ class LinkChecker:
                 requests=job.requests,
                 answered=job.answered,
                 unreachable=unreachable,
+                local=unreachable and netguard.is_local_host(_host_of(job.current)),
             )
         )
 
@@ -634,19 +643,20 @@ def no_host_answered(results: Iterable[LinkResult]) -> bool:
 
     A DNS failure or a refused connection proves a link dead only if this machine can reach the network at
     all; on a laptop that is offline, or with DNS broken, every link fails that way. The run itself is the
-    witness: one HTTP answer of any status (a 404 will do) from any host shows the network works, so the
-    other hosts' failures are theirs.
+    witness: one HTTP answer of any status (a 404 will do) from a host on the internet shows the network works,
+    so the other hosts' failures are theirs. A server on this machine or the LAN answering is no witness; a link
+    to such an address that refuses is judged on its own (refused there is refused, online or not).
     """
     answered = failed_unreached = False
     for result in results:
         answered = answered or result.answered
-        failed_unreached = failed_unreached or result.unreachable
+        failed_unreached = failed_unreached or (result.unreachable and not result.local)
     return failed_unreached and not answered
 
 
 def as_inconclusive(results: list[LinkResult]) -> list[LinkResult]:
-    """The results of a run where no host answered: every failure to reach a host becomes an ``error`` that
-    says so and is marked inconclusive, so the history neither counts it nor records it."""
+    """The results of a run where no host answered: every failure to reach a host on the internet becomes an
+    ``error`` that says so and is marked inconclusive, so the history neither counts it nor records it."""
     return [
         replace(
             result,
@@ -656,7 +666,7 @@ def as_inconclusive(results: list[LinkResult]) -> list[LinkResult]:
             transient=False,
             inconclusive=True,
         )
-        if result.unreachable
+        if result.unreachable and not result.local
         else result
         for result in results
     ]

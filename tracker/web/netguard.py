@@ -92,6 +92,18 @@ def is_public_address(address: str | IPAddress) -> bool:
     return addr.is_global and not addr.is_multicast
 
 
+def is_local_host(host: str | None) -> bool:
+    """A host written as a non-public address, or ``localhost``: whether it answers does not depend on the
+    internet (a refused port there is refused, online or not)."""
+    if not host:
+        return False
+    host = host.lower().rstrip(".")
+    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    literal = parse_address(host)
+    return literal is not None and not is_public_address(literal)
+
+
 def is_internet_address(address: str) -> bool:
     """Does an answer from ``address`` prove that this machine reaches the internet? (Tests replace this to
     let a loopback server stand in for the internet.)"""
