@@ -92,7 +92,7 @@ def _item(project: Path, item_id: str) -> dict:
     return next(entry for entry in data["resources"] if entry["id"] == item_id)
 
 
-@pytest.mark.parametrize("name", ["metadata", "decimal", "dns-trick"])
+@pytest.mark.parametrize("name", FORBIDDEN)
 def test_add_and_fetch_refuse_a_redirect_to_a_private_address(project, invoke, server, net, monkeypatch, name):
     monkeypatch.delenv("TRACKER_NO_FETCH", raising=False)
     result = CliRunner().invoke(cli, ["add", server.url(f"/two/{name}")])
@@ -165,3 +165,13 @@ def test_hop_problem_never_raises(text):
     for candidate in (text, f"http://{text}", f"http://127.0.0.1:{text}/"):
         problem = hop_problem(candidate)
         assert problem is None or isinstance(problem, str)
+
+
+@pytest.mark.parametrize(("path", "words"), [("/to/javascript", "not javascript:"), ("/to/data", "not data:"),
+                                             ("/to/port0", "bad port 0")])
+def test_add_saves_the_item_when_a_redirect_is_odd(project, server, net, monkeypatch, path, words):
+    monkeypatch.delenv("TRACKER_NO_FETCH", raising=False)
+    result = CliRunner().invoke(cli, ["add", server.url(path)])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "note: saved without page metadata" in result.stderr and words in result.stderr
+    assert _item(project, result.stdout.strip())["url"] == server.url(path)

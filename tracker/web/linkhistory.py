@@ -79,7 +79,9 @@ def load_history(path: Path) -> dict[str, LinkRecord]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         links = data["links"]
-        return {url: LinkRecord(**fields) for url, fields in links.items()}
+        known = set(LinkRecord.__dataclass_fields__)
+        # Fields a newer tracker added are skipped, so an older checkout still reads the file.
+        return {url: LinkRecord(**{k: v for k, v in fields.items() if k in known}) for url, fields in links.items()}
     except json.JSONDecodeError as exc:
         raise DataError(f"not valid JSON: {exc.msg}", path, exc.lineno) from exc
     except (KeyError, TypeError, AttributeError) as exc:
