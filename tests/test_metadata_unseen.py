@@ -29,6 +29,11 @@ CASES = {
               '<header><a href="/" class="home"><img src="/logo.png" alt="Powder Notes"></a></header>'),
         {"title": "2024 Atomic Bent 110", "authors": ["Luke Kopp"]},
     ),
+    "review site whose name starts its domain": (
+        "https://www.blisterreview.example/gear-reviews/2024-2025-line-vision-108",
+        _page('<title>2024-2025 Line Vision 108 | Blister</title>'),
+        {"title": "2024-2025 Line Vision 108"},
+    ),
     "shop blog, site named by its copyright line only": (
         "https://www.trailshop.example/blog/waxing-101",
         _page('<title>Waxing 101: a beginner guide - Alpine Outfitters</title>',

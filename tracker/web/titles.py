@@ -50,8 +50,12 @@ def site_like(
     if _DOCS_SEGMENT.search(segment) or _CJK_SITE.fullmatch(segment.strip()):
         return True
     labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
+    # Partial: the segment starts with a host label ("Mac Rumors Forums" on macrumors.com), or a long label
+    # starts with the segment ("Blister" on blisterreview.com).
     return squashed == squash(host) or any(
-        squashed == label or (partial and squashed.startswith(label)) for label in labels
+        squashed == label
+        or (partial and (squashed.startswith(label) or (len(squashed) >= 5 and label.startswith(squashed))))
+        for label in labels
     )
 
 
