@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.linkcheck_support import Gauge, LinkServer, closed_port
 from tracker.web.backoff import backoff_delay, parse_retry_after
@@ -296,3 +298,23 @@ def test_a_run_is_offline_only_when_no_host_on_the_internet_answered(link_server
     assert not no_host_answered(with_witness.values())
     assert with_witness[nxdomain].verdict == Verdict.DEAD and with_witness[gone].answered
     assert with_witness[refused].verdict == Verdict.DEAD
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.sampled_from(["verdict", "since", "status_code", "detail", "failed_runs", "new_field"]),
+                       st.none() | st.integers() | st.text(max_size=10), max_size=6))
+def test_a_hand_edited_or_newer_history_loads_or_says_why(tmp_path_factory, fields):
+    """Whatever another machine or a person wrote into a link's entry: it loads, or one DataError names the file."""
+    import json
+
+    from tracker.errors import DataError
+    from tracker.web.linkhistory import load_history
+
+    path = tmp_path_factory.mktemp("h") / ".tracker-links.json"
+    path.write_text(json.dumps({"version": 1, "links": {"https://a.example/": fields}}))
+    try:
+        history = load_history(path)
+    except DataError as exc:
+        assert str(path) in str(exc) or exc.args
+        return
+    assert set(history) == {"https://a.example/"}
