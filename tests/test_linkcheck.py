@@ -318,3 +318,18 @@ def test_a_hand_edited_or_newer_history_loads_or_says_why(tmp_path_factory, fiel
         assert str(path) in str(exc) or exc.args
         return
     assert set(history) == {"https://a.example/"}
+
+
+def test_transient_failures_minutes_apart_are_not_dead_days_apart_they_are():
+    from tracker.web.linkhistory import apply_results
+
+    url = "https://example.invalid/flaky"
+    failing = LinkResult(url, Verdict.ERROR, 500, "HTTP 500 on 4 attempts", transient=True)
+    history: dict = {}
+    for minute in ("00", "01", "02", "03"):
+        shown, _ = apply_results(history, [failing], f"2026-01-01T00:{minute}:00Z")
+        assert shown[0].verdict == Verdict.ERROR
+    assert "called dead once the failures span 2 days" in shown[0].detail
+    shown, changes = apply_results(history, [failing], "2026-01-03T00:00:00Z")
+    assert shown[0].verdict == Verdict.DEAD and [(c.before, c.after) for c in changes] == [("error", "dead")]
+    assert history[url].detail == "HTTP 500 on 4 attempts" and history[url].first_failed == "2026-01-01T00:00:00Z"
