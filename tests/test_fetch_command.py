@@ -180,3 +180,14 @@ def test_a_page_whose_canonical_url_is_an_item_is_a_duplicate(project, invoke, s
     again = CliRunner().invoke(cli, ["add", server.url("/blog")])
     assert again.exit_code == 1 and f"already in the list as '{kept.output.strip()}'" in again.output
     assert "names as its canonical URL" in again.output
+
+
+def test_adding_a_host_that_does_not_exist_costs_no_http_stack(project, monkeypatch):
+    """DNS says "no such host" before httpx is even imported: `add` stays about as quick as `add --no-fetch`."""
+    from tests.conftest import modules_after
+
+    monkeypatch.delenv("TRACKER_NO_FETCH", raising=False)
+    loaded = modules_after(["add", "https://no-such-host.invalid/post"], project)
+    assert "httpx" not in loaded and "httpcore" not in loaded
+    entry = item(project, "post-no-such-host-invalid")
+    assert entry["fetched"].split()[1] == "failed"  # `tracker fetch --missing` tries again

@@ -47,6 +47,55 @@ def _refuse_duplicate(index: Index, url: str, found_at: str | None, how: str) ->
         raise DuplicateError(f"{url} {how} {found_at}, already in the list as '{existing}'", existing)
 
 
+def host_does_not_exist(url: str, timeout: float) -> bool:
+    """True when DNS answers that the URL's host does not exist, asked without the HTTP stack (whose import
+    alone costs more than the rest of ``tracker add``). False when it resolves, when the answer is late or only
+    temporary, for literal addresses, and when a proxy would resolve the name instead of this machine."""
+    import ipaddress
+    import socket
+    import threading
+    import urllib.request
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return False
+    except ValueError:
+        pass
+    if urllib.request.getproxies_environment() and not urllib.request.proxy_bypass_environment(host):
+        return False
+    gone: list[bool] = []
+
+    def ask() -> None:
+        try:
+            socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            gone.append(exc.errno != socket.EAI_AGAIN)
+        except (OSError, UnicodeError):
+            pass
+
+    asking = threading.Thread(target=ask, name=f"resolve {host}", daemon=True)  # a hung resolver is left behind
+    asking.start()
+    asking.join(timeout)
+    return bool(gone and gone[0])
+
+
+def _connect_timeout() -> float:
+    """``TRACKER_TIMEOUT`` when set (as ``tracker.web.http.policy_from_env`` reads it), else the policy's 5 s."""
+    import os
+
+    try:
+        value = float(os.environ.get("TRACKER_TIMEOUT", "") or 5.0)
+    except ValueError:
+        value = 5.0
+    return min(value, 5.0) if value > 0 else 5.0
+
+
 def metadata_for_add(
     store: Store, url: str, given: dict[str, object], policy: HttpPolicy | None = None
 ) -> AddMetadata:
@@ -58,8 +107,6 @@ def metadata_for_add(
     """
     from tracker.errors import DuplicateError
     from tracker.urls import identity_key, validate_url
-    from tracker.web.http import policy_from_env
-    from tracker.web.lookup import lookup
     from tracker.web.refresh import plan_refresh
 
     url = validate_url(url)
@@ -67,13 +114,22 @@ def metadata_for_add(
     existing = index.id_for_url_key(identity_key(url))
     if existing:  # refuse before spending seconds on a fetch
         raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
+    current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
+    if host_does_not_exist(url, policy.connect_timeout if policy else _connect_timeout()):
+        from tracker.web.sites import metadata_from_url
+
+        plan = plan_refresh(current, metadata_from_url(url), failed=True)
+        return AddMetadata({**plan.changes, "fetched": plan.record}, "saved without page metadata: "
+                           "host not found (DNS lookup failed)")
+    from tracker.web.http import policy_from_env
+    from tracker.web.lookup import lookup
+
     found = lookup(url, policy or policy_from_env())
     if found.final_url and identity_key(found.final_url) != identity_key(url):
         _refuse_duplicate(index, url, found.final_url, "redirects to")
     canonical = found.metadata.canonical_url if found.error is None else None
     if canonical and identity_key(canonical) != identity_key(url):
         _refuse_duplicate(index, url, canonical, "names as its canonical URL")
-    current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
     plan = plan_refresh(current, found.metadata, failed=found.error is not None)
     note = f"saved without page metadata: {found.error}" if found.error else None
     return AddMetadata({**plan.changes, "fetched": plan.record}, note)
