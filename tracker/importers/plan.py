@@ -39,6 +39,7 @@ class FoundItem:
     added: dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     preferred_id: str | None = None
+    links: list[dict[str, str]] = field(default_factory=list)  # the work's other links: {"label", "url"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def is_url_title(title: str) -> bool:
     return _looks_valid(title.strip())
 
 
+def _names_the_work(link: dict[str, str]) -> bool:
+    """A link that is the work itself in another form (its paper), not something many works share (a repo)."""
+    from tracker.importers.link_words import url_kind
+
+    return link.get("label") in {"paper", "pdf"} or url_kind(link["url"]) == "paper"
+
+
 def _build_resource(fields: dict[str, Any]) -> Resource:
     return Resource(**fields)
 
@@ -121,8 +129,20 @@ class _Draft:
         self.added = found.added
         self.extra = dict(found.extra)
         self.title_from_url = False
+        self.links: list[dict[str, str]] = []
+        self.add_links(found.links)
+
+    def add_links(self, links: Iterable[dict[str, str]]) -> None:
+        """Keep each other address once, never the item's own."""
+        seen = {identity_key(self.found.url)} | {identity_key(link["url"]) for link in self.links}
+        for link in links:
+            key = identity_key(link["url"])
+            if key not in seen:
+                seen.add(key)
+                self.links.append({"label": link["label"], "url": link["url"]})
 
     def absorb(self, other: FoundItem, other_status: Status) -> None:
+        other_links, other_url = other.links, other.url
         # A later, longer title that contains the kept one is the fuller name of the same thing; a real title
         # beats one made up from the URL.
         other_title = _given_title(other)
@@ -143,6 +163,9 @@ class _Draft:
         self.tags.extend(tag for tag in other.tags if tag not in self.tags)
         for key, value in other.extra.items():
             self.extra.setdefault(key, value)
+        from tracker.importers.link_words import link_label
+
+        self.add_links([*other_links, {"label": link_label("", other_url), "url": other_url}])
 
 
 class ExistingItems(Protocol):
@@ -160,7 +183,8 @@ class ResourceList:
     """``ExistingItems`` over resources in memory."""
 
     def __init__(self, resources: Sequence[Resource] = ()) -> None:
-        self.by_key = {identity_key(item.url): item.id for item in resources}
+        self.by_key = {identity_key(link.url): item.id for item in resources for link in item.links}
+        self.by_key.update((identity_key(item.url), item.id) for item in resources)
         self.ids = {item.id for item in resources}
 
     def id_for_url_key(self, key: str) -> str | None:
@@ -202,6 +226,7 @@ def plan_import(
     by_key: dict[str, str] = {}
     taken_ids = _TakenIds(view)
     drafts: dict[str, _Draft] = {}
+    drafts_by_link: dict[str, str] = {}  # the identity key of every address of a new item -> its draft's key
     outcomes: list[tuple[str, FoundItem, str | None, str]] = []
     for found in found_items:
         url = (found.url or "").strip()
@@ -213,21 +238,30 @@ def plan_import(
                 continue
         key = identity_key(url)
         status = force_status or found.status or default_status
-        if key not in drafts:
-            already = by_key.get(key) or view.id_for_url_key(key)
+        # The same work under another of its addresses: the item's own URL is another item's link (or the
+        # reverse, for a paper: the arXiv abs of one entry is the pdf link of another).
+        same_work = [key, *(identity_key(link["url"]) for link in found.links if _names_the_work(link))]
+        draft_key = next((drafts_by_link[k] for k in same_work if k in drafts_by_link), None)
+        if draft_key is None:
+            already = next((found_id for k in same_work if (found_id := by_key.get(k) or view.id_for_url_key(k))),
+                           None)
             if already:
                 by_key[key] = already
                 outcomes.append(("merged", found, already, "already in the list"))
                 continue
-        if key in drafts:
-            draft = drafts[key]
+        if draft_key is not None:
+            draft = drafts[draft_key]
             draft.absorb(found, status)
-            outcomes.append(("merged", found, key, f"same link as {draft.found.origin or 'an earlier entry'}"))
+            for link_key in (key, *(identity_key(link["url"]) for link in found.links)):
+                drafts_by_link.setdefault(link_key, draft_key)
+            outcomes.append(("merged", found, draft_key, f"same link as {draft.found.origin or 'an earlier entry'}"))
             continue
         title = _given_title(found)
         kept = found if found.url == url else replace(found, url=url)
         drafts[key] = _Draft(kept, title or readable_title_from_url(url), status)
         drafts[key].title_from_url = not title
+        for link_key in (key, *(identity_key(link["url"]) for link in found.links)):
+            drafts_by_link.setdefault(link_key, key)
         outcomes.append(("added", found, key, ""))
 
     plan = ImportPlan()
@@ -244,6 +278,7 @@ def plan_import(
             **draft.extra,
             "id": item_id,
             "url": draft.found.url,
+            "links": draft.links or None,
             "title": draft.title,
             "status": draft.status,
             "category": draft.category,
