@@ -14,7 +14,7 @@ import re
 
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.entries import Entry, candidates, clean_fragment, name_of, only_links, read_entry
-from tracker.importers.link_words import is_generic_text
+from tracker.importers.link_words import column_kind, is_generic_text
 from tracker.importers.markdown_blocks import (
     Heading,
     ListItem,
@@ -264,8 +264,9 @@ def read_table(table: Table, path: list[str], name: str, content: ImportedConten
             continue
         named_in_name_cell = name_col is not None and any(c.named for c in candidates(cells[name_col])[0])
         entries, skipped = read_entry(row_text, name=title, prefer_named=named_in_name_cell)
-        reader.skip_links(line, [*problems, *skipped])
+        reader.skip_links(line, skipped)
         entry = entries[0]
+        _label_by_column(entry, header, cells)
         published = None
         notes: list[str] = []
         if summary:
@@ -284,6 +285,16 @@ def read_table(table: Table, path: list[str], name: str, content: ImportedConten
                 notes.append(f"{header[index]}: {value}" if header[index] else value)
         entry.comment = "; ".join(note for note in notes if note) or None
         reader.add(entry, line, path, {"published": published} if published else None)
+
+
+def _label_by_column(entry: Entry, header: list[str], cells: list[str]) -> None:
+    """A link in a "Code" column is the code, whatever its text ("[tensor2tensor](..)")."""
+    for link in entry.links:
+        for index, cell in enumerate(cells):
+            if index < len(header) and link["url"] in cell and (kind := column_kind(header[index])):
+                if link["label"] not in (kind, "paper", "pdf"):
+                    link["label"] = kind
+                break
 
 
 def _title_and_summary(cell: str) -> tuple[str, str]:

@@ -30,7 +30,10 @@ GENERIC_WORDS = frozenset(
 )
 _SMALL_WORDS = frozenset("a an the in on at of to for and or & + with via by our my its it me you".split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[;/'][a-z0-9]+)*", re.IGNORECASE)
-_HOST_LIKE = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
+_HOST_LIKE = re.compile(
+    r"^(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|co|edu|gov|me|app|xyz|info)(?:/\S*)?)$",
+    re.IGNORECASE,
+)
 
 PAPER_HOSTS = frozenset(
     {
@@ -145,3 +148,10 @@ def link_label(text: str, url: str) -> str:
             return plain.casefold()[:60]
         return kind
     return plain[:80]
+
+
+def column_kind(header: str) -> str | None:
+    """The kind a table column's header names ("Code", "Paper", "Video"), or None ("Links", "Resources")."""
+    words = words_of(header)
+    kinds = {_WORD_KINDS[word] for word in words if word in _WORD_KINDS}
+    return kinds.pop() if len(kinds) == 1 and is_generic_text(header) else None

@@ -16,6 +16,8 @@ import re
 
 from tracker.exporters.markdown import STATUS_HEADINGS
 from tracker.importers.content import ImportedContent, NoteDraft, Skipped
+from tracker.importers.entries import candidates
+from tracker.importers.link_words import link_label
 from tracker.importers.markdown_blocks import (
     Block,
     Heading,
@@ -249,8 +251,8 @@ class _Reader:
         if not links:
             return
         first = links[0]
-        region = {strip_emphasis(h.text).casefold() for h in stack}
-        in_list_region = bool(region & {"reading list", "resources", "links", "bookmarks"}) or label is not None
+        # Any section holds list entries, except the study plan and notes, whose links are part of the prose.
+        in_list_region = label is not None or not any(self.is_study_heading(heading) for heading in stack)
         starts_with_link = block.text.lstrip().startswith(block.text[first.start : first.end])
         if not (in_list_region and starts_with_link) or first.image:
             where = stack[-1].text if stack else "the top"
@@ -273,7 +275,21 @@ class _Reader:
                 category=category,
                 tags=tags,
                 comment=_clean_comment(block.text[first.end :]),
+                links=[
+                    {"label": link_label(c.text, c.url), "url": c.url}
+                    for c in candidates(block.text)[0] if c.url != first.url and not c.image
+                ],
             )
+        )
+
+    @staticmethod
+    def is_study_heading(heading: Heading) -> bool:
+        """A study-plan part (``# II. ...``), a numbered chapter, the plan itself or a notes section."""
+        text = strip_emphasis(heading.text)
+        lowered = text.casefold()
+        return bool(
+            (heading.level == 1 and _PART_HEADING.match(text)) or _NUMBERED.match(text)
+            or "notes" in lowered or "studyplan" in lowered or "study plan" in lowered
         )
 
     def read_table(self, table: Table, stack: list[Heading]) -> None:
