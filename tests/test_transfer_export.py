@@ -42,8 +42,6 @@ def test_round_trip_into_an_empty_list_gives_the_same_items(tmp_path, seed_docum
     result = combine(Document(), content)
     assert result.plan.counts() == {"added": 62, "merged": 0, "skipped": 0}
     expected = fields_of(seed_document.resources)
-    if fmt == "csv":  # a tag containing the list separator cannot survive CSV's "|" join
-        expected[0] = tuple("['career', 'a', 'b']" if v == "['career', 'a|b']" else v for v in expected[0])
     assert fields_of(result.plan.resources) == expected
 
 
@@ -63,7 +61,7 @@ def test_markdown_round_trip_in_the_seed_layout(tmp_path, seed_document):
 
 def test_status_filter(seed_document):
     text = export_document(seed_document, "json", (Status.NEXT_UP,))
-    assert text.count('"url"') == 2
+    assert text.count('"status": "next-up"') == 2 and text.count('"id"') == 2
 
 
 def test_into_replaces_only_the_marked_sections(seed_document):

@@ -26,6 +26,12 @@ def _echo_outcomes(title: str, lines: list[str], verbose: bool) -> None:
         click.echo(f"  ... and {len(lines) - len(shown)} more (--verbose shows all, --json gives them all)")
 
 
+def _added_line(outcome) -> str:
+    """An added item as it is saved: id, title, URL, then each of its other links."""
+    line = f"{outcome.item_id}  {outcome.title}  <{outcome.url}>  ({outcome.origin})"
+    return line + "".join(f"\n      + {label}: {url}" for label, url in outcome.links)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
@@ -69,7 +75,7 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
         click.echo(f"Already there, left as they are: {', '.join(present)}")
     outcomes = report.result.plan.outcomes
     if verbose:
-        _echo_outcomes("Added", [f"{o.item_id}  {o.title}  ({o.origin})" for o in outcomes if o.action == "added"], True)
+        _echo_outcomes("Added", [_added_line(o) for o in outcomes if o.action == "added"], True)
     _echo_outcomes(
         "Merged as duplicate",
         [f"{o.origin}  {o.title or o.url} -> {o.item_id} ({o.reason})" for o in outcomes if o.action == "merged"],
@@ -126,11 +132,30 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
             click.echo(notice, err=True)
         return
     text = export_document(document, fmt, wanted)
+    _say_what_is_left_out(only_statuses(document, wanted), fmt)
     if output is None:
         click.echo(text, nl=False)
         return
     atomic_write(output, text.encode("utf-8"))
     click.echo(f"Wrote {output}", err=True)
+
+
+def _say_what_is_left_out(document, fmt: str) -> None:
+    """On stderr, so a redirected export stays clean: the fields (and, for BibTeX, the items) not written."""
+    from tracker.exporters import unheld_fields
+
+    lost = unheld_fields(document, fmt)
+    if fmt == "bibtex":
+        from tracker.exporters.bibtex import is_paper
+
+        others = sum(not is_paper(item) for item in document.resources)
+        if others:
+            click.echo(f"Note: bibtex holds papers only: {others} of {len(document.resources)} items left out", err=True)
+        lost.pop("id", None)
+        lost.pop("status", None)
+    if lost:
+        fields = ", ".join(f"{name} ({count} items)" for name, count in sorted(lost.items()))
+        click.echo(f"Note: {fmt} cannot hold: {fields}", err=True)
 
 
 @click.command("sync")

@@ -28,11 +28,19 @@ def _cell(text: str) -> str:
 
 
 def _link_text(text: str) -> str:
-    return " ".join(text.split()).replace("[", "(").replace("]", ")")
+    """Text for ``[...]``: brackets and backslashes escaped, so ``tracker import`` reads back the same words."""
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
+
+
+def _link_target(url: str) -> str:
+    return f"<{url}>" if "(" in url or ")" in url else url
 
 
 def reading_list_line(item: Resource) -> str:
-    line = f"- [{_link_text(item.title)}]({item.url})"
+    """``- [Title](url) ([code](url), [tweet](url)): comment``: the item's other links in brackets after it."""
+    line = f"- [{_link_text(item.title)}]({_link_target(item.url)})"
+    if item.links:
+        line += " (" + ", ".join(f"[{_link_text(link.label)}]({_link_target(link.url)})" for link in item.links) + ")"
     if item.comment:
         line += f": {' '.join(item.comment.split())}"
     return line

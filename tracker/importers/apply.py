@@ -52,7 +52,8 @@ class ImportReport:
             "dry_run": self.dry_run,
             "counts": self.counts(),
             "added": [
-                {"id": o.item_id, "url": o.url, "title": o.title, "origin": o.origin}
+                {"id": o.item_id, "url": o.url, "title": o.title, "origin": o.origin,
+                 **({"links": [{"label": label, "url": url} for label, url in o.links]} if o.links else {})}
                 for o in self.result.plan.outcomes
                 if o.action == "added"
             ],
@@ -116,6 +117,14 @@ class PreparedItem:
     @property
     def topic(self) -> str | None:
         return self.data.get("topic")
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def links(self) -> list[dict[str, str]]:
+        return [dict(link) for link in self.data.get("links", [])]
 
 
 def _existing_document(edit: Any) -> Document:

@@ -179,7 +179,7 @@ class Link:
 
 
 _INLINE_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\]|!\[[^\]]*\]\([^)]*\))*)\]"
+    r"(?P<bang>!?)\[(?P<text>(?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\])*\]|!\[[^\]]*\]\([^)]*\))*)\]"
     r"\((?P<url><[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -207,6 +207,7 @@ def find_links(text: str) -> list[Link]:
     return links
 
 
+_ESCAPED = re.compile(r"\\([\[\]\\`*_{}()#+!|<>-])")  # Markdown's backslash escapes
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -228,6 +229,7 @@ def plain_text(markdown: str) -> str:
         return match.group("text")
 
     out = _INLINE_LINK.sub(link_text, markdown)
+    out = _ESCAPED.sub(r"\1", out)
     out = _AUTOLINK.sub(r"\1", out)
     out = _SHORTCODE.sub(" ", _HTML_TAG.sub(" ", out))
     return " ".join(strip_emphasis(out).split())

@@ -52,6 +52,7 @@ class Outcome:
     url: str
     item_id: str | None
     reason: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label, url) of the saved item's other links, for an added one
 
 
 @dataclass
@@ -101,6 +102,11 @@ def _names_the_work(link: dict[str, str]) -> bool:
     from tracker.importers.link_words import url_kind
 
     return link.get("label") in {"paper", "pdf"} or url_kind(link["url"]) == "paper"
+
+
+def _links_of(item: Any) -> list[dict[str, str]]:
+    links = getattr(item, "links", None) or []
+    return [link if isinstance(link, dict) else {"label": link.label, "url": link.url} for link in links]
 
 
 def _build_resource(fields: dict[str, Any]) -> Resource:
@@ -266,6 +272,7 @@ def plan_import(
 
     plan = ImportPlan()
     ids_by_key: dict[str, str] = {}
+    saved: dict[str, Any] = {}
     for key, draft in drafts.items():
         preferred = draft.found.preferred_id
         if preferred and preferred not in taken_ids and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,119}", preferred):
@@ -288,7 +295,9 @@ def plan_import(
             "added": draft.added,
         }
         try:
-            plan.resources.append(build({name: value for name, value in fields.items() if value is not None}))
+            built = build({name: value for name, value in fields.items() if value is not None})
+            plan.resources.append(built)
+            saved[key] = built
         except (ValidationError, TrackerError) as exc:
             if isinstance(exc, ValidationError):
                 first = exc.errors()[0]
@@ -302,6 +311,12 @@ def plan_import(
                     outcomes[index] = ("skipped", found, None, message)
     for action, found, ref, reason in outcomes:
         item_id = ids_by_key.get(ref or "", ref) if action != "skipped" else None
+        if action == "added" and ref in saved:
+            # What the report shows is what is saved: the item's title and links, not the file's words.
+            item = saved[ref]
+            links = tuple((str(link["label"]), str(link["url"])) for link in _links_of(item))
+            plan.outcomes.append(Outcome(action, found.origin, item.title, item.url, item_id, reason, links))
+            continue
         title = " ".join(found.title.split()) or (drafts[ref].title if ref in drafts else "")
         plan.outcomes.append(Outcome(action, found.origin, title, found.url, item_id, reason))
     return plan

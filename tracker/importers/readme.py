@@ -103,6 +103,26 @@ def _clean_comment(text: str) -> str | None:
     return comment or None
 
 
+def _exported_links(rest: str) -> tuple[list[dict[str, str]] | None, str]:
+    """The ``([label](url), [label](url))`` group tracker's Markdown export writes after an item's link, read
+    back with its labels as written; (None, rest) when the text has no such group."""
+    match = re.match(r"\s*\(", rest)
+    if not match:
+        return None, rest
+    cursor = match.end()
+    links: list[dict[str, str]] = []
+    while True:
+        found = find_links(rest[cursor:])
+        if not found or rest[cursor : cursor + found[0].start].strip() not in ("", ","):
+            return None, rest
+        link = found[0]
+        links.append({"label": plain_text(link.text) or "link", "url": link.url})
+        cursor += link.end
+        closing = re.match(r"\s*\)", rest[cursor:])
+        if closing:
+            return links, rest[cursor + closing.end() :]
+
+
 def render_qa_table(table: Table) -> list[str]:
     """A Q&A table in its compact form: ``| Question | Answer |``, a separator, one row per pair."""
     lines = ["| Question | Answer |", "|---|---|"]
@@ -266,6 +286,13 @@ class _Reader:
         if label and status is None:
             category = label
             tags = [tag_of(label)]
+        links, rest = _exported_links(block.text[first.end :])
+        if links is None:
+            rest = block.text[first.end :]
+            links = [
+                {"label": link_label(c.text, c.url), "url": c.url}
+                for c in candidates(block.text)[0] if c.url != first.url and not c.image
+            ]
         self.out.found.append(
             FoundItem(
                 url=first.url,
@@ -274,11 +301,8 @@ class _Reader:
                 status=status,
                 category=category,
                 tags=tags,
-                comment=_clean_comment(block.text[first.end :]),
-                links=[
-                    {"label": link_label(c.text, c.url), "url": c.url}
-                    for c in candidates(block.text)[0] if c.url != first.url and not c.image
-                ],
+                comment=_clean_comment(rest),
+                links=links,
             )
         )
 
