@@ -29,7 +29,8 @@ def _cell(text: str) -> str:
 
 def _link_text(text: str) -> str:
     """Text for ``[...]``: brackets and backslashes escaped, so ``tracker import`` reads back the same words."""
-    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
+    text = re.sub(r"([\\\[\]*_<>`~])", r"\\\1", " ".join(text.split()))
+    return re.sub(r":(?=[a-z0-9_+-]+:)", r"\\:", text)  # ":smile:" is not an emoji shortcode here
 
 
 def _link_target(url: str) -> str:

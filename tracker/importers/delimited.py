@@ -124,7 +124,7 @@ def read_csv(text: str, name: str, pocket: bool = False) -> ImportedContent:
                 category=cell("category") or None,
                 tags=split_tags(cell("tags")),
                 topic=cell("topic") or None,
-                comment=cell("comment") or None,
+                comment=_raw_cell(row, columns["comment"]) if cell("comment") else None,
                 added=parse_day(cell("added") or None),
                 extra=extra,
                 preferred_id=cell("id") or None,
@@ -132,6 +132,11 @@ def read_csv(text: str, name: str, pocket: bool = False) -> ImportedContent:
             )
         )
     return content
+
+
+def _raw_cell(row: dict, column: str | None) -> str:
+    """A cell as written (a comment's own spacing and line breaks are the writer's)."""
+    return (row.get(column) or "") if column else ""
 
 
 def read_pocket(text: str, name: str) -> ImportedContent:

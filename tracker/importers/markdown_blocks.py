@@ -207,7 +207,9 @@ def find_links(text: str) -> list[Link]:
     return links
 
 
-_ESCAPED = re.compile(r"\\([\[\]\\`*_{}()#+!|<>-])")  # Markdown's backslash escapes
+_ESCAPED = re.compile(r"\\([\[\]\\`*_{}()#+!|<>:~-])")  # Markdown's backslash escapes
+_HIDDEN = 0xF0000  # escaped characters wait in a private-use plane while the other rules run
+_HIDDEN_CHARS = re.compile("[\U000F0000-\U000F007F]")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -229,7 +231,9 @@ def plain_text(markdown: str) -> str:
         return match.group("text")
 
     out = _INLINE_LINK.sub(link_text, markdown)
-    out = _ESCAPED.sub(r"\1", out)
+    # Escaped characters are text: hidden from the emphasis, tag and shortcode rules, then put back.
+    out = _ESCAPED.sub(lambda match: chr(_HIDDEN + ord(match.group(1))), out)
     out = _AUTOLINK.sub(r"\1", out)
     out = _SHORTCODE.sub(" ", _HTML_TAG.sub(" ", out))
-    return " ".join(strip_emphasis(out).split())
+    out = " ".join(strip_emphasis(out).split())
+    return _HIDDEN_CHARS.sub(lambda match: chr(ord(match.group(0)) - _HIDDEN), out)
