@@ -14,7 +14,7 @@ import re
 
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.entries import Entry, candidates, clean_fragment, name_of, only_links, read_entry
-from tracker.importers.link_words import column_kind, is_generic_text
+from tracker.importers.link_words import KINDS, column_kind, is_generic_text
 from tracker.importers.markdown_blocks import (
     Heading,
     ListItem,
@@ -292,7 +292,7 @@ def _label_by_column(entry: Entry, header: list[str], cells: list[str]) -> None:
     for link in entry.links:
         for index, cell in enumerate(cells):
             if index < len(header) and link["url"] in cell and (kind := column_kind(header[index])):
-                if link["label"] not in (kind, "paper", "pdf"):
+                if link["label"] not in KINDS:  # a name ("tensor2tensor"), not what the address already says
                     link["label"] = kind
                 break
 

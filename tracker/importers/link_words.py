@@ -76,6 +76,8 @@ _KIND_RANK = {
     "colab": 9, "tweet": 10,
 }
 
+KINDS = frozenset(_KIND_RANK)
+
 
 def words_of(text: str) -> list[str]:
     return [word.casefold() for word in _TOKEN.findall(plain_text(text))]
