@@ -13,8 +13,16 @@ from __future__ import annotations
 import re
 
 from tracker.importers.content import ImportedContent, Skipped
-from tracker.importers.entries import Entry, candidates, clean_fragment, name_of, only_links, read_entry
-from tracker.importers.link_words import KINDS, column_kind, is_generic_text
+from tracker.importers.entries import (
+    Entry,
+    candidates,
+    clean_fragment,
+    name_of,
+    only_links,
+    read_entry,
+    remove_spans,
+)
+from tracker.importers.link_words import KINDS, column_kind, is_generic_text, link_label
 from tracker.importers.markdown_blocks import (
     Heading,
     ListItem,
@@ -26,6 +34,7 @@ from tracker.importers.markdown_blocks import (
 )
 from tracker.importers.markup import normalise_markup
 from tracker.importers.plan import FoundItem, tag_of
+from tracker.urls import identity_key
 from tracker.web.dates import parse_day
 
 _SKIPPED_SECTIONS = {
@@ -59,6 +68,7 @@ class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.content = ImportedContent()
+        self.heading_item: FoundItem | None = None  # the entry the current section's heading links to
 
     def skip(self, line: int, text: str, reason: str) -> None:
         self.content.skipped.append(Skipped(f"{self.name}:{line}", text[:80], reason))
@@ -98,6 +108,7 @@ def read_awesome(text: str, name: str) -> ImportedContent:
                 continue
             while headings and headings[-1][0] >= block.level:
                 headings.pop()
+            _read_heading_link(reader, block, [heading for _, heading in headings])
             headings.append((block.level, clean_heading(block.text)))
             parents = []
             continue
@@ -116,6 +127,19 @@ def read_awesome(text: str, name: str) -> ImportedContent:
         elif isinstance(block, Paragraph):
             _read_paragraph(reader, block, path)
     return content
+
+
+def _read_heading_link(reader: _Reader, block: Heading, path: list[str]) -> None:
+    """``### [LangChain](https://github.com/..)``: a heading that links to its subject is an entry too."""
+    reader.heading_item = None
+    if _skipped_section(path):
+        return
+    found, _problems = candidates(block.text)
+    if found and any(not c.image for c in found):
+        entries, _skipped = read_entry(block.text, name=clean_heading(block.text))
+        for entry in entries:
+            entry.comment = None
+            reader.heading_item = reader.add(entry, block.line, path)
 
 
 def _skip_block(reader: _Reader, block: ListItem | Paragraph | Table, reason: str) -> None:
@@ -145,8 +169,6 @@ def _read_item(reader: _Reader, block: ListItem, path: list[str], parents: list)
             for entry_link in read_entry(block.text, owner.title)[0]:
                 for url, label_text in [(entry_link.url, None), *[(x["url"], x["label"]) for x in entry_link.links]]:
                     if url not in known:
-                        from tracker.importers.link_words import link_label
-
                         owner.links.append({"label": label_text or link_label(_text_of(found, url), url),
                                             "url": url})
                         known.add(url)
@@ -174,14 +196,28 @@ def _text_of(found: list, url: str) -> str:
 def _read_paragraph(reader: _Reader, block: Paragraph, path: list[str]) -> None:
     text = block.text.lstrip("> ").strip()
     found, problems = candidates(text)
+    owner = reader.heading_item
     if not found:
         reader.skip_links(block.line, problems)
+        if owner is not None and not owner.comment:
+            owner.comment = clean_fragment(text) or None  # the heading's subject, described
         return
     first = find_links(text)[0]
     name, where = name_of(text)
     starts_entry = first.start == 0 or text.startswith(("**[", "__[", "*[")) or (
         where is not None and where[0] == 0 and bool(_BOLD_START.match(text))
     )
+    if owner is not None and not (first.start == 0 and found[0].named):
+        # The description under a heading that links to its subject: its links are the subject's too.
+        known = {identity_key(owner.url)} | {identity_key(link["url"]) for link in owner.links}
+        for c in found:
+            if identity_key(c.url) not in known:
+                known.add(identity_key(c.url))
+                owner.links.append({"label": link_label(c.text, c.url), "url": c.url})
+        words = remove_spans(text, [(c.link.start, c.link.end) for c in found if not c.named])
+        owner.comment = owner.comment or clean_fragment(words) or None
+        reader.skip_links(block.line, problems)
+        return
     navigation = len(found) >= 2 and only_links(text)
     if not starts_entry or navigation or all(c.image for c in found):
         where_text = path[-1] if path else "the top"

@@ -111,7 +111,7 @@ def extra_links(found: list[Candidate], primary: Candidate) -> list[dict[str, st
              "url": c.url} for c in found if c is not primary]
 
 
-def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
     out, cursor = [], 0
     for start, end in sorted(spans):
         if start < cursor:
@@ -152,14 +152,14 @@ def name_of(text: str) -> tuple[str, tuple[int, int] | None]:
 
 def _after_links_name(text: str, found: list[Candidate]) -> str:
     """When all a bullet's links come first ("[Paper](..) [Code](..) Title: what it does"), the words after."""
-    rest = clean_fragment(_remove_spans(text, [(c.link.start, c.link.end) for c in found]))
+    rest = clean_fragment(remove_spans(text, [(c.link.start, c.link.end) for c in found]))
     head = re.split(r"\s[-–—:]\s|:\s|\.\s", rest, maxsplit=1)[0]
     return head.strip() if head and not is_generic_text(head) and len(head) <= 200 else ""
 
 
 def only_links(text: str) -> bool:
     """True when ``text`` is links and separators ("[BERT](..), [GPT-2](..) and [T5](..)", "[A](..) • [B](..)")."""
-    leftover = clean_fragment(_remove_spans(text, [(link.start, link.end) for link in find_links(text)]))
+    leftover = clean_fragment(remove_spans(text, [(link.start, link.end) for link in find_links(text)]))
     return not re.sub(r"\b(?:and|or)\b|[^\w]", "", leftover)
 
 
@@ -192,10 +192,10 @@ def read_entry(text: str, name: str = "", prefer_named: bool = True) -> tuple[li
     if not title:
         title = _after_links_name(text, found)
         if title:
-            rest = clean_fragment(_remove_spans(text, spans))
+            rest = clean_fragment(remove_spans(text, spans))
             comment = rest[len(title):].strip(_SEPARATORS) if rest.startswith(title) else rest
             return [Entry(title, primary.url, extra_links(found, primary), comment or None)], skipped
-    comment = clean_fragment(_remove_spans(text, spans))
+    comment = clean_fragment(remove_spans(text, spans))
     if title and comment.startswith(title):
         comment = comment[len(title):].strip(_SEPARATORS)
     return [Entry(title, primary.url, extra_links(found, primary), comment or None)], skipped
