@@ -78,6 +78,9 @@ class _Reader:
             self.skip(line, what, why)
 
     def add(self, entry: Entry, line: int, path: list[str], extra: dict | None = None) -> FoundItem:
+        title, rest = split_long_title(entry.title)
+        if rest:  # a sentence used as the name: its first clause is the title, the rest joins the comment
+            entry.title, entry.comment = title, "; ".join(part for part in (rest, entry.comment) if part)
         item = FoundItem(
             url=entry.url,
             title=entry.title,
@@ -90,6 +93,19 @@ class _Reader:
         )
         self.content.found.append(item)
         return item
+
+
+_CLAUSE_END = re.compile(r"(?<=\w)(?:[;:]\s|\.\s|,\s|\s[-–—]\s)")
+
+
+def split_long_title(title: str, limit: int = 100) -> tuple[str, str]:
+    """A title longer than ``limit`` cut after its first clause of 20 or more characters (title, rest)."""
+    if len(title) <= limit:
+        return title, ""
+    for match in _CLAUSE_END.finditer(title):
+        if 20 <= match.start() <= limit:
+            return title[: match.start()].rstrip(" .,;:"), title[match.end() :].strip()
+    return title, ""
 
 
 def read_awesome(text: str, name: str) -> ImportedContent:
