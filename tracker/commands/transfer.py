@@ -37,15 +37,18 @@ def _added_line(outcome) -> str:
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
 @click.option("--status", type=click.Choice(STATUS_VALUES), help="Give every new item this status.")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
-@click.option("--verbose", "-v", is_flag=True, help="List every added item, not only merges and skips.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every added item as it is saved (id, title, URL, links), not only merges and skips.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_run: bool, verbose: bool,
                as_json: bool) -> None:
     """Import links from FILE: a README or awesome list, bookmarks, a Pocket or other CSV, JSON or JSON lines.
 
-    Links already in the list (after URL normalisation) are reported as merged, not added twice. Everything
-    is written at once and committed in one commit.
+    A row or bullet that links one work several times ([Paper], [Code], [Tweet]) becomes one item: the best
+    link is its URL, the others its links. Links already in the list (as an item's URL or one of its links,
+    after URL normalisation) are reported as merged, not added twice; what is skipped is listed with why.
+    Everything is written at once and committed in one commit. See docs/import.md.
 
     \b
     Examples:
