@@ -267,10 +267,9 @@ def _find_column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _name_column(header: list[str], cells: list[str], skip: set[int]) -> int | None:
+def _name_column(title_columns: list[int], cells: list[str], skip: set[int]) -> int | None:
     """The cell that names the row's work: a title-like column with words in it, else the first such cell."""
-    order = [i for i, cell in enumerate(header) if _names_column(cell, _TITLE_COLUMNS)]
-    order += [i for i in range(len(cells)) if i not in order]
+    order = title_columns + [i for i in range(len(cells)) if i not in title_columns]
     for index in order:
         if index in skip or index >= len(cells):
             continue
@@ -300,10 +299,11 @@ def read_table(table: Table, path: list[str], name: str, content: ImportedConten
     header = [plain_text(cell) for cell in table.header]
     date_col = _find_column(header, _DATE_COLUMNS)
     description_col = _find_column(header, _DESCRIPTION_COLUMNS)
+    title_columns = [i for i, cell in enumerate(header) if _names_column(cell, _TITLE_COLUMNS)]
     for row, line in zip(table.rows, table.row_lines, strict=True):
         cells = row[: max(len(header), 1)]
         skip = {i for i in (date_col, description_col) if i is not None}
-        name_col = _name_column(header, cells, skip)
+        name_col = _name_column(title_columns, cells, skip)
         title, summary = "", ""
         if name_col is not None:
             title, summary = _title_and_summary(cells[name_col])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.importers.link_words import is_generic_text, kind_rank, link_kind, link_label, url_kind
 from tracker.importers.markdown_blocks import Link, find_links, plain_text
@@ -29,7 +30,7 @@ _SYMBOLS = {"So", "Sk", "Cf", "Mn"}  # emoji, their modifiers and joiners
 _NUMBERING = re.compile(r"^\s*(?:\d{1,4}[.)]|[#(]\d{1,4}\)?)\s+")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
     """A web link of an entry, with what it is."""
 
@@ -69,6 +70,12 @@ def _is_badge_target(url: str) -> bool:
 
 def candidates(text: str) -> tuple[list[Candidate], list[tuple[str, str]]]:
     """The web links of ``text`` (each address once) and the others as (what, why) pairs."""
+    kept, skipped = _candidates(text)  # the readers ask about the same cell or bullet more than once
+    return list(kept), list(skipped)
+
+
+@lru_cache(maxsize=64)
+def _candidates(text: str) -> tuple[tuple[Candidate, ...], tuple[tuple[str, str], ...]]:
     kept: list[Candidate] = []
     skipped: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -90,7 +97,7 @@ def candidates(text: str) -> tuple[list[Candidate], list[tuple[str, str]]]:
         named = not is_generic_text(link.text)
         kind = url_kind(link.url) or "link" if named else link_kind(link.text, link.url)
         kept.append(Candidate(link, plain_text(link.text), link.url, kind, named, False))
-    return kept, skipped
+    return tuple(kept), tuple(skipped)
 
 
 def pick_primary(found: list[Candidate], prefer_named: bool = True) -> Candidate | None:

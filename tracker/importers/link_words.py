@@ -8,6 +8,7 @@ which link is the work's own (the paper over the tweet, the article over the not
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from tracker.importers.markdown_blocks import plain_text
@@ -83,6 +84,7 @@ def words_of(text: str) -> list[str]:
     return [word.casefold() for word in _TOKEN.findall(plain_text(text))]
 
 
+@lru_cache(maxsize=4096)
 def is_generic_text(text: str) -> bool:
     """True when ``text`` says what kind of link this is ("Paper", "[Code]", "🔗", "arxiv.org") and not a name."""
     plain = plain_text(text).strip()

@@ -222,8 +222,13 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 
 
+_MARKUP_CHARS = re.compile(r"[\[<*_:\\]")
+
+
 def plain_text(markdown: str) -> str:
     """Markdown inline text: images and HTML tags dropped, links reduced to their text, emphasis removed."""
+    if not _MARKUP_CHARS.search(markdown):  # most names and comments: nothing to undo
+        return " ".join(markdown.split())
 
     def link_text(match: re.Match[str]) -> str:
         if match.group("bang") or match.group("text").strip().startswith("!["):
