@@ -96,3 +96,28 @@ def test_bibtex_for_arxiv_papers():
     assert "year = {2017}" in text and "eprint = {1706.03762}" in text and "archivePrefix = {arXiv}" in text
     assert "@misc{gpt2," in text and r"GPT-2 \& friends\_1" in text and "year = {2019}" in text
     assert "A video" not in text
+
+
+def test_bibtex_holds_papers_only_and_says_what_it_left_out(project, invoke):
+    """A fetched blog post has kind "article" (the web's word for any page with an author): not a paper."""
+    document = Document(
+        resources=[
+            Resource(id="blog", url="https://lilianweng.github.io/posts/attention/", title="Attention? Attention!",
+                     kind="article", category="article"),
+            Resource(id="acl", url="https://aclanthology.org/N19-1423/", title="BERT"),
+            Resource(id="marked", url="https://example.org/report", title="A report", tags=["paper"]),
+            Resource(id="explainer", url="https://example.org/mamba-explained", title="Mamba explained",
+                     links=[{"label": "paper", "url": "https://arxiv.org/abs/2312.00752"}]),
+        ]
+    )
+    text = export_document(document, "bibtex")
+    assert [line.split("{")[0] for line in text.splitlines() if line.startswith("@")] == ["@misc", "@misc", "@article"]
+    assert "Attention? Attention!" not in text and "eprint = {2312.00752}" in text
+    result = invoke("export", "--format", "bibtex")
+    assert "Note: bibtex holds papers only:" in result.stderr
+
+
+def test_export_names_the_fields_markdown_cannot_hold(project, invoke):
+    result = invoke("export", "--format", "markdown")
+    assert "Note: markdown cannot hold: " in result.stderr and "tags (" in result.stderr
+    assert "Note:" not in invoke("export", "--format", "json").stderr
