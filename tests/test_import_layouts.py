@@ -190,3 +190,24 @@ def test_any_markdown_reads_without_error_and_loses_no_link_silently(lines):
     reported = {identity_key(s.text) for s in content.skipped}
     assert web_links(text) <= kept | reported
     combine(Document(), content)  # the plan takes whatever was found
+
+
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    | st.sampled_from(["https://ok.example/a", "ftp://x", "javascript:alert(1)", "https://", ""]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["label", "url", "x"]), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(links=_JUNK)
+def test_json_records_with_any_links_value_import_without_error(tmp_path_factory, links):
+    path = tmp_path_factory.mktemp("junk") / "list.json"
+    path.write_text(json.dumps([{"url": "https://example.org/a", "title": "A", "links": links}]), encoding="utf-8")
+    _fmt, content = read_import_file(path)
+    result = combine(Document(), content)
+    (item,) = result.plan.resources  # the item is kept whatever its links hold
+    assert all(link.url.startswith(("http://", "https://")) for link in item.links)
+    Resource.model_validate(item.model_dump())  # and it is still valid data

@@ -104,6 +104,19 @@ def _names_the_work(link: dict[str, str]) -> bool:
     return link.get("label") in {"paper", "pdf"} or url_kind(link["url"]) == "paper"
 
 
+def _with_valid_links(found: FoundItem, outcomes: list) -> FoundItem:
+    """``found`` without the links that are no http(s) address; each one dropped is reported as skipped."""
+    good = []
+    for link in found.links:
+        try:
+            good.append({"label": str(link["label"]).strip() or "link", "url": validate_url(str(link["url"]))})
+        except (TrackerError, KeyError) as exc:
+            bad = FoundItem(url=str(link.get("url", "")), title=f"{link.get('label', 'link')} of {found.title}".strip(),
+                            origin=found.origin)
+            outcomes.append(("skipped", bad, None, str(exc)))
+    return found if len(good) == len(found.links) and good == found.links else replace(found, links=good)
+
+
 def _links_of(item: Any) -> list[dict[str, str]]:
     links = getattr(item, "links", None) or []
     return [link if isinstance(link, dict) else {"label": link.label, "url": link.url} for link in links]
@@ -242,6 +255,8 @@ def plan_import(
             except TrackerError as exc:
                 outcomes.append(("skipped", found, None, str(exc)))
                 continue
+        if found.links:
+            found = _with_valid_links(found, outcomes)
         key = identity_key(url)
         status = force_status or found.status or default_status
         # The same work under another of its addresses: the item's own URL is another item's link (or the
