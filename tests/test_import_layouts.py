@@ -211,3 +211,26 @@ def test_json_records_with_any_links_value_import_without_error(tmp_path_factory
     (item,) = result.plan.resources  # the item is kept whatever its links hold
     assert all(link.url.startswith(("http://", "https://")) for link in item.links)
     Resource.model_validate(item.model_dump())  # and it is still valid data
+
+
+def test_the_seed_layout_reads_link_words_the_same_way(tmp_path):
+    """A README in the seed's layout (status labels, Category/Title/Comment tables) follows the same title rules."""
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Reading List\n\n**Inbox:**\n\n"
+        "- [Paper](https://arxiv.org/abs/2401.00001) [Code](https://github.com/a/flash) FlashDecoding: faster decoding\n"
+        "- **Mamba** - [paper](https://arxiv.org/abs/2312.00752)\n\n"
+        "# Resources\n\n| Category | Title | Comment |\n|---|---|---|\n"
+        "| Papers | [Tweet](https://twitter.com/a/status/1), [Paper](https://arxiv.org/abs/2305.18290) | DPO |\n",
+        encoding="utf-8",
+    )
+    _fmt, content = read_import_file(readme)
+    found = {item.title: item for item in content.found}
+    flash = found["FlashDecoding"]
+    assert (flash.url, flash.links, flash.comment) == (
+        "https://arxiv.org/abs/2401.00001", [{"label": "code", "url": "https://github.com/a/flash"}], "faster decoding"
+    )
+    assert found["Mamba"].url == "https://arxiv.org/abs/2312.00752" and found["Mamba"].status == "inbox"
+    row = next(item for item in content.found if item.category == "Papers")
+    assert row.url == "https://arxiv.org/abs/2305.18290" and row.links[0]["label"] == "tweet"
+    assert row.title == "" and not content.skipped  # no name in the row: the title will come from the address

@@ -85,10 +85,12 @@ def words_of(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def is_generic_text(text: str) -> bool:
-    """True when ``text`` says what kind of link this is ("Paper", "[Code]", "🔗", "arxiv.org") and not a name."""
+def is_generic_text(text: str, addresses: bool = True) -> bool:
+    """True when ``text`` says what kind of link this is ("Paper", "[Code]", "🔗", "arxiv.org") and not a name.
+
+    ``addresses`` False: a text that is an address ("fast.ai") counts as a name."""
     plain = plain_text(text).strip()
-    if not plain or _HOST_LIKE.match(plain):
+    if not plain or (addresses and _HOST_LIKE.match(plain)):
         return True
     words = words_of(plain)
     if not words:
