@@ -14,7 +14,9 @@ import re
 
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.entries import (
+    Candidate,
     Entry,
+    candidate_label,
     candidates,
     clean_fragment,
     name_of,
@@ -22,7 +24,7 @@ from tracker.importers.entries import (
     read_entry,
     remove_spans,
 )
-from tracker.importers.link_words import KINDS, column_kind, is_generic_text, link_label
+from tracker.importers.link_words import KINDS, column_kind, is_generic_text
 from tracker.importers.markdown_blocks import (
     Heading,
     ListItem,
@@ -181,13 +183,7 @@ def _read_item(reader: _Reader, block: ListItem, path: list[str], parents: list)
         # "- FlashAttention" then "  - [Paper](..)", "  - [Code](..)": the links of the parent's work.
         indent, label, owner = parents[-1]
         if owner is not None:
-            known = {link["url"] for link in owner.links} | {owner.url}
-            for entry_link in read_entry(block.text, owner.title)[0]:
-                for url, label_text in [(entry_link.url, None), *[(x["url"], x["label"]) for x in entry_link.links]]:
-                    if url not in known:
-                        owner.links.append({"label": label_text or link_label(_text_of(found, url), url),
-                                            "url": url})
-                        known.add(url)
+            attach_links(owner, found)
             reader.skip_links(block.line, problems)
             return
         if label:
@@ -205,8 +201,14 @@ def _read_item(reader: _Reader, block: ListItem, path: list[str], parents: list)
     parents.append((block.indent, "", item if len(entries) == 1 else None))
 
 
-def _text_of(found: list, url: str) -> str:
-    return next((c.text for c in found if c.url == url), "")
+def attach_links(owner: FoundItem, found: list[Candidate]) -> None:
+    """Add ``found`` to the links of ``owner`` (an item read earlier), each address once."""
+    known = {identity_key(owner.url)} | {identity_key(link["url"]) for link in owner.links}
+    for candidate in found:
+        key = identity_key(candidate.url)
+        if key not in known:
+            known.add(key)
+            owner.links.append({"label": candidate_label(candidate), "url": candidate.url})
 
 
 def _read_paragraph(reader: _Reader, block: Paragraph, path: list[str]) -> None:
@@ -225,11 +227,7 @@ def _read_paragraph(reader: _Reader, block: Paragraph, path: list[str]) -> None:
     )
     if owner is not None and not (first.start == 0 and found[0].named):
         # The description under a heading that links to its subject: its links are the subject's too.
-        known = {identity_key(owner.url)} | {identity_key(link["url"]) for link in owner.links}
-        for c in found:
-            if identity_key(c.url) not in known:
-                known.add(identity_key(c.url))
-                owner.links.append({"label": link_label(c.text, c.url), "url": c.url})
+        attach_links(owner, found)
         words = remove_spans(text, [(c.link.start, c.link.end) for c in found if not c.named])
         owner.comment = owner.comment or clean_fragment(words) or None
         reader.skip_links(block.line, problems)

@@ -114,8 +114,14 @@ def pick_primary(found: list[Candidate], prefer_named: bool = True) -> Candidate
 
 def extra_links(found: list[Candidate], primary: Candidate) -> list[dict[str, str]]:
     """The other links of the entry, labelled by what they are ("paper", "code", "tweet") or by their text."""
-    return [{"label": link_label(c.text, c.url) if not c.image else (c.kind if c.kind != "link" else "badge"),
-             "url": c.url} for c in found if c is not primary]
+    return [{"label": candidate_label(c), "url": c.url} for c in found if c is not primary]
+
+
+def candidate_label(candidate: Candidate) -> str:
+    """A link's label; a badge's is what its address or alt text says it is ("colab", "code")."""
+    if candidate.image:
+        return candidate.kind if candidate.kind != "link" else "badge"
+    return link_label(candidate.text, candidate.url)
 
 
 def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
