@@ -204,10 +204,6 @@ def read_entry(text: str, name: str = "", prefer_named: bool = True) -> tuple[li
             spans.append(where)
     if not title:
         title = _after_links_name(text, found)
-        if title:
-            rest = clean_fragment(remove_spans(text, spans))
-            comment = rest[len(title):].strip(_SEPARATORS) if rest.startswith(title) else rest
-            return [Entry(title, primary.url, extra_links(found, primary), comment or None)], skipped
     comment = clean_fragment(remove_spans(text, spans))
     if title and comment.startswith(title):
         comment = comment[len(title):].strip(_SEPARATORS)
