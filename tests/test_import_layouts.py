@@ -234,3 +234,19 @@ def test_the_seed_layout_reads_link_words_the_same_way(tmp_path):
     row = next(item for item in content.found if item.category == "Papers")
     assert row.url == "https://arxiv.org/abs/2305.18290" and row.links[0]["label"] == "tweet"
     assert row.title == "" and not content.skipped  # no name in the row: the title will come from the address
+
+
+def test_paper_bullets_with_bracketed_link_words_and_emoji():
+    _content, _result, by_id = imported("paper-bullets.md")
+    tool = by_id["toolformer-language-models-can-teach-themselves-to-use-tools"]  # **Title** [[paper]](..) [[code]](..)
+    assert tool.url == "https://arxiv.org/abs/2302.04761" and links_of(tool)[0][0] == "code"
+    assert by_id["gpt-4-technical-report"].url == "https://arxiv.org/abs/2303.08774"  # "[arXiv:2303.08774](..) Title"
+    assert by_id["react-synergizing-reasoning-and-acting"].comment == "Yao et al. ICLR 2023"
+    tot = by_id["tree-of-thoughts"]  # 📄 [Paper] 💻 [Code] 🎥 [Video] — **Title**
+    assert [label for label, _ in links_of(tot)] == ["code", "video"]
+    assert (by_id["reflexion"].title, by_id["reflexion"].comment) == ("Reflexion", None)  # Name ([arxiv](..), ..)
+    llama = by_id["llama"]  # | LLaMA | [arXiv](..) | [GitHub](..) | 2023-02 |
+    assert llama.url == "https://arxiv.org/abs/2302.13971" and links_of(llama) == [
+        ("code", "https://github.com/facebookresearch/llama")
+    ]
+    assert links_of(by_id["vicuna"]) == [("code", "https://github.com/lm-sys/FastChat")]  # a stars badge's link

@@ -26,6 +26,7 @@ _BADGE_HOSTS = ("shields.io", "badgen.net", "badge.fury.io", "awesome.re", "fort
                 "codecov.io", "circleci.com", "licensebuttons.net", "star-history.com", "visitor-badge")
 _BOLD = re.compile(r"(\*\*|__)(?P<text>.+?)\1")
 _SEPARATORS = " \t:-–—,;|/·•→»>"
+_ITALIC = re.compile(r"(?<![\w*])\*(?P<text>[^\s*][^*]*?)(?<!\s)\*(?![\w*])|(?<!\w)_(?P<u>[^\s_][^_]*?)(?<!\s)_(?!\w)")
 _SYMBOLS = {"So", "Sk", "Cf", "Mn"}  # emoji, their modifiers and joiners
 _NUMBERING = re.compile(r"^\s*(?:\d{1,4}[.)]|[#(]\d{1,4}\)?)\s+")
 
@@ -139,13 +140,15 @@ def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
 def clean_fragment(text: str) -> str:
     """Markdown left over once links are taken out, as plain words: no empty emphasis, brackets or separators."""
     text = re.sub(r"(\*\*|__|\*|_|~~)\s*\1", " ", text)
+    text = _ITALIC.sub(lambda match: match.group("text") or match.group("u"), text)
     text = plain_text(text)
     text = re.sub(r"\(\s*[,;|/]*\s*\)|\[\s*[,;|/]*\s*\]", " ", text)
     text = re.sub(r"\s*([,;|/])(?:\s*[,;|/])+", r"\1", text)
     text = re.sub(r"\s+([.,;:!?])(?=\s|$)", r"\1", " ".join(text.split())).strip(_SEPARATORS + "*_")
-    while text and unicodedata.category(text[0]) in _SYMBOLS:
+    # Emoji, and a bracket whose other half went with a link ("Reflexion ([arxiv](..))"), at either end.
+    while text and (unicodedata.category(text[0]) in _SYMBOLS or text[0] in ")]}"):
         text = text[1:].strip(_SEPARATORS)
-    while text and unicodedata.category(text[-1]) in _SYMBOLS:
+    while text and (unicodedata.category(text[-1]) in _SYMBOLS or text[-1] in "([{"):
         text = text[:-1].strip(_SEPARATORS)
     return text
 
