@@ -161,13 +161,12 @@ def _read_heading_link(reader: _Reader, block: Heading, path: list[str]) -> None
 
 
 def _skip_block(reader: _Reader, block: ListItem | Paragraph | Table, reason: str) -> None:
-    if isinstance(block, Table):
-        for row, line in zip(block.rows, block.row_lines, strict=True):
-            if find_links(" ".join(row)):
-                reader.skip(line, plain_text(" | ".join(row)) or "row", reason)
-        return
-    if find_links(block.text):
-        reader.skip(block.line, plain_text(block.text) or block.text, reason)
+    """Every link of a block in a section that is not content, each reported with the section's reason."""
+    rows = [(" ".join(row), line) for row, line in zip(block.rows, block.row_lines, strict=True)] if isinstance(
+        block, Table) else [(block.text, block.line)]
+    for text, line in rows:
+        for link in find_links(text):
+            reader.skip(line, link.url or plain_text(link.text), reason)
 
 
 def _read_item(reader: _Reader, block: ListItem, path: list[str], parents: list) -> None:
