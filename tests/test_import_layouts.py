@@ -104,8 +104,12 @@ def test_html_tables_details_and_list_items():
 
 
 def test_bold_links_reference_links_and_nested_bullets():
-    _content, _result, by_id = imported("bold-links.md")
+    content, _result, by_id = imported("bold-links.md")
     assert by_id["flashattention"].comment == "fast attention with IO-awareness"
+    assert by_id["annotated-transformer"].tags == ["attention"]  # a named link in prose under a heading
+    assert ("https://example.org/notes/attention", "a link in the prose of 'Attention'") in {
+        (s.text, s.reason) for s in content.skipped
+    }  # a link word in prose is reported, not guessed at
     assert links_of(by_id["flashattention-2"]) == [("code", "https://github.com/Dao-AILab/flash-attention")]
     mqa = by_id["multi-query-attention"]  # "**Name** - [paper](..), [blog](..)"
     assert (mqa.url, [label for label, _ in links_of(mqa)]) == ("https://arxiv.org/abs/1911.02150", ["blog"])

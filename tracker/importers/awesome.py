@@ -232,6 +232,16 @@ def _read_paragraph(reader: _Reader, block: Paragraph, path: list[str]) -> None:
         reader.skip_links(block.line, problems)
         return
     navigation = len(found) >= 2 and only_links(text)
+    if path and not starts_entry and not navigation:
+        # Prose under a heading names works too ("based on [The Illustrated Transformer](..)"): a named link
+        # is an item titled by its name; a link word in prose says too little and is reported.
+        for c in found:
+            if c.named:
+                reader.add(Entry(c.text, c.url), block.line, path)
+        found = [c for c in found if not c.named]
+        if not found:
+            reader.skip_links(block.line, problems)
+            return
     if not starts_entry or navigation or all(c.image for c in found):
         where_text = path[-1] if path else "the top"
         reason = (
