@@ -158,6 +158,8 @@ def test_an_items_links_count_as_the_list_having_that_link(project, invoke, tmp_
 
 def test_verbose_and_dry_run_show_exactly_what_is_saved(project, invoke, tmp_path):
     listing = LAYOUTS / "papers-weekly.md"
+    planned = {entry["id"]: entry["saved"] for entry in json.loads(
+        invoke("import", str(listing), "--dry-run", "--json").output)["added"]}
     dry = invoke("import", str(listing), "--dry-run", "-v").output
     real = invoke("import", str(listing), "-v").output
     assert dry.replace("Would import", "Imported") == real
@@ -172,6 +174,11 @@ def test_verbose_and_dry_run_show_exactly_what_is_saved(project, invoke, tmp_pat
         if link:
             assert f"  - label: {link.group(1)}\n    url: {link.group(2)}\n" in saved
     assert "+ tweet: https://twitter.com/omarsar0/status/1745476581152272771" in real
+    from tracker.store import Store
+
+    written = {item.id: item.model_dump(mode="json", exclude_none=True) for item in Store.open(None).load().resources}
+    for item_id, data in planned.items():  # --dry-run --json gives each item as it is then written
+        assert {k: v for k, v in written[item_id].items() if v not in ([], None)} == data
 
 
 _CELL_WORDS = st.sampled_from(["Paper", "Tweet", "Code", "[Paper](https://arxiv.org/abs/2401.00001)", "**Name**",

@@ -46,6 +46,8 @@ class ImportReport:
         return sorted([*self.result.skipped, *from_plan], key=lambda s: _origin_order(s.origin))
 
     def to_json(self) -> dict[str, Any]:
+        # Each added item exactly as it is (or, with --dry-run, would be) written to resources.yaml.
+        saved = {item.id: _as_json(_item_data(item)) for item in self.result.plan.resources}
         return {
             "file": str(self.path),
             "format": self.fmt,
@@ -53,7 +55,8 @@ class ImportReport:
             "counts": self.counts(),
             "added": [
                 {"id": o.item_id, "url": o.url, "title": o.title, "origin": o.origin,
-                 **({"links": [{"label": label, "url": url} for label, url in o.links]} if o.links else {})}
+                 **({"links": [{"label": label, "url": url} for label, url in o.links]} if o.links else {}),
+                 "saved": saved.get(o.item_id or "", {})}
                 for o in self.result.plan.outcomes
                 if o.action == "added"
             ],
@@ -66,6 +69,20 @@ class ImportReport:
             "notes": [str(path) for path in self.notes_written] or [n.draft.slug for n in self.result.notes],
             "committed": self.committed,
         }
+
+
+def _item_data(item: Any) -> dict:
+    if isinstance(item, PreparedItem):
+        return item.data
+    return item.model_dump(mode="json", exclude_none=True)
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _as_json(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_as_json(inner) for inner in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _origin_order(origin: str) -> tuple[str, int]:
