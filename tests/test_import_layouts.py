@@ -184,7 +184,10 @@ def test_verbose_and_dry_run_show_exactly_what_is_saved(project, invoke, tmp_pat
 _CELL_WORDS = st.sampled_from(["Paper", "Tweet", "Code", "[Paper](https://arxiv.org/abs/2401.00001)", "**Name**",
                                "| a |", "<a href='https://x.org/p'>x</a>", "[ref][r]", "![i](https://x.org/i.png)",
                                "https://example.org/bare", "- [A](https://a.org) - b", "<details>", "## Head",
-                               "[](https://e.org)", "[x](#anchor)", "\\[esc\\]", "* ", "1)", "`code`"])
+                               "[](https://e.org)", "[x](#anchor)", "\\[esc\\]", "* ", "1)", "`code`",
+                               "<table><tr><td>", "</td><td>", "</tr></table>", "<summary>X</summary>", "</details>",
+                               '<a href="https://q.org/x">', "</a>", "<img src=x.png>", "[r]: https://r.org/def",
+                               "|---|---|", "### [H](https://h.org)", "**[B](https://b.org/1)**", "&amp;", "  - "])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
