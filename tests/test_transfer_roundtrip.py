@@ -123,3 +123,13 @@ def test_a_title_that_only_starts_like_a_url_is_kept():
     titles = [item.title for item in combine(Document(), content).plan.resources]
     assert titles[0] == "HTTP://"
     assert titles[1] != "https://example.org/b" and "example.org" in titles[1]
+
+
+def test_markdown_export_keeps_titles_that_look_like_link_words():
+    # Found by hypothesis: in tracker's own export the link text is the title, even "0" or "Paper".
+    items = [Resource(id=f"i{n}", url=f"https://example.org/{n}", title=title) for n, title in enumerate(["0", "Paper"])]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "list.md"
+        path.write_text(export_document(Document(resources=items), "markdown"), encoding="utf-8")
+        _used, content = read_import_file(path)
+    assert [item.title for item in content.found] == ["0", "Paper"]

@@ -142,6 +142,8 @@ class _Reader:
         self.out = ImportedContent()
         self.topics: dict[str, Topic] = {}
         self.topic_links: list[tuple[FoundItem, str]] = []
+        # tracker's own Markdown export: its link texts are the items' titles, whatever words they are.
+        self.own_export = "<!-- tracker:reading-list:start -->" in text
 
     def origin(self, line: int) -> str:
         return f"{self.name}:{line}"
@@ -287,7 +289,9 @@ class _Reader:
         if label and status is None:
             category = label
             tags = [tag_of(label)]
-        if words_first or (first.text.strip() and is_generic_text(first.text, addresses=False)):
+        if not self.own_export and (
+            words_first or (first.text.strip() and is_generic_text(first.text, addresses=False))
+        ):
             # "[Paper](..) [Code](..) Title": the title comes from the words, the links are kept with it.
             entries, _skipped = read_entry(block.text)
             for entry in entries:
