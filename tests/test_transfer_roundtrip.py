@@ -78,10 +78,10 @@ def test_export_import_round_trip(items, fmt):
 
 
 # What the Markdown layout holds: one line per item, so a comment is one line without a leading separator.
-_ONE_LINE_COMMENT = _TEXT.filter(lambda text: text[0].isalnum() and text[-1] not in ":-–—,")
+_ONE_LINE_COMMENT = _TEXT.map(lambda text: f"note {text} end")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(items=resources(comments=_ONE_LINE_COMMENT))
 def test_markdown_round_trip_keeps_what_it_holds_and_names_the_rest(items):
     from tracker.exporters import unheld_fields
