@@ -260,3 +260,19 @@ def test_paper_bullets_with_bracketed_link_words_and_emoji():
         ("code", "https://github.com/facebookresearch/llama")
     ]
     assert links_of(by_id["vicuna"]) == [("code", "https://github.com/lm-sys/FastChat")]  # a stars badge's link
+
+
+def test_the_reading_room_has_a_links_column(project, invoke, tmp_path):
+    import sqlite3
+
+    from tracker.publish.build import build_database
+    from tracker.publish.sources import Project
+
+    listing = tmp_path / "list.md"
+    listing.write_text("# Papers\n\n- **TinyLlama** [Paper](https://arxiv.org/abs/2401.02385) [Code](https://github.com/jzhang38/TinyLlama)\n",
+                       encoding="utf-8")
+    assert invoke("import", str(listing)).exit_code == 0
+    database = build_database(Project(Path.cwd() / "resources.yaml"), tmp_path / "room.db").path
+    with sqlite3.connect(database) as conn:
+        row = conn.execute("SELECT url, links FROM resources WHERE id = 'tinyllama'").fetchone()
+    assert row == ("https://arxiv.org/abs/2401.02385", "code: https://github.com/jzhang38/TinyLlama")
