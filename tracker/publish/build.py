@@ -253,6 +253,7 @@ def _resource_row(r: Resource) -> dict:
         "description": r.description,
         "canonical_url": r.canonical_url,
         "image": r.image,
+        "links": "\n".join(f"{link.label}: {link.url}" for link in r.links) or None,
     }
 
 

@@ -34,6 +34,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "description": "Summary fetched from the page",
             "canonical_url": "The page's canonical address, when it declares one",
             "image": "Preview image of the page",
+            "links": "The work's other links (paper, code, tweet, video...), one per line as 'label: URL'",
         },
     ),
     "tags": ("Every tag used in the reading list.", {"id": "Tag number", "name": "The tag"}),
