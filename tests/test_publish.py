@@ -345,7 +345,7 @@ def test_site_and_kind_facets_work_before_a_fetch(client: Client) -> None:
 
 def test_dead_links_say_what_went_wrong(client: Client) -> None:
     (row,) = client.rows("/tracker/dead_links.json")
-    assert row["detail"] == "HTTP 404"
+    assert row["why"].startswith("HTTP 404 Not Found")
 
 
 def test_sql_cannot_write(client: Client) -> None:
@@ -437,7 +437,8 @@ def test_exposure_warning_only_off_loopback() -> None:
     assert exposure_warning("127.0.0.1") is None
     assert exposure_warning("::1") is None
     assert exposure_warning("localhost") is None
-    assert "readable by anyone" in exposure_warning("0.0.0.0")
+    assert "anyone who can reach this machine" in exposure_warning("0.0.0.0")
+    assert "change" in exposure_warning("0.0.0.0", writes=True)
     assert "192.168.1.5" in exposure_warning("192.168.1.5")
 
 

@@ -48,9 +48,10 @@ def source_files(project: Project) -> list[Path]:
     root = project.root
     files = [project.resources_file]
     files += note_files(project)
-    if project.lab_dir.is_dir():
-        files += sorted(project.lab_dir.glob("*.py"))
-        files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
+    lab_dir = records.lab_dir_for(root)
+    if lab_dir is not None:
+        files += sorted(lab_dir.glob("*.py"))
+    files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
     extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
     files += [p for p in extra if p.is_file()]
     return files
@@ -60,7 +61,8 @@ def source_hash(project: Project) -> str:
     """A hash of the sources, the git commit and the schema version: equal hashes, equal databases."""
     digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {head_commit(project.root)}\n".encode())
     for path in source_files(project):
-        digest.update(path.relative_to(project.root).as_posix().encode() + b"\0")
+        name = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+        digest.update(name.as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -164,7 +166,7 @@ def write_database(
         for tag in dict.fromkeys(r.tags)
     ]
     rows: dict[str, Iterable[dict]] = {
-        "lab_experiments": records.lab_experiment_rows(project.lab_dir),
+        "lab_experiments": records.lab_experiment_rows(project.root),
         "topics": [_topic_row(t, i) for i, t in enumerate(document.topics)],
         "resources": resources,
         "tags": [{"id": i, "name": name} for name, i in tag_ids.items()],

@@ -16,6 +16,7 @@ from tracker.publish import DATABASE_NAME, plugin
 from tracker.publish.metadata import datasette_metadata
 
 PLUGIN_FILE = "tracker_datasette.py"
+TEMPLATE_DIR = Path(__file__).with_name("templates")
 HOSTED_SETTINGS = {
     "default_page_size": 50,
     "sql_time_limit_ms": 3000,
@@ -30,9 +31,11 @@ HOSTED_SETTINGS = {
 def publish_commands(out: Path) -> list[str]:
     """The commands that host the folder ``out``, as shown to the user."""
     db, meta, plugins = out / f"{DATABASE_NAME}.db", out / "metadata.json", out / "plugins"
+    templates = out / "templates"
     # settings.json is read by `datasette serve OUT` only; a host gets the same settings on its command line.
     settings = " ".join(f"--setting {name} {value}" for name, value in HOSTED_SETTINGS.items())
-    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach --extra-options {shlex.quote(settings)}"
+    common = (f"{db} --metadata {meta} --plugins-dir {plugins} --template-dir {templates} --install bleach "
+              f"--extra-options {shlex.quote(settings)}")
     return [
         f"datasette serve {out}",
         f"datasette publish cloudrun {common} --service tracker",
@@ -55,7 +58,14 @@ def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
     settings.write_text(json.dumps(HOSTED_SETTINGS, indent=2) + "\n", encoding="utf-8")
     plugin_copy = out / "plugins" / PLUGIN_FILE
     shutil.copyfile(plugin.__file__, plugin_copy)
-    return [target, meta, settings, plugin_copy, _write_inspect_data(out, target)]
+    # The learner-first page templates; without the room plugin they show no forms (writes are off here).
+    templates = out / "templates"
+    templates.mkdir(exist_ok=True)
+    copied = []
+    for template in sorted(TEMPLATE_DIR.glob("*.html")):
+        shutil.copyfile(template, templates / template.name)
+        copied.append(templates / template.name)
+    return [target, meta, settings, plugin_copy, *copied, _write_inspect_data(out, target)]
 
 
 def _write_inspect_data(out: Path, db: Path) -> Path:
