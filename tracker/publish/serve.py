@@ -105,7 +105,7 @@ def serve(project: Project, db_path: Path, host: str, port: int, open_browser: b
     rebuilder.rebuild()
     rebuilder.start()
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
+    url = f"http://{shown}:{port}/{DATABASE_NAME}"
     mode = "read-only" if not writes else "triage and add go to resources.yaml and git"
     echo(f"Serving {url}  ({mode}; rebuilt live when {project.resources_file.name} or notes/ change; "
          "Ctrl-C stops)")
