@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -61,19 +62,30 @@ def allowed_hosts(bind_host: str, extra: tuple[str, ...] = ()) -> frozenset[str]
     return frozenset(hosts)
 
 
-def normalise_host(value: str) -> str:
-    """``Example.org:8001`` -> ``example.org``; ``[::1]:8001`` -> ``::1``; a trailing dot dropped."""
-    value = value.strip().lower()
-    if value.startswith("["):
-        return value[1:].split("]", 1)[0]
-    if value.count(":") == 1:
-        value = value.split(":", 1)[0]
-    return value.rstrip(".")
+_HOST_HEADER = re.compile(r"^(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[^:\[\]/@\s]*))(?::(?P<port>[0-9]*))?$")
+
+
+def normalise_host(name: str) -> str:
+    """A configured host name or address as the allow-list keeps it: lower case, no brackets, no trailing dot."""
+    name = name.strip().lower()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    return name.rstrip(".")
+
+
+def host_of_header(header: str) -> str | None:
+    """The host a ``Host`` header names (``Example.org:8001`` -> ``example.org``, ``[::1]:8001`` -> ``::1``),
+    or None when the header is not exactly a name or a bracketed address with an optional numeric port."""
+    found = _HOST_HEADER.match(header.strip().lower())
+    if found is None:
+        return None
+    return (found.group("v6") or found.group("name") or "").rstrip(".")
 
 
 def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
-    """Whether a request's ``Host`` header names an allowed host (a missing header is refused)."""
-    return bool(header) and normalise_host(header) in allowed
+    """Whether a request's ``Host`` header names an allowed host (a missing or malformed header is refused)."""
+    host = host_of_header(header or "")
+    return bool(host) and host in allowed
 
 
 # ---------------------------------------------------------------------------------------------- ASGI guard
@@ -96,7 +108,8 @@ def _form_post_refusal(scope, headers: dict[bytes, bytes]) -> str | None:
     origin = headers.get(b"origin")
     if origin and origin != b"null":
         origin_host = origin.decode("latin-1").split("://", 1)[-1]
-        if normalise_host(origin_host) != normalise_host(headers.get(b"host", b"").decode("latin-1")):
+        # Same origin means the same host and port: a page served on another local port is another site.
+        if origin_host.lower() != headers.get(b"host", b"").decode("latin-1").strip().lower():
             return "Forbidden: a form on another site cannot change your reading list"
     if CSRF_COOKIE.encode() not in headers.get(b"cookie", b""):
         return "Forbidden: the form's CSRF token is missing; reload the page and try again"
