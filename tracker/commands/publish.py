@@ -118,8 +118,9 @@ def publish_cmd(ctx: click.Context, out: Path, db_path: Path | None) -> None:
     from tracker.publish.build import build_database
     from tracker.publish.package import publish_commands, write_publish_dir
 
-    result = build_database(_project(ctx), db_path)
-    for path in write_publish_dir(result.path, out):
+    project = _project(ctx)
+    result = build_database(project, db_path)
+    for path in write_publish_dir(result.path, out, project.notes_dir):
         click.echo(f"wrote {path}")
     click.echo("Host it with one of:")
     for command in publish_commands(out):

@@ -42,6 +42,8 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 STYLESHEET_PATH = "/-/tracker.css"
+# The notes' own pictures (notes/images/x.png), served by `tracker serve` and shipped by `tracker publish`.
+NOTES_FILES_PREFIX = "/notes-files/"
 # Column descriptions in three compact columns instead of a screen-long list above every table.
 STYLESHEET = """
 dl.column-descriptions { column-count: 3; column-gap: 2em; font-size: 0.85em; }
@@ -128,8 +130,9 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
     if name == "src":
-        # Only absolute images: a path relative to notes/ would point into Datasette's own URL space.
-        return value.startswith(("http://", "https://"))
+        # Absolute images, or the notes' own pictures; any other path would point into Datasette's URL space.
+        return value.startswith(("http://", "https://")) or (
+            value.startswith(NOTES_FILES_PREFIX) and ".." not in value and "\\" not in value)
     if name == "href":
         return value.startswith(("http://", "https://", "mailto:", "#"))
     return True
@@ -298,6 +301,11 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
 ]
+# A file from notes/ opened on its own (an SVG can hold scripts) runs nothing and reaches nothing.
+NOTES_FILE_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"),
+    *SECURITY_HEADERS[1:],
+]
 # The only paths that take a POST: Datasette's own /-/ pages (messages, logout) and the reading room's forms.
 POST_PREFIX = "/-/"
 
@@ -321,10 +329,12 @@ def asgi_wrapper(datasette):
                 await _method_not_allowed(send)
                 return
 
+            own = NOTES_FILE_HEADERS if scope["path"].startswith(NOTES_FILES_PREFIX) else SECURITY_HEADERS
+
             async def send_with_headers(message):
                 if message["type"] == "http.response.start":
                     names = {key.lower() for key, _ in message.get("headers", [])}
-                    extra = [(key, value) for key, value in SECURITY_HEADERS if key not in names]
+                    extra = [(key, value) for key, value in own if key not in names]
                     message = dict(message, headers=[*message.get("headers", []), *extra])
                 await send(message)
 

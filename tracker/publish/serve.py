@@ -19,6 +19,7 @@ from tracker.publish import DATABASE_NAME, plugin, room
 from tracker.publish.live import LiveDatabase, Rebuilder, watch_interval
 from tracker.publish.metadata import datasette_metadata
 from tracker.publish.package import HOSTED_SETTINGS, TEMPLATE_DIR
+from tracker.publish.plugin import NOTES_FILES_PREFIX
 from tracker.publish.sources import Project
 
 SETTINGS = {
@@ -38,8 +39,10 @@ def make_datasette(db_path: Path, metadata: dict | None = None, reading_room: ro
     for module, name in ((plugin, "tracker-publish"), (room, "tracker-room")):
         if not pm.is_registered(module):
             pm.register(module, name=name)
+    notes_dir = reading_room.project.notes_dir if reading_room is not None else None
+    mounts = [(NOTES_FILES_PREFIX.strip("/"), str(notes_dir))] if notes_dir and notes_dir.is_dir() else []
     ds = Datasette(metadata=metadata or datasette_metadata(), settings=SETTINGS,
-                   template_dir=str(TEMPLATE_DIR))
+                   template_dir=str(TEMPLATE_DIR), static_mounts=mounts)
     ds.tracker_room = reading_room
     # With no files Datasette adds an in-memory "_memory" database; the reading room has just one database.
     if "_memory" in ds.databases:
