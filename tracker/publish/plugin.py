@@ -83,8 +83,13 @@ details.tracker-columns { margin: 0.3em 0; font-size: 0.9em; }
 .tracker-triage { display: flex; flex-wrap: wrap; gap: 0.6em 2em; align-items: flex-start;
   background: #f6f8fa; border: 1px solid #ddd; padding: 0.6em 0.8em; margin: 0.6em 0; }
 .tracker-triage form, .tracker-tags { margin: 0; display: inline-flex; gap: 0.4em; align-items: center; flex-wrap: wrap; }
-.tracker-triage .tracker-comment { flex-basis: 100%; display: flex; }
-.tracker-triage .tracker-comment textarea { flex: 1; min-width: 20em; }
+.tracker-triage label { white-space: nowrap; }
+.tracker-triage .tracker-comment { flex-basis: 100%; display: flex; flex-direction: column; align-items: stretch; }
+.tracker-triage .tracker-comment label { white-space: normal; }
+.tracker-triage .tracker-comment textarea { width: 100%; max-width: 60em; box-sizing: border-box; }
+.tracker-triage .tracker-comment button { align-self: flex-start; }
+/* Suggestions for building facets are a database tool's; the facets themselves stay. */
+body.table p.suggested-facets { display: none; }
 .tracker-tag { background: #e8eef8; border-radius: 3px; padding: 0 0.3em; }
 .tracker-tag button { border: none; background: none; cursor: pointer; padding: 0 0.2em; }
 td.col-tracker-move form { display: flex; gap: 0.2em; flex-wrap: wrap; }
