@@ -72,6 +72,8 @@ td.col-body_html table { border-collapse: collapse; margin: 0.5em 0; }
 td.col-body_html th, td.col-body_html td { border: 1px solid #ddd; padding: 0.3em 0.6em; vertical-align: top; }
 td.col-body_html th { background: #f4f4f4; }
 td.col-body_html img { max-width: 100%; }
+/* A note's page shows it rendered; its Markdown source is one click away (json), not a second copy below. */
+body.row.table-notes table.tracker-vertical > tbody > tr > td.col-body { display: none; }
 /* Table pages: the rows come first; column descriptions fold away, facets take one compact band. */
 details.tracker-columns { margin: 0.3em 0; font-size: 0.9em; }
 .facet-results { gap: 0.5em; }
@@ -83,7 +85,8 @@ details.tracker-columns { margin: 0.3em 0; font-size: 0.9em; }
 .tracker-triage { display: flex; flex-wrap: wrap; gap: 0.6em 2em; align-items: flex-start;
   background: #f6f8fa; border: 1px solid #ddd; padding: 0.6em 0.8em; margin: 0.6em 0; }
 .tracker-triage form, .tracker-tags { margin: 0; display: inline-flex; gap: 0.4em; align-items: center; flex-wrap: wrap; }
-.tracker-triage label { white-space: nowrap; }
+/* Datasette gives every form label 15% of the width; these labels take what their words need. */
+.tracker-triage label, .tracker-add-form label, form.tracker-search label { width: auto; white-space: nowrap; }
 .tracker-triage .tracker-comment { flex-basis: 100%; display: flex; flex-direction: column; align-items: stretch; }
 .tracker-triage .tracker-comment label { white-space: normal; }
 .tracker-triage .tracker-comment textarea { width: 100%; max-width: 60em; box-sizing: border-box; }
@@ -92,8 +95,9 @@ details.tracker-columns { margin: 0.3em 0; font-size: 0.9em; }
 body.table p.suggested-facets { display: none; }
 .tracker-tag { background: #e8eef8; border-radius: 3px; padding: 0 0.3em; }
 .tracker-tag button { border: none; background: none; cursor: pointer; padding: 0 0.2em; }
-td.col-tracker-move form { display: flex; gap: 0.2em; flex-wrap: wrap; }
-td.col-tracker-move button { font-size: 0.8em; }
+td.col-tracker-move form { display: flex; gap: 0.25em; flex-wrap: wrap; align-content: flex-start; min-width: 9.5em; margin: 0; }
+td.col-tracker-move { white-space: normal; }
+td.col-tracker-move button { font-size: 0.8em; margin: 0; }
 .tracker-add-form input[type=url], .tracker-add-form input[type=text], .tracker-add-form textarea { width: 40em;
   max-width: 95%; font-size: 1em; }
 a.tracker-bookmarklet { border: 1px solid #888; border-radius: 4px; padding: 0.1em 0.5em; background: #fff8dc; }
