@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.metadata_support import ScriptedServer, raw
 from tests.publish_support import (
@@ -152,3 +154,39 @@ def test_home_and_lists_offer_the_add_form_and_bookmarklet(room) -> None:
     assert 'href="/-/room/add"' in home and 'class="tracker-bookmarklet" href="javascript:' in home
     assert f"{session.base}/-/room/add?url=" in home.replace("&#39;", "'")
     assert 'name="to" value="reading"' in session.http.get("/tracker/next_up").text
+
+
+# ---------------------------------------------------------------------------------------------- in-process
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    return make_project(tmp_path_factory.mktemp("actions") / "repo")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(comment=st.text(max_size=200), tag=st.text(max_size=30))
+def test_any_form_text_is_saved_as_typed_or_refused_cleanly(repo: Path, comment: str, tag: str) -> None:
+    """Oracle: each action either raises a TrackerError (nothing written) or commits; the file always loads, the
+    other items are untouched, and what was saved reads back as typed (trimmed, line endings normalised)."""
+    from tracker.errors import TrackerError
+    from tracker.publish import actions
+
+    def load() -> dict:
+        return {r["id"]: r for r in yaml.safe_load(repo.read_text(encoding="utf-8"))["resources"]}
+
+    before = load()
+    try:
+        actions.set_comment(repo, "illustrated-transformer", comment)
+        saved = comment.replace("\r\n", "\n").strip()
+        assert load()["illustrated-transformer"].get("comment") == (saved or None)
+    except TrackerError as exc:
+        assert "\n" not in str(exc).strip()
+    try:
+        actions.change_tags(repo, "illustrated-transformer", [tag], [])
+        assert tag.strip() in load()["illustrated-transformer"]["tags"]
+    except TrackerError as exc:
+        assert "\n" not in str(exc).strip()
+    after = load()
+    assert {k: v for k, v in after.items() if k != "illustrated-transformer"} == {
+        k: v for k, v in before.items() if k != "illustrated-transformer"}
