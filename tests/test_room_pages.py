@@ -113,9 +113,13 @@ def test_dead_links_explain_each_verdict_and_skip_removed_items(site) -> None:
 
 
 def test_published_folder_ships_the_pictures(site, tmp_path: Path) -> None:
-    from tracker.publish.package import publish_commands, write_publish_dir
+    from tracker.publish.package import _copy_note_pictures, publish_commands
 
     project, _ds, _loop = site
-    written = write_publish_dir(build_database(project).path, tmp_path / "out", project.notes_dir)
-    assert tmp_path / "out" / "notes-files" / "images" / "row_picture.png" in written
+    (project.notes_dir / "images" / "outside.png").symlink_to(project.resources_file)
+    try:
+        written = _copy_note_pictures(project.notes_dir, tmp_path / "out" / "notes-files")
+    finally:
+        (project.notes_dir / "images" / "outside.png").unlink()
+    assert written == [tmp_path / "out" / "notes-files" / "images" / "row_picture.png"]
     assert f"--static notes-files:{tmp_path / 'out' / 'notes-files'}" in publish_commands(tmp_path / "out")[1]

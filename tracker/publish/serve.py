@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -100,6 +101,7 @@ def serve(project: Project, db_path: Path, host: str, port: int, open_browser: b
     _quiet_not_found_tracebacks()
     rebuilder_box: list[Rebuilder] = []
     reading_room = room.Room(project, writes=writes, allowed_hosts=room.allowed_hosts(host, allowed_hosts),
+                             fetch=not os.environ.get("TRACKER_NO_FETCH"),
                              rebuild=lambda: rebuilder_box[0].rebuild(),
                              problem=lambda: rebuilder_box[0].last_error)
     ds, live = make_datasette(db_path, reading_room=reading_room)
