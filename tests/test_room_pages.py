@@ -123,3 +123,23 @@ def test_published_folder_ships_the_pictures(site, tmp_path: Path) -> None:
         (project.notes_dir / "images" / "outside.png").unlink()
     assert written == [tmp_path / "out" / "notes-files" / "images" / "row_picture.png"]
     assert f"--static notes-files:{tmp_path / 'out' / 'notes-files'}" in publish_commands(tmp_path / "out")[1]
+
+
+def test_lab_pictures_go_to_the_study_folder_the_notes_point_at(site, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    import tracker.lab.runner
+    from tracker.cli import cli
+
+    project, _ds, _loop = site
+    seen = {}
+
+    def fake_run_many(chosen, **options):
+        seen.update(options)
+        return [{"id": info.id, "experiment": info.id, "status": "pass", "checks": []} for info in chosen]
+
+    monkeypatch.setattr(tracker.lab.runner, "run_many", fake_run_many)
+    result = CliRunner().invoke(cli, ["--file", str(project.resources_file), "lab", "run", "row-column-picture",
+                                      "--no-record", "--json"])
+    assert result.exit_code == 0, result.output
+    assert seen["output_dir"] == project.root / "notes" / "images"
