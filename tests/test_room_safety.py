@@ -137,6 +137,15 @@ def _get(ds, path: str, **kwargs):
     return asyncio.run(ds.client.get(path, **kwargs))
 
 
+def test_serve_offers_read_only_and_allow_host() -> None:
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    shown = CliRunner().invoke(cli, ["serve", "--help"]).output
+    assert "--read-only" in shown and "--allow-host NAME" in shown
+
+
 def test_read_only_shows_no_forms_and_refuses_writes(project: Project) -> None:
     db = build_database(project).path
     ds, _live = make_datasette(db, reading_room=room.Room(project, writes=False))

@@ -21,7 +21,6 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
@@ -315,8 +314,3 @@ def register_routes():
         (rf"^{ROOM_PREFIX}comment$", comment_view),
         (rf"^{ROOM_PREFIX}add$", add_view),
     ]
-
-
-def quoted(value: str) -> str:
-    """URL-quote for templates that build query strings by hand."""
-    return quote(value, safe="")
