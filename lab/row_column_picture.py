@@ -68,6 +68,13 @@ def save_pictures(exp: Experiment, a: torch.Tensor, b: torch.Tensor, x: torch.Te
     figure.tight_layout()
     path = exp.artifact_path("row-column-picture.png")
     figure.savefig(path, dpi=90)
+    # Each picture alone, under the names the study notes use (notes/3-1-1-the-geometry-of-linear-equations.md).
+    renderer = figure.canvas.get_renderer()
+    for axes, names in ((rows, ("matrix_row_picture.png",)),
+                        (cols, ("matrix_linear_combination_of_column_vectors.png", "matrix_vector_multiplication.png"))):
+        extent = axes.get_tightbbox(renderer).transformed(figure.dpi_scale_trans.inverted()).padded(0.05)
+        for name in names:
+            figure.savefig(exp.artifact_path(name), dpi=90, bbox_inches=extent)
     plt.close(figure)
     exp.check("picture saved as PNG", path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path.name)
 

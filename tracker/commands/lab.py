@@ -180,7 +180,10 @@ def run_cmd(
     else:
         info, via = resolve_target(target or "", experiments, load_links(resources))
         chosen = [info]
-    results = run_many(chosen, device=device, seed=seed, timeout=timeout, jobs=jobs)
+    # Pictures an experiment draws go to the study folder, where its notes point (notes/images/), not into
+    # tracker's install; without a resources.yaml the experiment's own default (lab/outputs) stands.
+    pictures = root / "notes" / "images" if resources is not None else None
+    results = run_many(chosen, device=device, seed=seed, timeout=timeout, jobs=jobs, output_dir=pictures)
     if not no_record:
         for result in results:
             record_run(runs_path(root), result, item=via.key if via is not None and via.kind == "item" else None)

@@ -242,12 +242,15 @@ CANNED_QUERIES: dict[str, dict] = {
     },
     "dead_links": {
         "title": "Dead links",
-        "description": "Links the checker found dead, with how long they have been failing.",
+        "description": (
+            "Items whose link the checker found dead, with why and since when. Fix the address with "
+            "`tracker edit ID --url NEW`, or drop the item."
+        ),
         "sql": (
-            "select r.id, r.title, c.url, c.status_code, c.detail, c.since, c.first_failed, c.last_ok,\n"
-            "  c.failed_runs, c.checked_at\n"
-            "from link_checks c left join resources r on r.id = c.resource\n"
-            "where c.verdict = 'dead'\norder by c.first_failed, c.url"
+            "select r.id, r.title, c.url, c.detail as why, c.status_code, c.since as dead_since, c.last_ok,\n"
+            "  c.checked_at\n"
+            "from link_checks c join resources r on r.id = c.resource\n"
+            "where c.verdict = 'dead'\norder by c.since, c.url"
         ),
     },
     "progress_by_topic": {
