@@ -65,8 +65,8 @@ def run(exp: Experiment) -> None:
               unsynced / synced, tolerance="> 0.5", note="CPU ops are synchronous: no sync needed")
 
     if dev.type != "cuda":
-        for key in ("asynchronous", "events"):
-            exp.not_checked(key, f"needs CUDA (this run is on {dev.type})")
+        exp.not_checked("asynchronous", f"needs CUDA (this run is on {dev.type})")
+        exp.not_checked("events", f"needs CUDA (this run is on {dev.type})")
         return
     x = torch.randn(2048, 2048, device=dev)
     x @ x  # warm-up (kernel selection, allocator)

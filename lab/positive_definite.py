@@ -52,26 +52,30 @@ def run(exp: Experiment) -> None:
     exp.close("A = Q Lambda Q^T (max abs)", (q @ torch.diag(values) @ q.T - sym).abs().max(), 1e-12)
     exp.close("general eig gives real eigenvalues (max |imag|)", torch.linalg.eigvals(sym).imag.abs().max(), 1e-10)
 
-    exp.claim("four-tests")
     independent = torch.randn(8, 5, **f64)
-    cases = {
-        "c = 20 (definite)": (torch.tensor([[2.0, 6.0], [6.0, 20.0]], **f64), True),
-        "c = 18 (semidefinite)": (torch.tensor([[2.0, 6.0], [6.0, 18.0]], **f64), False),
-        "c = 7 (indefinite)": (torch.tensor([[2.0, 6.0], [6.0, 7.0]], **f64), False),
-        "A^T A, independent columns": (independent.T @ independent, True),
-        "A^T A, dependent columns": (torch.cat([independent, independent[:, :1]], 1).T @ torch.cat([independent, independent[:, :1]], 1), False),
-        "random symmetric": (sym, False),
-        "-1 2 -1 second difference": (2 * torch.eye(5, **f64) - torch.diag(torch.ones(4, **f64), 1) - torch.diag(torch.ones(4, **f64), -1), True),
-    }
+    dependent = torch.cat([independent, independent[:, :1]], 1)
+    second_difference = 2 * torch.eye(5, **f64) - torch.diag(torch.ones(4, **f64), 1) - torch.diag(torch.ones(4, **f64), -1)
     disagreements = 0
-    for name, (matrix, expected) in cases.items():
+
+    def four_tests(name: str, matrix: torch.Tensor, expected: bool) -> None:
+        nonlocal disagreements
         verdicts = [eigen_test(matrix), pivot_test(matrix), minors_test(matrix), energy_test(matrix)]
         disagreements += len(set(verdicts)) != 1
-        claim = "two-by-two" if name.startswith("c = ") else "ata" if name.startswith("A^T A") else "four-tests"
-        exp.equal(f"{name}: (eigenvalues, pivots, minors, energy)", verdicts, [expected] * 4, claim=claim)
+        exp.equal(f"{name}: (eigenvalues, pivots, minors, energy)", verdicts, [expected] * 4)
+
+    exp.claim("two-by-two")
+    four_tests("c = 20 (definite)", torch.tensor([[2.0, 6.0], [6.0, 20.0]], **f64), True)
+    four_tests("c = 18 (semidefinite)", torch.tensor([[2.0, 6.0], [6.0, 18.0]], **f64), False)
+    four_tests("c = 7 (indefinite)", torch.tensor([[2.0, 6.0], [6.0, 7.0]], **f64), False)
+    exp.claim("ata")
+    four_tests("A^T A, independent columns", independent.T @ independent, True)
+    four_tests("A^T A, dependent columns", dependent.T @ dependent, False)
+    exp.claim("four-tests")
+    four_tests("random symmetric", sym, False)
+    four_tests("-1 2 -1 second difference", second_difference, True)
     exp.equal("matrices on which the four tests disagree", disagreements, 0)
     x = torch.randn(5, 1000, **f64)
-    energy = ((x * (cases["-1 2 -1 second difference"][0] @ x)).sum(0)).min().item()
+    energy = ((x * (second_difference @ x)).sum(0)).min().item()
     exp.check("x^T K x > 0 for 1000 random x (K = second difference)", energy > 0, energy, tolerance="> 0")
 
 
