@@ -206,12 +206,15 @@ def run_experiment(
         output_dir=output_dir or Path(inspect.getfile(run)).resolve().parent / "outputs",
     )
     started = dt.datetime.now(dt.UTC)
+    threads = torch.get_num_threads()  # an experiment may change it; the next run in this process must not care
     began = time.perf_counter()
     error = None
     try:
         run(exp)
     except Exception:  # an experiment that crashes is reported as an error, never silently passed
         error = traceback.format_exc()
+    finally:
+        torch.set_num_threads(threads)
     duration = time.perf_counter() - began
     failed = [c for c in exp.checks if not c.passed]
     errors = [float(c.measured) for c in exp.checks if c.kind == "error" and isinstance(c.measured, float)]
