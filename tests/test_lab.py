@@ -140,7 +140,7 @@ def test_run_all_reports_a_failure_a_crash_and_a_timeout_in_one_process(tmp_path
     assert elapsed < 60  # the slow fixture sleeps 120 s: it was stopped, not waited for
     assert "FAIL" in proc.stdout and "1 + 1 = 3" in proc.stdout
     assert "ZeroDivisionError" in proc.stdout and "timed out after 3 s" in proc.stdout
-    assert "lab run: 1/4 passed" in proc.stdout
+    assert "lab run: 1/4 passed on cpu" in proc.stdout
     records = {r["experiment"]: r for r in read_runs(runs_path(tmp_path))}
     assert list(records) == list(discover_experiments(FIXTURES)) == ["crashing", "failing", "quick", "slow"]
     assert (records["failing"]["status"], records["failing"]["failed"], records["failing"]["max_error"]) == ("fail", 2, 0.5)

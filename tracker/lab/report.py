@@ -17,7 +17,7 @@ def claim_counts(result: dict[str, Any]) -> str:
     claims = [c for c in result.get("claims") or [] if isinstance(c, dict)]
     passed = sum(c.get("status") == "passed" for c in claims)
     unchecked = sum(c.get("status") == "not checked" for c in claims)
-    return f"{passed}/{len(claims)}" + (f" ({unchecked} not checked)" if unchecked else "")
+    return f"{passed}/{len(claims)}" + (f" ({unchecked} unchecked)" if unchecked else "")
 
 
 def format_value(value: Any) -> str:
@@ -100,12 +100,13 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
     """One row per experiment of a ``--all`` run."""
     wall = sum(result.get("wall_s") or 0 for result in results)
     passed = sum(result.get("status") == "pass" for result in results)
-    table = Table(title=f"lab run: {passed}/{len(results)} passed", title_justify="left",
-                  caption=f"seconds: inside each experiment; {wall:.1f} s in all, with starting the processes",
-                  caption_justify="left")
-    for column in ("experiment", "topic", "status", "claims", "checks", "max error", "device", "seconds"):
+    devices = sorted({str(result.get("device", "")) for result in results})
+    table = Table(title=f"lab run: {passed}/{len(results)} passed on {', '.join(devices)}", title_justify="left",
+                  caption=f"claims: passed / declared; seconds: inside each experiment; {wall:.1f} s in all, "
+                          "with starting the processes", caption_justify="left")
+    for column in ("experiment", "topic", "status", "claims", "checks", "max error", "seconds"):
         table.add_column(column, justify="right" if column in {"checks", "max error", "seconds"} else "left",
-                         no_wrap=column in {"experiment", "claims"})
+                         no_wrap=column in {"experiment", "status"})
     for result in results:
         status = result.get("status", "error")
         table.add_row(
@@ -115,7 +116,6 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
             claim_counts(result),
             f"{result.get('passed', 0)}/{result.get('passed', 0) + result.get('failed', 0)}",
             format_value(result.get("max_error")),
-            escape(str(result.get("device", ""))),
             f"{result.get('duration_s', 0):.2f}",
         )
     return table
