@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import REPO_ROOT, run_tracker
 from tracker.errors import DataError
@@ -234,6 +236,7 @@ def test_an_item_runs_its_linked_experiment_and_the_run_is_recorded(tmp_path: Pa
     assert quick["terms"] == ["Temperature"]
     assert quick["topics"] == ["1.1.1"]
     assert quick["topic_title"] == "PyTorch Basics"
+    assert quick["claims"] == [{"key": "sum", "text": "1 + 1 = 2"}]
     assert quick["last_run"]["status"] == "pass" and quick["last_run"]["device"] == "cpu"
     assert listing["unknown_links"] == [{"kind": "item", "key": "dangling", "lab": "no-such-experiment"}]
     assert {row["id"] for row in listing["experiments"]} == {"quick", "failing", "slow", "crashing"}
@@ -353,6 +356,28 @@ def test_a_bad_declaration_names_file_and_line(tmp_path: Path, source: str, mess
     with pytest.raises(DataError) as caught:
         discover_experiments(tmp_path)
     assert message in str(caught.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(claims=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                           max_leaves=8))
+def test_any_claims_literal_is_read_or_refused_with_its_line(claims) -> None:
+    """Whatever someone writes as claims: a declaration whose every claim has a key and a sentence, or a DataError
+    naming the file and line; never another exception."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.py"
+        path.write_text(f"EXPERIMENT = {{'id': 'x', 'title': 't', 'topic': '1', 'claims': {claims!r}}}\n")
+        try:
+            info = discover_experiments(Path(folder))["x"]
+        except DataError as error:
+            assert "x.py:1: EXPERIMENT claims must be" in str(error)
+            return
+    assert len(info.claim_keys) == len(info.claims) == len(claims) > 0
+    assert all(isinstance(text, str) for text in info.claims)
+    assert len(set(info.claim_keys)) == len(info.claim_keys)
 
 
 def test_two_files_with_one_id_are_refused(tmp_path: Path) -> None:

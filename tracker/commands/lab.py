@@ -86,7 +86,7 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
             "title": info.title,
             "topic": info.topic,
             "topic_title": links.topic_titles.get(info.topic),
-            "claims": list(info.claims),
+            "claims": [{"key": key, "text": text} for key, text in info.claim_texts().items()],
             "path": str(info.path),
             "items": [link.key for link in linked if link.kind == "item"],
             "terms": [link.key for link in linked if link.kind == "term"],
