@@ -504,8 +504,8 @@ def test_without_a_fork_server_experiments_run_as_scripts(monkeypatch: pytest.Mo
     experiments = discover_experiments(FIXTURES)
     passed = runner.run_one(experiments["quick"], device="cpu")
     assert (passed["status"], passed["passed"]) == ("pass", 2)
-    stopped = runner.run_one(experiments["slow"], device="cpu", timeout=2)
-    assert (stopped["status"], stopped["error"]) == ("timeout", "timed out after 2 s")
+    stopped = runner.run_one(experiments["slow"], device="cpu", timeout=1)
+    assert (stopped["status"], stopped["error"]) == ("timeout", "timed out after 1 s")
 
 
 def test_require_experiment_names_the_known_ids() -> None:
