@@ -55,25 +55,40 @@ def run(exp: Experiment) -> None:
     sgd_wd.step()
     exp.close("SGD: L2 penalty in the loss vs weight_decay (max abs)", (l2 - decayed).abs().max(), 1e-14)
 
-    sizes = torch.tensor([0.01, 0.1, 1.0, 10.0, 100.0], **f64)  # weights of very different magnitude, zero loss gradient
+    sizes = torch.tensor(
+        [0.01, 0.1, 1.0, 10.0, 100.0], **f64
+    )  # weights of very different magnitude, zero loss gradient
 
     exp.claim("adam-l2-not-decay")
     w = sizes.clone().requires_grad_()
-    adam_l2 = torch.optim.Adam([w], lr=LR, weight_decay=DECAY)  # Adam's weight_decay adds DECAY x w to the gradient
+    adam_l2 = torch.optim.Adam(
+        [w], lr=LR, weight_decay=DECAY
+    )  # Adam's weight_decay adds DECAY x w to the gradient
     w.grad = torch.zeros_like(w)
     adam_l2.step()
-    shrink = (sizes - w.detach())
-    exp.close("every weight moved by lr, whatever its size (max |shrink - lr|)", (shrink - LR).abs().max(), 1e-6,
-              note="eps in the denominator: lr x eps / |gradient| off at most")
-    exp.check("relative shrink: the 0.01 weight loses 10^4 x more of itself than the 100 weight",
-              (shrink / sizes)[0].item() > 1e3 * (shrink / sizes)[-1].item(), (shrink / sizes).tolist())
+    shrink = sizes - w.detach()
+    exp.close(
+        "every weight moved by lr, whatever its size (max |shrink - lr|)",
+        (shrink - LR).abs().max(),
+        1e-6,
+        note="eps in the denominator: lr x eps / |gradient| off at most",
+    )
+    exp.check(
+        "relative shrink: the 0.01 weight loses 10^4 x more of itself than the 100 weight",
+        (shrink / sizes)[0].item() > 1e3 * (shrink / sizes)[-1].item(),
+        (shrink / sizes).tolist(),
+    )
 
     exp.claim("adamw-decays")
     w = sizes.clone().requires_grad_()
     adamw = torch.optim.AdamW([w], lr=LR, weight_decay=DECAY)
     w.grad = torch.zeros_like(w)
     adamw.step()
-    exp.close("w_new / w = 1 - lr x decay for every size (max abs)", (w.detach() / sizes - (1 - LR * DECAY)).abs().max(), 1e-14)
+    exp.close(
+        "w_new / w = 1 - lr x decay for every size (max abs)",
+        (w.detach() / sizes - (1 - LR * DECAY)).abs().max(),
+        1e-14,
+    )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def merge(tokens: list[int], pair: tuple[int, int], new: int) -> list[int]:
     return out
 
 
-def train(text: str, merges: int) -> tuple[dict[tuple[int, int], int], list[tuple[tuple[int, int], int, int]]]:
+def train(
+    text: str, merges: int
+) -> tuple[dict[tuple[int, int], int], list[tuple[tuple[int, int], int, int]]]:
     """The merges in order ({pair: new token}) and, per merge, (pair, its count, tokens saved)."""
     tokens, rules, history = list(text.encode("utf-8")), {}, []
     for new in range(256, 256 + merges):
@@ -78,8 +80,12 @@ def run(exp: Experiment) -> None:
     exp.note("first_merges", [decode([new], rules) for new in list(rules.values())[:8]])
 
     exp.claim("round-trip")
-    for name, text in (("training text", TRAINING_TEXT), ("unseen text with accents and an emoji", UNSEEN_TEXT),
-                       ("empty text", ""), ("one byte", "x")):
+    for name, text in (
+        ("training text", TRAINING_TEXT),
+        ("unseen text with accents and an emoji", UNSEEN_TEXT),
+        ("empty text", ""),
+        ("one byte", "x"),
+    ):
         exp.equal(f"decode(encode({name})) == text", decode(encode(text, rules), rules) == text, True)
 
     exp.claim("most-frequent")
@@ -102,17 +108,26 @@ def run(exp: Experiment) -> None:
 
     exp.claim("compresses")
     mismatched = [pair for pair, count, saved in history if count != saved and pair[0] != pair[1]]
-    exp.equal("merges that saved a number of tokens other than their pair count (distinct pairs)", mismatched, [])
+    exp.equal(
+        "merges that saved a number of tokens other than their pair count (distinct pairs)", mismatched, []
+    )
     tokens = encode(TRAINING_TEXT, rules)
     ratio = len(TRAINING_TEXT.encode("utf-8")) / len(tokens)
-    exp.equal("encoding with the merges = the trainer's last token count",
-              len(tokens), len(TRAINING_TEXT.encode("utf-8")) - sum(saved for _, _, saved in history))
+    exp.equal(
+        "encoding with the merges = the trainer's last token count",
+        len(tokens),
+        len(TRAINING_TEXT.encode("utf-8")) - sum(saved for _, _, saved in history),
+    )
     exp.check(f"{MERGES} merges: bytes per token on the training text", ratio > 2.0, ratio, tolerance="> 2")
 
     exp.claim("generalises-less")
     unseen_ratio = len(UNSEEN_TEXT.encode("utf-8")) / len(encode(UNSEEN_TEXT, rules))
-    exp.check("bytes per token on unseen text < on the training text", unseen_ratio < ratio, [unseen_ratio, ratio],
-              tolerance="unseen < training")
+    exp.check(
+        "bytes per token on unseen text < on the training text",
+        unseen_ratio < ratio,
+        [unseen_ratio, ratio],
+        tolerance="unseen < training",
+    )
 
 
 if __name__ == "__main__":

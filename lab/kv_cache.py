@@ -24,7 +24,9 @@ def query_rows(model: TinyGPT) -> int:
     return sum(block.attention.query_rows for block in model.blocks)
 
 
-def generate(model: TinyGPT, prompt: torch.Tensor, steps: int, cached: bool) -> tuple[torch.Tensor, list[torch.Tensor]]:
+def generate(
+    model: TinyGPT, prompt: torch.Tensor, steps: int, cached: bool
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Greedy decoding; returns the tokens and the logits that chose each new token."""
     caches: list[dict[str, torch.Tensor]] | None = [{} for _ in model.blocks] if cached else None
     ids, chosen_logits = prompt, []
@@ -48,8 +50,11 @@ def run(exp: Experiment) -> None:
         caches: list[dict[str, torch.Tensor]] = [{} for _ in model.blocks]
         stepwise = torch.cat([model(sequence[:, i : i + 1], caches) for i in range(sequence.shape[1])], dim=1)
     exp.claim("same-logits")
-    exp.close("one token at a time with the cache vs one full pass (max abs, float64)", (stepwise - full).abs().max(),
-              1e-12)
+    exp.close(
+        "one token at a time with the cache vs one full pass (max abs, float64)",
+        (stepwise - full).abs().max(),
+        1e-12,
+    )
 
     exp.claim("cache-size")
     stored = sum(cache["k"].numel() + cache["v"].numel() for cache in caches)
@@ -68,17 +73,28 @@ def run(exp: Experiment) -> None:
     recomputed_rows = query_rows(model)
 
     exp.claim("same-text")
-    exp.equal(f"{NEW_TOKENS} greedy tokens, cached vs recomputed", cached_ids.tolist(), recomputed_ids.tolist())
-    exp.close("the logits that chose them (max abs)", max((a - b).abs().max().item()
-                                                             for a, b in zip(cached_logits, recomputed_logits, strict=True)), 1e-12)
+    exp.equal(
+        f"{NEW_TOKENS} greedy tokens, cached vs recomputed", cached_ids.tolist(), recomputed_ids.tolist()
+    )
+    exp.close(
+        "the logits that chose them (max abs)",
+        max((a - b).abs().max().item() for a, b in zip(cached_logits, recomputed_logits, strict=True)),
+        1e-12,
+    )
 
     exp.claim("linear-work")
     n, p = NEW_TOKENS, prompt.shape[1]
     # The prompt is scored once either way; then step t scores 1 row with the cache, p + t rows without.
     exp.equal("query rows scored with the cache (per layer)", cached_rows // LAYERS, p + n)
-    exp.equal("query rows scored recomputing (per layer)", recomputed_rows // LAYERS, p + sum(p + t for t in range(1, n + 1)))
+    exp.equal(
+        "query rows scored recomputing (per layer)",
+        recomputed_rows // LAYERS,
+        p + sum(p + t for t in range(1, n + 1)),
+    )
     exp.note("recompute_over_cache_rows", recomputed_rows / cached_rows)
-    exp.note("recompute_over_cache_seconds", exp.timings["generate_recomputing"] / exp.timings["generate_cached"])
+    exp.note(
+        "recompute_over_cache_seconds", exp.timings["generate_recomputing"] / exp.timings["generate_cached"]
+    )
 
 
 if __name__ == "__main__":

@@ -50,7 +50,11 @@ def run(exp: Experiment) -> None:
 
     exp.claim("starts-unchanged")
     with torch.no_grad():
-        exp.close("adapter output - frozen output before training (max abs)", (adapted(inputs) - inputs @ frozen.T).abs().max(), 0.0)
+        exp.close(
+            "adapter output - frozen output before training (max abs)",
+            (adapted(inputs) - inputs @ frozen.T).abs().max(),
+            0.0,
+        )
 
     full = frozen.clone().requires_grad_()
     before = [t.detach().clone() for t in (frozen, a, b)]
@@ -68,16 +72,28 @@ def run(exp: Experiment) -> None:
     lora_update, full_update = (b @ a).detach(), (full - frozen).detach()
 
     exp.claim("same-direction")
-    exp.check("cosine(LoRA's B A, full fine-tune's W' - W)", cosine(lora_update, full_update) > 0.99,
-              cosine(lora_update, full_update), tolerance="> 0.99")
-    exp.check("cosine(LoRA's B A, the true change)", cosine(lora_update, true_change) > 0.99,
-              cosine(lora_update, true_change), tolerance="> 0.99")
+    exp.check(
+        "cosine(LoRA's B A, full fine-tune's W' - W)",
+        cosine(lora_update, full_update) > 0.99,
+        cosine(lora_update, full_update),
+        tolerance="> 0.99",
+    )
+    exp.check(
+        "cosine(LoRA's B A, the true change)",
+        cosine(lora_update, true_change) > 0.99,
+        cosine(lora_update, true_change),
+        tolerance="> 0.99",
+    )
     exp.equal("rank of B A", int(torch.linalg.matrix_rank(lora_update)), RANK)
 
     exp.claim("merges")
     merged = frozen + lora_update
     with torch.no_grad():
-        exp.close("x (W + B A)^T vs x W^T + (x A^T) B^T (max abs)", (inputs @ merged.T - adapted(inputs)).abs().max(), 1e-12)
+        exp.close(
+            "x (W + B A)^T vs x W^T + (x A^T) B^T (max abs)",
+            (inputs @ merged.T - adapted(inputs)).abs().max(),
+            1e-12,
+        )
 
 
 if __name__ == "__main__":

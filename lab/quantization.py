@@ -27,19 +27,26 @@ def quantize(w: torch.Tensor, dim: int | None = None) -> tuple[torch.Tensor, tor
 
 def run(exp: Experiment) -> None:
     dev = exp.device
-    w = torch.randn(256, 512, device=dev) * torch.logspace(-2, 0, 256, device=dev)[:, None]  # rows of unlike size
+    w = (
+        torch.randn(256, 512, device=dev) * torch.logspace(-2, 0, 256, device=dev)[:, None]
+    )  # rows of unlike size
 
     exp.claim("half-step")
     q, scale = quantize(w)
     error = (q.float() * scale - w).abs()
     exp.close("max |dequantised - w| / (s / 2)", (error.max() / (scale / 2)).item(), 1.0 + 1e-5)
-    exp.check("the int8 values use the whole range (max |q| = 127)", int(q.abs().max()) == 127, int(q.abs().max()))
+    exp.check(
+        "the int8 values use the whole range (max |q| = 127)", int(q.abs().max()) == 127, int(q.abs().max())
+    )
 
     exp.claim("per-row")
     q_rows, row_scales = quantize(w, dim=1)
     row_error = (q_rows.float() * row_scales - w).abs()
-    exp.close("each row within its own half step (max ratio)", (row_error.amax(1, keepdim=True) / (row_scales / 2)).max().item(),
-              1.0 + 1e-5)
+    exp.close(
+        "each row within its own half step (max ratio)",
+        (row_error.amax(1, keepdim=True) / (row_scales / 2)).max().item(),
+        1.0 + 1e-5,
+    )
     small_rows = slice(0, 64)
     ratio = (error[small_rows].mean() / row_error[small_rows].mean()).item()
     exp.check("rows of small weights: per-tensor error / per-row error", ratio > 10, ratio, tolerance="> 10")
@@ -52,8 +59,12 @@ def run(exp: Experiment) -> None:
     q_spiked, s_spiked = quantize(spiked)
     plain_error = (q_plain.float() * s_plain - row)[1:].abs().mean()
     spiked_error = (q_spiked.float() * s_spiked - spiked)[1:].abs().mean()
-    exp.check("mean error on the other 4095 weights grows with a 100x outlier", (spiked_error / plain_error).item() > 20,
-              (spiked_error / plain_error).item(), tolerance="> 20")
+    exp.check(
+        "mean error on the other 4095 weights grows with a 100x outlier",
+        (spiked_error / plain_error).item() > 20,
+        (spiked_error / plain_error).item(),
+        tolerance="> 20",
+    )
     zeroed = (q_spiked[1:] == 0).float().mean().item()
     exp.check("... most of them round to 0", zeroed > 0.5, zeroed, tolerance="> 0.5")
 
@@ -74,7 +85,11 @@ def run(exp: Experiment) -> None:
     exp.check("relative error of the int8 matmul (Frobenius)", relative < 0.02, relative, tolerance="< 0.02")
 
     exp.claim("memory")
-    exp.equal("bytes of int8 / bytes of float32 weights", q_w.untyped_storage().nbytes() / w.untyped_storage().nbytes(), 0.25)
+    exp.equal(
+        "bytes of int8 / bytes of float32 weights",
+        q_w.untyped_storage().nbytes() / w.untyped_storage().nbytes(),
+        0.25,
+    )
     exp.equal("scales kept (one per row)", row_scales.numel(), w.shape[0])
 
 

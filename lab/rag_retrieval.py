@@ -46,8 +46,33 @@ QUESTIONS = {  # question -> index of the passage that answers it
     "Which planet of the solar system is the largest?": 9,
 }
 HASHED_DIM, PROJECTED_DIM = 4096, 256
-STOP_WORDS = {"the", "a", "of", "in", "is", "to", "and", "does", "do", "what", "which", "when", "how", "why", "was",
-              "so", "that", "as", "by", "on", "for", "an", "it", "its", "are"}
+STOP_WORDS = {
+    "the",
+    "a",
+    "of",
+    "in",
+    "is",
+    "to",
+    "and",
+    "does",
+    "do",
+    "what",
+    "which",
+    "when",
+    "how",
+    "why",
+    "was",
+    "so",
+    "that",
+    "as",
+    "by",
+    "on",
+    "for",
+    "an",
+    "it",
+    "its",
+    "are",
+}
 
 
 def words(text: str) -> list[str]:
@@ -74,21 +99,32 @@ def run(exp: Experiment) -> None:
     exp.claim("cosine")
     scores = F.normalize(questions, dim=-1) @ F.normalize(passages, dim=-1).T
     pairwise = F.cosine_similarity(questions[:, None, :], passages[None, :, :], dim=-1)
-    exp.close("normalised dot products vs F.cosine_similarity (max abs)", (scores - pairwise).abs().max(), 1e-12)
+    exp.close(
+        "normalised dot products vs F.cosine_similarity (max abs)", (scores - pairwise).abs().max(), 1e-12
+    )
 
     exp.claim("finds-planted")
     ranked = scores.argsort(dim=-1, descending=True)
-    exp.equal(f"recall@1 over {len(QUESTIONS)} questions", (ranked[:, 0] == planted).float().mean().item(), 1.0)
+    exp.equal(
+        f"recall@1 over {len(QUESTIONS)} questions", (ranked[:, 0] == planted).float().mean().item(), 1.0
+    )
     runner_up = scores.gather(1, ranked[:, 1:2]).squeeze(1)
     margin = (scores.gather(1, planted[:, None]).squeeze(1) - runner_up).min().item()
-    exp.check("the planted passage beats the runner-up by a margin (min cosine gap)", margin > 0.05, margin,
-              tolerance="> 0.05")
+    exp.check(
+        "the planted passage beats the runner-up by a margin (min cosine gap)",
+        margin > 0.05,
+        margin,
+        tolerance="> 0.05",
+    )
 
     exp.claim("projection")
     projection = torch.randn(HASHED_DIM, PROJECTED_DIM, dtype=torch.float64, device=dev) / PROJECTED_DIM**0.5
     small = F.normalize(questions @ projection, dim=-1) @ F.normalize(passages @ projection, dim=-1).T
-    exp.close(f"cosines after projecting {HASHED_DIM} -> {PROJECTED_DIM} dimensions (max abs change)",
-              (small - scores).abs().max(), 0.25)
+    exp.close(
+        f"cosines after projecting {HASHED_DIM} -> {PROJECTED_DIM} dimensions (max abs change)",
+        (small - scores).abs().max(),
+        0.25,
+    )
     exp.equal("top passage after the projection", small.argmax(-1).tolist(), planted.tolist())
 
     exp.claim("bag-of-words")
@@ -96,7 +132,9 @@ def run(exp: Experiment) -> None:
     random.Random(exp.seed).shuffle(shuffled)
     same = F.cosine_similarity(embed(" ".join(shuffled)), embed(PASSAGES[2]), dim=0).item()
     exp.close("cosine(shuffled passage, passage) - 1 (abs)", abs(same - 1.0), 1e-12)
-    exp.check("... though the words did move", " ".join(shuffled) != PASSAGES[2], " ".join(shuffled)[:40] + "...")
+    exp.check(
+        "... though the words did move", " ".join(shuffled) != PASSAGES[2], " ".join(shuffled)[:40] + "..."
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,11 @@ def run(exp: Experiment) -> None:
 
     exp.claim("parameters")
     counted = sum(p.numel() for p in model.parameters())
-    exp.equal("parameters counted by torch = by hand from the shapes", counted,
-              parameter_count_by_hand(len(vocab), len(SENTENCE), WIDTH, LAYERS))
+    exp.equal(
+        "parameters counted by torch = by hand from the shapes",
+        counted,
+        parameter_count_by_hand(len(vocab), len(SENTENCE), WIDTH, LAYERS),
+    )
     exp.check("a few thousand parameters", 1_000 < counted < 10_000, counted, tolerance="1k .. 10k")
 
     with torch.no_grad():
