@@ -9,6 +9,8 @@ EXPERIMENT = {
     "id": "kv-cache",
     "title": "KV cache: the same logits as full recomputation, less work",
     "topic": "VI",
+    # Items that teach this besides those whose own lab: names it (an item has one lab:).
+    "items": ["efficiently-scaling-transformer-inference"],
     "claims": {
         "same-logits": "Feeding one token at a time with cached keys and values gives the logits a full forward pass gives, at every position",
         "same-text": "Greedy generation with the cache produces the same tokens as generation that recomputes everything",

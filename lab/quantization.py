@@ -8,6 +8,8 @@ EXPERIMENT = {
     "id": "quantization",
     "title": "int8 quantisation and its error bound",
     "topic": "IV",
+    # Items that teach this besides those whose own lab: names it (an item has one lab:).
+    "items": ["efficiently-scaling-transformer-inference"],
     "claims": {
         "half-step": "Rounding w / s to an integer in [-127, 127] with s = max|w| / 127 moves each weight by at most s / 2",
         "per-row": "One scale per row bounds each row by its own half step, never worse than one scale for the whole matrix",

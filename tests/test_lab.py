@@ -86,13 +86,16 @@ def test_every_experiment_passes_on_cpu_and_accounts_for_each_claim(tmp_path: Pa
 
 def test_the_lab_covers_the_llm_chapters_with_experiments_linked_to_items() -> None:
     """Parts II, IV, V and VI of the study plan: at least ten experiments, each linked from the reading list."""
-    from tracker.lab.links import load_links
+    from tracker.lab.links import add_declared_links, load_links
 
     llm = [info for info in SHIPPED.values() if info.topic.split(".")[0] in {"II", "IV", "V", "VI"}]
     assert len(llm) >= 10, sorted(info.id for info in llm)
     links = load_links(REPO_ROOT / "resources.yaml")
-    unlinked = [info.id for info in llm if not links.for_experiment(info.id)]
+    add_declared_links(links, SHIPPED, links.item_titles)
+    unlinked = [info.id for info in llm if not [link for link in links.for_experiment(info.id) if link.kind == "item"]]
     assert unlinked == []
+    named = {item for info in SHIPPED.values() for item in info.items}
+    assert named and named <= set(links.item_titles), named - set(links.item_titles)
 
 
 def test_every_declared_claim_is_named_by_the_code_that_checks_it() -> None:
@@ -205,6 +208,9 @@ resources:
   url: https://example.org/dangling
   title: Dangling
   lab: no-such-experiment
+- id: declared-only
+  url: https://example.org/declared
+  title: Named by the failing experiment's declaration
 
 glossary:
 - term: Temperature
@@ -239,22 +245,30 @@ def test_an_item_runs_its_linked_experiment_and_the_run_is_recorded(tmp_path: Pa
     assert quick["claims"] == [{"key": "sum", "text": "1 + 1 = 2"}]
     assert quick["last_run"]["status"] == "pass" and quick["last_run"]["device"] == "cpu"
     assert listing["unknown_links"] == [{"kind": "item", "key": "dangling", "lab": "no-such-experiment"}]
+    failing = next(row for row in listing["experiments"] if row["id"] == "failing")
+    assert failing["items"] == ["declared-only", "not-in-the-list"]
+    assert listing["unknown_items"] == [{"experiment": "failing", "item": "not-in-the-list"}]
     assert {row["id"] for row in listing["experiments"]} == {"quick", "failing", "slow", "crashing"}
     monkeypatch.setenv("COLUMNS", "200")
     table = cli("lab", "list", "--lab-dir", str(FIXTURES), cwd=tmp_path, monkeypatch=monkeypatch)
     assert "broadcasting-semantics" in table.stdout and "dangling" in table.stdout
+    assert "experiment failing names item 'not-in-the-list', which is not in the list" in table.stdout
 
 
 def test_targets_resolve_to_experiments_by_id_item_term_or_chapter(tmp_path: Path) -> None:
-    from tracker.lab.links import load_links, resolve_target
+    from tracker.lab.links import add_declared_links, load_links, resolve_target
 
     (tmp_path / "resources.yaml").write_text(LINKED_YAML)
     experiments = discover_experiments(FIXTURES)
     links = load_links(tmp_path / "resources.yaml")
+    add_declared_links(links, experiments, links.item_titles)
     for target, via in [("quick", None), ("broadcasting-semantics", "item"), ("temperature", "term"), ("1.1.1", "topic")]:
         info, link = resolve_target(target, experiments, links)
         assert info.id == "quick"
         assert (link.kind if link else None) == via
+    # An item with no lab: of its own, named by an experiment's declaration, runs that experiment.
+    info, link = resolve_target("declared-only", experiments, links)
+    assert (info.id, link.kind, link.title) == ("failing", "item", "Named by the failing experiment's declaration")
 
 
 def test_an_item_whose_lab_is_unknown_names_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

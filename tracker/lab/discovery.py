@@ -29,6 +29,7 @@ class ExperimentInfo:
     claims: tuple[str, ...]
     path: Path
     claim_keys: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # reading-list items the experiment names as teaching its idea ("items": [...])
 
     def claim_texts(self) -> dict[str, str]:
         """Each claim's key (what a check names) and its sentence."""
@@ -95,8 +96,11 @@ def _validate(value: object, path: Path, line: int) -> ExperimentInfo:
         raise DataError("EXPERIMENT claims must be a non-empty {key: sentence} dict (keys in lowercase letters, "
                         "digits and dashes) or list of sentences", path, line)
     texts = claim_texts(claims)
+    items = value.get("items", [])
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i for i in items):
+        raise DataError("EXPERIMENT items must be a list of reading-list item ids", path, line)
     return ExperimentInfo(exp_id, str(value["title"]), str(value["topic"]), tuple(texts.values()), path,
-                          tuple(texts))
+                          tuple(texts), tuple(items))
 
 
 def discover_experiments(lab_dir: Path) -> dict[str, ExperimentInfo]:
