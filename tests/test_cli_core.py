@@ -6,32 +6,11 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import SAMPLE_YAML, commit_count, git
-from tracker.cli import COMMANDS
-
-CORE_COMMANDS = [name for name, (target, _help) in COMMANDS.items() if target.startswith("core:")]
-SUBCOMMANDS = [("advice", "add"), ("advice", "list"), ("glossary", "add"), ("glossary", "list"),
-               ("glossary", "edit"), ("notes", "list"), ("notes", "new"), ("topics", "edit")]
 
 
 def last_message(folder: Path) -> str:
     return git(folder, "log", "-1", "--format=%s").strip()
-
-
-@pytest.mark.parametrize("name", CORE_COMMANDS)
-def test_every_command_has_help_with_an_example(invoke, name: str) -> None:
-    result = invoke(name, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.output and f"tracker {name}" in result.output
-
-
-@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
-def test_every_subcommand_has_help_with_an_example(invoke, group: str, name: str) -> None:
-    result = invoke(group, name, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.output and f"tracker {group} {name}" in result.output
 
 
 def test_init_makes_a_project_and_a_first_commit(tmp_path: Path, invoke, monkeypatch) -> None:

@@ -247,10 +247,15 @@ def test_items_with_lab_show_the_last_run(client: Client) -> None:
     assert (row["experiment_title"], row["result"], row["device"]) == ("Scaled dot-product attention", "pass", "cpu")
 
 
-@pytest.mark.parametrize("query", ["", '"unbalanced', "AND OR NOT", "attention*("])
-def test_search_accepts_any_text(client: Client, query: str) -> None:
+@pytest.mark.parametrize(("query", "found"), [
+    ("", set()), ('"unbalanced', set()), ("AND OR NOT", set()),
+    # FTS syntax in the text is taken as plain words: "attention*(" finds what "attention" finds.
+    ("attention*(", {("resource", "attention-is-all-you-need"), ("resource", "illustrated-transformer"), ("note", "attention")}),
+])
+def test_search_accepts_any_text(client: Client, query: str, found: set) -> None:
     response = client.get("/tracker/search.json?_shape=array&q=" + httpx.QueryParams({"q": query})["q"])
     assert response.status_code == 200
+    assert {(row["kind"], row["item"]) for row in response.json()} == found
 
 
 PAGES = [

@@ -66,13 +66,14 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
       tracker lab list --json | jq -r '.experiments[] | select(.items | length > 0) | .id'
     """
     from tracker.lab.discovery import discover_experiments, find_lab_dir
-    from tracker.lab.links import load_links, unknown_links
+    from tracker.lab.links import add_declared_links, load_links, unknown_links
     from tracker.lab.runs import latest_runs, runs_path
 
     resources = _find_resources(ctx)
     root = _project_root(resources)
     experiments = discover_experiments(find_lab_dir(root, lab_dir))
     links = load_links(resources)
+    add_declared_links(links, experiments, links.item_titles)
     last = {}
     for (experiment, _device), run in latest_runs(runs_path(root)).items():
         if experiment not in last or (run.get("started") or "") >= (last[experiment].get("started") or ""):
@@ -86,7 +87,7 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
             "title": info.title,
             "topic": info.topic,
             "topic_title": links.topic_titles.get(info.topic),
-            "claims": list(info.claims),
+            "claims": [{"key": key, "text": text} for key, text in info.claim_texts().items()],
             "path": str(info.path),
             "items": [link.key for link in linked if link.kind == "item"],
             "terms": [link.key for link in linked if link.kind == "term"],
@@ -96,13 +97,16 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
             },
         })
     dangling = [{"kind": link.kind, "key": link.key, "lab": link.lab} for link in unknown_links(links, experiments)]
+    # Items an experiment names that the list does not have (renamed or removed since): said, not fatal.
+    missing = [{"experiment": info.id, "item": item} for info in experiments.values() for item in info.items
+               if resources is not None and item not in links.item_titles]
     if as_json:
-        click.echo(json.dumps({"experiments": rows, "unknown_links": dangling}, indent=2))
+        click.echo(json.dumps({"experiments": rows, "unknown_links": dangling, "unknown_items": missing}, indent=2))
         return
-    _print_list(rows, dangling)
+    _print_list(rows, dangling, missing)
 
 
-def _print_list(rows: list[dict], dangling: list[dict]) -> None:
+def _print_list(rows: list[dict], dangling: list[dict], missing: list[dict]) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -125,6 +129,9 @@ def _print_list(rows: list[dict], dangling: list[dict]) -> None:
     for link in dangling:
         console.print(f"[yellow]warning[/]: {escape(link['kind'])} {escape(link['key'])!r} links unknown lab: "
                       f"{escape(link['lab'])!r}")
+    for entry in missing:
+        console.print(f"[yellow]warning[/]: experiment {escape(entry['experiment'])} names item "
+                      f"{escape(entry['item'])!r}, which is not in the list")
 
 
 @lab_group.command("run")
@@ -164,7 +171,7 @@ def run_cmd(
       tracker lab run --all --json > lab-report.json
     """
     from tracker.lab.discovery import discover_experiments, find_lab_dir
-    from tracker.lab.links import load_links, resolve_target
+    from tracker.lab.links import add_declared_links, load_links, resolve_target
     from tracker.lab.runner import run_many
     from tracker.lab.runs import record_run, runs_path
 
@@ -178,7 +185,9 @@ def run_cmd(
     if run_all:
         chosen, via = list(experiments.values()), None
     else:
-        info, via = resolve_target(target or "", experiments, load_links(resources))
+        links = load_links(resources)
+        add_declared_links(links, experiments, links.item_titles)
+        info, via = resolve_target(target or "", experiments, links)
         chosen = [info]
     # Pictures an experiment draws go to the study folder, where its notes point (notes/images/), not into
     # tracker's install; without a resources.yaml the experiment's own default (lab/outputs) stands.
