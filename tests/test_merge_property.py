@@ -112,8 +112,11 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
             continue
         elif op == "remove":
             resources.remove(target)
+            model.comments.pop(f"resources:{target['id']}", None)
+            added_here = any(i.kind == "item" and i.url == target["url"] for i in intents)
             intents = [i for i in intents if i.url != target["url"]]  # what this side wrote there is gone too
-            intents.append(Intent("removed", target["url"]))
+            if not added_here:
+                intents.append(Intent("removed", target["url"]))
         elif op in ("move", "title", "tag", "comment-field"):
             name, value = {"move": ("status", ["reading", "done", "dropped"][pick % 3]),
                            "title": ("title", f"Title {tag}"),
@@ -125,7 +128,7 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
         elif op == "comment-line":
             line = f"# note {tag}"
             model.comments.setdefault(f"resources:{target['id']}", []).append(line)
-            intents.append(Intent("comment", value=line))
+            intents.append(Intent("comment", target["url"], value=line))
         elif op == "rename":
             lines = model.comments.pop(f"resources:{target['id']}", None)
             target["id"] = f"renamed-{tag}"
@@ -147,6 +150,7 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
             intents.append(Intent("advice-removed", value=removed["text"]))
         elif op == "topic":
             model.sections["topics"][0]["title"] = f"Topic {tag}"
+            intents = [i for i in intents if i.kind != "topic"]
             intents.append(Intent("topic", name="part-1", value=f"Topic {tag}"))
         elif op == "extra":
             model.extras[f"section_{tag}"] = {"by": tag}
