@@ -224,3 +224,23 @@ def test_both_machines_checked_the_same_links_merge_without_conflict(clones):
     links = json.loads((laptop / ".tracker-links.json").read_text())["links"]
     assert set(links) == {"https://arxiv.org/abs/1706.03762", "https://a.example/", "https://b.example/"}
     assert links["https://arxiv.org/abs/1706.03762"]["since"] == "2026-03-01T00:00:00Z"  # the later check wins
+
+
+def test_notes_front_matter_merges_key_by_key(clones):
+    laptop, desktop, _ = clones
+    note = "---\ntitle: Attention\ntopic: 3.1.2\n---\n\nSome text.\n"
+    (laptop / "notes" / "attention.md").write_text(note)
+    git(laptop, "add", "notes/attention.md")
+    git(laptop, "commit", "-qm", "a note")
+    both_sync(laptop, desktop)
+    for clone, old, new in ((laptop, "title: Attention\n", "title: Attention, step by step\n"),
+                            (desktop, "topic: 3.1.2\n", "topic: 3.1.2\nrelated: [micrograd]\n")):
+        path = clone / "notes" / "attention.md"
+        path.write_text(path.read_text().replace(old, new))
+        git(clone, "commit", "-qam", "note edit")
+    both_sync(laptop, desktop)
+    from tracker.notes import split_front_matter
+
+    meta, body, _ = split_front_matter((laptop / "notes" / "attention.md").read_text(), "attention.md")
+    assert meta == {"title": "Attention, step by step", "topic": "3.1.2", "related": ["micrograd"]}
+    assert body.strip() == "Some text."

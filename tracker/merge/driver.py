@@ -2,7 +2,8 @@
 
 git calls ``tracker merge-driver %O %A %B %P`` (base, ours, theirs, path); the result is written over %A and the
 exit status says whether the merge is clean (0) or left conflicts (1). The path picks the merge: the link
-history file merges record by record, everything else as resources.yaml, item by item.
+history file merges record by record, a note (``*.md``) by front matter key and body line, everything else as
+resources.yaml, item by item.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def run_merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> int:
             return 1
         atomic_write(ours, merged.encode("utf-8"))
         return 0
+    if path.endswith(".md"):
+        from tracker.merge.notes import merge_notes
+
+        note = merge_notes(*texts, path=path)
+        atomic_write(ours, note.text.encode("utf-8", errors="surrogateescape"))
+        for line in note.conflicts:
+            print(line, file=sys.stderr)
+        return 1 if note.conflicts else 0
     from tracker.merge.text import merge_texts
 
     result = merge_texts(*texts, path=path)
@@ -62,11 +71,11 @@ def driver_command() -> str:
 
 def attribute_lines(data_file_name: str = "resources.yaml") -> list[str]:
     """The .gitattributes lines for a project whose list is ``data_file_name`` (relative to the repo root):
-    the list and the link history beside it through the driver, shared lab runs as a union of lines."""
+    the list, the link history and the notes beside it through the driver, shared lab runs as a union of lines."""
     folder = PurePosixPath(data_file_name).parent
     prefix = "" if str(folder) == "." else f"{folder}/"
     return [f"{data_file_name} merge={DRIVER_NAME}", f"{prefix}{LINK_HISTORY_NAME} merge={DRIVER_NAME}",
-            f"{prefix}{LAB_RUNS_PATTERN} merge=union"]
+            f"{prefix}notes/*.md merge={DRIVER_NAME}", f"{prefix}{LAB_RUNS_PATTERN} merge=union"]
 
 
 def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml") -> bool:
