@@ -244,3 +244,36 @@ def test_notes_front_matter_merges_key_by_key(clones):
     meta, body, _ = split_front_matter((laptop / "notes" / "attention.md").read_text(), "attention.md")
     assert meta == {"title": "Attention, step by step", "topic": "3.1.2", "related": ["micrograd"]}
     assert body.strip() == "Some text."
+
+
+def test_resolve_continues_a_rebase_and_sync_refuses_committed_conflict_blocks(clones):
+    laptop, desktop, remote = clones
+    tracker(laptop, "edit", "micrograd", "--title", "Laptop title")
+    tracker(desktop, "edit", "micrograd", "--title", "Desktop title")
+    tracker(laptop, "sync")
+    result = tracker(desktop, "sync", "--rebase", ok=False)
+    assert "'git rebase --continue'" in result.output
+    result = tracker(desktop, "resolve", "--ours")
+    assert "continued the rebase" in result.output
+    assert git(desktop, "rev-list", "--merges", "--count", "HEAD").strip() == "0"
+    # With --rebase, "ours" is the remote's version (git's convention).
+    assert {i["id"]: i for i in data(desktop)["resources"]}["micrograd"]["title"] == "Laptop title"
+    # A conflict block committed by hand is never pushed.
+    hand_edit(desktop, "- id: micrograd\n", "# <<<<<<< ours: tracker merge conflict in resources 'x': y\n"
+              "# =======\n# >>>>>>> theirs\n- id: micrograd\n")
+    before = git(remote, "rev-parse", "main")
+    result = tracker(desktop, "sync", ok=False)
+    assert "open merge conflict in resources 'x'" in result.output and "nothing was pushed" in result.output
+    assert git(remote, "rev-parse", "main") == before
+    tracker(desktop, "resolve", "--ours")
+    tracker(desktop, "sync")
+
+
+def test_sync_upgrades_a_project_registered_by_an_older_tracker(clones):
+    laptop, _desktop, remote = clones
+    (laptop / ".gitattributes").write_text("resources.yaml merge=tracker\n")
+    git(laptop, "commit", "-qam", "as an older tracker wrote it")
+    result = tracker(laptop, "sync")
+    assert "Synced" in result.output
+    assert ".tracker-links.json merge=tracker" in git(remote, "show", "main:.gitattributes")
+    assert git(laptop, "status", "--porcelain") == ""

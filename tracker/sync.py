@@ -46,6 +46,7 @@ class SyncResult:
     upstream: str = ""
     configured: bool = True
     messages: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for the person: things sync did besides pull and push
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -133,6 +134,8 @@ def sync(start: Path, remote: str | None = None, rebase: bool = False, data_file
     result = SyncResult(remote=upstream.remote, branch=branch, pulled=False, pushed=False,
                         upstream=str(upstream), configured=upstream.configured)
     files = list_files(root, data_files or [])
+    if _upgrade_attributes(root):
+        result.notices.append("note: committed .gitattributes lines so that link history, notes and lab runs merge without conflicts")
     if _git(root, "rev-parse", "--verify", "--quiet", "MERGE_HEAD").returncode == 0:
         raise SyncError("a merge is in progress; settle it with 'tracker resolve' (or 'git commit'), "
                         "then run 'tracker sync' again")
@@ -158,6 +161,22 @@ def sync(start: Path, remote: str | None = None, rebase: bool = False, data_file
         _git(root, "branch", f"--set-upstream-to={upstream}", branch)
     result.pushed = True
     return result
+
+
+def _upgrade_attributes(root: Path) -> bool:
+    """Add the merge lines a project made by an older tracker lacks, in one commit, unless the user has
+    uncommitted edits to .gitattributes (then it is left to them)."""
+    from tracker.gitrepo import commit_paths
+    from tracker.merge.driver import missing_attribute_lines
+
+    missing = missing_attribute_lines(root)
+    if not missing or _git(root, "status", "--porcelain", "--", ".gitattributes").stdout.strip():
+        return False
+    path = root / ".gitattributes"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + "".join(f"{line}\n" for line in missing),
+                    encoding="utf-8")
+    return commit_paths(root, [path], "sync: merge link history, notes and lab runs without conflicts")
 
 
 def _pull_failure(root: Path, pull: subprocess.CompletedProcess[str], upstream: str, rebase: bool) -> SyncError:

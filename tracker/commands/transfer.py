@@ -156,6 +156,8 @@ def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
     pulled = f"{how} {result.upstream}" if result.pulled else f"nothing to pull from {result.upstream}"
     where = "" if result.configured else " (no upstream was set: used the remote's branch of the same name)"
     click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.upstream}{where}.")
+    for notice in result.notices:
+        click.echo(notice, err=True)
 
 
 @click.command("resolve")

@@ -95,6 +95,21 @@ def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml
     return bool(missing)
 
 
+def missing_attribute_lines(repo_root: Path) -> list[str]:
+    """For a project registered before tracker merged its machine state: the .gitattributes lines it lacks
+    (derived from each list file the attributes already route through the driver)."""
+    try:
+        existing = (repo_root / ".gitattributes").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    missing: list[str] = []
+    for line in existing:
+        parts = line.split()
+        if len(parts) == 2 and parts[1] == f"merge={DRIVER_NAME}" and parts[0].endswith((".yaml", ".yml")):
+            missing += [wanted for wanted in attribute_lines(parts[0]) if wanted not in existing + missing]
+    return missing
+
+
 def configure_merge_driver(repo_root: Path) -> None:
     """Only the git config entry (it is per clone; .gitattributes travels with the repository)."""
     from tracker.gitrepo import run_git
