@@ -135,7 +135,8 @@ def sync(start: Path, remote: str | None = None, rebase: bool = False, data_file
                         upstream=str(upstream), configured=upstream.configured)
     files = list_files(root, data_files or [])
     if _upgrade_attributes(root):
-        result.notices.append("note: committed .gitattributes lines so that link history, notes and lab runs merge without conflicts")
+        result.notices.append("note: committed .gitattributes lines so that link history, notes and lab runs "
+                              "merge without conflicts")
     if _git(root, "rev-parse", "--verify", "--quiet", "MERGE_HEAD").returncode == 0:
         raise SyncError("a merge is in progress; settle it with 'tracker resolve' (or 'git commit'), "
                         "then run 'tracker sync' again")
