@@ -181,6 +181,11 @@ def test_their_url_edit_colliding_with_our_new_item_leaves_a_readable_file(clone
     tracker(laptop, "sync")
     result = tracker(desktop, "sync", ok=False)
     assert result.exit_code == 1
+    assert "url: \"https://example.org/new-home\" there is the link of 'new-home' here" in result.output
+    items = {i["id"]: i for i in data(desktop)["resources"]}
+    assert items["new-home"]["url"] == "https://example.org/new-home"  # our new item, untouched
+    assert items["micrograd"]["url"] == "https://github.com/karpathy/micrograd"  # their edit recorded, not live
+    assert "#   url: https://example.org/new-home" in (desktop / "resources.yaml").read_text()
     tracker(desktop, "list")
     tracker(desktop, "resolve", "--ours")
     tracker(desktop, "sync")

@@ -242,12 +242,15 @@ def _live_key(section: str, key: str, ours: dict | None, theirs: dict | None) ->
     return KEY_OF[section](item) if item is not None else key
 
 
-def fold_duplicate_resources(merge: SectionMerge, ours_ids: set[str]) -> None:
-    """Two live items with one link or one id (each side added it, or a rename met an edit): fold them into one.
+def fold_duplicate_resources(merge: SectionMerge, ours: list[dict], theirs: list[dict] | None = None) -> None:
+    """Two live items with one link or one id: their URL edit met our new item, or each side added the link.
 
-    The survivor is the item this machine had (else the first); the other's fields are merged into it. When
-    they agree the fold is clean and noted above the item; when they differ it is a conflict with the
-    survivor live and the other recorded."""
+    A URL that one side edited into a link the other side has is that side's edit in conflict: the item keeps
+    the other side's URL live and records the edit. Otherwise the two items fold into one: the survivor is
+    the item this machine had (else the first) and the other's fields merge into it. When they agree the fold
+    is clean and noted above the item; when they differ it is a conflict with the survivor live."""
+    ours_by = {str(item.get("id")): item for item in ours if isinstance(item, dict)}
+    theirs_by = {str(item.get("id")): item for item in theirs or [] if isinstance(item, dict)}
     first_by_url: dict[str, int] = {}
     first_by_id: dict[str, int] = {}
     index = 0
@@ -270,10 +273,34 @@ def fold_duplicate_resources(merge: SectionMerge, ours_ids: set[str]) -> None:
         survivor_entry = merge.entries[other]
         survivor = _live_item(survivor_entry)
         assert survivor is not None
-        if str(survivor.get("id")) not in ours_ids and item_id in ours_ids:
-            survivor, live = live, survivor
-        merge.entries[other] = _fold(survivor, live, survivor_entry, entry)
-        del merge.entries[index]
+        for position, item in ((index, live), (other, survivor)):
+            undone = _undo_their_url_edit(merge.entries[position], item, ours_by, theirs_by,
+                                          survivor if item is live else live)
+            if undone is not None:
+                merge.entries[position] = undone
+                break
+        else:
+            if str(survivor.get("id")) not in ours_by and item_id in ours_by:
+                survivor, live = live, survivor
+            merge.entries[other] = _fold(survivor, live, survivor_entry, entry)
+            del merge.entries[index]
+            continue
+        first_by_url, first_by_id, index = {}, {}, 0  # an entry changed: look again from the start
+
+
+def _undo_their_url_edit(entry: Entry, item: dict, ours_by: dict[str, dict], theirs_by: dict[str, dict],
+                         holder: dict) -> Conflict | None:
+    """When ``item`` has the link only because the other side edited its URL (ours differs): ours live, theirs
+    recorded."""
+    if not isinstance(entry, dict):
+        return None
+    item_id = str(item.get("id"))
+    mine, there = ours_by.get(item_id), theirs_by.get(item_id)
+    if mine is None or there is None or mine.get("url") == item.get("url") or there.get("url") != item.get("url"):
+        return None
+    reason = (f"url: {describe(item.get('url'))} there is the link of '{holder.get('id')}' here; "
+              f"kept {describe(mine.get('url'))}")
+    return Conflict("resources", item_id, reason, {**item, "url": mine.get("url")}, there)
 
 
 def _live_item(entry: Entry) -> dict | None:

@@ -102,7 +102,7 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
 
     sections = {name: merge_section(name, _items(base, name), _items(ours, name), _items(theirs, name))
                 for name in SECTIONS}
-    fold_duplicate_resources(sections["resources"], {str(item.get("id")) for item in _items(ours, "resources")})
+    fold_duplicate_resources(sections["resources"], _items(ours, "resources"), _items(theirs, "resources"))
     extras, extra_conflicts = _merge_extras(base, ours, theirs)
     conflicts = [c for merge in sections.values() for c in merge.conflicts] + extra_conflicts
 
