@@ -33,7 +33,7 @@ from tracker.merge.items import (
     merge_section,
     merge_value,
 )
-from tracker.merge.loading import strict_load
+from tracker.merge.loading import ValidationCache, strict_load
 
 CONFLICT_START = "# <<<<<<< "
 CONFLICT_MIDDLE = "# ======="
@@ -87,15 +87,16 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
     """The merged resources.yaml for three versions of it; conflicts are listed and marked in the text."""
     problems = []
     sides: dict[str, dict] = {}
+    cache = ValidationCache()
     for side, text in (("ours", ours_text), ("theirs", theirs_text)):
         try:
-            sides[side] = strict_load(text, f"{path} ({side})")
+            sides[side] = strict_load(text, f"{path} ({side})", cache)
         except TrackerError as exc:
             problems.append(str(exc))
     if problems:
         return unreadable_merge(base_text, ours_text, theirs_text, path, "; ".join(problems))
     try:
-        base = strict_load(base_text, f"{path} (base)")
+        base = strict_load(base_text, f"{path} (base)", cache)
     except TrackerError:
         base = {}  # a broken ancestor: every item counts as added, nothing is lost
     ours, theirs = sides["ours"], sides["theirs"]
@@ -106,14 +107,14 @@ def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "r
     extras, extra_conflicts = _merge_extras(base, ours, theirs)
     conflicts = [c for merge in sections.values() for c in merge.conflicts] + extra_conflicts
 
-    text = None
     if not conflicts and not any(isinstance(e, Noted) for e in sections["resources"].entries):
-        text = _line_merge_if_same(base_text, ours_text, theirs_text, _expected(sections, extras), path)
-    if text is None:
-        text = _structural_text(ours_text, ours, sections, extras, extra_conflicts)
-        text = keep_comments(text, base_text, ours_text, theirs_text)
+        text = _line_merge_if_same(base_text, ours_text, theirs_text, _expected(sections, extras), path, cache)
+        if text is not None:
+            return MergeResult(text, [])  # validated on the way
+    text = _structural_text(ours_text, ours, sections, extras, extra_conflicts)
+    text = keep_comments(text, base_text, ours_text, theirs_text)
     try:
-        strict_load(text, path)
+        strict_load(text, path, cache)
     except TrackerError as exc:
         return unreadable_merge(base_text, ours_text, theirs_text, path,
                                 f"the merged file would not load ({exc})")
@@ -166,13 +167,14 @@ def _canonical(data: dict[str, Any]) -> str:
     return json.dumps(out, sort_keys=True, default=str)
 
 
-def _line_merge_if_same(base: str, ours: str, theirs: str, expected: dict, path: str) -> str | None:
+def _line_merge_if_same(base: str, ours: str, theirs: str, expected: dict, path: str,
+                        cache: ValidationCache) -> str | None:
     """git's line merge, when it is clean and loads to the same items as the item-by-item merge."""
     merged, clean = line_merge(base, ours, theirs)
     if not clean:
         return None
     try:
-        data = strict_load(merged, path)
+        data = strict_load(merged, path, cache)
     except TrackerError:
         return None
     return merged if _canonical(data) == _canonical(expected) else None
