@@ -147,7 +147,10 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
             intents.append(Intent("advice", value=f"Advice {tag}."))
         elif op == "advice-remove" and model.sections["advice"]:
             removed = model.sections["advice"].pop(0)
-            intents.append(Intent("advice-removed", value=removed["text"]))
+            added_here = any(i.kind == "advice" and i.value == removed["text"] for i in intents)
+            intents = [i for i in intents if not (i.kind == "advice" and i.value == removed["text"])]
+            if not added_here:
+                intents.append(Intent("advice-removed", value=removed["text"]))
         elif op == "topic":
             model.sections["topics"][0]["title"] = f"Topic {tag}"
             intents = [i for i in intents if i.kind != "topic"]
