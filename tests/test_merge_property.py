@@ -52,7 +52,9 @@ class ListModel:
             out.append(f"{name}:\n")
             for item in items:
                 out += [line + "\n" for line in self.comments.get(f"{name}:{key_of(name, item)}", [])]
-                out.append(dump_item(item))
+                first, _, rest = dump_item(item).partition("\n")
+                inside = "".join(f"  {line}\n" for line in self.comments.get(f"inside:{key_of(name, item)}", []))
+                out.append(f"{first}\n{inside}{rest}")
         for key, value in self.extras.items():
             out.append("\n" + dump_value(key, value))
         if self.broken:
@@ -89,8 +91,9 @@ class Intent:
     value: object = None
 
 
-OPS = ("add", "add-shared", "remove", "move", "title", "tag", "comment-field", "comment-line", "rename",
-       "term", "term-case", "advice", "advice-remove", "topic", "extra")
+OPS = ("add", "add-shared", "remove", "move", "title", "tag", "comment-field", "comment-line", "comment-inside",
+       "rename",
+       "term", "term-case", "term-edit", "advice", "advice-remove", "topic", "extra")
 
 
 def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tuple[ListModel, list[Intent]]:
@@ -113,6 +116,7 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
         elif op == "remove":
             resources.remove(target)
             model.comments.pop(f"resources:{target['id']}", None)
+            model.comments.pop(f"inside:{target['id']}", None)
             added_here = any(i.kind == "item" and i.url == target["url"] for i in intents)
             intents = [i for i in intents if i.url != target["url"]]  # what this side wrote there is gone too
             if not added_here:
@@ -125,15 +129,17 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
             target[name] = value
             intents = [i for i in intents if not (i.url == target["url"] and i.name == name)]  # superseded
             intents.append(Intent("field", target["url"], name, value))
-        elif op == "comment-line":
+        elif op in ("comment-line", "comment-inside"):
             line = f"# note {tag}"
-            model.comments.setdefault(f"resources:{target['id']}", []).append(line)
+            where = "resources" if op == "comment-line" else "inside"
+            model.comments.setdefault(f"{where}:{target['id']}", []).append(line)
             intents.append(Intent("comment", target["url"], value=line))
         elif op == "rename":
-            lines = model.comments.pop(f"resources:{target['id']}", None)
+            moved = {where: model.comments.pop(f"{where}:{target['id']}", None) for where in ("resources", "inside")}
             target["id"] = f"renamed-{tag}"
-            if lines:
-                model.comments[f"resources:{target['id']}"] = lines
+            for where, lines in moved.items():
+                if lines:
+                    model.comments[f"{where}:{target['id']}"] = lines
             intents = [i for i in intents if not (i.url == target["url"] and i.name == "id")]
             intents.append(Intent("field", target["url"], "id", target["id"]))
         elif op in ("term", "term-case"):
@@ -142,6 +148,11 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
                 continue
             model.sections["glossary"].append({"term": term, "definition": f"defined by {tag}"})
             intents.append(Intent("term", name=term, value=f"defined by {tag}"))
+        elif op == "term-edit":
+            term = model.sections["glossary"][0]
+            term["definition"] = f"redefined by {tag}"
+            intents = [i for i in intents if not (i.kind == "term" and i.name == term["term"])]
+            intents.append(Intent("term", name=term["term"], value=term["definition"]))
         elif op == "advice":
             model.sections["advice"].append({"category": "Study", "text": f"Advice {tag}."})
             intents.append(Intent("advice", value=f"Advice {tag}."))

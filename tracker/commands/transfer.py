@@ -191,7 +191,8 @@ def resolve_cmd(settings, take: str | None) -> None:
 @click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("path", default="resources.yaml")
 def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
-    """git's merge driver for resources.yaml (registered by `tracker init`): tracker merge-driver %O %A %B %P."""
+    """git's merge driver for resources.yaml, the link history and notes (registered by `tracker init`):
+    tracker merge-driver %O %A %B %P."""
     from tracker.merge import run_merge_driver
 
     sys.exit(run_merge_driver(base, ours, theirs, path))
