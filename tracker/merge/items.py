@@ -8,6 +8,7 @@ our version stays live, theirs is recorded beside it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,16 +68,20 @@ KEY_OF: dict[str, Callable[[dict], str]] = {
 }
 
 
-def _url_identity(item: dict) -> str | None:
+@functools.lru_cache(maxsize=1 << 16)
+def url_identity(url: str) -> str | None:
+    """The URL's duplicate-detection key (memoised: the versions of one list share nearly every URL)."""
     from tracker.urls import identity_key
 
-    url = item.get("url")
-    if not isinstance(url, str):
-        return None
     try:
         return identity_key(url)
     except Exception:  # a URL the normaliser refuses cannot identify anything
         return None
+
+
+def _url_identity(item: dict) -> str | None:
+    url = item.get("url")
+    return url_identity(url) if isinstance(url, str) else None
 
 
 # What makes two differently keyed items the same thing: a rename on one side keeps this.

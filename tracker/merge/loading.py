@@ -53,9 +53,9 @@ class ValidationCache:
     def identity(self, url: str) -> str:
         key = self.url_keys.get(url)
         if key is None:
-            from tracker.urls import identity_key
+            from tracker.merge.items import url_identity
 
-            key = self.url_keys[url] = identity_key(url)
+            key = self.url_keys[url] = url_identity(url) or url
         return key
 
 
