@@ -282,3 +282,14 @@ def test_sync_upgrades_a_project_registered_by_an_older_tracker(clones):
     assert "Synced" in result.output
     assert ".tracker-links.json merge=tracker" in git(remote, "show", "main:.gitattributes")
     assert git(laptop, "status", "--porcelain") == ""
+
+
+def test_a_broken_link_history_is_never_pushed(clones):
+    laptop, _desktop, remote = clones
+    (laptop / ".tracker-links.json").write_text('{"version": 1, "links": {\n')
+    git(laptop, "add", ".tracker-links.json")
+    git(laptop, "commit", "-qm", "broken by hand")
+    before = git(remote, "rev-parse", "main")
+    result = tracker(laptop, "sync", ok=False)
+    assert ".tracker-links.json:2: not valid JSON" in result.output and "nothing was pushed" in result.output
+    assert git(remote, "rev-parse", "main") == before

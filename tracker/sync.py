@@ -15,6 +15,7 @@ from pathlib import Path
 from tracker.errors import TrackerError
 from tracker.gitrepo import find_repo, run_git
 from tracker.merge import configure_merge_driver
+from tracker.merge.driver import LINK_HISTORY_NAME
 
 
 class SyncError(TrackerError):
@@ -113,11 +114,27 @@ def check_pushable(root: Path, files: list[Path]) -> None:
         except TrackerError as exc:
             raise SyncError(f"{exc}; nothing was pushed: fix {name} so it loads, commit it, "
                             "then run 'tracker sync' again") from None
+        _check_link_history(path.parent / LINK_HISTORY_NAME, root)
         conflicts = find_conflicts(text)
         if conflicts:
             first = conflicts[0]
             raise SyncError(f"{name}:{first.line}: open merge conflict in {first.description}; nothing was pushed: "
                             "settle it with 'tracker resolve' (--ours or --theirs), then run 'tracker sync' again")
+
+
+def _check_link_history(path: Path, root: Path) -> None:
+    """The link history beside a list must be one the checker can read, or it is not pushed either."""
+    from tracker.merge.state import merge_link_histories
+
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8", errors="replace")
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        merge_link_histories(text, text, text, name)
+    except TrackerError as exc:
+        raise SyncError(f"{str(exc).replace(' (ours)', '', 1)}; nothing was pushed: fix {name} (or delete it: "
+                        "`tracker check` writes it again), commit, then run 'tracker sync' again") from None
 
 
 def sync(start: Path, remote: str | None = None, rebase: bool = False, data_files: list[Path] | None = None
