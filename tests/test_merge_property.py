@@ -266,15 +266,9 @@ def check_conflicted(text: str, intents: list[Intent]) -> None:
 edits = st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 7)), max_size=5)
 
 
-# Bounded for CI (about 10 s); TRACKER_PROPERTY_EXAMPLES=500 explores further.
-@settings(max_examples=int(os.environ.get("TRACKER_PROPERTY_EXAMPLES", "20")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(ours_ops=edits, theirs_ops=edits, broken=st.sampled_from([None, None, None, None, "ours", "theirs"]))
-def test_a_merge_loses_nothing_and_always_loads(ours_ops, theirs_ops, broken) -> None:
-    base = base_model()
-    ours, ours_intents = apply_edits(base, "o", ours_ops)
-    theirs, theirs_intents = apply_edits(base, "t", theirs_ops)
-    ours.broken, theirs.broken = broken == "ours", broken == "theirs"
-    status, text = merge_through_git(base.render(), ours.render(), theirs.render())
+def check_merge(base: ListModel, ours: ListModel, theirs: ListModel, ours_intents: list[Intent],
+                theirs_intents: list[Intent], broken: str | None, status: int, text: str) -> None:
+    """The oracle on one merge result."""
     data = loads(text)
     if data is None:  # a broken side taken whole because the other changed nothing (git runs no merge then)
         other = theirs if broken == "ours" else ours
@@ -292,3 +286,35 @@ def test_a_merge_loses_nothing_and_always_loads(ours_ops, theirs_ops, broken) ->
     else:
         assert "# <<<<<<<" in text
         check_conflicted(text, ours_intents + theirs_intents)
+
+
+def sides(ours_ops, theirs_ops, broken) -> tuple[ListModel, ListModel, ListModel, list[Intent], list[Intent]]:
+    base = base_model()
+    ours, ours_intents = apply_edits(base, "o", ours_ops)
+    theirs, theirs_intents = apply_edits(base, "t", theirs_ops)
+    ours.broken, theirs.broken = broken == "ours", broken == "theirs"
+    return base, ours, theirs, ours_intents, theirs_intents
+
+
+BROKEN = st.sampled_from([None, None, None, None, "ours", "theirs"])
+
+
+# Through git: bounded for CI (about 10 s); TRACKER_PROPERTY_EXAMPLES=500 explores further.
+@settings(max_examples=int(os.environ.get("TRACKER_PROPERTY_EXAMPLES", "20")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(ours_ops=edits, theirs_ops=edits, broken=BROKEN)
+def test_a_merge_through_git_loses_nothing_and_always_loads(ours_ops, theirs_ops, broken) -> None:
+    base, ours, theirs, ours_intents, theirs_intents = sides(ours_ops, theirs_ops, broken)
+    status, text = merge_through_git(base.render(), ours.render(), theirs.render())
+    check_merge(base, ours, theirs, ours_intents, theirs_intents, broken, status, text)
+
+
+# The same oracle on the merge function itself: no processes, so many more examples in the same time.
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ours_ops=edits, theirs_ops=edits, broken=BROKEN)
+def test_the_merge_itself_loses_nothing_and_always_loads(ours_ops, theirs_ops, broken) -> None:
+    from tracker.merge.text import merge_texts
+
+    base, ours, theirs, ours_intents, theirs_intents = sides(ours_ops, theirs_ops, broken)
+    result = merge_texts(base.render(), ours.render(), theirs.render())
+    check_merge(base, ours, theirs, ours_intents, theirs_intents, broken, 1 if result.conflicts else 0, result.text)
