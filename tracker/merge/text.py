@@ -288,8 +288,7 @@ def keep_comments(text: str, base: str, ours: str, theirs: str) -> str:
     """``text`` with every comment line either side wrote that the other did not remove and ``text`` lacks,
     each put just above the item (or section) it was above in the side that wrote it."""
     have = Counter(_comment_lines(text))
-    counts = [Counter(_comment_lines(t)) for t in (base, ours, theirs)]
-    base_count, ours_count, theirs_count = counts
+    base_count, ours_count, theirs_count = (Counter(_comment_lines(t)) for t in (base, ours, theirs))
     missing: dict[str, int] = {}
     for line in set(ours_count) | set(theirs_count):
         wanted = ours_count[line] + theirs_count[line] - base_count[line]
@@ -300,45 +299,46 @@ def keep_comments(text: str, base: str, ours: str, theirs: str) -> str:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
+    first_at: dict[str, int] = {}
+    for index, existing in enumerate(lines):
+        first_at.setdefault(existing.rstrip(), index)
+    anchors = {"ours": _anchors(ours, set(missing)), "theirs": _anchors(theirs, set(missing))}
     inserts: list[tuple[int, int, str]] = []
     for order, (line, count) in enumerate(sorted(missing.items())):
-        source = theirs if theirs_count[line] > base_count[line] else ours
-        for anchor in _anchors(source, line)[-count:]:
-            inserts.append((_find_anchor(lines, anchor), order, line + "\n"))
+        side = "theirs" if theirs_count[line] > base_count[line] else "ours"
+        for anchor in anchors[side].get(line, [])[-count:]:
+            at = first_at.get(anchor, len(lines)) if anchor is not None else len(lines)
+            inserts.append((at, order, line + "\n"))
     for at, _order, line in sorted(inserts, key=lambda i: (i[0], i[1]), reverse=True):
         lines.insert(at, line)
     return "".join(lines)
 
 
-def _anchors(source: str, comment: str) -> list[str | None]:
-    """For each copy of ``comment`` in ``source``: the column-0 line it sits above (an item's first line, or a
-    section header), or None at the end of the file."""
+def _anchors(source: str, comments: set[str]) -> dict[str, list[str | None]]:
+    """For each copy of each of ``comments`` in ``source``: the column-0 line it sits above (the first line of the
+    item it is in or above, or a section header), or None at the end of the file. One pass over the file."""
     lines = source.splitlines()
-    out: list[str | None] = []
-    for index, line in enumerate(lines):
-        if line.rstrip() != comment:
-            continue
-        owner = None
-        for back in range(index - 1, -1, -1):  # a comment inside an item's block belongs to that item
-            before = lines[back]
-            if before[:1].strip() and not before.startswith("#"):
-                owner = before.rstrip() if before.startswith("- ") else None
-                break
-            if not before.strip() or before.startswith("#"):
-                break
-        if owner is None:
-            owner = next((later.rstrip() for later in lines[index + 1:]
-                          if later[:1].strip() and not later.startswith("#")), None)
-        out.append(owner)
+    out: dict[str, list[str | None]] = {}
+    waiting: list[str] = []  # comments whose next column-0 line is not seen yet
+    owner: str | None = None  # the item whose block we are in
+    for line in lines:
+        stripped = line.rstrip()
+        if line[:1].strip() and not line.startswith("#"):  # a column-0 line: an item or a header
+            for comment in waiting:
+                out.setdefault(comment, []).append(stripped)
+            waiting = []
+            owner = stripped if line.startswith("- ") else None
+        elif not line.strip() or line.startswith("#"):
+            owner = None if line.startswith("#") or not line.strip() else owner
+        if stripped in comments:
+            if owner is not None and line.startswith(" "):
+                out.setdefault(stripped, []).append(owner)  # inside an item's block: keep it with that item
+            else:
+                waiting.append(stripped)
+    for comment in waiting:
+        out.setdefault(comment, []).append(None)
     return out
 
-
-def _find_anchor(lines: list[str], anchor: str | None) -> int:
-    if anchor is not None:
-        for index, line in enumerate(lines):
-            if line.rstrip() == anchor:
-                return index
-    return len(lines)
 
 
 # ---------------------------------------------------------------------------------------------- unreadable
