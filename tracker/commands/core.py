@@ -240,6 +240,15 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
 # ---------------------------------------------------------------------------------------------- list / show
 
 
+def _note_open_conflicts(store: Store) -> None:
+    """A sync that left merge conflicts leaves a file that loads; say where they are so they get settled."""
+    from tracker.merge.conflicts import conflict_notice
+
+    notice = conflict_notice(store.path)
+    if notice:
+        click.echo(notice, err=True)
+
+
 @click.command("list")
 @click.option("--status", type=click.Choice(STATUS_VALUES))
 @click.option("--category", help="Only this category (any case).")
@@ -257,7 +266,9 @@ def list_cmd(ctx: click.Context, status: str | None, category: str | None, tag: 
       tracker list --status next-up --tag transformers
       tracker list --json | jq '.[].url'
     """
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
+    _note_open_conflicts(store)
     rows = index.query_resources(status=status, category=category, tag=tag, topic=topic, limit=limit)
     if as_json:
         _print_json([_resource_object(row) for row in rows])
@@ -279,7 +290,9 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
     """
     from tracker.reading_list import resolve_ref
 
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
+    _note_open_conflicts(store)
     item_id = resolve_ref(index, ref)
     item = index.resource(item_id) or {}
     if as_json:

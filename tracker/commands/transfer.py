@@ -1,4 +1,4 @@
-"""Commands that move the list in and out and between machines: import, export, sync, merge-driver."""
+"""Commands that move the list in and out and between machines: import, export, sync, resolve, merge-driver."""
 
 from __future__ import annotations
 
@@ -166,7 +166,9 @@ def _say_what_is_left_out(document, fmt: str) -> None:
 @click.option("--rebase", is_flag=True, help="Replay local commits on top of the remote's instead of merging.")
 @click.pass_obj
 def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
-    """Pull the list from the remote (merging resources.yaml item by item), then push.
+    """Pull the list from the branch's upstream (merging resources.yaml item by item), then push to it.
+
+    Nothing is pushed unless the list loads and holds no open merge conflict.
 
     \b
     Examples:
@@ -176,10 +178,39 @@ def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
     from tracker.sync import sync
 
     start = settings.file.absolute().parent if settings.file else Path.cwd()
-    result = sync(start, remote, rebase=rebase)
+    data_files = [settings.file.absolute()] if settings.file else []
+    result = sync(start, remote, rebase=rebase, data_files=data_files)
     how = "rebased onto" if rebase else "pulled"
-    pulled = f"{how} {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
-    click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.remote}.")
+    pulled = f"{how} {result.upstream}" if result.pulled else f"nothing to pull from {result.upstream}"
+    where = "" if result.configured else " (no upstream was set: used the remote's branch of the same name)"
+    click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.upstream}{where}.")
+    for notice in result.notices:
+        click.echo(notice, err=True)
+
+
+@click.command("resolve")
+@click.option("--ours", "take", flag_value="ours", help="Keep our version of every conflict (the live one).")
+@click.option("--theirs", "take", flag_value="theirs", help="Take their version of every conflict.")
+@click.pass_obj
+def resolve_cmd(settings, take: str | None) -> None:
+    """Settle the merge conflicts a sync or pull left in the list, and make the commit.
+
+    Without --ours/--theirs, checks that you removed the conflict blocks by hand. Either way the file must load;
+    then it is marked resolved and the merge commit (or the rebase's next step) is made.
+
+    \b
+    Examples:
+      tracker resolve --ours
+      tracker resolve          # after editing the marked lines yourself
+    """
+    from tracker.merge.resolve import resolve
+    from tracker.store import find_data_file
+
+    result = resolve(find_data_file(settings.file), take)
+    settled = f"kept {result.settled} conflict(s) as {take}; " if take else ""
+    done = {"merge": "committed the merge", "rebase": "continued the rebase",
+            "commit": "committed it", "": "nothing to commit"}[result.finished]
+    click.echo(f"Resolved {result.path.name}: {settled}{done}. Run 'tracker sync' to share it.")
 
 
 @click.command("merge-driver", hidden=True)
@@ -188,7 +219,8 @@ def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
 @click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("path", default="resources.yaml")
 def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
-    """git's merge driver for resources.yaml (registered by `tracker init`): tracker merge-driver %O %A %B %P."""
+    """git's merge driver for resources.yaml, the link history and notes (registered by `tracker init`):
+    tracker merge-driver %O %A %B %P."""
     from tracker.merge import run_merge_driver
 
     sys.exit(run_merge_driver(base, ours, theirs, path))
