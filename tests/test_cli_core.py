@@ -244,9 +244,9 @@ def test_bad_file_is_one_error_line_and_exit_1(project: Path, invoke) -> None:
 
 
 def test_terminal_output_is_a_table_with_markup_escaped(project: Path, invoke, monkeypatch) -> None:
-    import tracker.commands.core as core
+    import tracker.commands.output as output
 
-    monkeypatch.setattr(core, "_is_terminal", lambda: True)
+    monkeypatch.setattr(output, "is_terminal", lambda: True)
     invoke("add", "https://example.org/markup", "--title", "[bold red]<b>Not markup</b>[/]")
     result = invoke("list", "--tag", "", "--limit", "10")
     assert result.exit_code == 0

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import commit_count, git, modules_after, run_tracker
-from tracker.commands.core import RESOURCE_COLUMNS, _column_widths
+from tracker.commands.core import RESOURCE_COLUMNS
+from tracker.commands.output import column_widths as _column_widths
 
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch):
     """Make the commands draw their terminal tables, ``width`` columns wide."""
-    import tracker.commands.core as core
+    import tracker.commands.output as core
 
     def _set(width: int) -> None:
-        monkeypatch.setattr(core, "_is_terminal", lambda: True)
+        monkeypatch.setattr(core, "is_terminal", lambda: True)
         monkeypatch.setenv("COLUMNS", str(width))
 
     return _set
@@ -58,13 +59,13 @@ def test_list_table_fits_the_terminal(project: Path, invoke, terminal, width: in
 
 
 def test_empty_results_say_so_in_a_terminal(project: Path, invoke, terminal, monkeypatch) -> None:
-    import tracker.commands.core as core
+    import tracker.commands.output as core
 
     assert invoke("search", "zzzz").stdout == ""  # piped: nothing at all
     terminal(100)
     assert invoke("list", "--tag", "no-such-tag").stdout.strip() == "No items."
     assert invoke("search", "zzzz").stdout.strip() == "Nothing matches 'zzzz'."
-    monkeypatch.setattr(core, "_is_terminal", lambda: False)
+    monkeypatch.setattr(core, "is_terminal", lambda: False)
     assert invoke("list", "--tag", "no-such-tag").stdout == ""
 
 

@@ -8,22 +8,18 @@ or ``--json``. Heavy imports (rich, pydantic, yaml) happen only in the commands 
 from __future__ import annotations
 
 import json
-import os
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 # tracker.document's copy of the statuses: no pydantic import for --help and read commands.
+from tracker.commands import output
+from tracker.commands.output import Col, json_option
 from tracker.document import STATUS_VALUES
 
 if TYPE_CHECKING:
     from tracker.store import Store
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-
 
 def _store(ctx: click.Context) -> Store:
     from tracker.store import Store
@@ -57,89 +53,13 @@ def _warn_unknown(store: Store, topic: str | None = None, related: tuple[str, ..
             click.echo(f"note: '{item_id}' is not an item id in the list", err=True)
 
 
-def _print_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+# Tables, tab-separated lines and JSON are printed the same way by every read command: see output.py.
+_print_json = output.print_json
+_print_table = output.print_table
 
 
 def _is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-@dataclass(frozen=True)
-class Col:
-    """How a column of a terminal table behaves when the terminal is narrow."""
-
-    name: str
-    cap: int | None = None  # never wider than this (it wraps, or is cut when ``clip``)
-    share: int = 0  # > 0: takes this share of the room the capped columns leave (titles, text)
-    clip: bool = False  # one line, cut with an ellipsis (ids, URLs) rather than wrapped
-    min_terminal: int = 0  # shown only in a terminal at least this wide
-    optional: bool = False  # left out when every row is empty there
-
-
-def _column_widths(columns: list[Col], rows: list[list[str]], width: int) -> dict[int, int]:
-    """Column index -> width for the columns that fit ``width``; capped columns first, the rest share the room."""
-    shown = [i for i, col in enumerate(columns) if width >= col.min_terminal
-             and not (col.optional and not any(row[i] for row in rows))]
-    from rich.cells import cell_len  # terminal cells: a CJK character or an emoji takes two
-
-    natural = {i: max([len(columns[i].name), *(cell_len(row[i]) for row in rows)]) for i in shown}
-    caps = {i: min(columns[i].cap or natural[i], max(12, width // 4) if columns[i].clip else natural[i])
-            for i in shown}  # a clipped column (an id) takes at most a quarter of the terminal
-    widths = {i: min(natural[i], caps[i]) for i in shown if not columns[i].share}
-    sharing = [i for i in shown if columns[i].share]
-    room = width - 3 * len(shown) - sum(widths.values())
-    while sharing:
-        total_share = sum(columns[i].share for i in sharing)
-        fits = [i for i in sharing if natural[i] <= room * columns[i].share // total_share]
-        if not fits:  # everyone wants more than its share: split the room
-            for i in sharing:
-                widths[i] = max(8, room * columns[i].share // total_share)
-            break
-        for i in fits:  # give these what they need, share what is left among the others
-            widths[i] = natural[i]
-            room -= natural[i]
-            sharing.remove(i)
-    return {i: widths[i] for i in shown}
-
-
-def _print_table(columns: list[Col], rows: list[list[str]], title: str | None = None,
-                 empty: str = "Nothing to show.", marked: bool = False) -> None:
-    """A rich table fitted to the terminal; tab-separated lines (one per row, no header) when piped.
-
-    ``marked``: text between \\x02 and \\x03 is highlighted (search matches)."""
-    if not _is_terminal():
-        out = sys.stdout
-        for row in rows:
-            out.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
-        return
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    # A terminal's own width; when a test stands in for one, COLUMNS or a wide default.
-    console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-    if not rows:
-        console.print(f"[dim]{escape(empty)}[/dim]")
-        return
-    widths = _column_widths(columns, rows, console.width)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for i, width in widths.items():
-        col = columns[i]
-        table.add_column(col.name, width=width, no_wrap=col.clip, overflow="ellipsis" if col.clip else "fold")
-    for row in rows:
-        table.add_row(*(_highlighted(row[i]) if marked else escape(row[i]) for i in widths))
-    console.print(table)
-
-
-def _highlighted(text: str) -> Any:
-    from rich.text import Text
-
-    out = Text()
-    for n, part in enumerate(text.replace("\x03", "\x02").split("\x02")):
-        out.append(part, style="bold yellow" if n % 2 else None)
-    return out
+    return output.is_terminal()
 
 
 def _short_url(url: str) -> str:
