@@ -132,7 +132,7 @@ def test_remove(project: Path, invoke) -> None:
 
 
 def test_search_ranked_with_json(project: Path, invoke) -> None:
-    rows = json.loads(invoke("search", "transformer", "--json").output)
+    rows = json.loads(invoke("search", "transformer", "--json").output)["results"]
     assert [r["id"] for r in rows][:1] == ["illustrated-transformer"]
     assert {r["id"] for r in rows} == {"illustrated-transformer", "attention-is-all-you-need"}
     assert invoke("search", "nothing-matches-this").output == ""

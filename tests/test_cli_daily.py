@@ -71,11 +71,11 @@ def test_empty_results_say_so_in_a_terminal(project: Path, invoke, terminal, mon
 
 def test_search_shows_the_passage_that_matched(project: Path, invoke, terminal) -> None:
     invoke("edit", "micrograd", "--comment", "A tiny autograd engine; read before the backprop chapter")
-    rows = json.loads(invoke("search", "backprop", "--json").stdout)
+    rows = json.loads(invoke("search", "backprop", "--json").stdout)["results"]
     assert [row["id"] for row in rows] == ["micrograd"]
     assert rows[0]["snippet"] == "A tiny autograd engine; read before the **backprop** chapter"
     assert rows[0]["score"] > 0
-    titled = json.loads(invoke("search", "illustrated", "--json").stdout)
+    titled = json.loads(invoke("search", "illustrated", "--json").stdout)["results"]
     assert titled[0]["snippet"] is None  # matched by its title alone, which the table shows anyway
     terminal(120)
     table = invoke("search", "backprop").stdout

@@ -374,6 +374,9 @@ def add_advice(store: Store, category: str, text: str, source_name: str | None =
         source["name"] = readable_title_from_url(source_url or "")
     if source and source.get("url") is None:
         source.pop("url")
+    # "study" when the list says "Study": one category, spelled as it first was, not two that differ by case.
+    category = next((str(e["category"]) for e in store.index().entries("advice")
+                     if str(e.get("category", "")).casefold() == category.strip().casefold()), category.strip())
     advice = _validated(Advice, {"category": category, "text": text, "source": source})
     short = text if len(text) <= 50 else text[:47] + "..."
     with store.edit(f"advice: add {category}: {short}") as edit:
@@ -402,7 +405,8 @@ def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str
 
 
 def _same_words(a: str, b: str) -> bool:
-    return a.casefold().split() == b.casefold().split()
+    """The same sentence, whatever the case, the spacing or a final full stop."""
+    return a.casefold().rstrip(" .!\u2026").split() == b.casefold().rstrip(" .!\u2026").split()
 
 
 def _validated(model_type: type, data: dict) -> Any:

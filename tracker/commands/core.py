@@ -21,6 +21,9 @@ from tracker.document import STATUS_VALUES
 if TYPE_CHECKING:
     from tracker.store import Store
 
+# Any case on the command line ("Done"), stored as the canonical value ("done").
+STATUS_CHOICE = click.Choice(STATUS_VALUES, case_sensitive=False)
+
 def _store(ctx: click.Context) -> Store:
     from tracker.store import Store
 
@@ -123,7 +126,7 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
 
 @click.command("add")
 @click.argument("url")
-@click.option("--status", type=click.Choice(STATUS_VALUES), default="inbox", show_default=True)
+@click.option("--status", type=STATUS_CHOICE, default="inbox", show_default=True)
 @click.option("--category", help="Study, Coding, Math, Paper, Video, Course, Book, Tool, ...")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--title", help="The title (default: from the page, or made from the URL).")
@@ -161,28 +164,33 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
 
 
 @click.command("list")
-@click.option("--status", type=click.Choice(STATUS_VALUES))
-@click.option("--category", help="Only this category (any case).")
-@click.option("--tag", help="Only items with this tag.")
-@click.option("--topic", help="Only items of this study-plan chapter.")
+@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE, help="Only items with this status (repeat).")
+@click.option("--category", "categories", multiple=True, help="Only this category, any case (repeat).")
+@click.option("--tag", "tags", multiple=True, help="Only items with this tag (repeat: any of them).")
+@click.option("--topic", "topics", multiple=True, help="Only items of this study-plan chapter (repeat).")
 @click.option("--limit", type=click.IntRange(min=0), help="At most N items.")
 @json_option
 @click.pass_context
-def list_cmd(ctx: click.Context, status: str | None, category: str | None, tag: str | None, topic: str | None,
-             limit: int | None, as_json: bool) -> None:
-    """List reading-list items in file order, filtered.
+def list_cmd(ctx: click.Context, statuses: tuple[str, ...], categories: tuple[str, ...], tags: tuple[str, ...],
+             topics: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """List reading-list items in file order, filtered. A repeated option matches any of its values;
+    different options must all match.
 
     \b
     Example:
       tracker list --status next-up --tag transformers
+      tracker list --status inbox --status next-up
       tracker list --json | jq '.[].url'
     """
+    from tracker.filters import ItemFilter, select_items
+
     index = _store(ctx).index()
-    rows = index.query_resources(status=status, category=category, tag=tag, topic=topic, limit=limit)
+    found = select_items(index, ItemFilter(statuses, categories, tags, topics), limit)
     if as_json:
-        _print_json([_resource_object(row) for row in rows])
+        _print_json([_resource_object(row) for row in found.rows])
     else:
-        _print_table(RESOURCE_COLUMNS, [_resource_table_cells(row) for row in rows], empty="No items.")
+        _print_table(RESOURCE_COLUMNS, [_resource_table_cells(row) for row in found.rows], empty="No items.",
+                     note=output.more_note(len(found.rows), found.total))
 
 
 @click.command("show")
@@ -221,7 +229,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 @click.command("move")
 @click.argument("refs", nargs=-1, required=True)
-@click.option("--to", "status", required=True, type=click.Choice(STATUS_VALUES), help="The new status.")
+@click.option("--to", "status", required=True, type=STATUS_CHOICE, help="The new status (any case).")
 @click.pass_context
 def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
     """Move one or more items to another status (one commit).
@@ -245,7 +253,7 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 @click.argument("ref")
 @click.option("--title")
 @click.option("--url", help="A new URL (refused if another item has it).")
-@click.option("--status", type=click.Choice(STATUS_VALUES), help="Same as `tracker move REF --to STATUS`.")
+@click.option("--status", type=STATUS_CHOICE, help="Same as `tracker move REF --to STATUS`.")
 @click.option("--category")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat; --tag '' clears them).")
 @click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
@@ -343,24 +351,26 @@ def remove_cmd(ctx: click.Context, refs: tuple[str, ...]) -> None:
 @click.pass_context
 def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Ranked full-text search over titles, tags, comments and descriptions (best match first), with the
-    passage that matched. Every word must match, as a word or the start of one.
+    passage that matched. Every word must match, as a word or the start of one. When more than --limit
+    match, the table ends with "... and N more (--limit)"; --json gives {"query", "total", "results"}.
 
     \b
     Example:
       tracker search "attention transformer"
     """
     index = _store(ctx).index()
-    rows = index.search(query, limit=limit)
+    matches = index.search(query, limit=-1)  # SQLite: no limit; the total is worth the few extra rows
+    rows, more = matches[:limit], output.more_note(min(limit, len(matches)), len(matches))
     if as_json:
         passages = index.snippets(query, [row[0] for row in rows])
-        _print_json([{**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])}
-                     for row in rows])
+        _print_json({"query": query, "total": len(matches), "results": [
+            {**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])} for row in rows]})
     elif not _is_terminal():
-        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
+        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows], note=more)
     else:
         passages = index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03"))
         _print_table(SEARCH_COLUMNS, [[*_resource_table_cells(row)[:4], passages.get(row[0], "")]
-                                      for row in rows], empty=f"Nothing matches {query!r}.", marked=True)
+                                      for row in rows], empty=f"Nothing matches {query!r}.", marked=True, note=more)
 
 
 SEARCH_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7),
@@ -443,16 +453,16 @@ def advice_add_cmd(ctx: click.Context, category: str, text: str, source_name: st
     from tracker.reading_list import add_advice
 
     store = _store(ctx.find_root())
-    add_advice(store, category, text, source_name, source_url)
-    click.echo(f"Added advice ({category})")
+    advice = add_advice(store, category, text, source_name, source_url)
+    click.echo(f"Added advice ({advice.category})")
     _say_notices(store)
 
 
 @advice_group.command("list")
-@click.option("--category", help="Only this category (any case).")
+@click.option("--category", "categories", multiple=True, help="Only this category, any case (repeat).")
 @json_option
 @click.pass_context
-def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> None:
+def advice_list_cmd(ctx: click.Context, categories: tuple[str, ...], as_json: bool) -> None:
     """List advice.
 
     \b
@@ -460,8 +470,9 @@ def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> 
       tracker advice list --category Study
     """
     entries = _store(ctx.find_root()).index().entries("advice")
-    if category:
-        entries = [e for e in entries if str(e.get("category", "")).lower() == category.lower()]
+    wanted = {c.casefold() for c in categories if c.strip()}
+    if wanted:
+        entries = [e for e in entries if str(e.get("category", "")).casefold() in wanted]
     if as_json:
         _print_json(entries)
         return
@@ -608,7 +619,8 @@ def notes_list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: str | None,
                   related: tuple[str, ...]) -> None:
-    """Create a note file with front matter and an empty Q&A table, and commit it.
+    """Create a note file (front matter, a heading and an empty "| Question | Answer |" table whose rows
+    `tracker notes list` counts as questions) and commit it.
 
     \b
     Example:
@@ -618,9 +630,12 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
     from tracker.notes import notes_dir, write_note
     from tracker.reading_list import slugify
 
+    title = " ".join(title.split())
+    if not title:
+        raise click.BadParameter("a note needs a title", param_hint="TITLE")
     store = _store(ctx.find_root())
     path = write_note(notes_dir(store.path), note_id or slugify(title) or "note", title, topic=topic,
-                      related=related, body=f"# {title}")
+                      related=related, body=f"# {title}\n\n| Question | Answer |\n|---|---|\n")
     repo = gitrepo.find_repo(path.parent)
     if repo is not None and gitrepo.commits_enabled(ctx.find_root().obj.commit, path.parent):
         gitrepo.commit_paths(repo, [path], f"notes: add {title}")
@@ -694,7 +709,8 @@ def _notes_cell(row: dict) -> str:
 @click.pass_context
 def topics_edit_cmd(ctx: click.Context, topic_id: str, title: str | None, summary: str | None,
                     lab: str | None) -> None:
-    """Change a part or chapter of the study plan (by its id, as `tracker topics` shows it) in one commit.
+    """Change a part or chapter of the study plan in one commit. ID is its id or its number as `tracker
+    topics` shows it ("I." or "I", any case).
 
     \b
     Example:
@@ -710,6 +726,8 @@ def topics_edit_cmd(ctx: click.Context, topic_id: str, title: str | None, summar
                if value is not None}
     if not changes:
         raise click.UsageError("nothing to change: give --title, --summary or --lab")
-    name, changed = edit_topic(store, topic_id, changes)
+    from tracker.filters import find_topic_id
+
+    name, changed = edit_topic(store, find_topic_id(store.index().entries("topics"), topic_id) or topic_id, changes)
     click.echo(f"{name}: changed {', '.join(changed)}" if changed else f"{name}: nothing changed")
     _say_notices(store)
