@@ -128,10 +128,10 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
     give the same result.
     """
     from tracker.document import STATUS_VALUES, with_changes
-    from tracker.urls import validate_url
+    from tracker.urls import refuse_credentials, validate_url
 
     data = {key: value for key, value in fields.items() if value is not None}
-    url = validate_url(str(data.get("url", "")))
+    url = refuse_credentials(validate_url(str(data.get("url", ""))))
     data["url"] = url
     if not data.get("title"):
         from tracker.urls import readable_title_from_url

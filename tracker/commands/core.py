@@ -145,7 +145,9 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
       tracker add https://jalammar.github.io/illustrated-transformer/ --tag transformers --status next-up
     """
     from tracker.reading_list import add_resource
+    from tracker.urls import refuse_credentials
 
+    refuse_credentials(url)  # before any fetch: a password must not even travel to the page
     store = _store(ctx)
     _check_lab(store, lab)
     metadata = None
@@ -284,6 +286,10 @@ def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, s
     for name, value in (("--title", title), ("--url", url)):
         if value is not None and not value.strip():
             raise click.UsageError(f"{name} cannot be empty: every item has one")
+    if url is not None:
+        from tracker.urls import refuse_credentials
+
+        refuse_credentials(url)
     store = _store(ctx)
     _check_lab(store, lab)
     changes: dict[str, Any] = {}
