@@ -103,8 +103,9 @@ def test_move_several_items_is_one_commit(project: Path, invoke) -> None:
     result = invoke("move", "illustrated", "attention", "--to", "reading")
     assert result.exit_code == 0, result.output
     assert "illustrated-transformer: inbox -> reading" in result.output
-    assert last_message(project) == ("move: 2 items -> reading "
-                                     "(illustrated-transformer, attention-is-all-you-need)")
+    assert last_message(project) == "move: 2 items -> reading"
+    assert git(project, "log", "-1", "--format=%b").strip().splitlines() == [
+        "- illustrated-transformer: inbox -> reading", "- attention-is-all-you-need: next-up -> reading"]
     assert commit_count(project) == 2
     single = invoke("move", "micrograd", "--to", "dropped")
     assert single.exit_code == 0

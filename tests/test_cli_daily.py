@@ -202,8 +202,9 @@ def test_remove_several_in_one_commit_or_none(project: Path, invoke) -> None:
     assert data.read_text() == before and commit_count(project) == 1
     result = invoke("remove", "micrograd", "https://arxiv.org/pdf/1706.03762v2", "micro")
     assert result.exit_code == 0 and result.stdout == "Removed micrograd\nRemoved attention-is-all-you-need\n"
-    assert git(project, "log", "-1", "--format=%s").strip() == (
-        "remove: 2 items (micrograd, attention-is-all-you-need)")
+    assert git(project, "log", "-1", "--format=%s").strip() == "remove: 2 items"
+    assert git(project, "log", "-1", "--format=%b").strip().splitlines() == [
+        "- micrograd (micrograd)", "- attention-is-all-you-need (Attention Is All You Need)"]
     assert [row["id"] for row in json.loads(invoke("list", "--json").stdout)] == ["illustrated-transformer"]
     assert "# a comment between items" in data.read_text() and "advice:" in data.read_text()
     assert git(project, "status", "--porcelain") == ""

@@ -267,8 +267,8 @@ def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | 
         if len(moves) == 1:
             edit.message = f"move: {moves[0].item_id} {moves[0].old} -> {status}"
         elif moves:
-            names = ", ".join(m.item_id for m in moves[:3]) + (", ..." if len(moves) > 3 else "")
-            edit.message = f"move: {len(moves)} items -> {status} ({names})"
+            lines = "\n".join(f"- {m.item_id}: {m.old} -> {m.new}" for m in moves)  # the body: one per item
+            edit.message = f"move: {len(moves)} items -> {status}\n\n{lines}"
     return moves
 
 
@@ -353,8 +353,8 @@ def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
         if len(models) == 1:
             edit.message = f"remove: {models[0].id} ({models[0].title})"
         else:
-            names = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-            edit.message = f"remove: {len(models)} items ({names})"
+            lines = "\n".join(f"- {model.id} ({model.title})" for model in models)  # the body: one per item
+            edit.message = f"remove: {len(models)} items\n\n{lines}"
     return models
 
 
