@@ -216,6 +216,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
         _print_json(item)
         return
     width = max(len(key) for key in item)
+    separator = None if _is_terminal() else "\t"  # piped: "key<TAB>value", one field a line
     for key, value in item.items():
         if key == "fetched":  # "DATE [failed] field:digest...": the digests are bookkeeping, not for reading
             value = " ".join(word for word in str(value).split() if ":" not in word)
@@ -223,7 +224,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        click.echo(f"{key:<{width}}  {text}")
+        click.echo(f"{key:<{width}}  {text}" if separator is None else output.tsv_line([key, text]))
 
 
 # ---------------------------------------------------------------------------------------------- changes
@@ -408,8 +409,9 @@ def log_cmd(ctx: click.Context, ref: str | None, limit: int | None, as_json: boo
         commits = gitrepo.file_commits(repo, store.path, limit=limit)
         if as_json:
             _print_json([c.__dict__ for c in commits])
-        for commit in [] if as_json else commits:
-            click.echo(f"{commit.date[:10]}  {commit.commit[:8]}  {commit.message}")
+        else:
+            _print_table([Col("date", cap=10), Col("commit", cap=8), Col("message", share=1)],
+                         [[c.date[:10], c.commit[:8], c.message] for c in commits], empty="No commits yet.")
         return
     try:
         item_id = resolve_ref(store.index(), ref)
@@ -423,10 +425,12 @@ def log_cmd(ctx: click.Context, ref: str | None, limit: int | None, as_json: boo
     if as_json:
         _print_json([event.to_dict() for event in events])
         return
+    rows = []
     for event in events:
         what = {"added": f"added ({event.new_status})", "removed": "removed",
                 "status": f"{event.old_status} -> {event.new_status}", "edited": "edited"}[event.action]
-        click.echo(f"{event.date[:10]}  {event.commit[:8]}  {what:<24} {event.message}")
+        rows.append([event.date[:10], event.commit[:8], what, event.message])
+    _print_table([Col("date", cap=10), Col("commit", cap=8), Col("change", cap=24), Col("message", share=1)], rows)
 
 
 # ---------------------------------------------------------------------------------------------- advice

@@ -20,6 +20,15 @@ def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = 
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
+    from tracker.commands import output
+
+    if not output.is_terminal():  # piped: "field<TAB>value" lines, the note on stderr
+        for key, value in data.items():
+            if key != "error" and value not in (None, "", []):
+                click.echo(output.tsv_line([key, ", ".join(value) if isinstance(value, list) else str(value)]))
+        if error:
+            click.echo(f"note: {error}", err=True)
+        return
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
