@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.commands import output
+from tracker.commands import completion, output
 from tracker.commands.output import Col
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ _CHECK_COLUMNS = {
 
 
 @click.command("check")
-@click.argument("refs", nargs=-1)
+@click.argument("refs", nargs=-1, shell_complete=completion.item_ids)
 @click.option(
     "--status",
     "statuses",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 # tracker.document's copy of the statuses: no pydantic import for --help and read commands.
-from tracker.commands import output
+from tracker.commands import completion, output
 from tracker.commands.output import Col, json_option
 from tracker.document import STATUS_VALUES
 
@@ -131,8 +131,8 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--title", help="The title (default: from the page, or made from the URL).")
 @click.option("--comment", help="Your own words about it.")
-@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
-@click.option("--lab", help="A lab experiment id.")
+@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).", shell_complete=completion.topic_ids)
+@click.option("--lab", help="A lab experiment id.", shell_complete=completion.lab_ids)
 @click.option("--no-fetch", is_flag=True, envvar="TRACKER_NO_FETCH",
               help="Do not fetch the page's metadata. Env: TRACKER_NO_FETCH=1.")
 @click.pass_context
@@ -169,7 +169,8 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
 @click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE, help="Only items with this status (repeat).")
 @click.option("--category", "categories", multiple=True, help="Only this category, any case (repeat).")
 @click.option("--tag", "tags", multiple=True, help="Only items with this tag (repeat: any of them).")
-@click.option("--topic", "topics", multiple=True, help="Only items of this study-plan chapter (repeat).")
+@click.option("--topic", "topics", multiple=True, help="Only items of this study-plan chapter (repeat).",
+              shell_complete=completion.topic_ids)
 @click.option("--limit", type=click.IntRange(min=0), help="At most N items.")
 @json_option
 @click.pass_context
@@ -196,7 +197,7 @@ def list_cmd(ctx: click.Context, statuses: tuple[str, ...], categories: tuple[st
 
 
 @click.command("show")
-@click.argument("ref")
+@click.argument("ref", shell_complete=completion.item_ids)
 @json_option
 @click.pass_context
 def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
@@ -231,7 +232,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 
 @click.command("move")
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1, required=True, shell_complete=completion.item_ids)
 @click.option("--to", "status", required=True, type=STATUS_CHOICE, help="The new status (any case).")
 @click.pass_context
 def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
@@ -253,7 +254,7 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 
 
 @click.command("edit")
-@click.argument("ref")
+@click.argument("ref", shell_complete=completion.item_ids)
 @click.option("--title")
 @click.option("--url", help="A new URL (refused if another item has it).")
 @click.option("--status", type=STATUS_CHOICE, help="Same as `tracker move REF --to STATUS`.")
@@ -262,8 +263,8 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 @click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
 @click.option("--remove-tag", "remove_tags", multiple=True, help="Remove a tag (repeat).")
 @click.option("--comment")
-@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
-@click.option("--lab", help="A lab experiment id.")
+@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).", shell_complete=completion.topic_ids)
+@click.option("--lab", help="A lab experiment id.", shell_complete=completion.lab_ids)
 @click.option("--author", "authors", multiple=True, help="Replace the authors (repeat; --author '' clears them).")
 @click.option("--published", callback=lambda _c, _p, v: _iso_date(v), help="The publication date, YYYY-MM-DD.")
 @click.option("--site")
@@ -330,7 +331,7 @@ def _iso_date(value: str | None) -> str | None:
 
 
 @click.command("remove")
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1, required=True, shell_complete=completion.item_ids)
 @click.pass_context
 def remove_cmd(ctx: click.Context, refs: tuple[str, ...]) -> None:
     """Remove one or more items from the list (one commit; git keeps their history).
@@ -386,7 +387,7 @@ SEARCH_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7),
 
 
 @click.command("log")
-@click.argument("ref", required=False)
+@click.argument("ref", required=False, shell_complete=completion.item_ids)
 @click.option("--limit", type=click.IntRange(min=1), help="At most N entries.")
 @json_option
 @click.pass_context
@@ -522,7 +523,7 @@ def _parse_link(ctx: click.Context, param: click.Parameter, values: tuple[str, .
 @click.argument("term")
 @click.argument("definition")
 @click.option("--link", "links", multiple=True, callback=_parse_link, help="TITLE=URL (repeat).")
-@click.option("--lab", help="A lab experiment id that shows it.")
+@click.option("--lab", help="A lab experiment id that shows it.", shell_complete=completion.lab_ids)
 @click.pass_context
 def glossary_add_cmd(ctx: click.Context, term: str, definition: str, links: list[tuple[str, str]],
                      lab: str | None) -> None:
@@ -544,7 +545,8 @@ def glossary_add_cmd(ctx: click.Context, term: str, definition: str, links: list
 @glossary_group.command("edit")
 @click.argument("term")
 @click.option("--definition", help="A new definition.")
-@click.option("--lab", help="A lab experiment id that shows it ('' removes the link).")
+@click.option("--lab", help="A lab experiment id that shows it ('' removes the link).",
+              shell_complete=completion.lab_ids)
 @click.pass_context
 def glossary_edit_cmd(ctx: click.Context, term: str, definition: str | None, lab: str | None) -> None:
     """Change a glossary term (found ignoring case) in one commit.
@@ -624,8 +626,8 @@ def notes_list_cmd(ctx: click.Context, as_json: bool) -> None:
 @notes_group.command("new")
 @click.argument("title")
 @click.option("--id", "note_id", help="File name without .md (default: from the title).")
-@click.option("--topic", help="A study-plan chapter id.")
-@click.option("--related", multiple=True, help="A related item id (repeat).")
+@click.option("--topic", help="A study-plan chapter id.", shell_complete=completion.topic_ids)
+@click.option("--related", multiple=True, help="A related item id (repeat).", shell_complete=completion.item_ids)
 @click.pass_context
 def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: str | None,
                   related: tuple[str, ...]) -> None:
@@ -712,10 +714,11 @@ def _notes_cell(row: dict) -> str:
 
 
 @topics_cmd.command("edit")
-@click.argument("topic_id", metavar="ID")
+@click.argument("topic_id", metavar="ID", shell_complete=completion.topic_ids)
 @click.option("--title", help="A new title.")
 @click.option("--summary", help="A new summary ('' removes it).")
-@click.option("--lab", help="The lab experiment id for this part or chapter ('' removes the link).")
+@click.option("--lab", help="The lab experiment id for this part or chapter ('' removes the link).",
+              shell_complete=completion.lab_ids)
 @click.pass_context
 def topics_edit_cmd(ctx: click.Context, topic_id: str, title: str | None, summary: str | None,
                     lab: str | None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from tracker.commands import completion
 from tracker.errors import NotFoundError
 
 
@@ -121,7 +122,7 @@ def _print_list(rows: list[dict], dangling: list[dict]) -> None:
 
 
 @lab_group.command("run")
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=completion.lab_targets)
 @click.option("--all", "run_all", is_flag=True, help="Run every experiment in lab/.")
 @click.option("--device", default=None, envvar="TRACKER_DEVICE",
               help="auto (default), cpu, cuda, cuda:N or mps. Env: TRACKER_DEVICE.")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tracker.commands import completion
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def _fetch_message(updated: int, recorded_only: int) -> str:
 
 
 @click.command("fetch")
-@click.argument("refs", nargs=-1)
+@click.argument("refs", nargs=-1, shell_complete=completion.item_ids)
 @click.option("--all", "all_items", is_flag=True, help="Refresh every item.")
 @click.option("--missing", is_flag=True, help="Only items never fetched (or whose last fetch failed).")
 @click.option("--overwrite", is_flag=True, help="Replace values a person edited, too.")
