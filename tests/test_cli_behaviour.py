@@ -153,6 +153,9 @@ def test_small_things_a_new_user_trips_over(project: Path, invoke) -> None:
     edited = invoke("topics", "edit", "I.", "--summary", "The basics")
     assert edited.exit_code == 0 and edited.stdout == "part-1: changed summary\n"
     assert invoke("topics", "edit", "i", "--summary", "Basics").exit_code == 0  # as typed, any case, no dot
+    part = invoke("add", "https://example.org/part", "--topic", "I.").stdout.strip()  # stored as the id
+    assert json.loads(invoke("show", part, "--json").stdout)["topic"] == "part-1"
+    assert [row["id"] for row in json.loads(invoke("list", "--topic", "I.", "--json").stdout)] == [part]
 
     commits = commit_count(project)
     empty = invoke("notes", "new", "  ")

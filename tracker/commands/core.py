@@ -43,6 +43,15 @@ def _say_notices(store: Store) -> None:
         click.echo(notice, err=True)
 
 
+def _topic_id(store: Store, topic: str | None) -> str | None:
+    """The id of the topic given as `tracker topics` shows it (``I.`` -> ``part-1``); other values as given."""
+    if not topic:
+        return topic
+    from tracker.filters import find_topic_id
+
+    return find_topic_id(store.index().entries("topics"), topic) or topic
+
+
 def _warn_unknown(store: Store, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
     """A topic id not in the study plan, or a related item id not in the list, is kept but pointed out
     (usually a typo)."""
@@ -150,6 +159,7 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
     refuse_credentials(url)  # before any fetch: a password must not even travel to the page
     store = _store(ctx)
     _check_lab(store, lab)
+    topic = _topic_id(store, topic)
     metadata = None
     if not no_fetch:
         from tracker.commands.metadata import metadata_for_add
@@ -294,6 +304,7 @@ def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, s
         refuse_credentials(url)
     store = _store(ctx)
     _check_lab(store, lab)
+    topic = _topic_id(store, topic)
     changes: dict[str, Any] = {}
     for name, value in (("title", title), ("url", url), ("status", status), ("category", category),
                         ("comment", comment), ("topic", topic), ("lab", lab), ("published", published),
@@ -646,6 +657,7 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
     if not title:
         raise click.BadParameter("a note needs a title", param_hint="TITLE")
     store = _store(ctx.find_root())
+    topic = _topic_id(store, topic)
     path = write_note(notes_dir(store.path), note_id or slugify(title) or "note", title, topic=topic,
                       related=related, body=f"# {title}\n\n| Question | Answer |\n|---|---|\n")
     repo = gitrepo.find_repo(path.parent)
