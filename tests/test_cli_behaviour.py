@@ -231,11 +231,14 @@ def test_list_at_80_columns_drops_empty_columns_and_never_wraps(project: Path, i
     invoke("add", "https://example.org/" + "long/" * 30, "--title", "A rather long title " * 6, "--tag", "x")
     terminal(80)
     lines = invoke("list", "--status", "done", "--status", "inbox").stdout.rstrip().splitlines()
-    assert lines[0].split() == ["id", "status", "category", "title", "tags"]
+    assert lines[0].split() == ["id", "status", "category", "title"]  # tags go before the title starves
     assert len(lines) == 2 + 3 and all(len(line) <= 80 for line in lines)  # header, rule, one line per item
+    assert lines[2].split()[0] == "illustrated-transformer"  # an id you can type, not cut
     assert "…" in lines[-1]  # the long title is cut, not wrapped
     lines = invoke("list", "--status", "done").stdout.rstrip().splitlines()
-    assert lines[0].split() == ["id", "status", "category", "title"]  # no item has tags: no empty column
+    assert lines[0].split() == ["id", "status", "category", "title"]  # no item shown has tags: no tags column
+    lines = invoke("list", "--tag", "x").stdout.rstrip().splitlines()
+    assert lines[0].split() == ["id", "status", "title", "tags"]  # the new item has no category: empty goes
 
 
 def test_check_and_fetch_and_meta_follow_the_same_modes(project: Path, invoke, link_server, tmp_path: Path,

@@ -39,7 +39,7 @@ def test_column_widths_keep_order_and_drop_url_tags_category_when_narrow() -> No
     assert sum(wide.values()) + 3 * len(wide) <= 160
     hundred = _column_widths(RESOURCE_COLUMNS, rows, 100)
     assert [RESOURCE_COLUMNS[i].name for i in hundred] == ["id", "status", "category", "title", "tags"]
-    assert hundred[3] == max(hundred.values()) and hundred[0] == 25  # the title gets the room, an id a quarter
+    assert hundred[3] == max(hundred.values()) and hundred[0] == 32  # the title gets the room, an id its cap
     narrow = _column_widths(RESOURCE_COLUMNS, rows, 60)
     assert [RESOURCE_COLUMNS[i].name for i in narrow] == ["id", "status", "title"]
     assert sum(narrow.values()) + 3 * len(narrow) <= 60

@@ -46,32 +46,56 @@ class Col:
     justify: str = "left"
 
 
-def column_widths(columns: list[Col], rows: list[list[str]], width: int) -> dict[int, int]:
-    """Column index -> width for the columns that fit ``width``; capped columns first, the rest share the room.
+MIN_TEXT_WIDTH = 20  # a title narrower than this says little: drop a column first
 
-    Columns empty in every row go first, then those whose ``min_terminal`` the terminal is narrower than."""
-    shown = [i for i, col in enumerate(columns) if width >= col.min_terminal
-             and not (col.optional and not any(row[i] for row in rows))]
+
+def column_widths(columns: list[Col], rows: list[list[str]], width: int) -> dict[int, int]:
+    """Column index -> width for the columns that fit ``width``, in their order.
+
+    Columns empty in every row are left out first, then those the terminal is narrower than ``min_terminal``
+    for. When the text columns (titles) would still get fewer than ``MIN_TEXT_WIDTH`` cells, the column with
+    the largest ``min_terminal`` goes next (tags before the category); only when nothing is left to drop are
+    ids and URLs cut to a quarter of the terminal."""
     from rich.cells import cell_len  # terminal cells: a CJK character or an emoji takes two
 
-    natural = {i: max([cell_len(columns[i].name), *(cell_len(row[i]) for row in rows)]) for i in shown}
-    caps = {i: min(columns[i].cap or natural[i], max(12, width // 4) if columns[i].clip else natural[i])
-            for i in shown}  # a clipped column (an id) takes at most a quarter of the terminal
+    shown = [i for i, col in enumerate(columns) if width >= col.min_terminal
+             and not (col.optional and not any(row[i] for row in rows))]
+    natural = {i: max([cell_len(columns[i].name), *(cell_len(_one_line(row[i])) for row in rows)])
+               for i, _col in enumerate(columns)}
+    while True:
+        widths, starved = _fit(columns, natural, shown, width, cut_ids=False)
+        droppable = [i for i in shown if columns[i].min_terminal]
+        if not starved or not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].min_terminal, i)))
+    if starved:
+        widths, _starved = _fit(columns, natural, shown, width, cut_ids=True)
+    return widths
+
+
+def _fit(columns: list[Col], natural: dict[int, int], shown: list[int], width: int,
+         cut_ids: bool) -> tuple[dict[int, int], bool]:
+    """Widths for ``shown``: capped columns first, the rest share the room; and whether a text column got
+    fewer cells than it needs and ``MIN_TEXT_WIDTH``."""
+    caps = {i: min(columns[i].cap or natural[i], max(12, width // 4) if cut_ids and columns[i].clip
+                   else natural[i]) for i in shown}
     widths = {i: min(natural[i], caps[i]) for i in shown if not columns[i].share}
     sharing = [i for i in shown if columns[i].share]
     room = width - 3 * len(shown) - sum(widths.values())
+    starved = False
     while sharing:
         total_share = sum(columns[i].share for i in sharing)
         fits = [i for i in sharing if natural[i] <= room * columns[i].share // total_share]
         if not fits:  # everyone wants more than its share: split the room
             for i in sharing:
                 widths[i] = max(8, room * columns[i].share // total_share)
+                starved = starved or widths[i] < min(natural[i], MIN_TEXT_WIDTH)
             break
         for i in fits:  # give these what they need, share what is left among the others
             widths[i] = natural[i]
             room -= natural[i]
             sharing.remove(i)
-    return {i: widths[i] for i in shown}
+    return {i: widths[i] for i in shown}, starved
 
 
 def tsv_line(cells: list[str]) -> str:
