@@ -369,3 +369,58 @@ def test_shell_completion_of_ids_statuses_topics_and_labs(project: Path) -> None
     assert proc.stdout.split() == ["plain,micrograd"], proc.stderr
     (project / "resources.yaml").write_text("resources: [unclosed\n")  # broken: no suggestions, no traceback
     assert _complete("tracker show mi") == []
+
+
+# ---------------------------------------------------------------------------------------------- properties
+
+
+hand_written = st.one_of(st.none(), st.integers(-5, 50), st.text(max_size=8), st.sampled_from(["I.", "II", "1.1"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"id": st.one_of(st.integers(0, 20), st.text(min_size=1, max_size=6))},
+                                      optional={"number": hand_written, "title": hand_written}), max_size=8),
+       st.text(max_size=8))
+def test_a_topic_name_finds_a_hand_written_plan_or_nothing(topics: list[dict], name: str) -> None:
+    """Oracle: whatever the study plan holds (ids as numbers, numbers missing or odd), the lookup never
+    raises, and returns an id that is in the plan, the id itself when given exactly, or None."""
+    from tracker.filters import find_topic_id
+
+    found = find_topic_id(topics, name)
+    ids = [str(topic["id"]) for topic in topics]
+    assert found is None or found in ids
+    if name.strip() in ids:
+        assert found == name.strip()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["inbox", "next-up", "done"]), st.sampled_from(["Study", "math", None]),
+                          st.lists(st.sampled_from(["a", "B", "c"]), max_size=2)), max_size=8),
+       st.lists(st.sampled_from(["inbox", "next-up", "done"]), max_size=2),
+       st.lists(st.sampled_from(["study", "MATH"]), max_size=2), st.lists(st.sampled_from(["A", "b"]), max_size=2))
+def test_filters_widen_when_repeated_and_narrow_when_combined(items: list, statuses: list, categories: list,
+                                                            tags: list) -> None:
+    """Oracle: an item is shown exactly when, for each option given, it has one of that option's values."""
+    from tracker.filters import ItemFilter
+
+    rows = [(f"i{n}", "u", "t", status, category, json.dumps(item_tags), None, "{}")
+            for n, (status, category, item_tags) in enumerate(items)]
+    wanted = ItemFilter(tuple(statuses), tuple(categories), tuple(tags))
+    for row, (status, category, item_tags) in zip(rows, items, strict=True):
+        expected = ((not statuses or status in statuses)
+                    and (not categories or (category or "").lower() in {c.lower() for c in categories})
+                    and (not tags or bool({t.lower() for t in item_tags} & {t.lower() for t in tags})))
+        assert wanted.matches(row) is expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=8, max_size=16),
+       st.sampled_from(["", "ann:", "ann@x:"]), st.text(alphabet="abcdefghij-/.", max_size=20))
+def test_a_secret_in_a_url_is_refused_and_never_repeated(secret: str, user: str, path: str) -> None:
+    from tracker.urls import InvalidURLError, refuse_credentials
+
+    url = f"https://{user}{secret}@example.org/{path}"
+    with pytest.raises(InvalidURLError) as refused:
+        refuse_credentials(url)
+    assert secret not in str(refused.value) and "https://example.org/" in str(refused.value)
+    assert refuse_credentials(f" https://example.org/{path} ") == f"https://example.org/{path}"

@@ -29,7 +29,7 @@ def _echo_outcomes(title: str, lines: list[str], verbose: bool) -> None:
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
-@click.option("--status", type=click.Choice(STATUS_VALUES), help="Give every new item this status.")
+@click.option("--status", type=click.Choice(STATUS_VALUES, case_sensitive=False), help="Give every new item this status.")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every added item, not only merges and skips.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -84,7 +84,7 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="markdown", show_default=True)
-@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES), multiple=True,
+@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES, case_sensitive=False), multiple=True,
               help="Only items with this status (repeat for several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
