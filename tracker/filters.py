@@ -57,7 +57,17 @@ def select_items(index: Any, item_filter: ItemFilter, limit: int | None = None) 
     topics = tuple(topic_ids(index.entries("topics"), topics)) if topics else ()
     resolved = ItemFilter(given(item_filter.statuses), given(item_filter.categories), given(item_filter.tags),
                           topics)
-    rows = [row for row in index.query_resources() if resolved.matches(row)]
+    # An option with one value (the usual case) is left to SQLite and its status index; repeats are
+    # checked here, on the rows that remain.
+    single = {name: values[0] for name, values in (("status", resolved.statuses), ("category", resolved.categories),
+                                                   ("tag", resolved.tags), ("topic", resolved.topics))
+              if len(values) == 1}
+    if not any((resolved.statuses, resolved.categories, resolved.tags, resolved.topics)) and limit is not None:
+        return Selection(index.query_resources(limit=limit), index.resource_count())  # no filter: count, not fetch
+    rows = index.query_resources(**single)
+    if len(single) < sum(1 for values in (resolved.statuses, resolved.categories, resolved.tags, resolved.topics)
+                         if values):
+        rows = [row for row in rows if resolved.matches(row)]
     return Selection(rows if limit is None else rows[:limit], len(rows))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -98,9 +99,14 @@ def _fit(columns: list[Col], natural: dict[int, int], shown: list[int], width: i
     return {i: widths[i] for i in shown}, starved
 
 
+# A tab, and everything str.splitlines() breaks a line at: inside a cell each becomes a space.
+_CELL_BREAKS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def tsv_line(cells: list[str]) -> str:
     """One row for a pipe: tabs and line breaks inside a cell become spaces, so one row stays one line."""
-    return "\t".join(" ".join(str(cell).replace("\t", " ").splitlines()) for cell in cells)
+    sub = _CELL_BREAKS.sub
+    return "\t".join([sub(" ", cell if isinstance(cell, str) else str(cell)) for cell in cells])
 
 
 def more_note(shown: int, total: int) -> str | None:
@@ -115,9 +121,10 @@ def print_table(columns: list[Col], rows: list[list[str]], *, title: str | None 
     ``marked``: text between \\x02 and \\x03 is highlighted (search matches). ``note``: a line for the person
     (under the table, or on stderr when piped)."""
     if not is_terminal():
-        out = sys.stdout
-        for row in rows:
-            out.write(tsv_line([cell.replace("\x02", "").replace("\x03", "") for cell in row]) + "\n")
+        lines = [tsv_line(row) for row in rows]
+        if marked:
+            lines = [line.replace("\x02", "").replace("\x03", "") for line in lines]
+        sys.stdout.write("".join(line + "\n" for line in lines))
         if note:
             click.echo(note, err=True)
         return
