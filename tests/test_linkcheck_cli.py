@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from tests.conftest import git
 from tests.linkcheck_support import LinkServer, closed_port, without_proxies
+from tests.metadata_support import NetworkStub
 from tracker.cli import cli
 from tracker.web.linkhistory import HISTORY_NAME
 
@@ -102,13 +103,14 @@ def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, link_server):
 
 
 def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path, link_server):
+    """The count of runs (the span in days is turned off here: see the test after this one)."""
     path = "/ok/flapping"
     link_server.broken_paths.add(path)
     repo = make_repo(tmp_path, {"flapping": link_server.url(path)})
     try:
         seen = []
         for _ in range(3):
-            code, doc = check(repo)
+            code, doc = check(repo, "--dead-after-days", "0")
             seen.append((code, verdicts(doc)["flapping"]))
         assert seen == [(1, "error"), (1, "error"), (3, "dead")]
         assert "3 runs in a row" in doc["results"][0]["detail"]
@@ -119,7 +121,7 @@ def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path
         assert record["failed_runs"] == 3 and record["first_failed"] and record["status_code"] == 500
 
         head = git(repo, "rev-parse", "HEAD")
-        code, _ = check(repo)  # still failing: still dead, nothing new to record
+        code, _ = check(repo, "--dead-after-days", "0")  # still failing: still dead, nothing new to record
         assert code == 3 and git(repo, "rev-parse", "HEAD") == head
     finally:
         link_server.broken_paths.discard(path)
@@ -253,15 +255,16 @@ def test_the_history_survives_a_fresh_clone(tmp_path, link_server):
     assert doc["changes"] == [] and commits(clone)[0].startswith("check: 1 link failing again")
 
 
-def test_an_offline_run_cries_no_wolf(tmp_path):
+def test_an_offline_run_cries_no_wolf(tmp_path, loopback_is_internet, monkeypatch):
     """No host answers at all (the machine is offline, DNS broken): nothing is called dead or recorded."""
+    net = NetworkStub({"fine.example": ["127.0.0.1"]}).install(monkeypatch)
     own = LinkServer(lifetime=60).start()
     try:
         repo = make_repo(
             tmp_path,
             {
-                "fine": own.url("/ok/offline"),
-                "also-fine": own.url("/ok/offline-2"),
+                "fine": f"http://fine.example:{own.port}/ok/offline",
+                "also-fine": f"http://fine.example:{own.port}/ok/offline-2",
                 "nohost": "http://no-such-host.invalid/page",
             },
         )
@@ -271,23 +274,24 @@ def test_an_offline_run_cries_no_wolf(tmp_path):
         # --max-age re-checks only the failure: no host answers it, yet the known dead link stays dead
         code, doc = check(repo, "--max-age", "1h")
         assert code == 3 and doc["reused"] == 2 and verdicts(doc)["nohost"] == "dead"
-    finally:
-        own.stop()  # now its port refuses: like a laptop that lost the network, no host answers
-    history_before = (repo / HISTORY_NAME).read_bytes()
-    head = git(repo, "rev-parse", "HEAD")
-    code, doc = check(repo)
-    assert doc["no_network"] is True and doc["changes"] == []
-    # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
-    assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 3
-    details = {r["id"]: r["detail"] for r in doc["results"]}
-    assert details["fine"] == "no network: no host answered in this run (connection refused)"
-    assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
-    assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
-    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
+        net.names.clear()  # like a laptop that lost the network: no name resolves, no host answers
+        history_before = (repo / HISTORY_NAME).read_bytes()
+        head = git(repo, "rev-parse", "HEAD")
+        code, doc = check(repo)
+        assert doc["no_network"] is True and doc["changes"] == []
+        # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
+        assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 3
+        details = {r["id"]: r["detail"] for r in doc["results"]}
+        assert details["fine"] == "no network: no host answered in this run (DNS: no such host)"
+        assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
+        assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
+        assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
 
-    table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
-    assert table.exit_code == 3 and "No host answered in this run" in table.stdout
-    assert git(repo, "rev-parse", "HEAD") == head
+        table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+        assert table.exit_code == 3 and "No host answered in this run" in table.stdout
+        assert git(repo, "rev-parse", "HEAD") == head
+    finally:
+        own.stop()
 
 
 def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
@@ -296,7 +300,6 @@ def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
         {
             "nxdomain": "http://no-such-host.invalid/a",
             "nxdomain2": "https://another-gone-host.invalid/b",
-            "closed": f"http://127.0.0.1:{closed_port()}/c",
         },
     )
     head = git(repo, "rev-parse", "HEAD")
@@ -328,3 +331,70 @@ def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, lin
     assert table.exit_code == 3
     assert "Links that need a look (2)" in table.stdout and "gone" in table.stdout and "dead" in table.stdout
     assert "No verdict changed since the last run." in table.stdout
+
+
+def test_a_failing_link_is_dead_only_when_failures_span_days(tmp_path, link_server):
+    """Runs a minute apart prove nothing: the failures must span --dead-after-days (2) as well (the rule itself,
+    run by run, is tested without a server in test_linkcheck.py)."""
+    repo = make_repo(tmp_path, {"failing": link_server.url("/hang/days")})  # a timeout: transient
+    code, doc = check(repo, "--dead-after", "1", "--timeout", "0.3")
+    assert code == 1 and verdicts(doc) == {"failing": "timeout"}
+    assert "called dead once the failures span 2 days" in doc["results"][0]["detail"]
+    # Time passes: the streak began long ago (as a hand edit of the tracked file can say, too).
+    path = repo / HISTORY_NAME
+    history = json.loads(path.read_text())
+    history["links"][link_server.url("/hang/days")]["first_failed"] = "2020-01-01T00:00:00Z"
+    path.write_text(json.dumps(history))
+    code, doc = check(repo, "--dead-after", "1", "--timeout", "0.3")
+    assert code == 3 and verdicts(doc) == {"failing": "dead"}
+    assert "since 2020-01-01" in doc["results"][0]["detail"]
+
+
+def test_the_history_keeps_why_a_link_failed(tmp_path, link_server, loopback_is_internet):
+    """The dead-links page shows the checker's reason: DNS failures have no status code, so the words matter."""
+    repo = make_repo(tmp_path, {"nohost": "http://no-such-host.invalid/x", "fine": link_server.url("/ok/why")})
+    code, _ = check(repo)
+    assert code == 3
+    links = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert links["http://no-such-host.invalid/x"]["detail"] == "DNS: no such host"
+    assert "detail" not in links[link_server.url("/ok/why")]
+
+
+def test_a_server_on_this_machine_answering_is_no_proof_of_the_internet(tmp_path, link_server):
+    """Offline with a loopback item in the list: the unreachable links are not called dead."""
+    repo = make_repo(tmp_path, {"local": link_server.url("/ok/lan"), "paper": "https://no-such-host.invalid/abs/1"})
+    head = git(repo, "rev-parse", "HEAD")
+    code, doc = check(repo)
+    assert doc["no_network"] is True and verdicts(doc) == {"local": "ok", "paper": "error"}
+    assert code == 1 and doc["results"][1]["detail"].startswith("no network")
+    links = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert set(links) == {link_server.url("/ok/lan")}  # nothing learnt about the paper
+    assert git(repo, "rev-parse", "HEAD") != head
+
+
+def test_fix_redirects_skips_a_move_onto_another_item_and_fixes_the_rest(tmp_path, link_server):
+    repo = make_repo(
+        tmp_path,
+        {
+            "old": link_server.url("/perm/e"),  # moved to /ok/moved, which is already "there"
+            "there": link_server.url("/ok/moved"),
+            "chained": link_server.url("/chain/e"),  # moved (301) to /chain2/x: nobody's yet
+        },
+    )
+    result = CliRunner().invoke(
+        cli, ["--file", str(repo / "resources.yaml"), "check", "--json", "--timeout", "2", "--fix-redirects"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["skipped_fixes"] == [{"id": "old", "url": link_server.url("/ok/moved"), "other": "there"}]
+    assert "note: not updated old: it moved to" in result.stderr and "already in the list as 'there'" in result.stderr
+    text = (repo / "resources.yaml").read_text()
+    assert link_server.url("/perm/e") in text and link_server.url("/chain2/x") in text
+    assert commits(repo)[0].startswith("check: update 1 moved URL")
+
+
+def test_a_port_refused_on_this_machine_is_dead_without_a_witness(tmp_path):
+    """Refused on 127.0.0.1 is refused whether or not the internet is up (the shared benchmark's closed port)."""
+    repo = make_repo(tmp_path, {"closed": f"http://127.0.0.1:{closed_port()}/c", "gone": "http://gone.invalid/x"})
+    code, doc = check(repo)
+    assert doc["no_network"] is True and verdicts(doc) == {"closed": "dead", "gone": "error"} and code == 3

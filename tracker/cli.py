@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lab": ("lab:lab_group", "PyTorch experiments linked to items: list, run."),
     "fetch": ("metadata:fetch_cmd", "Refresh fetched metadata of items (concurrently, one commit)."),
     "meta": ("metadata:meta_cmd", "Show the metadata found for a URL or a saved HTML file."),
+    "review": ("cards:review_cmd", "Review due flashcards (FSRS); one commit per session."),
+    "cards": ("cards:cards_group", "Flashcards from notes and glossary: list, export to Anki or CSV."),
 }
 
 

@@ -36,9 +36,9 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
 
 
 def base_slug(title: str | None, url: str) -> str:
-    from tracker.urls import readable_title_from_url
+    from tracker.urls import ascii_words, id_words_from_url
 
-    return slugify(title or "") or slugify(readable_title_from_url(url)) or "item"
+    return slugify(ascii_words(title or "")) or slugify(id_words_from_url(url)) or "item"
 
 
 def unique_id(base: str, taken: Any) -> str:

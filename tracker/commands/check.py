@@ -109,6 +109,7 @@ def report_document(report: CheckReport) -> dict:
         "complete": report.complete,
         "reused": report.reused,
         "no_network": report.no_network,
+        "skipped_fixes": [{"id": f.item_id, "url": f.url, "other": f.other} for f in report.skipped_fixes],
     }
 
 
@@ -297,6 +298,13 @@ _CHECK_COLUMNS = {
     show_default=True,
     help="Runs in a row a transient failure (5xx, timeout) must fail before the link is called dead.",
 )
+@click.option(
+    "--dead-after-days",
+    type=click.FloatRange(0, 365),
+    default=2.0,
+    show_default=True,
+    help="Days those failing runs must span before the link is called dead (runs a minute apart prove nothing).",
+)
 @click.pass_context
 def check_cmd(
     ctx: click.Context,
@@ -313,6 +321,7 @@ def check_cmd(
     links_from: Path | None,
     head_first: bool,
     dead_after: int,
+    dead_after_days: float,
 ) -> None:
     """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
 
@@ -354,13 +363,21 @@ def check_cmd(
     options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host, head_first=head_first)
     show_progress = fmt != "json" and sys.stderr.isatty()
     report = run_check(
-        targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
+        targets,
+        options,
+        files,
+        max_age,
+        dead_after,
+        functools.partial(ProgressBar, show_progress),
+        dead_after_days=dead_after_days,
     )
     if store is not None and files is not None:
         whole_list = not (refs or statuses or patterns)
         changed = record_run(store, files, report, whole_list, fix_redirects=fix_redirects)
         if changed:
             click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
+        for skipped in report.skipped_fixes:
+            click.echo(f"note: {skipped.note()}", err=True)
 
     if fmt == "json":
         click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))

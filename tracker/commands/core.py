@@ -231,7 +231,9 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
     for key, value in item.items():
         if key == "fetched":  # "DATE [failed] field:digest...": the digests are bookkeeping, not for reading
             value = " ".join(word for word in str(value).split() if ":" not in word)
-        if isinstance(value, dict):  # a key a person added by hand, holding a mapping
+        if key == "links":  # the work's other links, one per line under the key
+            text = f"\n{' ' * (width + 2)}".join(f"{link.get('label')}: {link.get('url')}" for link in value)
+        elif isinstance(value, dict):  # a key a person added by hand, holding a mapping
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)

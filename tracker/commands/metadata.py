@@ -13,7 +13,6 @@ from tracker.commands import completion
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.index import Index
     from tracker.store import Store
 
 
@@ -120,60 +119,14 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
 
 
 def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[str, object]:
-    """Fetched fields for ``tracker add``: what the page says, minus what the user gave on the command line.
+    """Fetched fields for ``tracker add`` (see ``tracker.web.fetchrun.metadata_for_add``); prints why a fetch
+    failed."""
+    from tracker.web import fetchrun
 
-    Never raises for network trouble: on failure it returns what the URL alone tells (marked in the
-    ``fetched:`` record so ``tracker fetch --missing`` tries again) and prints the reason.
-    """
-    from tracker.errors import DuplicateError
-    from tracker.urls import identity_key, validate_url
-    from tracker.web.http import policy_from_env
-    from tracker.web.lookup import lookup
-    from tracker.web.refresh import plan_refresh
-
-    url = validate_url(url)
-    existing = store.index().id_for_url_key(identity_key(url))
-    if existing:  # refuse before spending seconds on a fetch
-        raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
-    found = lookup(url, policy_from_env())
-    if found.error:
-        click.echo(f"note: saved without page metadata: {found.error}", err=True)
-    current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
-    plan = plan_refresh(current, found.metadata, failed=found.error is not None)
-    return {**plan.changes, "fetched": plan.record}
-
-
-def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
-    from tracker.reading_list import resolve_ref
-    from tracker.web.refresh import needs_fetch
-
-    if refs:
-        items = [index.resource(resolve_ref(index, ref)) for ref in refs]
-    else:
-        items = [json.loads(row[7]) for row in index.query_resources()]
-    if missing:
-        items = [item for item in items if needs_fetch(item)]
-    return [item for item in items if item]
-
-
-def _unchanged_record(old: object, new: str) -> bool:
-    from tracker.web.refresh import parse_record
-
-    before, after = parse_record(old), parse_record(new)
-    return before.when is not None and before.digests == after.digests and before.failed == after.failed
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _fetch_message(updated: int, recorded_only: int) -> str:
-    """The commit message: items whose metadata changed, and items where only the fetch record changed
-    (a field a person edited is now marked as theirs, or a failed fetch now worked)."""
-    parts = [f"metadata for {_plural(updated, 'item')}"] if updated else []
-    if recorded_only:
-        parts.append(f"hand edits noted in {_plural(recorded_only, 'item')}")
-    return "fetch: " + ", ".join(parts)
+    found = fetchrun.metadata_for_add(store, url, given)
+    if found.note:
+        click.echo(f"note: {found.note}", err=True)
+    return found.fields
 
 
 @click.command("fetch")
@@ -204,16 +157,15 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from tracker.store import Store
+    from tracker.web.fetchrun import record_fetch, run_fetch, select_items
     from tracker.web.http import policy_from_env
-    from tracker.web.lookup import lookup_many
-    from tracker.web.refresh import plan_refresh
 
     if not refs and not all_items and not missing:
         raise click.UsageError("name items to fetch, or use --all or --missing")
     if refs and all_items:
         raise click.UsageError("give REFs or --all, not both")
     store = Store.open(ctx.obj.file, commit=ctx.obj.commit)
-    items = _select_items(store.index(), refs, all_items, missing)
+    items = select_items(store.index(), refs, all_items, missing)
     console = Console(stderr=True)
     if not items:
         console.print("Nothing to fetch.")
@@ -230,26 +182,9 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
                         console=console, transient=True, disable=not console.is_terminal)
     with progress:
         task = progress.add_task("fetch", total=len(items))
-        found = lookup_many([str(item["url"]) for item in items], policy,
-                            on_done=lambda _: progress.advance(task))
-    changes: dict[str, dict] = {}
-    failed: list[tuple[str, str]] = []
-    kept: dict[str, list[str]] = {}
-    for item, result in zip(items, found, strict=True):
-        if result.error:
-            failed.append((str(item["id"]), result.error))
-            continue
-        plan = plan_refresh(item, result.metadata, overwrite=overwrite)
-        if plan.kept:
-            kept[str(item["id"])] = plan.kept
-        if plan.changes or not _unchanged_record(item.get("fetched"), plan.record):
-            changes[str(item["id"])] = {**plan.changes, "fetched": plan.record}
-    updated = [item_id for item_id, fields in changes.items() if set(fields) - {"fetched"}]
-    if changes:
-        from tracker.reading_list import update_resources
-
-        update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated)))
-    _print_fetch_report(items, updated, failed, kept, as_json)
+        report = run_fetch(items, policy, overwrite, on_done=lambda _: progress.advance(task))
+    record_fetch(store, report)
+    _print_fetch_report(items, report.updated, report.failed, report.kept, as_json)
     for notice in store.notices:
         click.echo(notice, err=True)
 

@@ -26,20 +26,29 @@ def _echo_outcomes(title: str, lines: list[str], verbose: bool) -> None:
         click.echo(f"  ... and {len(lines) - len(shown)} more (--verbose shows all, --json gives them all)")
 
 
+def _added_line(outcome) -> str:
+    """An added item as it is saved: id, title, URL, then each of its other links."""
+    line = f"{outcome.item_id}  {outcome.title}  <{outcome.url}>  ({outcome.origin})"
+    return line + "".join(f"\n      + {label}: {url}" for label, url in outcome.links)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
 @click.option("--status", type=click.Choice(STATUS_VALUES, case_sensitive=False), help="Give every new item this status.")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
-@click.option("--verbose", "-v", is_flag=True, help="List every added item, not only merges and skips.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every added item as it is saved (id, title, URL, links), not only merges and skips.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_run: bool, verbose: bool,
                as_json: bool) -> None:
     """Import links from FILE: a README or awesome list, bookmarks, a Pocket or other CSV, JSON or JSON lines.
 
-    Links already in the list (after URL normalisation) are reported as merged, not added twice. Everything
-    is written at once and committed in one commit.
+    A row or bullet that links one work several times ([Paper], [Code], [Tweet]) becomes one item: the best
+    link is its URL, the others its links. Links already in the list (as an item's URL or one of its links,
+    after URL normalisation) are reported as merged, not added twice; what is skipped is listed with why.
+    Everything is written at once and committed in one commit. See docs/import.md.
 
     \b
     Examples:
@@ -69,7 +78,7 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
         click.echo(f"Already there, left as they are: {', '.join(present)}")
     outcomes = report.result.plan.outcomes
     if verbose:
-        _echo_outcomes("Added", [f"{o.item_id}  {o.title}  ({o.origin})" for o in outcomes if o.action == "added"], True)
+        _echo_outcomes("Added", [_added_line(o) for o in outcomes if o.action == "added"], True)
     _echo_outcomes(
         "Merged as duplicate",
         [f"{o.origin}  {o.title or o.url} -> {o.item_id} ({o.reason})" for o in outcomes if o.action == "merged"],
@@ -126,11 +135,30 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
             click.echo(notice, err=True)
         return
     text = export_document(document, fmt, wanted)
+    _say_what_is_left_out(only_statuses(document, wanted), fmt)
     if output is None:
         click.echo(text, nl=False)
         return
     atomic_write(output, text.encode("utf-8"))
     click.echo(f"Wrote {output}", err=True)
+
+
+def _say_what_is_left_out(document, fmt: str) -> None:
+    """On stderr, so a redirected export stays clean: the fields (and, for BibTeX, the items) not written."""
+    from tracker.exporters import unheld_fields
+
+    lost = unheld_fields(document, fmt)
+    if fmt == "bibtex":
+        from tracker.exporters.bibtex import is_paper
+
+        others = sum(not is_paper(item) for item in document.resources)
+        if others:
+            click.echo(f"Note: bibtex holds papers only: {others} of {len(document.resources)} items left out", err=True)
+        lost.pop("id", None)
+        lost.pop("status", None)
+    if lost:
+        fields = ", ".join(f"{name} ({count} items)" for name, count in sorted(lost.items()))
+        click.echo(f"Note: {fmt} cannot hold: {fields}", err=True)
 
 
 @click.command("sync")

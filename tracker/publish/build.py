@@ -51,7 +51,8 @@ def source_files(project: Project) -> list[Path]:
     if project.lab_dir.is_dir():
         files += sorted(project.lab_dir.glob("*.py"))
         files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
-    extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
+    extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE,
+             root / ".tracker-reviews.jsonl")  # the flashcard review log (tracker.cards.reviewlog.LOG_NAME)
     files += [p for p in extra if p.is_file()]
     return files
 
@@ -190,6 +191,9 @@ def write_database(
         for spec in TABLES:
             for column in spec.indexes:
                 db[spec.name].create_index([column])
+        from tracker.cards.tables import write_card_tables  # flashcards: cards, reviews, card_days
+
+        counts.update(write_card_tables(db, project.resources_file, document, notes))
     for spec in TABLES:
         if spec.fts:
             db[spec.name].enable_fts(list(spec.fts), fts_version="FTS5", tokenize="porter")
@@ -249,6 +253,7 @@ def _resource_row(r: Resource) -> dict:
         "description": r.description,
         "canonical_url": r.canonical_url,
         "image": r.image,
+        "links": "\n".join(f"{link.label}: {link.url}" for link in r.links) or None,
     }
 
 

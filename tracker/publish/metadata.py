@@ -34,6 +34,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "description": "Summary fetched from the page",
             "canonical_url": "The page's canonical address, when it declares one",
             "image": "Preview image of the page",
+            "links": "The work's other links (paper, code, tweet, video...), one per line as 'label: URL'",
         },
     ),
     "tags": ("Every tag used in the reading list.", {"id": "Tag number", "name": "The tag"}),
@@ -361,6 +362,10 @@ def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
             table["label_column"] = spec.label
         table.update(TABLE_OPTIONS.get(name, {}))
         tables[name] = table
+    from tracker.cards.tables import card_metadata  # flashcards' tables and queries live with the cards
+
+    card_tables, card_queries = card_metadata()
+    tables.update(card_tables)
     return {
         "title": title,
         "description": (
@@ -373,7 +378,7 @@ def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
             DATABASE_NAME: {
                 "description": "Everything tracker knows, rebuilt from the files whenever they change.",
                 "tables": tables,
-                "queries": CANNED_QUERIES,
+                "queries": {**CANNED_QUERIES, **card_queries},
             }
         },
     }
