@@ -198,13 +198,15 @@ def test_a_url_with_a_password_is_refused_and_never_repeated(project: Path, invo
 
 
 READ_COMMANDS = [["list"], ["search", "attention"], ["advice", "list"], ["glossary", "list"], ["notes", "list"],
-                 ["topics"], ["log"], ["show", "micrograd"], ["lab", "list"]]
+                 ["topics"], ["log"], ["show", "micrograd"], ["lab", "list"],
+                 ["cards", "list"]]
 
 
 def _lab_and_note(project: Path, invoke) -> None:
     (project / "lab").mkdir()
     (project / "lab" / "attention.py").write_text((REPO_ROOT / "lab" / "attention.py").read_text())
-    invoke("notes", "new", "Backprop", "--topic", "1.1.1")
+    note = Path(invoke("notes", "new", "Backprop", "--topic", "1.1.1").stdout.strip())
+    note.write_text(note.read_text() + "| Why the chain rule? | Derivatives of compositions multiply. |\n")
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
