@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
 from tracker.commands import completion, output
 from tracker.commands.output import Col, json_option
+
+# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
 from tracker.document import STATUS_VALUES
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 # Any case on the command line ("Done"), stored as the canonical value ("done").
 STATUS_CHOICE = click.Choice(STATUS_VALUES, case_sensitive=False)
+
 
 def _store(ctx: click.Context) -> Store:
     from tracker.store import Store
