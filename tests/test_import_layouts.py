@@ -150,10 +150,10 @@ def test_an_items_links_count_as_the_list_having_that_link(project, invoke, tmp_
     result = invoke("import", str(again), "--json")
     report = json.loads(result.output)
     assert report["counts"]["added"] == 0 and [m["id"] for m in report["merged"]] == ["mixtral"]
-    assert invoke("show", "https://arxiv.org/pdf/2401.04088").output.startswith("id              mixtral")
+    assert invoke("show", "https://arxiv.org/pdf/2401.04088").output.startswith("id\tmixtral")  # piped: TSV
     assert "already in the list as 'mixtral'" in invoke("add", "https://arxiv.org/abs/2401.04088", "--no-fetch").output
     shown = invoke("show", "mixtral").output
-    assert "\nlinks           paper: https://arxiv.org/abs/2401.04088\n" in shown
+    assert "\nlinks\tpaper: https://arxiv.org/abs/2401.04088\n" in shown
 
 
 def test_verbose_and_dry_run_show_exactly_what_is_saved(project, invoke, tmp_path):

@@ -251,8 +251,8 @@ def test_an_item_runs_its_linked_experiment_and_the_run_is_recorded(tmp_path: Pa
     assert {row["id"] for row in listing["experiments"]} == {"quick", "failing", "slow", "crashing"}
     monkeypatch.setenv("COLUMNS", "200")
     table = cli("lab", "list", "--lab-dir", str(FIXTURES), cwd=tmp_path, monkeypatch=monkeypatch)
-    assert "broadcasting-semantics" in table.stdout and "dangling" in table.stdout
-    assert "experiment failing names item 'not-in-the-list', which is not in the list" in table.stdout
+    assert "broadcasting-semantics" in table.stdout and "dangling" in table.stderr  # piped: data out, warnings err
+    assert "experiment failing names item 'not-in-the-list', which is not in the list" in table.stderr
 
 
 def test_targets_resolve_to_experiments_by_id_item_term_or_chapter(tmp_path: Path) -> None:

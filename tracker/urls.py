@@ -57,6 +57,21 @@ def validate_url(url: str) -> str:
     return text
 
 
+def refuse_credentials(url: str) -> str:
+    """Return ``url``, or raise when it holds a user name or password (``https://user:pass@host/``).
+
+    Every URL tracker stores is committed to git and published, so a secret in one would leak: a new URL
+    (add, edit --url, import) with one is refused, and the message shows it without, never repeating it.
+    URLs already in the file are left alone (a hand edit is the person's choice)."""
+    text = (url or "").strip()
+    netloc = urlsplit(text).netloc
+    if "@" in netloc:
+        safe = urlunsplit(urlsplit(text)._replace(netloc=netloc.rpartition("@")[2]))
+        raise InvalidURLError(f"the URL holds a user name or password, which tracker would commit and publish: "
+                              f"give it without, as {safe}")
+    return text
+
+
 def ascii_host(host: str) -> str:
     """An internationalised host name in its one ASCII form (``bücher.example`` -> ``xn--bcher-kva.example``),
     lower case; a name the IDNA rules cannot encode is returned lower-cased as it is."""

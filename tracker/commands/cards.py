@@ -274,20 +274,12 @@ def cards_list_cmd(ctx: click.Context, only_due: bool, topic: str | None, only_p
     if as_json:
         click.echo(json.dumps([v.as_json() for v in views], indent=2, ensure_ascii=False))
         return
-    if not views:
-        click.echo("No cards.")
-        return
-    from rich.console import Console
-    from rich.table import Table
+    from tracker.commands.output import Col, print_table  # table in a terminal, tab-separated when piped
 
-    table = Table(box=None, pad_edge=False)
-    for name, style in (("id", "cyan"), ("due", ""), ("topic", "dim"), ("question", "")):
-        table.add_column(name, style=style, overflow="fold" if name == "question" else "ellipsis",
-                         no_wrap=name != "question")
-    for view in views:
-        due = f"paused: {view.paused}" if view.paused else describe_due(view.due, now)
-        table.add_row(view.card.id, due, view.card.topic or "", view.card.question)
-    Console(highlight=False).print(table)
+    rows = [[view.card.id, f"paused: {view.paused}" if view.paused else describe_due(view.due, now),
+             view.card.topic or "", view.card.question] for view in views]
+    print_table([Col("id", cap=32, clip=True), Col("due", cap=24), Col("topic", cap=10), Col("question", share=1)],
+                rows, empty="No cards.")
 
 
 @cards_group.command("export")

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tracker.commands import completion, output
+from tracker.commands.output import Col
+
 if TYPE_CHECKING:
     from tracker.web.linkrun import CheckReport
 
@@ -45,8 +48,8 @@ class StatusName(click.ParamType):
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from tracker.document import STATUS_VALUES
 
-        if value in STATUS_VALUES:
-            return str(value)
+        if str(value).lower() in STATUS_VALUES:  # any case, like every --status
+            return str(value).lower()
         self.fail(f"{value!r} is not one of {', '.join(STATUS_VALUES)}", param, ctx)
 
 
@@ -199,51 +202,39 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
             lines.append("")
         click.echo("\n".join(lines).rstrip())
         return
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    console = Console()
+    # A terminal gets tables; a pipe gets the links that need a look as tab-separated lines, and the person
+    # the summary on stderr (--json holds everything).
+    if not output.is_terminal():
+        title, header, rows, empty = sections[0]
+        output.print_table([Col(name) for name in header], rows)
+        for line in ([NO_NETWORK_NOTE] if report.no_network else []) + [_summary_line(report)]:
+            click.echo(line, err=True)
+        return
     for title, header, rows, empty in sections:
-        if not rows:
-            console.print(empty)
-            continue
-        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-        for name in header:
-            table.add_column(name, overflow="fold")
-        for row in rows:
-            # URLs and server messages are data, never markup: "[b]" in one prints as written.
-            table.add_row(*(escape(cell) for cell in row))
-        console.print(table)
+        output.print_table([_CHECK_COLUMNS.get(name, Col(name)) for name in header], rows,
+                           title=f"{title} ({len(rows)})", empty=empty)
+    console = output.terminal_console()
     if report.no_network:
-        console.print(NO_NETWORK_NOTE)
-    console.print(_summary_line(report))
+        console.print(NO_NETWORK_NOTE, markup=False)
+    console.print(_summary_line(report), markup=False)
+
+
+_CHECK_COLUMNS = {
+    "id": Col("id", cap=32, clip=True),
+    "url": Col("url", share=3, clip=True),
+    "verdict": Col("verdict", cap=10),
+    "was": Col("was", cap=10),
+    "now": Col("now", cap=10),
+    "failing since": Col("failing since", cap=13, min_terminal=90),
+    "detail": Col("detail", share=2),
+}
 
 
 # ------------------------------------------------------------------------------------------------ command
 
 
-class CheckCommand(click.Command):
-    """Usage errors exit with 1, not click's usual 2: for ``tracker check`` a 2 tells a CI job "dead links
-    found", and a mistyped option must not read as that."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
-
-
-@click.command("check", cls=CheckCommand)
-@click.argument("refs", nargs=-1)
+@click.command("check")
+@click.argument("refs", nargs=-1, shell_complete=completion.item_ids)
 @click.option(
     "--status",
     "statuses",
@@ -334,8 +325,8 @@ def check_cmd(
 ) -> None:
     """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
 
-    Exit status: 0 all good (ok, redirected, blocked), 2 dead links found, 1 errors or timeouts (or the
-    command failed), 130 interrupted (results so far are saved).
+    Exit status: 0 all good (ok, redirected, blocked), 3 dead links found, 1 errors or timeouts (or the
+    command failed), 2 a usage error (a bad option), 130 interrupted (results so far are saved).
 
     \b
     Examples:

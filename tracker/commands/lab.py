@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from tracker.commands import completion
 from tracker.errors import NotFoundError
 
 
@@ -107,35 +108,28 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
 
 
 def _print_list(rows: list[dict], dangling: list[dict], missing: list[dict]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    """A table in a terminal, tab-separated lines when piped (see tracker/commands/output.py); the links to
+    unknown experiments and items are warnings, on stderr."""
+    from tracker.commands.output import Col, print_table
 
-    table = Table(title=f"lab: {len(rows)} experiments", title_justify="left")
-    for column in ("id", "topic", "title", "linked", "last run"):
-        table.add_column(column, no_wrap=column in {"id", "topic"})
+    cells = []
     for row in rows:
         linked = [*row["items"], *(f"term:{t}" for t in row["terms"]), *(f"topic:{t}" for t in row["topics"])]
         run = row["last_run"]
-        table.add_row(
-            escape(row["id"]),
-            escape(row["topic"]),
-            escape(row["title"]),
-            escape(", ".join(linked)),
-            "" if run is None else escape(f"{run['status']} on {run['device']}"),
-        )
-    console = Console()
-    console.print(table)
+        cells.append([row["id"], row["topic"] or "", row["title"], ", ".join(linked),
+                      "" if run is None else f"{run['status']} on {run['device']}"])
+    print_table([Col("id", cap=32, clip=True), Col("topic", cap=10), Col("title", share=2),
+                 Col("linked", share=2), Col("last run", cap=16, min_terminal=70)],
+                cells, title=f"lab: {len(rows)} experiments", empty="No experiments in lab/.")
     for link in dangling:
-        console.print(f"[yellow]warning[/]: {escape(link['kind'])} {escape(link['key'])!r} links unknown lab: "
-                      f"{escape(link['lab'])!r}")
+        click.echo(f"warning: {link['kind']} {link['key']!r} links unknown lab: {link['lab']!r}", err=True)
     for entry in missing:
-        console.print(f"[yellow]warning[/]: experiment {escape(entry['experiment'])} names item "
-                      f"{escape(entry['item'])!r}, which is not in the list")
+        click.echo(f"warning: experiment {entry['experiment']} names item {entry['item']!r}, which is not in "
+                   "the list", err=True)
 
 
 @lab_group.command("run")
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=completion.lab_targets)
 @click.option("--all", "run_all", is_flag=True, help="Run every experiment in lab/.")
 @click.option("--device", default=None, envvar="TRACKER_DEVICE",
               help="auto (default), cpu, cuda, cuda:N or mps. Env: TRACKER_DEVICE.")

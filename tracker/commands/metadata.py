@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tracker.commands import completion
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
 def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = None) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    from tracker.commands import output
+
+    if not output.is_terminal():  # piped: "field<TAB>value" lines, the note on stderr
+        for key, value in data.items():
+            if key != "error" and value not in (None, "", []):
+                click.echo(output.tsv_line([key, ", ".join(value) if isinstance(value, list) else str(value)]))
+        if error:
+            click.echo(f"note: {error}", err=True)
         return
     from rich.console import Console
     from rich.markup import escape
@@ -120,16 +130,17 @@ def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[s
 
 
 @click.command("fetch")
-@click.argument("refs", nargs=-1)
+@click.argument("refs", nargs=-1, shell_complete=completion.item_ids)
 @click.option("--all", "all_items", is_flag=True, help="Refresh every item.")
 @click.option("--missing", is_flag=True, help="Only items never fetched (or whose last fetch failed).")
 @click.option("--overwrite", is_flag=True, help="Replace values a person edited, too.")
 @click.option("--concurrency", type=click.IntRange(1, 256), default=None,
               help="Requests at once, all hosts together (default 64).")
 @click.option("--per-host", type=click.IntRange(1, 64), default=None, help="Requests at once per host (default 4).")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome per item as JSON.")
 @click.pass_context
 def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missing: bool, overwrite: bool,
-              concurrency: int | None, per_host: int | None) -> None:
+              concurrency: int | None, per_host: int | None, as_json: bool) -> None:
     """Refresh the fetched metadata (title, authors, date, site, ...) of items, in one commit.
 
     REF is an id, a unique id prefix, or a URL. Fields a person edited are kept unless --overwrite.
@@ -143,9 +154,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     import dataclasses
 
     from rich.console import Console
-    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from tracker.store import Store
     from tracker.web.fetchrun import record_fetch, run_fetch, select_items
@@ -160,6 +169,8 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     console = Console(stderr=True)
     if not items:
         console.print("Nothing to fetch.")
+        if as_json:
+            _print_fetch_report([], [], [], {}, as_json)
         return
     base = policy_from_env()
     policy = dataclasses.replace(
@@ -173,18 +184,42 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
         task = progress.add_task("fetch", total=len(items))
         report = run_fetch(items, policy, overwrite, on_done=lambda _: progress.advance(task))
     record_fetch(store, report)
-    table = Table(title="tracker fetch", show_header=True)
-    for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
-        table.add_column(column, justify="right")
-    table.add_row(str(report.fetched), str(len(report.updated)), str(report.unchanged), str(len(report.kept)),
-                  str(len(report.failed)))
-    out = Console()
-    out.print(table)
-    for item_id, reason in report.failed[:20]:
-        out.print(f"[red]failed[/red] {escape(item_id)}: {escape(reason)}")
-    if len(report.failed) > 20:
-        out.print(f"... and {len(report.failed) - 20} more failures")
-    for item_id, names in list(report.kept.items())[:20]:
-        out.print(f"[yellow]kept[/yellow] {escape(item_id)}: {', '.join(names)} (edited; --overwrite replaces)")
+    _print_fetch_report(items, report.updated, report.failed, report.kept, as_json)
     for notice in store.notices:
         click.echo(notice, err=True)
+
+
+def _print_fetch_report(items: list[dict], updated: list[str], failed: list[tuple[str, str]],
+                        kept: dict[str, list[str]], as_json: bool) -> None:
+    """Counts and what happened to each item: a table and notes in a terminal, one tab-separated line per
+    item (id, outcome, kept fields, error) when piped with the counts on stderr, or one JSON document."""
+    from tracker.commands import output
+
+    errors = dict(failed)
+    changed = set(updated)
+    outcomes = []  # id, outcome, the fields kept as a person edited them, the error
+    for item in items:
+        item_id = str(item["id"])
+        outcome = ("failed" if item_id in errors else "updated" if item_id in changed
+                   else "kept" if item_id in kept else "unchanged")
+        outcomes.append([item_id, outcome, ", ".join(kept.get(item_id, [])), errors.get(item_id, "")])
+    counts = {"fetched": len(items), "updated": len(updated), "unchanged": len(items) - len(updated) - len(failed),
+              "kept edits": len(kept), "failed": len(failed)}
+    if as_json:
+        output.print_json({"counts": {k.replace(" ", "_"): v for k, v in counts.items()},
+                           "items": [{"id": i, "outcome": o, "kept": kept.get(i, []), "error": e or None}
+                                     for i, o, _k, e in outcomes]})
+        return
+    if not output.is_terminal():
+        output.print_table([], outcomes)
+        click.echo(", ".join(f"{value} {name}" for name, value in counts.items()), err=True)
+        return
+    output.print_table([output.Col(name, justify="right", optional=False) for name in counts],
+                       [[str(value) for value in counts.values()]], title="tracker fetch")
+    notes = [f"failed {item_id}: {reason}" for item_id, reason in failed[:20]]
+    if len(failed) > 20:
+        notes.append(f"... and {len(failed) - 20} more failures")
+    notes += [f"kept {item_id}: {', '.join(names)} (edited; --overwrite replaces)"
+              for item_id, names in list(kept.items())[:20]]
+    for line in notes:
+        click.echo(line)

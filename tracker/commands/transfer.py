@@ -35,7 +35,7 @@ def _added_line(outcome) -> str:
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
-@click.option("--status", type=click.Choice(STATUS_VALUES), help="Give every new item this status.")
+@click.option("--status", type=click.Choice(STATUS_VALUES, case_sensitive=False), help="Give every new item this status.")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
 @click.option("--verbose", "-v", is_flag=True,
               help="List every added item as it is saved (id, title, URL, links), not only merges and skips.")
@@ -93,7 +93,7 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="markdown", show_default=True)
-@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES), multiple=True,
+@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES, case_sensitive=False), multiple=True,
               help="Only items with this status (repeat for several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -150,12 +150,14 @@ def _existing_document(edit: Any) -> Document:
 
 
 def _commit_message(path: Path, report: ImportReport) -> str:
+    """Subject: the items and the file (short, for `git log --oneline`); body: what else came with them."""
     counts = report.counts()
-    parts = [f"{counts['added']} items"]
+    parts = []
     for key, label in (("advice", "advice"), ("glossary", "terms"), ("topics", "topics"), ("notes", "notes")):
         if counts[key]:
             parts.append(f"{counts[key]} {label}")
-    return f"import: {', '.join(parts)} from {path.name}"
+    subject = f"import: {counts['added']} items from {path.name}"
+    return subject + (f"\n\nAlso: {', '.join(parts)}." if parts else "")
 
 
 def import_into_store(

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from tracker.index import Index
     from tracker.store import Store
 
-EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 2, 130
+# 2 is Click's usage error, so dead links get their own code (docs/cli.md, exit codes).
+EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 # Given the number of URLs to check, a context manager yielding the function to call after each result.
 ProgressFactory = Callable[[int], AbstractContextManager[Callable[[], None]]]
@@ -83,7 +84,7 @@ class CheckReport:
         return Counter(result.verdict.value for _, result in self.results)
 
     def exit_code(self) -> int:
-        """What a CI job acts on, as lychee does: 2 dead links, 1 errors/timeouts, 130 interrupted, else 0."""
+        """What a CI job acts on: 3 dead links, 1 errors/timeouts, 130 interrupted, else 0."""
         counts = self.counts()
         if not self.complete:
             return EXIT_INTERRUPTED
