@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import SAMPLE_YAML, commit_count, git
 from tracker import reading_list
-from tracker.document import render_document
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
 from tracker.models import Advice, Term, Topic
 from tracker.store import Store, find_data_file
+from tracker.store.document import render_document
 
 TODAY = dt.date(2026, 2, 1)
 
@@ -337,8 +337,8 @@ def test_render_is_deterministic_and_round_trips(data_file: Path) -> None:
 
 
 def test_spelled_out_field_order_and_statuses_match_the_models() -> None:
-    from tracker import document
     from tracker.models import STATUS_VALUES, Resource
+    from tracker.store import document
 
     assert document.RESOURCE_FIELDS == tuple(Resource.model_fields)
     assert document.STATUS_VALUES == STATUS_VALUES

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrackerError
-from tracker.layout import SECTIONS
+from tracker.store.layout import SECTIONS
 
 DRIVER_NAME = "tracker"
 _MISSING: Any = object()
@@ -203,7 +203,7 @@ class MergeResult:
 
 
 def _load(text: str, label: str) -> dict:
-    from tracker.yamlio import safe_load
+    from tracker.store.yamlio import safe_load
 
     data = safe_load(text, label) if text.strip() else {}
     if data is None:
@@ -215,9 +215,9 @@ def _load(text: str, label: str) -> dict:
 
 def merge_texts(base_text: str, ours_text: str, theirs_text: str, path: str = "resources.yaml") -> MergeResult:
     """The merged resources.yaml for three versions of it; conflicts are listed and marked in the text."""
-    from tracker.document import header_comments, render_document, render_file
     from tracker.models import Document
-    from tracker.yamlio import dump_item
+    from tracker.store.document import header_comments, render_document, render_file
+    from tracker.store.yamlio import dump_item
 
     base, ours, theirs = (_load(t, f"{path} ({side})") for t, side in
                           ((base_text, "base"), (ours_text, "ours"), (theirs_text, "theirs")))
@@ -273,7 +273,7 @@ def splice_into_ours(
     """The merge as edits of our file: unchanged items keep their exact lines, so hand-written comments and
     formatting survive; only changed, removed and added items differ. None when our file's layout is one the
     line scan cannot follow (then the caller writes the canonical form)."""
-    from tracker.layout import scan
+    from tracker.store.layout import scan
 
     layout = scan(ours_text)
     unknown = {name for name in ours if name not in SECTIONS}
@@ -339,7 +339,7 @@ def run_merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> int:
             check=False,
         )
         return 0 if done.returncode == 0 else 1
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     atomic_write(ours, result.text.encode("utf-8"))
     if result.conflicts:

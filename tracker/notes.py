@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tracker import yamlio
 from tracker.errors import DataError
+from tracker.store import yamlio
 
 NOTES_DIR = "notes"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)(?:\n)?^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
@@ -139,7 +139,7 @@ def write_note(folder: Path, note_id: str, title: str, body: str = "", topic: st
                overwrite: bool = False) -> Path:
     """Create ``folder/<note_id>.md`` atomically; refuses to replace an existing note unless ``overwrite``."""
     from tracker.errors import DuplicateError
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", note_id):
         raise DataError(f"note id '{note_id}' must be lower-case letters, digits, dots and dashes")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
-from tracker.index import Index
 from tracker.store import Edit, Store
+from tracker.store.index import Index
 
 MAX_SLUG = 60
 
@@ -127,7 +127,7 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
     anything else (fetched metadata, imported JSON) goes through the ``Resource`` model. Tests check both ways
     give the same result.
     """
-    from tracker.document import STATUS_VALUES, with_changes
+    from tracker.store.document import STATUS_VALUES, with_changes
     from tracker.urls import validate_url
 
     data = {key: value for key, value in fields.items() if value is not None}
@@ -157,8 +157,8 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
 def _validated_resource(data: dict) -> dict:
     from pydantic import ValidationError
 
-    from tracker.document import error_message, item_to_dict
     from tracker.models import Resource
+    from tracker.store.document import error_message, item_to_dict
 
     ordered = {name: data[name] for name in Resource.model_fields if name in data}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
@@ -246,7 +246,7 @@ class Move:
 
 def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | None = None) -> list[Move]:
     """Set the status of every referenced item (and its ``status_changed`` date) in one commit."""
-    from tracker.document import STATUS_VALUES, with_changes
+    from tracker.store.document import STATUS_VALUES, with_changes
 
     if status not in STATUS_VALUES:
         raise TrackerError(f"status '{status}' is not one of {', '.join(STATUS_VALUES)}")
@@ -276,7 +276,7 @@ def _merge_fields(model: Any, changes: dict) -> Any:
     """``model`` with ``changes`` applied and validated (a None value removes the field)."""
     from pydantic import ValidationError
 
-    from tracker.document import error_message, item_to_dict
+    from tracker.store.document import error_message, item_to_dict
 
     data = item_to_dict(model)
     for key, value in changes.items():
@@ -408,7 +408,7 @@ def _same_words(a: str, b: str) -> bool:
 def _validated(model_type: type, data: dict) -> Any:
     from pydantic import ValidationError
 
-    from tracker.document import error_message
+    from tracker.store.document import error_message
 
     try:
         return model_type.model_validate({k: v for k, v in data.items() if v is not None})

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
-from tracker.document import STATUS_VALUES
+# tracker.store.document's copy of the statuses: no pydantic import for --help and read commands.
+from tracker.store.document import STATUS_VALUES
 
 if TYPE_CHECKING:
     from tracker.store import Store

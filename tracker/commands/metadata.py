@@ -12,8 +12,8 @@ import click
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.index import Index
     from tracker.store import Store
+    from tracker.store.index import Index
 
 
 def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = None) -> None:

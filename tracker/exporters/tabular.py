@@ -7,8 +7,8 @@ import io
 import json
 from typing import Any
 
-from tracker.document import RESOURCE_FIELDS
 from tracker.models import Document, Resource
+from tracker.store.document import RESOURCE_FIELDS
 
 CSV_COLUMNS = list(RESOURCE_FIELDS)  # every declared field, in the file's order; extra keys follow
 

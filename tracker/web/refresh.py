@@ -14,7 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from tracker.document import METADATA_FIELDS
+from tracker.store.document import METADATA_FIELDS
 from tracker.urls import readable_title_from_url
 from tracker.web.metadata import PageMetadata
 

@@ -9,7 +9,6 @@ the new one: the new text is written to a temp file beside it, fsynced, and rena
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 from collections.abc import Iterator
@@ -17,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.document import render_file
 from tracker.errors import DataError, TrackerError
-from tracker.index import Index, block_hash, content_hash, resource_row, to_json
-from tracker.layout import SECTIONS, Block, Layout, block_end, scan
+from tracker.store.atomic import atomic_write, file_lock, remove_stale_temp_files
+from tracker.store.document import render_file
+from tracker.store.index import Index, block_hash, content_hash, resource_row, to_json
+from tracker.store.layout import SECTIONS, Block, Layout, block_end, scan
 
 DATA_FILE = "resources.yaml"
 STATE_DIR = ".tracker"
@@ -40,43 +40,6 @@ def find_data_file(explicit: Path | None = None, start: Path | None = None) -> P
         if candidate.is_file():
             return candidate
     raise TrackerError(f"no {DATA_FILE} in {here} or any parent directory; run `tracker init` or pass --file")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers (and a crash) see the old bytes or the new, never a mix."""
-    path = Path(os.path.realpath(path))  # through a symlink: replace the file it points to, keep the link
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _remove_stale_temp_files(path: Path) -> None:
-    # Only the lock holder writes, so any temp file left now belongs to a process that was killed mid-write.
-    for stale in path.parent.glob(f".{path.name}.tmp-*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
 
 
 @dataclass
@@ -206,7 +169,7 @@ class Edit:
 
     def item(self, section: str, pos: int) -> Any:
         """The validated model of the item at ``pos`` (parsed from its block of lines)."""
-        from tracker.document import parse_block
+        from tracker.store.document import parse_block
 
         block = self.locate(section, pos)
         return parse_block(section, self.text[block.start:block.end], block.line, self.store.path)
@@ -222,20 +185,20 @@ class Edit:
 
     def replace(self, section: str, pos: int, model: Any) -> None:
         """Replace the item at ``pos`` with a validated model."""
-        from tracker.document import item_to_dict
+        from tracker.store.document import item_to_dict
 
         self.replace_data(section, pos, item_to_dict(model))
 
     def item_data(self, section: str, pos: int) -> dict:
         """The item at ``pos`` as plain data, without the models: for changes that cannot make it invalid."""
-        from tracker.yamlio import safe_load
+        from tracker.store.yamlio import safe_load
 
         block = self.locate(section, pos)
         return safe_load(self.text[block.start:block.end], self.store.path, block.line - 1)[0]
 
     def replace_data(self, section: str, pos: int, data: dict) -> None:
         """Replace the item at ``pos`` with ``data``, which must already be valid and in canonical key order."""
-        from tracker.yamlio import dump_item
+        from tracker.store.yamlio import dump_item
 
         block = self.locate(section, pos)
         text = dump_item(data)
@@ -249,13 +212,13 @@ class Edit:
 
     def append(self, section: str, models: list[Any]) -> None:
         """Add validated models at the end of ``section``, in one splice."""
-        from tracker.document import item_to_dict
+        from tracker.store.document import item_to_dict
 
         self.append_data(section, [item_to_dict(model) for model in models])
 
     def append_data(self, section: str, datas: list[dict]) -> None:
         """Add items (already valid, in canonical key order) at the end of ``section``, in one splice."""
-        from tracker.yamlio import dump_item
+        from tracker.store.yamlio import dump_item
 
         if not datas:
             return
@@ -343,12 +306,8 @@ class Store:
         """Exclusive lock shared by every tracker process working on this file: they take turns."""
         self._ensure_state_dir()
         lock_name = "lock" if self.path.name == DATA_FILE else f"lock-{self.path.name}"
-        fd = os.open(self.state_dir / lock_name, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with file_lock(self.state_dir / lock_name):
             yield
-        finally:
-            os.close(fd)
 
     def _read(self) -> tuple[bytes, os.stat_result]:
         try:
@@ -384,7 +343,7 @@ class Store:
 
     def load(self) -> Any:
         """The whole file, fully validated, as a ``Document`` (for import, publish and other full passes)."""
-        from tracker.document import read_document
+        from tracker.store.document import read_document
 
         data, _stat = self._read()
         return read_document(self._decode(data, self.path), self.path)[0]
@@ -406,7 +365,7 @@ class Store:
 
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
         """Parse the whole file and replace every row; returns whether the item blocks could be used."""
-        from tracker.document import item_to_dict, read_document
+        from tracker.store.document import item_to_dict, read_document
 
         doc, url_keys, simple = read_document(text, self.path, layout)
 
@@ -425,7 +384,7 @@ class Store:
 
     def _sync_changed_blocks(self, index: Index, text: str, layout: Layout) -> None:
         """Re-parse only the blocks whose text is new; keep the rows of the others (moved if needed)."""
-        from tracker.document import block_field_line, check_unique, item_to_dict, parse_block
+        from tracker.store.document import block_field_line, check_unique, item_to_dict, parse_block
 
         old: dict[str, tuple[int, str, str]] = {}
         for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
@@ -459,7 +418,7 @@ class Store:
         self._sync_entries(index, text, layout)
 
     def _sync_entries(self, index: Index, text: str, layout: Layout) -> None:
-        from tracker.document import item_to_dict, parse_block
+        from tracker.store.document import item_to_dict, parse_block
 
         known = index.entry_hashes()
         stored = {(section, pos): data for section, pos, data in
@@ -489,10 +448,10 @@ class Store:
     @contextlib.contextmanager
     def edit(self, message: str = "") -> Iterator[Edit]:
         """Lock, read, yield an ``Edit``; on a clean exit write the result, update the index, and commit."""
-        from tracker.document import header_comments, read_document, render_document
+        from tracker.store.document import header_comments, read_document, render_document
 
         with self.lock():
-            _remove_stale_temp_files(self.path)
+            remove_stale_temp_files(self.path)
             data, stat = self._read()
             index = Index(self.index_path)
             if not index.matches_stat(stat):

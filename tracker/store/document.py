@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tracker import yamlio
 from tracker.errors import DataError
-from tracker.layout import SECTIONS
+from tracker.store import yamlio
+from tracker.store.layout import SECTIONS
 
 # Fields whose value is the user's own and which an empty value leaves out of the file.
 _LIST_FIELDS = frozenset({"tags", "authors", "links"})
@@ -198,7 +198,7 @@ def read_document(text: str, path: Path | str, layout: Any = None) -> tuple[Any,
     Errors are those of the whole-file parse: when a block fails, the whole file is parsed to report it
     (or, for a layout the scan misread, to read it correctly).
     """
-    from tracker.layout import scan
+    from tracker.store.layout import scan
 
     layout = layout or scan(text)
     if layout.simple:
