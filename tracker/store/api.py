@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,19 +74,22 @@ def find_header(text: str, section: str, start: int = 0) -> tuple[int, int, bool
         pos += len(needle)
 
 
+_NEXT_TOP_LEVEL = re.compile(r"\n(?![ \t\r\n#]|-[ \t\r\n]|-$)")
+_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*\r?$", re.M)
+
+
 def section_end(text: str, section: str) -> tuple[int, int, bool] | None:
     """(header start, insertion point, header is "[]") of ``section``; None when it has no header.
 
     The insertion point is after the section's last item, before any blank lines and column-0 comments that
-    introduce the next section.
+    introduce what follows (another section, a key of the person's own, a ``...`` end marker).
     """
     header = find_header(text, section)
     if header is None:
         return None
     header_start, header_end, empty = header
-    following = [found[0] for name in SECTIONS if name != section
-                 for found in [find_header(text, name, header_end)] if found]
-    point = min(following, default=len(text))
+    following = _NEXT_TOP_LEVEL.search(text, header_end)
+    point = following.start() + 1 if following else len(text)
     while point > header_end:
         line_start = text.rfind("\n", 0, point - 1) + 1
         line = text[line_start:point]
@@ -95,13 +99,21 @@ def section_end(text: str, section: str) -> tuple[int, int, bool] | None:
     return header_start, max(point, header_end), empty
 
 
+def _end_of_document(text: str) -> int:
+    """Where new top-level text goes: before a ``...`` end marker (text after it is no longer the document)."""
+    marker = _DOCUMENT_END.search(text)
+    return marker.start() if marker else len(text)
+
+
 def insert_items(text: str, section: str, blocks: str) -> tuple[int, int, str]:
     """The splice ``(start, end, new text)`` that adds item ``blocks`` at the end of ``section``."""
     found = section_end(text, section)
     if found is None:
-        sep = "" if not text or text.endswith("\n") else "\n"
-        lead = "\n" if text.strip() else ""
-        return len(text), len(text), f"{sep}{lead}{section}:\n{blocks}"
+        at = _end_of_document(text)
+        before = text[:at]
+        sep = "" if not before or before.endswith("\n") else "\n"
+        lead = "\n" if before.strip() and before.strip() != "---" else ""
+        return at, at, f"{sep}{lead}{section}:\n{blocks}"
     header_start, point, empty = found
     if empty:  # "section: []" becomes "section:" followed by the blocks
         line_end = text.find("\n", header_start)
@@ -357,11 +369,15 @@ class Store:
         layout = scan(text)
         with _transaction(index):
             if layout.simple and index.layout_simple() and index.file_state() is not None:
-                self._sync_changed_blocks(index, text, layout)
-                index.record_file(stat, digest, True)
-            else:
-                simple = self._rebuild(index, text, layout)
-                index.record_file(stat, digest, simple)
+                try:
+                    with _savepoint(index):
+                        self._sync_changed_blocks(index, text, layout)
+                    index.record_file(stat, digest, True)
+                    return
+                except sqlite3.DatabaseError:
+                    pass  # rows that no longer fit together (a revert, a checkout): build them all again
+            simple = self._rebuild(index, text, layout)
+            index.record_file(stat, digest, simple)
 
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
         """Parse the whole file and replace every row; returns whether the item blocks could be used."""
@@ -387,8 +403,12 @@ class Store:
         from tracker.store.document import block_field_line, check_unique, item_to_dict, parse_block
 
         old: dict[str, tuple[int, str, str]] = {}
+        stale: list[str] = []
         for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
-            old[digest] = (pos, item_id, key)
+            if digest is None or digest in old:  # a row from a full parse, or one that cannot be matched
+                stale.append(item_id)
+            else:
+                old[digest] = (pos, item_id, key)
         blocks = layout.blocks["resources"]
         seen_ids: dict[str, int] = {}
         seen_urls: dict[str, tuple[str, int]] = {}
@@ -411,7 +431,7 @@ class Store:
             block = blocks[pos]
             url_line = block_field_line(text[block.start:block.end], block.line, "url")
             keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
-        index.delete_resources([item_id for _pos, item_id, _key in old.values()])
+        index.delete_resources([*stale, *(item_id for _pos, item_id, _key in old.values())])
         index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
         index.insert_resources(resource_row(item_to_dict(model), keys[pos], pos, digest)
                                for pos, digest, model in fresh)
@@ -472,11 +492,12 @@ class Store:
             atomic_write(self.path, new_data)
             new_stat = os.stat(self.path)
             with _transaction(index):
+                simple = True
                 if canonical:
-                    self._rebuild(index, new_text, scan(new_text))
+                    simple = self._rebuild(index, new_text, scan(new_text))
                 else:
                     edit.update_index()
-                index.record_file(new_stat, content_hash(new_data), True)
+                index.record_file(new_stat, content_hash(new_data), simple)
             self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources")
 
     def commit_files(self, paths: list[Path], message: str) -> bool:
@@ -507,6 +528,19 @@ class Store:
             names = ", ".join(Path(p).name for p in paths)
             raise TrackerError(f"the change is saved in {names} but not committed: {exc}") from None
         return self.committed
+
+
+@contextlib.contextmanager
+def _savepoint(index: Index) -> Iterator[None]:
+    """A nested transaction: on an exception, the rows go back to how they were and the exception goes on."""
+    index.conn.execute("SAVEPOINT sync")
+    try:
+        yield
+    except BaseException:
+        index.conn.execute("ROLLBACK TO sync")
+        index.conn.execute("RELEASE sync")
+        raise
+    index.conn.execute("RELEASE sync")
 
 
 @contextlib.contextmanager

@@ -25,6 +25,59 @@ METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind
 STATUS_VALUES = ("inbox", "next-up", "reading", "done", "dropped")
 
 
+# Fields that hold text, per section: a plain scalar there is read as the text the person wrote, so
+# ``topic: 3.10`` is "3.10" (not the float 3.1) and ``title: yes`` is "yes" (tests check these match the models).
+TEXT_FIELDS: dict[str, frozenset[str]] = {
+    "resources": frozenset({"id", "url", "title", "category", "topic", "lab", "comment", "site", "description",
+                            "kind", "canonical_url", "image"}),
+    "advice": frozenset({"category", "text"}),
+    "glossary": frozenset({"term", "definition", "lab"}),
+    "topics": frozenset({"id", "title", "parent", "number", "summary", "lab"}),
+}
+# Nested mappings whose text fields are read the same way: advice's source, glossary's links.
+_NESTED_TEXT_FIELDS = {"source": frozenset({"name", "url"}), "links": frozenset({"title", "url"})}
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def _text_scalars(mapping: Any, names: frozenset[str]) -> None:
+    import yaml
+
+    if not isinstance(mapping, yaml.MappingNode):
+        return
+    for key, value in mapping.value:
+        if (isinstance(key, yaml.ScalarNode) and key.value in names and isinstance(value, yaml.ScalarNode)
+                and value.style is None and value.tag not in (_STR_TAG, _NULL_TAG)):
+            value.tag = _STR_TAG
+
+
+def read_text_fields_as_written(section: str, item: Any) -> None:
+    """Retag the plain scalars of ``item``'s text fields as strings, before the item is built."""
+    import yaml
+
+    _text_scalars(item, TEXT_FIELDS.get(section, frozenset()))
+    if not isinstance(item, yaml.MappingNode):
+        return
+    for key, value in item.value:
+        names = _NESTED_TEXT_FIELDS.get(getattr(key, "value", None))
+        if names is None:
+            continue
+        for nested in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+            _text_scalars(nested, names)
+
+
+def _text_in_items(section: str) -> Any:
+    """An ``adjust`` for ``yamlio.safe_load`` of a list of ``section`` items."""
+    import yaml
+
+    def adjust(node: Any) -> None:
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                read_text_fields_as_written(section, item)
+
+    return adjust
+
+
 def section_model(section: str) -> type:
     from tracker import models
 
@@ -102,7 +155,7 @@ def block_field_line(block_text: str, block_line: int, field: str | None) -> int
 
 def parse_block(section: str, block_text: str, block_line: int, path: Path | str) -> Any:
     """Parse and validate one item's block (``- key: ...`` lines) on its own."""
-    data = yamlio.safe_load(block_text, path, line_offset=block_line - 1)
+    data = yamlio.safe_load(block_text, path, line_offset=block_line - 1, adjust=_text_in_items(section))
     if not isinstance(data, list) or len(data) != 1:
         raise DataError(f"expected one {section} entry here", path, block_line)
     return validate_item(section, data[0], path, lambda field: block_field_line(block_text, block_line, field))
@@ -141,11 +194,15 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value in SECTIONS:
             section_nodes[key_node.value] = (key_node, value_node)
+            if isinstance(value_node, yaml.SequenceNode):
+                for item_node in value_node.value:
+                    read_text_fields_as_written(key_node.value, item_node)
     raw = yamlio.construct(node, loader, path)
     lines: dict[str, list[int]] = {name: [] for name in SECTIONS}
     values: dict[str, Any] = {key: value for key, value in raw.items() if key not in SECTIONS}
     seen_ids: dict[str, int] = {}
     seen_urls: dict[str, tuple[str, int]] = {}
+    seen_topics: dict[str, int] = {}
     url_keys: list[str] = []
     for name in SECTIONS:
         if name not in section_nodes:
@@ -165,6 +222,8 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
             model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
             if name == "resources":
                 url_keys.append(check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url")))
+            elif name == "topics":
+                check_unique_topic(model, seen_topics, path, line)
             items.append(model)
         values[name] = items
     return Document.model_validate(values), lines, url_keys
@@ -177,6 +236,7 @@ def parse_blocks(text: str, layout: Any, path: Path | str) -> tuple[Any, list[st
 
     seen_ids: dict[str, int] = {}
     seen_urls: dict[str, tuple[str, int]] = {}
+    seen_topics: dict[str, int] = {}
     url_keys: list[str] = []
     values: dict[str, list[Any]] = {}
     for name in SECTIONS:
@@ -187,6 +247,8 @@ def parse_blocks(text: str, layout: Any, path: Path | str) -> tuple[Any, list[st
             if name == "resources":
                 url_line = block_field_line(block_text, block.line, "url")
                 url_keys.append(check_unique(model, seen_ids, seen_urls, path, block.line, url_line))
+            elif name == "topics":
+                check_unique_topic(model, seen_topics, path, block.line)
             items.append(model)
         values[name] = items
     return Document.model_validate(values), url_keys
@@ -227,6 +289,13 @@ def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, t
                         path, url_line or line)
     seen_urls[key] = (resource.id, line)
     return key
+
+
+def check_unique_topic(topic: Any, seen: dict[str, int], path: Path | str, line: int) -> None:
+    """Refuse a second study-plan entry with an id already seen (``seen`` maps ids to their first line)."""
+    if topic.id in seen:
+        raise DataError(f"duplicate topic id '{topic.id}' (first used on line {seen[topic.id]})", path, line)
+    seen[topic.id] = line
 
 
 def render_document(doc: Any, header: str = "") -> str:
