@@ -203,17 +203,30 @@ class Edit:
 
     def item_data(self, section: str, pos: int) -> dict:
         """The item at ``pos`` as plain data, without the models: for changes that cannot make it invalid."""
-        from tracker.store.yamlio import safe_load
+        from tracker.store.document import load_block_data
 
         block = self.locate(section, pos)
-        return safe_load(self.text[block.start:block.end], self.store.path, block.line - 1)[0]
+        return load_block_data(section, self.text[block.start:block.end], block.line, self.store.path)[0]
 
     def replace_data(self, section: str, pos: int, data: dict) -> None:
-        """Replace the item at ``pos`` with ``data``, which must already be valid and in canonical key order."""
+        """Replace the item at ``pos`` with ``data``, which must already be valid and in canonical key order.
+
+        Only the lines of fields that change are rewritten: comments and lines a person formatted stay."""
+        from tracker.store.document import load_block_data
+        from tracker.store.fields import splice_fields
         from tracker.store.yamlio import dump_item
 
         block = self.locate(section, pos)
-        text = dump_item(data)
+        old_text = self.text[block.start:block.end]
+
+        def parse(text: str) -> Any:
+            return load_block_data(section, text, block.line, self.store.path)
+
+        text = splice_fields(old_text, parse(old_text)[0], data, parse)
+        if text is None:
+            text = dump_item(data)
+        elif old_text.endswith("\n") and not text.endswith("\n"):
+            text += "\n"
         self._splices.append(_Splice(block.start, block.end, text))
         self._replaced[(section, pos)] = (data, text)
 
@@ -498,11 +511,15 @@ class Store:
                 else:
                     edit.update_index()
                 index.record_file(new_stat, content_hash(new_data), simple)
-            self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources")
+            self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources",
+                              before=(data, new_data))
 
-    def commit_files(self, paths: list[Path], message: str) -> bool:
+    def commit_files(self, paths: list[Path], message: str, before: tuple[bytes, bytes] | None = None) -> bool:
         """Commit exactly ``paths`` (files this project's commands wrote) unless commits are off; True when a
-        commit was made. Every command that writes tracked files commits through here."""
+        commit was made. Every command that writes tracked files commits through here.
+
+        ``before``: the data file's content before and after this command; then only that change of it is
+        committed, and edits a person has not committed yet stay uncommitted."""
         from tracker import gitrepo
 
         if not gitrepo.commits_enabled(self.commit_enabled, self.path.parent):
@@ -523,7 +540,14 @@ class Store:
 
         ensure_configured(repo)
         try:
-            self.committed = gitrepo.commit_paths(repo, paths, message)
+            if before is not None and Path(paths[0]) == self.path:
+                self.committed, swept = gitrepo.commit_own_change(repo, self.path, before[0], before[1], message,
+                                                                  paths[1:])
+                if swept:
+                    self.notices.append(f"note: uncommitted edits in {self.path.name} touched the same lines as "
+                                        "this change and were committed with it")
+            else:
+                self.committed = gitrepo.commit_paths(repo, paths, message)
         except gitrepo.GitError as exc:
             names = ", ".join(Path(p).name for p in paths)
             raise TrackerError(f"the change is saved in {names} but not committed: {exc}") from None

@@ -47,7 +47,7 @@ def _text_scalars(mapping: Any, names: frozenset[str]) -> None:
         return
     for key, value in mapping.value:
         if (isinstance(key, yaml.ScalarNode) and key.value in names and isinstance(value, yaml.ScalarNode)
-                and value.style is None and value.tag not in (_STR_TAG, _NULL_TAG)):
+                and not value.style and value.tag not in (_STR_TAG, _NULL_TAG)):
             value.tag = _STR_TAG
 
 
@@ -153,9 +153,14 @@ def block_field_line(block_text: str, block_line: int, field: str | None) -> int
     return block_line
 
 
+def load_block_data(section: str, block_text: str, block_line: int, path: Path | str) -> Any:
+    """One item's block as plain data (a one-item list), text fields read as written; not validated."""
+    return yamlio.safe_load(block_text, path, line_offset=block_line - 1, adjust=_text_in_items(section))
+
+
 def parse_block(section: str, block_text: str, block_line: int, path: Path | str) -> Any:
     """Parse and validate one item's block (``- key: ...`` lines) on its own."""
-    data = yamlio.safe_load(block_text, path, line_offset=block_line - 1, adjust=_text_in_items(section))
+    data = load_block_data(section, block_text, block_line, path)
     if not isinstance(data, list) or len(data) != 1:
         raise DataError(f"expected one {section} entry here", path, block_line)
     return validate_item(section, data[0], path, lambda field: block_field_line(block_text, block_line, field))
