@@ -26,7 +26,8 @@ def init_project(folder: Path, data_file: Path | None = None, commit: bool = Tru
 
     folder = Path(folder).absolute()
     folder.mkdir(parents=True, exist_ok=True)
-    path = data_file or folder / DATA_FILE
+    path = Path(data_file).absolute() if data_file else folder / DATA_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         raise TrackerError(f"{path} already exists")
     atomic_write(path, (HEADER + EMPTY_DOCUMENT).encode("utf-8"))

@@ -191,7 +191,7 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
     """``add_resources`` inside an open ``Store.edit()``, so other changes can share its one commit (set
     ``edit.message``; extra files go in ``edit.extra_paths``). ``tracker import`` does not come here: it plans
     against the index itself (``tracker.importers.plan``) and appends the planned items."""
-    from tracker.urls import identity_key
+    from tracker.urls import identity_key, validate_url
 
     result = AddResult()
     day = _today(today)
@@ -200,7 +200,7 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
     batch_ids: set[str] = set()
     for fields in items:
         try:
-            key = identity_key(str(fields.get("url", "")))
+            key = identity_key(validate_url(str(fields.get("url", ""))))
             existing = index.id_for_url_key(key) or batch_keys.get(key)
             if existing:
                 result.duplicates.append((fields, existing))

@@ -306,7 +306,7 @@ class Index:
         sql += " ORDER BY pos"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(limit)
+            params.append(_sql_limit(limit))
         return self.conn.execute(sql, params).fetchall()
 
     def search(self, query: str, limit: int = 20) -> list[tuple]:
@@ -319,7 +319,7 @@ class Index:
             "bm25(resources_fts, 10.0, 2.0, 3.0, 5.0) AS rank "
             "FROM resources_fts JOIN resources r ON r.rowid = resources_fts.rowid "
             "WHERE resources_fts MATCH ? ORDER BY rank, r.pos LIMIT ?",
-            (match, limit),
+            (match, _sql_limit(limit)),
         ).fetchall()
 
     def snippets(self, query: str, ids: list[str], mark: tuple[str, str] = ("**", "**")) -> dict[str, str]:
@@ -356,6 +356,11 @@ class Index:
             "SELECT topic, sum(status = 'done'), count(*) FROM resources WHERE topic IS NOT NULL GROUP BY topic"
         )
         return {topic: (done, total) for topic, done, total in rows}
+
+
+def _sql_limit(limit: int) -> int:
+    """A row limit SQLite accepts: any larger number means "all rows" anyway."""
+    return max(0, min(int(limit), 2**62))
 
 
 def fts_query(text: str) -> str:
