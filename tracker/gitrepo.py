@@ -92,6 +92,62 @@ def _config_may_mention_tracker(repo: Path) -> bool:
     return False
 
 
+def _git_dir(repo: Path) -> Path | None:
+    dot_git = repo / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:  # a worktree or submodule: ".git" is a file naming the real folder
+        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    if text.startswith("gitdir:"):
+        target = Path(text.removeprefix("gitdir:").strip())
+        return target if target.is_absolute() else (repo / target).resolve()
+    return None
+
+
+def _git_running_in(repo: Path) -> bool | None:
+    """Whether a git process runs with its working directory in ``repo``; None when this system cannot say."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return None
+    root = str(repo.resolve())
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "comm").read_text().startswith("git"):
+                continue
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue  # gone, or not ours to look at
+        if cwd == root or cwd.startswith(root + os.sep):
+            return True
+    return False
+
+
+def remove_stale_index_lock(repo: Path, min_age_s: float = 2.0) -> bool:
+    """Remove ``.git/index.lock`` left by a git process that was killed (a killed process group, a crash):
+    only when it is older than ``min_age_s`` and no git process runs in this repository. True when removed.
+
+    Callers hold the project lock, so no tracker process is committing at the same time."""
+    git_dir = _git_dir(repo)
+    if git_dir is None:
+        return False
+    lock = git_dir / "index.lock"
+    try:
+        age = time.time() - lock.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    if age < min_age_s or _git_running_in(repo) is not False:
+        return False
+    try:
+        lock.unlink()
+    except FileNotFoundError:
+        pass
+    return True
+
+
 def one_line(message: str, limit: int = 200) -> str:
     """A commit subject: one line (a fetched title may hold newlines), not absurdly long."""
     text = " ".join(message.split())

@@ -17,11 +17,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tracker.store.api import DATA_FILE, EMPTY_DOCUMENT, STATE_DIR, Edit, Store, find_data_file
+    from tracker.project import DATA_FILE, STATE_DIR, find_data_file
+    from tracker.store.api import EMPTY_DOCUMENT, Edit, Store
     from tracker.store.atomic import atomic_write
 
-_EXPORTS = {"DATA_FILE": "api", "EMPTY_DOCUMENT": "api", "STATE_DIR": "api", "Edit": "api", "Store": "api",
-            "find_data_file": "api", "atomic_write": "atomic"}
+_EXPORTS = {"DATA_FILE": "tracker.project", "STATE_DIR": "tracker.project", "find_data_file": "tracker.project",
+            "EMPTY_DOCUMENT": "tracker.store.api", "Edit": "tracker.store.api", "Store": "tracker.store.api",
+            "atomic_write": "tracker.store.atomic"}
 
 __all__ = ["DATA_FILE", "EMPTY_DOCUMENT", "STATE_DIR", "Edit", "Store", "atomic_write", "find_data_file"]
 
@@ -30,4 +32,4 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'tracker.store' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"tracker.store.{module}"), name)
+    return getattr(importlib.import_module(module), name)

@@ -18,29 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError, TrackerError
-from tracker.store.atomic import atomic_write, file_lock, remove_stale_temp_files
+from tracker.project import Project, find_data_file
+from tracker.store.atomic import atomic_write, remove_stale_temp_files
 from tracker.store.document import render_file
 from tracker.store.index import Index, block_hash, content_hash, resource_row, to_json
 from tracker.store.layout import SECTIONS, Block, Layout, block_end, scan
 
-DATA_FILE = "resources.yaml"
-STATE_DIR = ".tracker"
 EMPTY_DOCUMENT = render_file({}, {})
-
-
-def find_data_file(explicit: Path | None = None, start: Path | None = None) -> Path:
-    """The data file: ``explicit`` (``--file`` / ``TRACKER_FILE``), else ``resources.yaml`` here or in a parent."""
-    if explicit is not None:
-        path = Path(explicit).expanduser().absolute()
-        if not path.is_file():
-            raise TrackerError(f"{explicit}: no such file (create one with `tracker init`)")
-        return path
-    here = (start or Path.cwd()).absolute()
-    for folder in (here, *here.parents):
-        candidate = folder / DATA_FILE
-        if candidate.is_file():
-            return candidate
-    raise TrackerError(f"no {DATA_FILE} in {here} or any parent directory; run `tracker init` or pass --file")
 
 
 @dataclass
@@ -299,12 +283,14 @@ class Edit:
 
 
 class Store:
-    """One data file and its derived state (``.tracker/`` beside it: lock and index)."""
+    """One data file and its derived state (``.tracker/`` beside it: lock and index); paths and the commit
+    policy come from its ``Project``."""
 
     def __init__(self, path: Path, commit: bool = True) -> None:
-        self.path = Path(path).absolute()
+        self.project = Project(Path(path), commit)
+        self.path = self.project.data_file
         self.commit_enabled = commit
-        self.notices: list[str] = []
+        self.notices = self.project.notices
         self.committed = False
 
     @classmethod
@@ -313,26 +299,18 @@ class Store:
 
     @property
     def state_dir(self) -> Path:
-        return self.path.parent / STATE_DIR
+        return self.project.state_dir
 
     @property
     def index_path(self) -> Path:
-        name = "index.db" if self.path.name == DATA_FILE else f"index-{self.path.name}.db"
-        return self.state_dir / name
+        return self.project.index_path
 
     def _ensure_state_dir(self) -> None:
-        if not self.state_dir.is_dir():
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            # Derived files never belong in git, even in a repo whose .gitignore does not say so.
-            (self.state_dir / ".gitignore").write_text("*\n")
+        self.project.ensure_state_dir()
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Exclusive lock shared by every tracker process working on this file: they take turns."""
-        self._ensure_state_dir()
-        lock_name = "lock" if self.path.name == DATA_FILE else f"lock-{self.path.name}"
-        with file_lock(self.state_dir / lock_name):
-            yield
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """Exclusive lock shared by every tracker process working on this project: they take turns."""
+        return self.project.lock()
 
     def _read(self) -> tuple[bytes, os.stat_result]:
         try:
@@ -515,42 +493,8 @@ class Store:
                               before=(data, new_data))
 
     def commit_files(self, paths: list[Path], message: str, before: tuple[bytes, bytes] | None = None) -> bool:
-        """Commit exactly ``paths`` (files this project's commands wrote) unless commits are off; True when a
-        commit was made. Every command that writes tracked files commits through here.
-
-        ``before``: the data file's content before and after this command; then only that change of it is
-        committed, and edits a person has not committed yet stay uncommitted."""
-        from tracker import gitrepo
-
-        if not gitrepo.commits_enabled(self.commit_enabled, self.path.parent):
-            return False
-        repo = gitrepo.find_repo(self.path.parent)
-        if repo is None:
-            marker = self.state_dir / "said-no-git"
-            if not marker.exists():
-                self.notices.append(f"note: {self.path.parent} is not in a git repository; "
-                                    "changes are saved but not committed (run `git init` to keep history)")
-                marker.write_text("")
-            return False
-        root = repo.resolve()
-        paths = [p for p in paths if Path(p).resolve().is_relative_to(root)]  # a file outside: written, not ours
-        if not paths:
-            return False
-        from tracker.merge import ensure_configured
-
-        ensure_configured(repo)
-        try:
-            if before is not None and Path(paths[0]) == self.path:
-                self.committed, swept = gitrepo.commit_own_change(repo, self.path, before[0], before[1], message,
-                                                                  paths[1:])
-                if swept:
-                    self.notices.append(f"note: uncommitted edits in {self.path.name} touched the same lines as "
-                                        "this change and were committed with it")
-            else:
-                self.committed = gitrepo.commit_paths(repo, paths, message)
-        except gitrepo.GitError as exc:
-            names = ", ".join(Path(p).name for p in paths)
-            raise TrackerError(f"the change is saved in {names} but not committed: {exc}") from None
+        """Commit exactly ``paths`` through the project's commit policy (see ``Project.commit``)."""
+        self.committed = self.project.commit(paths, message, before)
         return self.committed
 
 

@@ -60,3 +60,14 @@ def file_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def remove_leftovers(folder: Path, pattern: str) -> int:
+    """Delete files matching ``pattern`` in ``folder``: temp files a killed writer left. Call it only while
+    holding the lock every writer of those files takes (then none of them is in use). Returns how many."""
+    removed = 0
+    for leftover in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
