@@ -132,7 +132,7 @@ def test_add_appends_one_block_and_commits(data_file: Path) -> None:
     assert resource["id"] == "post"
     after = data_file.read_text()
     block = (f"- id: {resource['id']}\n  url: https://example.org/post?utm_source=x\n  title: A Post\n"
-             "  status: inbox\n  tags: [x]\n  added: 2026-02-01\n  status_changed: 2026-02-01\n")
+             "  status: inbox\n  tags: [x]\n  added: 2026-02-01\n")  # no status_changed repeating added
     assert after == before.replace("  my_rating: 5\n", "  my_rating: 5\n" + block)
     assert git(data_file.parent, "log", "-1", "--format=%s").strip() == "add: A Post (inbox)"
     assert git(data_file.parent, "show", "--name-only", "--format=", "HEAD").split() == ["resources.yaml"]

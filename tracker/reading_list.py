@@ -144,7 +144,6 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
         data["id"] = unique_id(base_slug(data.get("title"), url), taken_ids)
     data.setdefault("status", "inbox")
     data.setdefault("added", today)
-    data.setdefault("status_changed", data["added"])
     if _plain_fields(data):
         if data["status"] not in STATUS_VALUES:
             raise DataError(f"status {data['status']!r} is not one of {', '.join(STATUS_VALUES)}")
@@ -198,7 +197,14 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
     index = edit.index
     batch_keys: dict[str, str] = {}
     batch_ids: set[str] = set()
+    fetched: dict[str, Any] = {}
     for fields in items:
+        if "fetched" in fields and not isinstance(fields["fetched"], str | dt.date):
+            # What a fetch wrote (a FetchRecord): bookkeeping for the fetch log, not a field of the item.
+            fields = dict(fields)
+            record = fields.pop("fetched")
+        else:
+            record = None
         try:
             key = identity_key(validate_url(str(fields.get("url", ""))))
             existing = index.id_for_url_key(key) or batch_keys.get(key)
@@ -215,7 +221,11 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
         batch_keys[key] = item["id"]
         batch_ids.add(item["id"])
         result.added.append(item)
+        if record is not None:
+            fetched[item["id"]] = record
     edit.append_data("resources", result.added)
+    for item_id, record in fetched.items():
+        edit.record_fetch(item_id, record)
     return result
 
 

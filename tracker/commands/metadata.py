@@ -13,6 +13,7 @@ from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
     from tracker.store import Store
+    from tracker.store.fetchlog import FetchRecord
     from tracker.store.index import Index
 
 
@@ -133,7 +134,8 @@ def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[s
     return {**plan.changes, "fetched": plan.record}
 
 
-def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
+def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool,
+                  records: dict[str, FetchRecord]) -> list[dict]:
     from tracker.reading_list import resolve_ref
     from tracker.web.refresh import needs_fetch
 
@@ -142,15 +144,8 @@ def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing:
     else:
         items = [json.loads(row[7]) for row in index.query_resources()]
     if missing:
-        items = [item for item in items if needs_fetch(item)]
+        items = [item for item in items if item and needs_fetch(item, records.get(str(item["id"])))]
     return [item for item in items if item]
-
-
-def _unchanged_record(old: object, new: str) -> bool:
-    from tracker.web.refresh import parse_record
-
-    before, after = parse_record(old), parse_record(new)
-    return before.when is not None and before.digests == after.digests and before.failed == after.failed
 
 
 def _plural(count: int, noun: str) -> str:
@@ -194,7 +189,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from tracker.store import Store
+    from tracker.store import Store, fetchlog
     from tracker.web.http import policy_from_env
     from tracker.web.lookup import lookup_many
     from tracker.web.refresh import plan_refresh
@@ -204,7 +199,10 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     if refs and all_items:
         raise click.UsageError("give REFs or --all, not both")
     store = Store.open(ctx.obj.file, commit=ctx.obj.commit)
-    items = _select_items(store.index(), refs, all_items, missing)
+    index = store.index()
+    records = fetchlog.records_for((data for _pos, data in index.resources_with_key(fetchlog.LEGACY_FIELD)),
+                                   store.project.fetch_log)
+    items = _select_items(index, refs, all_items, missing, records)
     console = Console(stderr=True)
     if not items:
         console.print("Nothing to fetch.")
@@ -222,22 +220,23 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
         found = lookup_many([str(item["url"]) for item in items], policy,
                             on_done=lambda _: progress.advance(task))
     changes: dict[str, dict] = {}
+    new_records: dict[str, FetchRecord] = {}
     failed: list[tuple[str, str]] = []
     kept: dict[str, list[str]] = {}
     for item, result in zip(items, found, strict=True):
         if result.error:
             failed.append((str(item["id"]), result.error))
             continue
-        plan = plan_refresh(item, result.metadata, overwrite=overwrite)
+        plan = plan_refresh(item, result.metadata, overwrite=overwrite, record=records.get(str(item["id"])))
         if plan.kept:
             kept[str(item["id"])] = plan.kept
-        if plan.changes or not _unchanged_record(item.get("fetched"), plan.record):
-            changes[str(item["id"])] = {**plan.changes, "fetched": plan.record}
-    updated = [item_id for item_id, fields in changes.items() if set(fields) - {"fetched"}]
-    if changes:
-        from tracker.reading_list import update_resources
-
-        update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated)))
+        if plan.changes or not plan.record.same_facts(records.get(str(item["id"]))):
+            changes[str(item["id"])] = plan.changes
+            new_records[str(item["id"])] = plan.record
+    updated = [item_id for item_id, fields in changes.items() if fields]
+    if changes or index.resources_with_key(fetchlog.LEGACY_FIELD):
+        fetchlog.save_fetches(store, {item_id: fields for item_id, fields in changes.items() if fields},
+                              new_records, _fetch_message(len(updated), len(changes) - len(updated)))
     table = Table(title="tracker fetch", show_header=True)
     for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
         table.add_column(column, justify="right")

@@ -125,11 +125,16 @@ class Edit:
     index: Index
     message: str = ""
     extra_paths: list[Path] = field(default_factory=list)
+    fetches: dict[str, Any] = field(default_factory=dict)  # item id -> FetchRecord, saved beside the file
     _layout: Layout | None = None
     _splices: list[_Splice] = field(default_factory=list)
     _appended: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
     _replaced: dict[tuple[str, int], tuple[Any, str]] = field(default_factory=dict)
     _deleted: set[tuple[str, int]] = field(default_factory=set)
+
+    def record_fetch(self, item_id: str, record: Any) -> None:
+        """Note what a fetch wrote into an item (a ``FetchRecord``): kept in the fetch log, not in the file."""
+        self.fetches[item_id] = record
 
     @property
     def changed(self) -> bool:
@@ -477,10 +482,14 @@ class Store:
             edit = Edit(self, text, index, message)
             yield edit
             if not edit.changed:
+                log_paths = self._save_fetches(edit.fetches)
+                if log_paths:
+                    self.commit_files(log_paths, edit.message or "fetch: records")
                 return
             new_text = edit.result()
             new_data = new_text.encode("utf-8")
             atomic_write(self.path, new_data)
+            edit.extra_paths.extend(self._save_fetches(edit.fetches))
             new_stat = os.stat(self.path)
             with _transaction(index):
                 simple = True
@@ -491,6 +500,26 @@ class Store:
                 index.record_file(new_stat, content_hash(new_data), simple)
             self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources",
                               before=(data, new_data))
+
+    def _save_fetches(self, fetches: dict[str, Any]) -> list[Path]:
+        """Write new fetch records into the fetch log; returns the files written (to commit), none when every
+        record says what the log already says (a refresh that found nothing new changes no file)."""
+        if not fetches:
+            return []
+        from tracker.store import fetchlog
+
+        path = self.project.fetch_log
+        records = fetchlog.load(path)
+        news = {item_id: record for item_id, record in fetches.items()
+                if not record.same_facts(records.get(item_id))}
+        if not news:
+            return []
+        for record in news.values():
+            record.at = record.at or fetchlog.utc_now()
+        records.update(news)
+        atomic_write(path, fetchlog.dump(records).encode("utf-8"))
+        attributes = self.project.ensure_union_merge()
+        return [path, *([attributes] if attributes else [])]
 
     def commit_files(self, paths: list[Path], message: str, before: tuple[bytes, bytes] | None = None) -> bool:
         """Commit exactly ``paths`` through the project's commit policy (see ``Project.commit``)."""

@@ -88,7 +88,7 @@ def section_model(section: str) -> type:
 def item_to_dict(model: Any) -> dict:
     """A model as the ordered dict the writer emits: declared fields first (None and [] left out), then extras."""
     data = model.model_dump(mode="python", exclude_none=True)
-    return {key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])}
+    return without_repeats({key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])})
 
 
 def with_changes(section: str, data: dict, changes: dict) -> dict:
@@ -101,8 +101,15 @@ def with_changes(section: str, data: dict, changes: dict) -> dict:
     merged = {**data, **changes}
     ordered = {key: merged[key] for key in RESOURCE_FIELDS if key in merged}
     ordered.update((key, value) for key, value in merged.items() if key not in ordered)
-    return {key: value for key, value in ordered.items()
-            if value is not None and not (key in _LIST_FIELDS and value == [])}
+    return without_repeats({key: value for key, value in ordered.items()
+                            if value is not None and not (key in _LIST_FIELDS and value == [])})
+
+
+def without_repeats(data: dict) -> dict:
+    """An item without a ``status_changed`` that only repeats ``added`` (git keeps the history anyway)."""
+    if "status_changed" in data and str(data["status_changed"]) == str(data.get("added")):
+        return {key: value for key, value in data.items() if key != "status_changed"}
+    return data
 
 
 def _describe(value: Any) -> str:

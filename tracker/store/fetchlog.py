@@ -23,10 +23,12 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tracker.errors import DataError
+from tracker.project import FETCH_LOG
 
-LOG_NAME = ".tracker-fetched.jsonl"
+LOG_NAME = FETCH_LOG
 LEGACY_FIELD = "fetched"
 GITATTRIBUTES_LINE = f"{LOG_NAME} merge=union"
 
@@ -57,11 +59,6 @@ class FetchRecord:
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def log_path(data_file: Path) -> Path:
-    """The fetch log of a data file: beside it."""
-    return Path(data_file).parent / LOG_NAME
 
 
 def parse_legacy(text: object) -> FetchRecord:
@@ -127,3 +124,24 @@ def records_for(items: Iterable[dict], path: Path) -> dict[str, FetchRecord]:
         if item_id not in records and item.get(LEGACY_FIELD) is not None:
             records[item_id] = parse_legacy(item[LEGACY_FIELD])
     return records
+
+
+def save_fetches(store: Any, changes: dict[str, dict], records: dict[str, FetchRecord], message: str) -> bool:
+    """One write and one commit for a refresh: new values into the items (``changes``: id -> fields), the
+    records into the log, and every old ``fetched:`` line moved out of resources.yaml. True when committed."""
+    from tracker.reading_list import update_resources_in
+
+    with store.edit(message) as edit:
+        legacy = {str(data.get("id")): pos for pos, data in edit.index.resources_with_key(LEGACY_FIELD)}
+        update_resources_in(edit, {item_id: {**fields, **({LEGACY_FIELD: None} if item_id in legacy else {})}
+                                   for item_id, fields in changes.items()})
+        for item_id, pos in legacy.items():
+            data = edit.item_data("resources", pos)
+            records.setdefault(item_id, parse_legacy(data.get(LEGACY_FIELD)))
+            if item_id not in changes:
+                edit.replace_data("resources", pos, {k: v for k, v in data.items() if k != LEGACY_FIELD})
+        for item_id, record in records.items():
+            edit.record_fetch(item_id, record)
+        if legacy and not changes:
+            edit.message = f"{message}; fetch records of {len(legacy)} items moved to {LOG_NAME}"
+    return store.committed

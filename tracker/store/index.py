@@ -340,6 +340,12 @@ class Index:
                     found[item_id] = " ".join(text.split())
         return found
 
+    def resources_with_key(self, key: str) -> list[tuple[int, dict]]:
+        """``(pos, data)`` of the items that have ``key`` (a top-level field), in file order."""
+        rows = self.conn.execute("SELECT pos, data FROM resources WHERE json_extract(data, '$.' || ?) IS NOT NULL "
+                                 "ORDER BY pos", (json.dumps(key),))
+        return [(pos, json.loads(data)) for pos, data in rows]
+
     def entries(self, section: str) -> list[dict]:
         rows = self.conn.execute("SELECT data FROM entries WHERE section = ? ORDER BY pos", (section,))
         return [json.loads(row[0]) for row in rows]
