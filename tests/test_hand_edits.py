@@ -193,3 +193,31 @@ def _env() -> dict[str, str]:
     from tests.conftest import REPO_ROOT
 
     return {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+
+def test_crash_leftovers_are_recovered(fresh: Path) -> None:
+    import os
+    import time
+
+    lock = fresh / ".git" / "index.lock"
+    lock.write_text("")  # a git killed with its process group
+    old = time.time() - 60
+    os.utime(lock, (old, old))
+    count = commit_count(fresh)
+    ok(fresh, "add", "https://example.org/p2", "--title", "P2")
+    assert commit_count(fresh) == count + 1 and not lock.exists()
+    state = fresh / ".tracker"
+    leftover = state / ".tracker.db.k1ll3d.building"
+    leftover.write_bytes(b"half a database")
+    ok(fresh, "build")
+    assert not leftover.exists() and (state / "tracker.db").exists()
+
+
+def test_notes_made_at_the_same_moment_each_get_their_own_commit(fresh: Path) -> None:
+    count = commit_count(fresh)
+    procs = [subprocess.Popen([*_python_tracker(), "notes", "new", f"Note {n}"], cwd=fresh, env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(4)]
+    results = [proc.communicate(timeout=60) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs), results
+    assert commit_count(fresh) == count + 4
+    assert git(fresh, "status", "--short") == ""

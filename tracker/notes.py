@@ -149,3 +149,13 @@ def write_note(folder: Path, note_id: str, title: str, body: str = "", topic: st
         raise DuplicateError(f"the note {path.name} already exists", note_id)
     atomic_write(path, render_note(title, body, topic, related, questions).encode("utf-8"))
     return path
+
+
+def add_note(project: Any, note_id: str, title: str, body: str = "", topic: str | None = None,
+             related: Iterable[str] = ()) -> Path:
+    """Create a note in the project's ``notes/`` and commit it, under the project lock like every other writer,
+    so notes made at the same moment (or beside a ``tracker add``) each get their own commit."""
+    with project.lock():
+        path = write_note(project.notes_dir, note_id, title, body, topic, related)
+        project.commit([path], f"notes: add {title}")
+    return path

@@ -694,16 +694,12 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
     Example:
       tracker notes new "Attention, step by step" --topic 3.1.2 --related illustrated-transformer
     """
-    from tracker import gitrepo
-    from tracker.notes import notes_dir, write_note
+    from tracker.notes import add_note
     from tracker.reading_list import slugify
 
     store = _store(ctx.find_root())
-    path = write_note(notes_dir(store.path), note_id or slugify(title) or "note", title, topic=topic,
-                      related=related, body=f"# {title}")
-    repo = gitrepo.find_repo(path.parent)
-    if repo is not None and gitrepo.commits_enabled(ctx.find_root().obj.commit, path.parent):
-        gitrepo.commit_paths(repo, [path], f"notes: add {title}")
+    path = add_note(store.project, note_id or slugify(title) or "note", title, topic=topic, related=related,
+                    body=f"# {title}")
     click.echo(str(path))
     _warn_unknown(store, topic, related)
 
