@@ -221,3 +221,20 @@ def test_notes_made_at_the_same_moment_each_get_their_own_commit(fresh: Path) ->
     assert all(proc.returncode == 0 for proc in procs), results
     assert commit_count(fresh) == count + 4
     assert git(fresh, "status", "--short") == ""
+
+
+def test_every_problem_in_the_file_is_reported_at_once_with_the_fix(fresh: Path) -> None:
+    ok(fresh, "add", "https://example.org/p2", "--title", "P2")
+    ok(fresh, "add", "https://example.org/p3", "--title", "P3")
+    data = fresh / "resources.yaml"
+    text = data.read_text()
+    text = text.replace("title: P1\n  status: inbox", "title: P1\n  status: nxt-up", 1)
+    text = text.replace("title: P2", "title: A: b").replace("url: https://example.org/p3", "url: ftp://x")
+    data.write_text(text)
+    proc = tracker(fresh, "list")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 3 and lines[0].startswith("Error: ") and all("resources.yaml:" in line for line in lines)
+    assert "did you mean next-up?" in lines[0]
+    assert 'must be quoted, e.g. title: "A: b"' in lines[1]
+    assert "only http and https" in lines[2]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import DataError, TrackerError
+from tracker.errors import DataError, TrackerError, raise_all
 from tracker.project import Project, find_data_file
 from tracker.store.atomic import atomic_write, remove_stale_temp_files
 from tracker.store.document import render_file
@@ -410,12 +410,16 @@ class Store:
         seen_urls: dict[str, tuple[str, int]] = {}
         moved: list[tuple[int, str]] = []
         fresh: list[tuple[int, str, Any]] = []
+        problems: list[DataError] = []
         for pos, block in enumerate(blocks):
             block_text = text[block.start:block.end]
             digest = block_hash(block_text)
             known = old.pop(digest, None)
             if known is None:
-                fresh.append((pos, digest, parse_block("resources", block_text, block.line, self.path)))
+                try:
+                    fresh.append((pos, digest, parse_block("resources", block_text, block.line, self.path)))
+                except DataError as exc:
+                    problems.append(exc)
                 continue
             old_pos, item_id, key = known
             seen_ids[item_id] = block.line
@@ -426,7 +430,11 @@ class Store:
         for pos, _digest, model in fresh:
             block = blocks[pos]
             url_line = block_field_line(text[block.start:block.end], block.line, "url")
-            keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
+            try:
+                keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
+            except DataError as exc:
+                problems.append(exc)
+        raise_all(problems)
         index.delete_resources([*stale, *(item_id for _pos, item_id, _key in old.values())])
         index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
         index.insert_resources(resource_row(item_to_dict(model), keys[pos], pos, digest)

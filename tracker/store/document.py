@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import DataError
+from tracker.errors import DataError, raise_all
 from tracker.store import yamlio
 from tracker.store.layout import SECTIONS
 
@@ -124,8 +124,12 @@ def error_message(error: dict) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "enum":
-        allowed = ", ".join(re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", "")))
-        return f"{field} {_describe(value)} is not one of {allowed}"
+        choices = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        import difflib
+
+        close = difflib.get_close_matches(str(value).lower(), choices, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return f"{field} {_describe(value)} is not one of {', '.join(choices)}{hint}"
     if kind == "missing":
         return f"{field} is missing"
     if kind == "value_error":
@@ -216,6 +220,7 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     seen_urls: dict[str, tuple[str, int]] = {}
     seen_topics: dict[str, int] = {}
     url_keys: list[str] = []
+    problems: list[DataError] = []
     for name in SECTIONS:
         if name not in section_nodes:
             continue
@@ -231,13 +236,19 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
         for item_node, item in zip(value_node.value, value, strict=True):
             line = _node_line(item_node)
             lines[name].append(line)
-            model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
-            if name == "resources":
-                url_keys.append(check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url")))
-            elif name == "topics":
-                check_unique_topic(model, seen_topics, path, line)
+            try:
+                model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
+                if name == "resources":
+                    url_keys.append(check_unique(model, seen_ids, seen_urls, path, line,
+                                                 _key_line(item_node, "url")))
+                elif name == "topics":
+                    check_unique_topic(model, seen_topics, path, line)
+            except DataError as exc:
+                problems.append(exc)
+                continue
             items.append(model)
         values[name] = items
+    raise_all(problems)
     return Document.model_validate(values), lines, url_keys
 
 
@@ -250,27 +261,33 @@ def parse_blocks(text: str, layout: Any, path: Path | str) -> tuple[Any, list[st
     seen_urls: dict[str, tuple[str, int]] = {}
     seen_topics: dict[str, int] = {}
     url_keys: list[str] = []
+    problems: list[DataError] = []
     values: dict[str, list[Any]] = {}
     for name in SECTIONS:
         items = []
         for block in layout.blocks[name]:
             block_text = text[block.start:block.end]
-            model = parse_block(name, block_text, block.line, path)
-            if name == "resources":
-                url_line = block_field_line(block_text, block.line, "url")
-                url_keys.append(check_unique(model, seen_ids, seen_urls, path, block.line, url_line))
-            elif name == "topics":
-                check_unique_topic(model, seen_topics, path, block.line)
+            try:
+                model = parse_block(name, block_text, block.line, path)
+                if name == "resources":
+                    url_line = block_field_line(block_text, block.line, "url")
+                    url_keys.append(check_unique(model, seen_ids, seen_urls, path, block.line, url_line))
+                elif name == "topics":
+                    check_unique_topic(model, seen_topics, path, block.line)
+            except DataError as exc:
+                problems.append(exc)
+                continue
             items.append(model)
         values[name] = items
+    raise_all(problems)
     return Document.model_validate(values), url_keys
 
 
 def read_document(text: str, path: Path | str, layout: Any = None) -> tuple[Any, list[str], bool]:
     """The validated ``Document``, the resources' URL keys, and whether the fast block-by-block path was used.
 
-    Errors are those of the whole-file parse: when a block fails, the whole file is parsed to report it
-    (or, for a layout the scan misread, to read it correctly).
+    Every problem is reported at once (``DataErrors``). When a block fails, the whole file is parsed too: a
+    layout the scan misread is then read correctly.
     """
     from tracker.store.layout import scan
 
@@ -279,8 +296,12 @@ def read_document(text: str, path: Path | str, layout: Any = None) -> tuple[Any,
         try:
             doc, url_keys = parse_blocks(text, layout, path)
             return doc, url_keys, True
-        except DataError:
-            pass
+        except DataError as block_errors:
+            try:
+                doc, _lines, url_keys = parse_document(text, path)
+            except DataError:
+                raise block_errors from None  # every block's problems, not only the first the full parse meets
+            return doc, url_keys, False
     doc, _lines, url_keys = parse_document(text, path)
     return doc, url_keys, False
 
