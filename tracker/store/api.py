@@ -273,8 +273,7 @@ class Edit:
             if section == "resources":
                 index.remove_resource_at(pos)
             else:
-                index.conn.execute("DELETE FROM entries WHERE section = ? AND pos = ?", (section, pos))
-                index.conn.execute("UPDATE entries SET pos = pos - 1 WHERE section = ? AND pos > ?", (section, pos))
+                index.remove_entry_at(section, pos)
         for section, added in self._appended.items():
             first = index.section_count(section)
             rows = []
@@ -363,10 +362,10 @@ class Store:
             return
         text = self._decode(data, self.path)
         layout = scan(text)
-        with _transaction(index):
+        with index.transaction():
             if layout.simple and index.layout_simple() and index.file_state() is not None:
                 try:
-                    with _savepoint(index):
+                    with index.savepoint():
                         self._sync_changed_blocks(index, text, layout)
                     index.record_file(stat, digest, True)
                     return
@@ -400,7 +399,7 @@ class Store:
 
         old: dict[str, tuple[int, str, str]] = {}
         stale: list[str] = []
-        for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
+        for pos, digest, item_id, key in index.resource_blocks():
             if digest is None or digest in old:  # a row from a full parse, or one that cannot be matched
                 stale.append(item_id)
             else:
@@ -436,7 +435,7 @@ class Store:
                 problems.append(exc)
         raise_all(problems)
         index.delete_resources([*stale, *(item_id for _pos, item_id, _key in old.values())])
-        index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
+        index.move_resources(moved)
         index.insert_resources(resource_row(item_to_dict(model), keys[pos], pos, digest)
                                for pos, digest, model in fresh)
         self._sync_entries(index, text, layout)
@@ -445,8 +444,7 @@ class Store:
         from tracker.store.document import item_to_dict, parse_block
 
         known = index.entry_hashes()
-        stored = {(section, pos): data for section, pos, data in
-                  index.conn.execute("SELECT section, pos, data FROM entries")}
+        stored = index.entry_data()
         for section in SECTIONS[1:]:
             rows = []
             changed = False
@@ -464,8 +462,7 @@ class Store:
                     changed = True
             leftover = any(positions for (name, _digest), positions in known.items() if name == section)
             if changed or leftover:
-                index.conn.execute("DELETE FROM entries WHERE section = ?", (section,))
-                index.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", rows)
+                index.replace_entries(section, rows)
 
     # ------------------------------------------------------------------------------------------ changing
 
@@ -499,7 +496,7 @@ class Store:
             atomic_write(self.path, new_data)
             edit.extra_paths.extend(self._save_fetches(edit.fetches))
             new_stat = os.stat(self.path)
-            with _transaction(index):
+            with index.transaction():
                 simple = True
                 if canonical:
                     simple = self._rebuild(index, new_text, scan(new_text))
@@ -533,27 +530,3 @@ class Store:
         """Commit exactly ``paths`` through the project's commit policy (see ``Project.commit``)."""
         self.committed = self.project.commit(paths, message, before)
         return self.committed
-
-
-@contextlib.contextmanager
-def _savepoint(index: Index) -> Iterator[None]:
-    """A nested transaction: on an exception, the rows go back to how they were and the exception goes on."""
-    index.conn.execute("SAVEPOINT sync")
-    try:
-        yield
-    except BaseException:
-        index.conn.execute("ROLLBACK TO sync")
-        index.conn.execute("RELEASE sync")
-        raise
-    index.conn.execute("RELEASE sync")
-
-
-@contextlib.contextmanager
-def _transaction(index: Index) -> Iterator[None]:
-    index.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        index.conn.execute("ROLLBACK")
-        raise
-    index.conn.execute("COMMIT")
