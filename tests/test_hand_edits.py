@@ -238,3 +238,13 @@ def test_every_problem_in_the_file_is_reported_at_once_with_the_fix(fresh: Path)
     assert "did you mean next-up?" in lines[0]
     assert 'must be quoted, e.g. title: "A: b"' in lines[1]
     assert "only http and https" in lines[2]
+
+
+def test_a_file_saved_by_a_windows_editor_keeps_its_line_ends_and_bom(fresh: Path) -> None:
+    data = fresh / "resources.yaml"
+    data.write_bytes(b"\xef\xbb\xbf" + data.read_bytes().replace(b"\n", b"\r\n"))
+    git(fresh, "commit", "-qam", "saved on Windows")
+    ok(fresh, "move", "p1", "--to", "done")
+    raw = data.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
+    assert git(fresh, "show", "--stat", "--format=", "HEAD").strip().endswith("1 insertion(+), 1 deletion(-)")

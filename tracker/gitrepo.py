@@ -60,9 +60,6 @@ def commits_enabled(flag: bool, folder: Path) -> bool:
     """False when ``--no-commit`` / ``TRACKER_NO_COMMIT`` was given, or ``git config tracker.commit false``."""
     if not flag:
         return False
-    value = os.environ.get("TRACKER_COMMIT")
-    if value is not None:
-        return value.strip().lower() not in {"0", "false", "no", "off"}
     repo = find_repo(folder)
     if repo is None or not _config_may_mention_tracker(repo):
         return True

@@ -8,6 +8,7 @@ the new one: the new text is written to a temp file beside it, fsynced, and rena
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import re
@@ -326,10 +327,19 @@ class Store:
     @staticmethod
     def _decode(data: bytes, path: Path) -> str:
         try:
-            return data.decode("utf-8").replace("\r\n", "\n")
+            return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise DataError("the file is not valid UTF-8", path, line) from None
+
+    @staticmethod
+    def _encode(text: str, original: bytes) -> bytes:
+        """``text`` as bytes laid out like ``original``: its byte-order mark and Windows line ends kept, so a
+        one-item change stays a one-hunk diff in a file saved by a Windows editor."""
+        if original.count(b"\r\n") and original.count(b"\r\n") == original.count(b"\n"):
+            text = text.replace("\n", "\r\n")
+        data = text.encode("utf-8")
+        return codecs.BOM_UTF8 + data if original.startswith(codecs.BOM_UTF8) else data
 
     # ------------------------------------------------------------------------------------------ reading
 
@@ -492,7 +502,7 @@ class Store:
                     self.commit_files(log_paths, edit.message or "fetch: records")
                 return
             new_text = edit.result()
-            new_data = new_text.encode("utf-8")
+            new_data = self._encode(new_text, data)
             atomic_write(self.path, new_data)
             edit.extra_paths.extend(self._save_fetches(edit.fetches))
             new_stat = os.stat(self.path)
