@@ -54,7 +54,8 @@ def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
 
 def test_init_registers_the_driver(clones):
     laptop, _ = clones
-    assert (laptop / ".gitattributes").read_text() == "resources.yaml merge=tracker\n"
+    assert (laptop / ".gitattributes").read_text() == ("resources.yaml merge=tracker\n"
+                                                       ".tracker-fetched.jsonl merge=union\n")
     assert "-m tracker merge-driver %O %A %B %P" in git(laptop, "config", "merge.tracker.driver")
     assert git(laptop, "ls-files", ".gitattributes").strip() == ".gitattributes"  # committed by init
 
