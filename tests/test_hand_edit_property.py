@@ -74,6 +74,20 @@ class SharedFile(RuleBasedStateMachine):
                               + (0 if text[block.end - 1:block.end] == "\n" else 1))
         return found
 
+    def _pending(self) -> list[str]:
+        """The +/- lines of the person's uncommitted change to the file (what ``git diff HEAD`` shows)."""
+        diff = _git(self.folder, "diff", "--no-color", "-U0", "HEAD", "--", "resources.yaml", check=False).stdout
+        return sorted(line for line in diff.splitlines()
+                      if line[:1] in "+-" and not line.startswith(("+++", "---")))
+
+    def _command(self, *args: str) -> None:
+        """Run a command that must succeed; its commit must leave the person's pending edit as it was."""
+        pending = self._pending()
+        result = self._run(*args)
+        assert result.exit_code == 0, result.output
+        if "uncommitted edits" not in result.output:  # (said when both touched the same lines)
+            assert self._pending() == pending, "the commit swept in (or lost) a pending hand edit"
+
     def _write(self, text: str) -> None:
         self.data.write_text(text, encoding="utf-8")
 
@@ -105,9 +119,8 @@ class SharedFile(RuleBasedStateMachine):
     def cli_add(self, status: str) -> None:
         self.counter += 1
         before = self._text()
-        result = self._run("add", f"https://example.org/c{self.counter}", "--title", f"C {self.counter}",
-                           "--status", status)
-        assert result.exit_code == 0, result.output
+        self._command("add", f"https://example.org/c{self.counter}", "--title", f"C {self.counter}",
+                      "--status", status)
         self._command_changed_only(before, None)
 
     @precondition(lambda self: self._ids())
@@ -116,7 +129,7 @@ class SharedFile(RuleBasedStateMachine):
         ids = self._ids()
         item_id = ids[pick % len(ids)]
         before, owned = self._text(), self._blocks()[item_id]
-        assert self._run("move", item_id, "--to", status).exit_code == 0
+        self._command("move", item_id, "--to", status)
         self._command_changed_only(before, owned)
 
     @precondition(lambda self: self._ids())
@@ -125,7 +138,7 @@ class SharedFile(RuleBasedStateMachine):
         ids = self._ids()
         item_id = ids[pick % len(ids)]
         before, owned = self._text(), self._blocks()[item_id]
-        assert self._run("edit", item_id, "--comment", comment).exit_code == 0
+        self._command("edit", item_id, "--comment", comment)
         self._command_changed_only(before, owned)
 
     @precondition(lambda self: self._ids())
@@ -134,7 +147,7 @@ class SharedFile(RuleBasedStateMachine):
         ids = self._ids()
         item_id = ids[pick % len(ids)]
         before, owned = self._text(), self._blocks()[item_id]
-        assert self._run("remove", item_id).exit_code == 0
+        self._command("remove", item_id)
         self._command_changed_only(before, owned, removed=True)
 
     # ------------------------------------------------------------------------------------------ hand edits
