@@ -218,7 +218,7 @@ def test_bad_file_is_one_error_line_and_exit_1(project: Path, invoke) -> None:
         result = invoke(*args)
         assert result.exit_code == 1
         assert result.output == (f"Error: {data}:13: status 'nxt-up' is not one of inbox, next-up, reading, done, "
-                                 "dropped\n")
+                                 "dropped (did you mean next-up?)\n")
     assert data.read_text() == SAMPLE_YAML.replace("status: next-up", "status: nxt-up")
     assert commit_count(project) == 1
 

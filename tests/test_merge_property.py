@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from tests.conftest import REPO_ROOT
 from tracker.errors import TrackerError
 from tracker.merge.loading import strict_load
+from tracker.store.yamlio import dump_item, dump_value
 from tracker.sync import check_pushable
-from tracker.yamlio import dump_item, dump_value
 
 SECTIONS = ("resources", "advice", "glossary", "topics")
 

@@ -56,7 +56,7 @@ def test_init_registers_the_driver(clones):
     laptop, _ = clones
     assert (laptop / ".gitattributes").read_text() == (
         "resources.yaml merge=tracker\n.tracker-links.json merge=tracker\nnotes/*.md merge=tracker\n"
-        "lab/runs/*.jsonl merge=union\n")
+        "lab/runs/*.jsonl merge=union\n.tracker-fetched.jsonl merge=union\n.tracker-reviews.jsonl merge=union\n")
     assert "-m tracker merge-driver %O %A %B %P" in git(laptop, "config", "merge.tracker.driver")
     assert git(laptop, "ls-files", ".gitattributes").strip() == ".gitattributes"  # committed by init
 

@@ -76,6 +76,9 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except TrackerError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # a file that cannot be read or written: say which and why, no traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help text comes from COMMANDS so listing commands imports nothing.

@@ -74,6 +74,14 @@ class Resource(_Model):
     canonical_url: str | None = None
     image: str | None = None
 
+    @field_validator("tags", "authors", mode="before")
+    @classmethod
+    def _one_or_comma_separated(cls, value: object) -> object:
+        # "tags: rlhf" or "tags: rlhf, dpo" written by hand: the tags meant, not an error.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("url")
     @classmethod
     def _http_only(cls, value: str) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
-from tracker.index import Index
 from tracker.store import Edit, Store
+from tracker.store.index import Index
 
 MAX_SLUG = 60
 
@@ -127,7 +127,7 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
     anything else (fetched metadata, imported JSON) goes through the ``Resource`` model. Tests check both ways
     give the same result.
     """
-    from tracker.document import STATUS_VALUES, with_changes
+    from tracker.store.document import STATUS_VALUES, with_changes
     from tracker.urls import refuse_credentials, validate_url
 
     data = {key: value for key, value in fields.items() if value is not None}
@@ -144,7 +144,6 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
         data["id"] = unique_id(base_slug(data.get("title"), url), taken_ids)
     data.setdefault("status", "inbox")
     data.setdefault("added", today)
-    data.setdefault("status_changed", data["added"])
     if _plain_fields(data):
         if data["status"] not in STATUS_VALUES:
             raise DataError(f"status {data['status']!r} is not one of {', '.join(STATUS_VALUES)}")
@@ -157,8 +156,8 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
 def _validated_resource(data: dict) -> dict:
     from pydantic import ValidationError
 
-    from tracker.document import error_message, item_to_dict
     from tracker.models import Resource
+    from tracker.store.document import error_message, item_to_dict
 
     ordered = {name: data[name] for name in Resource.model_fields if name in data}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
@@ -191,16 +190,23 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
     """``add_resources`` inside an open ``Store.edit()``, so other changes can share its one commit (set
     ``edit.message``; extra files go in ``edit.extra_paths``). ``tracker import`` does not come here: it plans
     against the index itself (``tracker.importers.plan``) and appends the planned items."""
-    from tracker.urls import identity_key
+    from tracker.urls import identity_key, validate_url
 
     result = AddResult()
     day = _today(today)
     index = edit.index
     batch_keys: dict[str, str] = {}
     batch_ids: set[str] = set()
+    fetched: dict[str, Any] = {}
     for fields in items:
+        if "fetched" in fields and not isinstance(fields["fetched"], str | dt.date):
+            # What a fetch wrote (a FetchRecord): bookkeeping for the fetch log, not a field of the item.
+            fields = dict(fields)
+            record = fields.pop("fetched")
+        else:
+            record = None
         try:
-            key = identity_key(str(fields.get("url", "")))
+            key = identity_key(validate_url(str(fields.get("url", ""))))
             existing = index.id_for_url_key(key) or batch_keys.get(key)
             if existing:
                 result.duplicates.append((fields, existing))
@@ -215,7 +221,11 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
         batch_keys[key] = item["id"]
         batch_ids.add(item["id"])
         result.added.append(item)
+        if record is not None:
+            fetched[item["id"]] = record
     edit.append_data("resources", result.added)
+    for item_id, record in fetched.items():
+        edit.record_fetch(item_id, record)
     return result
 
 
@@ -246,7 +256,7 @@ class Move:
 
 def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | None = None) -> list[Move]:
     """Set the status of every referenced item (and its ``status_changed`` date) in one commit."""
-    from tracker.document import STATUS_VALUES, with_changes
+    from tracker.store.document import STATUS_VALUES, with_changes
 
     if status not in STATUS_VALUES:
         raise TrackerError(f"status '{status}' is not one of {', '.join(STATUS_VALUES)}")
@@ -276,7 +286,7 @@ def _merge_fields(model: Any, changes: dict) -> Any:
     """``model`` with ``changes`` applied and validated (a None value removes the field)."""
     from pydantic import ValidationError
 
-    from tracker.document import error_message, item_to_dict
+    from tracker.store.document import error_message, item_to_dict
 
     data = item_to_dict(model)
     for key, value in changes.items():
@@ -412,7 +422,7 @@ def _same_words(a: str, b: str) -> bool:
 def _validated(model_type: type, data: dict) -> Any:
     from pydantic import ValidationError
 
-    from tracker.document import error_message
+    from tracker.store.document import error_message
 
     try:
         return model_type.model_validate({k: v for k, v in data.items() if v is not None})

@@ -43,7 +43,10 @@ def validate_url(url: str) -> str:
         raise InvalidURLError("URL is empty")
     if _WHITESPACE.search(text):
         raise InvalidURLError(f"URL contains whitespace: {text!r}")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # "http://[::1/": an unclosed IPv6 bracket
+        raise InvalidURLError(f"URL is malformed ({exc}): {text!r}") from None
     if parts.scheme.lower() not in DEFAULT_PORTS:
         # "example.com/post" (a host without a scheme) is a common slip: say what was probably meant.
         hint = f" (did you mean https://{text}?)" if _BARE_HOST.match(text) else ""

@@ -86,7 +86,7 @@ def _write_cache(path: Path, data: bytes, states: dict[str, CardState], problems
         "states": {card: state.to_json() for card, state in states.items()},
         "problems": [[p.line, p.message] for p in problems],
     }
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     try:
         atomic_write(path, json.dumps(cache, ensure_ascii=False).encode("utf-8"))

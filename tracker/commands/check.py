@@ -40,13 +40,13 @@ class Duration(click.ParamType):
 
 
 class StatusName(click.ParamType):
-    """A reading-list status, checked against ``tracker.document``'s copy of the values so that no pydantic
+    """A reading-list status, checked against ``tracker.store.document``'s copy of the values so that no pydantic
     import slows a ``--links-from`` run in CI."""
 
     name = "status"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from tracker.document import STATUS_VALUES
+        from tracker.store.document import STATUS_VALUES
 
         if str(value).lower() in STATUS_VALUES:  # any case, like every --status
             return str(value).lower()

@@ -16,8 +16,8 @@ import click
 from tracker.commands import completion, output
 from tracker.commands.output import Col, json_option
 
-# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
-from tracker.document import STATUS_VALUES
+# tracker.store.document's copy of the statuses: no pydantic import for --help and read commands.
+from tracker.store.document import STATUS_VALUES
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -666,8 +666,7 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
     Example:
       tracker notes new "Attention, step by step" --topic 3.1.2 --related illustrated-transformer
     """
-    from tracker import gitrepo
-    from tracker.notes import notes_dir, write_note
+    from tracker.notes import add_note
     from tracker.reading_list import slugify
 
     title = " ".join(title.split())
@@ -675,11 +674,8 @@ def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: st
         raise click.BadParameter("a note needs a title", param_hint="TITLE")
     store = _store(ctx.find_root())
     topic = _topic_id(store, topic)
-    path = write_note(notes_dir(store.path), note_id or slugify(title) or "note", title, topic=topic,
-                      related=related, body=f"# {title}\n\n| Question | Answer |\n|---|---|\n")
-    repo = gitrepo.find_repo(path.parent)
-    if repo is not None and gitrepo.commits_enabled(ctx.find_root().obj.commit, path.parent):
-        gitrepo.commit_paths(repo, [path], f"notes: add {title}")
+    path = add_note(store.project, note_id or slugify(title) or "note", title, topic=topic, related=related,
+                    body=f"# {title}\n\n| Question | Answer |\n|---|---|\n")
     click.echo(str(path))
     _warn_unknown(store, topic, related)
 

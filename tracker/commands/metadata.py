@@ -157,7 +157,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from tracker.store import Store
-    from tracker.web.fetchrun import record_fetch, run_fetch, select_items
+    from tracker.web.fetchrun import fetch_records, record_fetch, run_fetch, select_items
     from tracker.web.http import policy_from_env
 
     if not refs and not all_items and not missing:
@@ -165,7 +165,8 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     if refs and all_items:
         raise click.UsageError("give REFs or --all, not both")
     store = Store.open(ctx.obj.file, commit=ctx.obj.commit)
-    items = select_items(store.index(), refs, all_items, missing)
+    records = fetch_records(store)
+    items = select_items(store.index(), refs, all_items, missing, records)
     console = Console(stderr=True)
     if not items:
         console.print("Nothing to fetch.")
@@ -182,7 +183,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
                         console=console, transient=True, disable=not console.is_terminal)
     with progress:
         task = progress.add_task("fetch", total=len(items))
-        report = run_fetch(items, policy, overwrite, on_done=lambda _: progress.advance(task))
+        report = run_fetch(items, policy, records, overwrite, on_done=lambda _: progress.advance(task))
     record_fetch(store, report)
     _print_fetch_report(items, report.updated, report.failed, report.kept, as_json)
     for notice in store.notices:

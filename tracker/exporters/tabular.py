@@ -8,8 +8,8 @@ import json
 import re
 from typing import Any
 
-from tracker.document import RESOURCE_FIELDS
 from tracker.models import Document, Resource
+from tracker.store.document import RESOURCE_FIELDS
 
 # Every declared field in the file's order (``links`` last, so the first columns read id, url, title...); extra
 # keys follow.

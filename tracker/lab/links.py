@@ -64,7 +64,7 @@ def load_links(resources: Path | None) -> LabLinks:
     """The links in ``resources``, parsed and validated by the core's document parser (no file: no links)."""
     if resources is None or not resources.exists():
         return LabLinks()
-    from tracker.document import parse_document
+    from tracker.store.document import parse_document
 
     text = resources.read_text(encoding="utf-8")
     document, lines = parse_document(text, resources)[:2]  # (document, first line of each item per section, ...)

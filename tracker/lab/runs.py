@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError
-from tracker.store import STATE_DIR
+from tracker.project import STATE_DIR
 
 RUNS_FILE = Path(STATE_DIR) / "lab-runs.jsonl"
 

@@ -32,7 +32,7 @@ def describe_conflicts(conflicts: list, path: str) -> str:
 def run_merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> int:
     """What git runs: merge into ``ours``; 0 when clean, 1 when conflicts are left (as git expects)."""
     from tracker.errors import TrackerError
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     texts = [p.read_text(encoding="utf-8", errors="surrogateescape") for p in (base, ours, theirs)]
     if PurePosixPath(path).name == LINK_HISTORY_NAME:
@@ -71,11 +71,15 @@ def driver_command() -> str:
 
 def attribute_lines(data_file_name: str = "resources.yaml") -> list[str]:
     """The .gitattributes lines for a project whose list is ``data_file_name`` (relative to the repo root):
-    the list, the link history and the notes beside it through the driver, shared lab runs as a union of lines."""
+    the list, the link history and the notes beside it through the driver; shared lab runs and the machine-state logs
+    (fetch records, flashcard reviews) as a union of lines."""
     folder = PurePosixPath(data_file_name).parent
     prefix = "" if str(folder) == "." else f"{folder}/"
+    from tracker.project import UNION_MERGED
+
     return [f"{data_file_name} merge={DRIVER_NAME}", f"{prefix}{LINK_HISTORY_NAME} merge={DRIVER_NAME}",
-            f"{prefix}notes/*.md merge={DRIVER_NAME}", f"{prefix}{LAB_RUNS_PATTERN} merge=union"]
+            f"{prefix}notes/*.md merge={DRIVER_NAME}", f"{prefix}{LAB_RUNS_PATTERN} merge=union",
+            *(f"{prefix}{name} merge=union" for name in UNION_MERGED)]
 
 
 def register_merge_driver(repo_root: Path, data_file_name: str = "resources.yaml") -> bool:

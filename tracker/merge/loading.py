@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from tracker.errors import DataError, TrackerError
-from tracker.layout import SECTIONS
+from tracker.store.layout import SECTIONS
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)", re.M)
 
@@ -25,7 +25,7 @@ def duplicate_top_level_key(text: str, label: str) -> None:
         return
     import yaml
 
-    from tracker.yamlio import compose
+    from tracker.store.yamlio import compose
 
     node, loader = compose(text, label)
     loader.dispose()
@@ -63,7 +63,7 @@ def _validate(data: dict[str, Any], label: str, cache: ValidationCache) -> None:
     """The store's checks on plain data: each item valid for its section, resource ids and links unique."""
     import json
 
-    from tracker.document import validate_item
+    from tracker.store.document import validate_item
 
     for name in SECTIONS:
         value = data.get(name)
@@ -92,7 +92,7 @@ def _validate(data: dict[str, Any], label: str, cache: ValidationCache) -> None:
 def strict_load(text: str, label: str, cache: ValidationCache | None = None) -> dict[str, Any]:
     """The file's plain data after the store's own validation (ids, URLs, fields) and the duplicate-key check;
     raises ``TrackerError`` with ``label:line: what is wrong``."""
-    from tracker.yamlio import safe_load
+    from tracker.store.yamlio import safe_load
 
     if not text.strip():
         return {}
@@ -105,7 +105,7 @@ def strict_load(text: str, label: str, cache: ValidationCache | None = None) -> 
             raise DataError("the file must be a mapping with the sections " + ", ".join(SECTIONS), label)
         _validate(data, label, cache or ValidationCache())
     except TrackerError:
-        from tracker.document import read_document
+        from tracker.store.document import read_document
 
         read_document(text, label)  # the same problem, reported with its line
         raise

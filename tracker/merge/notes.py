@@ -28,7 +28,7 @@ def _split(text: str, label: str) -> tuple[dict, str, bool]:
 def merge_notes(base: str, ours: str, theirs: str, path: str) -> NoteMerge:
     from tracker.merge.items import MISSING, describe, merge_value
     from tracker.merge.text import line_merge
-    from tracker.yamlio import dump_value, scalar
+    from tracker.store.yamlio import dump_value, scalar
 
     merged_text, clean = line_merge(base, ours, theirs)
     try:

@@ -48,7 +48,7 @@ def resolve(path: Path, take: str | None = None) -> ResolveResult:
     from tracker.gitrepo import commit_paths, find_repo, run_git
     from tracker.merge.conflicts import check_settled, find_conflicts, settle
     from tracker.merge.loading import strict_load
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     text = path.read_text(encoding="utf-8")
     settled = 0

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.errors import TrackerError
-from tracker.layout import SECTIONS
 from tracker.merge.items import (
     MISSING,
     Conflict,
@@ -34,6 +33,7 @@ from tracker.merge.items import (
     merge_value,
 )
 from tracker.merge.loading import ValidationCache, strict_load
+from tracker.store.layout import SECTIONS
 
 CONFLICT_START = "# <<<<<<< "
 CONFLICT_MIDDLE = "# ======="
@@ -196,8 +196,8 @@ def line_merge(base: str, ours: str, theirs: str) -> tuple[str, bool]:
 
 def _structural_text(ours_text: str, ours: dict, sections: dict[str, SectionMerge], extras: dict[str, Any],
                      extra_conflicts: list[Conflict]) -> str:
-    from tracker.document import header_comments, render_file
-    from tracker.yamlio import dump_item, dump_value
+    from tracker.store.document import header_comments, render_file
+    from tracker.store.yamlio import dump_item, dump_value
 
     spliced = None if extra_conflicts else splice_into_ours(ours_text, ours, sections, extras, dump_item)
     if spliced is not None:
@@ -218,8 +218,8 @@ def splice_into_ours(ours_text: str, ours: dict, merged: dict[str, SectionMerge]
     """The merge as edits of our file: unchanged items keep their exact lines, so hand-written comments and
     formatting survive; only changed, removed and added items differ. None when our file's layout is one the
     line scan cannot follow (then the caller writes the canonical form)."""
-    from tracker.layout import scan
     from tracker.merge.items import keyed
+    from tracker.store.layout import scan
 
     layout = scan(ours_text)
     unknown = {name for name in ours if name not in SECTIONS}

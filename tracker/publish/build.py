@@ -30,6 +30,7 @@ from tracker.publish.markdown import IMAGE_SUFFIXES, notes_image_url, render_mar
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
 from tracker.publish.sources import Project, load_document, load_notes, note_files, status_history
 from tracker.reading_list import unique_id
+from tracker.store.atomic import remove_leftovers
 
 
 @dataclass
@@ -121,6 +122,7 @@ def _build_into(project: Project, db_path: Path, wanted: str) -> dict[str, int]:
     document = load_document(project)
     notes = load_notes(project)
     history = status_history(project)
+    remove_leftovers(db_path.parent, f".{db_path.name}.*.building")  # a killed build's; we hold the build lock
     handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
     os.close(handle)
     temp_path = Path(temp_name)

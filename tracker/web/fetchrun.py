@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from tracker.index import Index
     from tracker.store import Store
+    from tracker.store.fetchlog import FetchRecord
+    from tracker.store.index import Index
     from tracker.web.http import HttpPolicy
     from tracker.web.lookup import Lookup
 
@@ -103,7 +104,7 @@ def metadata_for_add(
 
     Refuses a duplicate before fetching (same URL, normalised) and after it (the URL redirects to an item, or
     the page's canonical URL is one). Never raises for network trouble: on failure it returns what the URL
-    alone tells (marked in the ``fetched:`` record so ``tracker fetch --missing`` tries again) and the reason.
+    alone tells (marked in the fetch record so ``tracker fetch --missing`` tries again) and the reason.
     """
     from tracker.errors import DuplicateError
     from tracker.urls import identity_key, validate_url
@@ -138,8 +139,18 @@ def metadata_for_add(
 # ---------------------------------------------------------------------------------------------- fetch
 
 
-def select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
-    """The items ``tracker fetch`` refreshes: those named, or all; with ``missing`` only the never fetched."""
+def fetch_records(store: Store) -> dict[str, FetchRecord]:
+    """Every item's last fetch record: the fetch log, else an old ``fetched:`` line still in the item."""
+    from tracker.store import fetchlog
+
+    legacy = (data for _pos, data in store.index().resources_with_key(fetchlog.LEGACY_FIELD))
+    return fetchlog.records_for(legacy, store.project.fetch_log)
+
+
+def select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool,
+                 records: dict[str, FetchRecord]) -> list[dict]:
+    """The items ``tracker fetch`` refreshes: those named, or all; with ``missing`` only the never fetched
+    (or whose last fetch failed)."""
     from tracker.reading_list import resolve_ref
     from tracker.web.refresh import needs_fetch
 
@@ -148,23 +159,24 @@ def select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: 
     else:
         items = [json.loads(row[7]) for row in index.query_resources()]
     if missing:
-        items = [item for item in items if needs_fetch(item)]
+        items = [item for item in items if item and needs_fetch(item, records.get(str(item["id"])))]
     return [item for item in items if item]
 
 
 @dataclass
 class FetchReport:
-    """What one ``tracker fetch`` found: per item the new fields, what failed, and hand edits kept."""
+    """What one ``tracker fetch`` found: per item the new fields and fetch record, what failed, hand edits kept."""
 
     fetched: int = 0
-    changes: dict[str, dict] = field(default_factory=dict)  # item id -> fields to write (with ``fetched``)
+    changes: dict[str, dict] = field(default_factory=dict)  # item id -> fields to write (maybe none)
+    records: dict[str, FetchRecord] = field(default_factory=dict)  # item id -> its new fetch record
     failed: list[tuple[str, str]] = field(default_factory=list)  # (item id, reason)
     kept: dict[str, list[str]] = field(default_factory=dict)  # item id -> fields kept because a person edited them
 
     @property
     def updated(self) -> list[str]:
         """Items whose metadata changed (not only their fetch record)."""
-        return [item_id for item_id, fields in self.changes.items() if set(fields) - {"fetched"}]
+        return [item_id for item_id, fields in self.changes.items() if fields]
 
     @property
     def unchanged(self) -> int:
@@ -184,16 +196,10 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _unchanged_record(old: object, new: str) -> bool:
-    from tracker.web.refresh import parse_record
-
-    before, after = parse_record(old), parse_record(new)
-    return before.when is not None and before.digests == after.digests and before.failed == after.failed
-
-
 def run_fetch(
     items: list[dict],
     policy: HttpPolicy,
+    records: dict[str, FetchRecord],
     overwrite: bool = False,
     on_done: Callable[[Lookup], None] | None = None,
 ) -> FetchReport:
@@ -208,17 +214,20 @@ def run_fetch(
         if result.error:
             report.failed.append((item_id, result.error))
             continue
-        plan = plan_refresh(item, result.metadata, overwrite=overwrite)
+        plan = plan_refresh(item, result.metadata, overwrite=overwrite, record=records.get(item_id))
         if plan.kept:
             report.kept[item_id] = plan.kept
-        if plan.changes or not _unchanged_record(item.get("fetched"), plan.record):
-            report.changes[item_id] = {**plan.changes, "fetched": plan.record}
+        if plan.changes or not plan.record.same_facts(records.get(item_id)):
+            report.changes[item_id] = plan.changes
+            report.records[item_id] = plan.record
     return report
 
 
 def record_fetch(store: Store, report: FetchReport) -> None:
-    """Write the planned changes in one commit (none when nothing changed)."""
-    if report.changes:
-        from tracker.reading_list import update_resources
+    """Write the planned changes and fetch records in one commit (none when nothing changed); an old file's
+    ``fetched:`` lines move to the fetch log on the way."""
+    from tracker.store import fetchlog
 
-        update_resources(store, report.changes, report.message())
+    if report.changes or store.index().resources_with_key(fetchlog.LEGACY_FIELD):
+        fetchlog.save_fetches(store, {item_id: fields for item_id, fields in report.changes.items() if fields},
+                              report.records, report.message())

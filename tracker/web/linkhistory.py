@@ -66,7 +66,7 @@ def parse_time(text: str) -> dt.datetime:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, text.encode("utf-8"))

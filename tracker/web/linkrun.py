@@ -40,8 +40,8 @@ from tracker.web.linkhistory import (
 from tracker.web.linksource import LinkTarget
 
 if TYPE_CHECKING:
-    from tracker.index import Index
     from tracker.store import Store
+    from tracker.store.index import Index
 
 # 2 is Click's usage error, so dead links get their own code (docs/cli.md, exit codes).
 EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 3, 130

@@ -8,75 +8,24 @@ the new one: the new text is written to a temp file beside it, fsynced, and rena
 
 from __future__ import annotations
 
+import codecs
 import contextlib
-import fcntl
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.document import render_file
-from tracker.errors import DataError, TrackerError
-from tracker.index import Index, block_hash, content_hash, resource_row, to_json
-from tracker.layout import SECTIONS, Block, Layout, block_end, scan
+from tracker.errors import DataError, TrackerError, raise_all
+from tracker.project import Project, find_data_file
+from tracker.store.atomic import atomic_write, remove_stale_temp_files
+from tracker.store.document import render_file
+from tracker.store.index import Index, block_hash, content_hash, resource_row, to_json
+from tracker.store.layout import SECTIONS, Block, Layout, block_end, scan
 
-DATA_FILE = "resources.yaml"
-STATE_DIR = ".tracker"
 EMPTY_DOCUMENT = render_file({}, {})
-
-
-def find_data_file(explicit: Path | None = None, start: Path | None = None) -> Path:
-    """The data file: ``explicit`` (``--file`` / ``TRACKER_FILE``), else ``resources.yaml`` here or in a parent."""
-    if explicit is not None:
-        path = Path(explicit).expanduser().absolute()
-        if not path.is_file():
-            raise TrackerError(f"{explicit}: no such file (create one with `tracker init`)")
-        return path
-    here = (start or Path.cwd()).absolute()
-    for folder in (here, *here.parents):
-        candidate = folder / DATA_FILE
-        if candidate.is_file():
-            return candidate
-    raise TrackerError(f"no {DATA_FILE} in {here} or any parent directory; run `tracker init` or pass --file")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers (and a crash) see the old bytes or the new, never a mix."""
-    path = Path(os.path.realpath(path))  # through a symlink: replace the file it points to, keep the link
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _remove_stale_temp_files(path: Path) -> None:
-    # Only the lock holder writes, so any temp file left now belongs to a process that was killed mid-write.
-    for stale in path.parent.glob(f".{path.name}.tmp-*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
 
 
 @dataclass
@@ -110,19 +59,22 @@ def find_header(text: str, section: str, start: int = 0) -> tuple[int, int, bool
         pos += len(needle)
 
 
+_NEXT_TOP_LEVEL = re.compile(r"\n(?![ \t\r\n#]|-[ \t\r\n]|-$)")
+_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*\r?$", re.M)
+
+
 def section_end(text: str, section: str) -> tuple[int, int, bool] | None:
     """(header start, insertion point, header is "[]") of ``section``; None when it has no header.
 
     The insertion point is after the section's last item, before any blank lines and column-0 comments that
-    introduce the next section.
+    introduce what follows (another section, a key of the person's own, a ``...`` end marker).
     """
     header = find_header(text, section)
     if header is None:
         return None
     header_start, header_end, empty = header
-    following = [found[0] for name in SECTIONS if name != section
-                 for found in [find_header(text, name, header_end)] if found]
-    point = min(following, default=len(text))
+    following = _NEXT_TOP_LEVEL.search(text, header_end)
+    point = following.start() + 1 if following else len(text)
     while point > header_end:
         line_start = text.rfind("\n", 0, point - 1) + 1
         line = text[line_start:point]
@@ -132,13 +84,21 @@ def section_end(text: str, section: str) -> tuple[int, int, bool] | None:
     return header_start, max(point, header_end), empty
 
 
+def _end_of_document(text: str) -> int:
+    """Where new top-level text goes: before a ``...`` end marker (text after it is no longer the document)."""
+    marker = _DOCUMENT_END.search(text)
+    return marker.start() if marker else len(text)
+
+
 def insert_items(text: str, section: str, blocks: str) -> tuple[int, int, str]:
     """The splice ``(start, end, new text)`` that adds item ``blocks`` at the end of ``section``."""
     found = section_end(text, section)
     if found is None:
-        sep = "" if not text or text.endswith("\n") else "\n"
-        lead = "\n" if text.strip() else ""
-        return len(text), len(text), f"{sep}{lead}{section}:\n{blocks}"
+        at = _end_of_document(text)
+        before = text[:at]
+        sep = "" if not before or before.endswith("\n") else "\n"
+        lead = "\n" if before.strip() and before.strip() != "---" else ""
+        return at, at, f"{sep}{lead}{section}:\n{blocks}"
     header_start, point, empty = found
     if empty:  # "section: []" becomes "section:" followed by the blocks
         line_end = text.find("\n", header_start)
@@ -166,11 +126,16 @@ class Edit:
     index: Index
     message: str = ""
     extra_paths: list[Path] = field(default_factory=list)
+    fetches: dict[str, Any] = field(default_factory=dict)  # item id -> FetchRecord, saved beside the file
     _layout: Layout | None = None
     _splices: list[_Splice] = field(default_factory=list)
     _appended: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
     _replaced: dict[tuple[str, int], tuple[Any, str]] = field(default_factory=dict)
     _deleted: set[tuple[str, int]] = field(default_factory=set)
+
+    def record_fetch(self, item_id: str, record: Any) -> None:
+        """Note what a fetch wrote into an item (a ``FetchRecord``): kept in the fetch log, not in the file."""
+        self.fetches[item_id] = record
 
     @property
     def changed(self) -> bool:
@@ -206,7 +171,7 @@ class Edit:
 
     def item(self, section: str, pos: int) -> Any:
         """The validated model of the item at ``pos`` (parsed from its block of lines)."""
-        from tracker.document import parse_block
+        from tracker.store.document import parse_block
 
         block = self.locate(section, pos)
         return parse_block(section, self.text[block.start:block.end], block.line, self.store.path)
@@ -222,23 +187,36 @@ class Edit:
 
     def replace(self, section: str, pos: int, model: Any) -> None:
         """Replace the item at ``pos`` with a validated model."""
-        from tracker.document import item_to_dict
+        from tracker.store.document import item_to_dict
 
         self.replace_data(section, pos, item_to_dict(model))
 
     def item_data(self, section: str, pos: int) -> dict:
         """The item at ``pos`` as plain data, without the models: for changes that cannot make it invalid."""
-        from tracker.yamlio import safe_load
+        from tracker.store.document import load_block_data
 
         block = self.locate(section, pos)
-        return safe_load(self.text[block.start:block.end], self.store.path, block.line - 1)[0]
+        return load_block_data(section, self.text[block.start:block.end], block.line, self.store.path)[0]
 
     def replace_data(self, section: str, pos: int, data: dict) -> None:
-        """Replace the item at ``pos`` with ``data``, which must already be valid and in canonical key order."""
-        from tracker.yamlio import dump_item
+        """Replace the item at ``pos`` with ``data``, which must already be valid and in canonical key order.
+
+        Only the lines of fields that change are rewritten: comments and lines a person formatted stay."""
+        from tracker.store.document import load_block_data
+        from tracker.store.fields import splice_fields
+        from tracker.store.yamlio import dump_item
 
         block = self.locate(section, pos)
-        text = dump_item(data)
+        old_text = self.text[block.start:block.end]
+
+        def parse(text: str) -> Any:
+            return load_block_data(section, text, block.line, self.store.path)
+
+        text = splice_fields(old_text, parse(old_text)[0], data, parse)
+        if text is None:
+            text = dump_item(data)
+        elif old_text.endswith("\n") and not text.endswith("\n"):
+            text += "\n"
         self._splices.append(_Splice(block.start, block.end, text))
         self._replaced[(section, pos)] = (data, text)
 
@@ -249,13 +227,13 @@ class Edit:
 
     def append(self, section: str, models: list[Any]) -> None:
         """Add validated models at the end of ``section``, in one splice."""
-        from tracker.document import item_to_dict
+        from tracker.store.document import item_to_dict
 
         self.append_data(section, [item_to_dict(model) for model in models])
 
     def append_data(self, section: str, datas: list[dict]) -> None:
         """Add items (already valid, in canonical key order) at the end of ``section``, in one splice."""
-        from tracker.yamlio import dump_item
+        from tracker.store.yamlio import dump_item
 
         if not datas:
             return
@@ -296,8 +274,7 @@ class Edit:
             if section == "resources":
                 index.remove_resource_at(pos)
             else:
-                index.conn.execute("DELETE FROM entries WHERE section = ? AND pos = ?", (section, pos))
-                index.conn.execute("UPDATE entries SET pos = pos - 1 WHERE section = ? AND pos > ?", (section, pos))
+                index.remove_entry_at(section, pos)
         for section, added in self._appended.items():
             first = index.section_count(section)
             rows = []
@@ -311,12 +288,14 @@ class Edit:
 
 
 class Store:
-    """One data file and its derived state (``.tracker/`` beside it: lock and index)."""
+    """One data file and its derived state (``.tracker/`` beside it: lock and index); paths and the commit
+    policy come from its ``Project``."""
 
     def __init__(self, path: Path, commit: bool = True) -> None:
-        self.path = Path(path).absolute()
+        self.project = Project(Path(path), commit)
+        self.path = self.project.data_file
         self.commit_enabled = commit
-        self.notices: list[str] = []
+        self.notices = self.project.notices
         self.committed = False
 
     @classmethod
@@ -325,30 +304,18 @@ class Store:
 
     @property
     def state_dir(self) -> Path:
-        return self.path.parent / STATE_DIR
+        return self.project.state_dir
 
     @property
     def index_path(self) -> Path:
-        name = "index.db" if self.path.name == DATA_FILE else f"index-{self.path.name}.db"
-        return self.state_dir / name
+        return self.project.index_path
 
     def _ensure_state_dir(self) -> None:
-        if not self.state_dir.is_dir():
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            # Derived files never belong in git, even in a repo whose .gitignore does not say so.
-            (self.state_dir / ".gitignore").write_text("*\n")
+        self.project.ensure_state_dir()
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Exclusive lock shared by every tracker process working on this file: they take turns."""
-        self._ensure_state_dir()
-        lock_name = "lock" if self.path.name == DATA_FILE else f"lock-{self.path.name}"
-        fd = os.open(self.state_dir / lock_name, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """Exclusive lock shared by every tracker process working on this project: they take turns."""
+        return self.project.lock()
 
     def _read(self) -> tuple[bytes, os.stat_result]:
         try:
@@ -360,10 +327,19 @@ class Store:
     @staticmethod
     def _decode(data: bytes, path: Path) -> str:
         try:
-            return data.decode("utf-8").replace("\r\n", "\n")
+            return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise DataError("the file is not valid UTF-8", path, line) from None
+
+    @staticmethod
+    def _encode(text: str, original: bytes) -> bytes:
+        """``text`` as bytes laid out like ``original``: its byte-order mark and Windows line ends kept, so a
+        one-item change stays a one-hunk diff in a file saved by a Windows editor."""
+        if original.count(b"\r\n") and original.count(b"\r\n") == original.count(b"\n"):
+            text = text.replace("\n", "\r\n")
+        data = text.encode("utf-8")
+        return codecs.BOM_UTF8 + data if original.startswith(codecs.BOM_UTF8) else data
 
     # ------------------------------------------------------------------------------------------ reading
 
@@ -384,7 +360,7 @@ class Store:
 
     def load(self) -> Any:
         """The whole file, fully validated, as a ``Document`` (for import, publish and other full passes)."""
-        from tracker.document import read_document
+        from tracker.store.document import read_document
 
         data, _stat = self._read()
         return read_document(self._decode(data, self.path), self.path)[0]
@@ -396,17 +372,21 @@ class Store:
             return
         text = self._decode(data, self.path)
         layout = scan(text)
-        with _transaction(index):
+        with index.transaction():
             if layout.simple and index.layout_simple() and index.file_state() is not None:
-                self._sync_changed_blocks(index, text, layout)
-                index.record_file(stat, digest, True)
-            else:
-                simple = self._rebuild(index, text, layout)
-                index.record_file(stat, digest, simple)
+                try:
+                    with index.savepoint():
+                        self._sync_changed_blocks(index, text, layout)
+                    index.record_file(stat, digest, True)
+                    return
+                except sqlite3.DatabaseError:
+                    pass  # rows that no longer fit together (a revert, a checkout): build them all again
+            simple = self._rebuild(index, text, layout)
+            index.record_file(stat, digest, simple)
 
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
         """Parse the whole file and replace every row; returns whether the item blocks could be used."""
-        from tracker.document import item_to_dict, read_document
+        from tracker.store.document import item_to_dict, read_document
 
         doc, url_keys, simple = read_document(text, self.path, layout)
 
@@ -425,22 +405,30 @@ class Store:
 
     def _sync_changed_blocks(self, index: Index, text: str, layout: Layout) -> None:
         """Re-parse only the blocks whose text is new; keep the rows of the others (moved if needed)."""
-        from tracker.document import block_field_line, check_unique, item_to_dict, parse_block
+        from tracker.store.document import block_field_line, check_unique, item_to_dict, parse_block
 
         old: dict[str, tuple[int, str, str]] = {}
-        for pos, digest, item_id, key in index.conn.execute("SELECT pos, block_hash, id, url_key FROM resources"):
-            old[digest] = (pos, item_id, key)
+        stale: list[str] = []
+        for pos, digest, item_id, key in index.resource_blocks():
+            if digest is None or digest in old:  # a row from a full parse, or one that cannot be matched
+                stale.append(item_id)
+            else:
+                old[digest] = (pos, item_id, key)
         blocks = layout.blocks["resources"]
         seen_ids: dict[str, int] = {}
         seen_urls: dict[str, tuple[str, int]] = {}
         moved: list[tuple[int, str]] = []
         fresh: list[tuple[int, str, Any]] = []
+        problems: list[DataError] = []
         for pos, block in enumerate(blocks):
             block_text = text[block.start:block.end]
             digest = block_hash(block_text)
             known = old.pop(digest, None)
             if known is None:
-                fresh.append((pos, digest, parse_block("resources", block_text, block.line, self.path)))
+                try:
+                    fresh.append((pos, digest, parse_block("resources", block_text, block.line, self.path)))
+                except DataError as exc:
+                    problems.append(exc)
                 continue
             old_pos, item_id, key = known
             seen_ids[item_id] = block.line
@@ -451,19 +439,22 @@ class Store:
         for pos, _digest, model in fresh:
             block = blocks[pos]
             url_line = block_field_line(text[block.start:block.end], block.line, "url")
-            keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
-        index.delete_resources([item_id for _pos, item_id, _key in old.values()])
-        index.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", moved)
+            try:
+                keys[pos] = check_unique(model, seen_ids, seen_urls, self.path, block.line, url_line)
+            except DataError as exc:
+                problems.append(exc)
+        raise_all(problems)
+        index.delete_resources([*stale, *(item_id for _pos, item_id, _key in old.values())])
+        index.move_resources(moved)
         index.insert_resources(resource_row(item_to_dict(model), keys[pos], pos, digest)
                                for pos, digest, model in fresh)
         self._sync_entries(index, text, layout)
 
     def _sync_entries(self, index: Index, text: str, layout: Layout) -> None:
-        from tracker.document import item_to_dict, parse_block
+        from tracker.store.document import item_to_dict, parse_block
 
         known = index.entry_hashes()
-        stored = {(section, pos): data for section, pos, data in
-                  index.conn.execute("SELECT section, pos, data FROM entries")}
+        stored = index.entry_data()
         for section in SECTIONS[1:]:
             rows = []
             changed = False
@@ -481,18 +472,17 @@ class Store:
                     changed = True
             leftover = any(positions for (name, _digest), positions in known.items() if name == section)
             if changed or leftover:
-                index.conn.execute("DELETE FROM entries WHERE section = ?", (section,))
-                index.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", rows)
+                index.replace_entries(section, rows)
 
     # ------------------------------------------------------------------------------------------ changing
 
     @contextlib.contextmanager
     def edit(self, message: str = "") -> Iterator[Edit]:
         """Lock, read, yield an ``Edit``; on a clean exit write the result, update the index, and commit."""
-        from tracker.document import header_comments, read_document, render_document
+        from tracker.store.document import header_comments, read_document, render_document
 
         with self.lock():
-            _remove_stale_temp_files(self.path)
+            remove_stale_temp_files(self.path)
             data, stat = self._read()
             index = Index(self.index_path)
             if not index.matches_stat(stat):
@@ -507,55 +497,46 @@ class Store:
             edit = Edit(self, text, index, message)
             yield edit
             if not edit.changed:
+                log_paths = self._save_fetches(edit.fetches)
+                if log_paths:
+                    self.commit_files(log_paths, edit.message or "fetch: records")
                 return
             new_text = edit.result()
-            new_data = new_text.encode("utf-8")
+            new_data = self._encode(new_text, data)
             atomic_write(self.path, new_data)
+            edit.extra_paths.extend(self._save_fetches(edit.fetches))
             new_stat = os.stat(self.path)
-            with _transaction(index):
+            with index.transaction():
+                simple = True
                 if canonical:
-                    self._rebuild(index, new_text, scan(new_text))
+                    simple = self._rebuild(index, new_text, scan(new_text))
                 else:
                     edit.update_index()
-                index.record_file(new_stat, content_hash(new_data), True)
-            self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources")
+                index.record_file(new_stat, content_hash(new_data), simple)
+            self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources",
+                              before=(data, new_data))
 
-    def commit_files(self, paths: list[Path], message: str) -> bool:
-        """Commit exactly ``paths`` (files this project's commands wrote) unless commits are off; True when a
-        commit was made. Every command that writes tracked files commits through here."""
-        from tracker import gitrepo
+    def _save_fetches(self, fetches: dict[str, Any]) -> list[Path]:
+        """Write new fetch records into the fetch log; returns the files written (to commit), none when every
+        record says what the log already says (a refresh that found nothing new changes no file)."""
+        if not fetches:
+            return []
+        from tracker.store import fetchlog
 
-        if not gitrepo.commits_enabled(self.commit_enabled, self.path.parent):
-            return False
-        repo = gitrepo.find_repo(self.path.parent)
-        if repo is None:
-            marker = self.state_dir / "said-no-git"
-            if not marker.exists():
-                self.notices.append(f"note: {self.path.parent} is not in a git repository; "
-                                    "changes are saved but not committed (run `git init` to keep history)")
-                marker.write_text("")
-            return False
-        root = repo.resolve()
-        paths = [p for p in paths if Path(p).resolve().is_relative_to(root)]  # a file outside: written, not ours
-        if not paths:
-            return False
-        from tracker.merge import ensure_configured
+        path = self.project.fetch_log
+        records = fetchlog.load(path)
+        news = {item_id: record for item_id, record in fetches.items()
+                if not record.same_facts(records.get(item_id))}
+        if not news:
+            return []
+        for record in news.values():
+            record.at = record.at or fetchlog.utc_now()
+        records.update(news)
+        atomic_write(path, fetchlog.dump(records).encode("utf-8"))
+        attributes = self.project.ensure_union_merge()
+        return [path, *([attributes] if attributes else [])]
 
-        ensure_configured(repo)
-        try:
-            self.committed = gitrepo.commit_paths(repo, paths, message)
-        except gitrepo.GitError as exc:
-            names = ", ".join(Path(p).name for p in paths)
-            raise TrackerError(f"the change is saved in {names} but not committed: {exc}") from None
+    def commit_files(self, paths: list[Path], message: str, before: tuple[bytes, bytes] | None = None) -> bool:
+        """Commit exactly ``paths`` through the project's commit policy (see ``Project.commit``)."""
+        self.committed = self.project.commit(paths, message, before)
         return self.committed
-
-
-@contextlib.contextmanager
-def _transaction(index: Index) -> Iterator[None]:
-    index.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        index.conn.execute("ROLLBACK")
-        raise
-    index.conn.execute("COMMIT")

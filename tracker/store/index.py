@@ -10,15 +10,16 @@ Reading needs only ``sqlite3`` and ``json``: no YAML, no pydantic, so read comma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = "3"
 # A file modified this close to when we last looked at it may have changed again within the same mtime tick
@@ -73,6 +74,39 @@ class FileState:
     inode: int
     digest: str
     checked_ns: int
+
+
+class ResourceRow(NamedTuple):
+    """One item as ``list`` and ``search`` read it (a tuple too, so ``row[0]`` still works)."""
+
+    id: str
+    url: str
+    title: str
+    status: str
+    category: str | None
+    tags: str  # JSON list
+    added: str | None
+    data: str  # the whole item as JSON
+
+    def item(self) -> dict:
+        return json.loads(self.data)
+
+    def tag_list(self) -> list[str]:
+        return json.loads(self.tags)
+
+
+class SearchRow(NamedTuple):
+    """A search hit: the item's columns as in ``ResourceRow``, then its bm25 rank (lower is better)."""
+
+    id: str
+    url: str
+    title: str
+    status: str
+    category: str | None
+    tags: str
+    added: str | None
+    data: str
+    rank: float
 
 
 def resource_row(item: dict, url_key: str, pos: int, digest: str | None) -> tuple:
@@ -227,6 +261,51 @@ class Index:
             self.delete_resources([old[0]])
         self.conn.execute("UPDATE resources SET pos = pos - 1 WHERE pos > ?", (pos,))
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (taken at once, so two writers queue instead of deadlocking)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: on an exception the rows go back to how they were and the exception goes on."""
+        self.conn.execute("SAVEPOINT sync")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO sync")
+            self.conn.execute("RELEASE sync")
+            raise
+        self.conn.execute("RELEASE sync")
+
+    def resource_blocks(self) -> list[tuple[int, str | None, str, str]]:
+        """``(pos, block hash, id, url key)`` of every item: what an incremental sync matches blocks against."""
+        return self.conn.execute("SELECT pos, block_hash, id, url_key FROM resources").fetchall()
+
+    def move_resources(self, moves: Iterable[tuple[int, str]]) -> None:
+        """Set new positions: ``(pos, id)`` pairs."""
+        self.conn.executemany("UPDATE resources SET pos = ? WHERE id = ?", list(moves))
+
+    def entry_data(self) -> dict[tuple[str, int], str]:
+        """``(section, pos) -> data JSON`` of every advice, glossary and topics entry."""
+        return {(section, pos): data for section, pos, data in
+                self.conn.execute("SELECT section, pos, data FROM entries")}
+
+    def replace_entries(self, section: str, rows: list[tuple[str, int, str | None, str]]) -> None:
+        """Replace a section's entries with ``(section, pos, block hash, data JSON)`` rows."""
+        self.conn.execute("DELETE FROM entries WHERE section = ?", (section,))
+        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", rows)
+
+    def remove_entry_at(self, section: str, pos: int) -> None:
+        self.conn.execute("DELETE FROM entries WHERE section = ? AND pos = ?", (section, pos))
+        self.conn.execute("UPDATE entries SET pos = pos - 1 WHERE section = ? AND pos > ?", (section, pos))
+
     def set_entry(self, section: str, pos: int, digest: str | None, data: dict) -> None:
         self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (section, pos, digest, to_json(data)))
 
@@ -306,7 +385,7 @@ class Index:
         return json.loads(text) if text is not None else None
 
     def query_resources(self, *, status: str | None = None, category: str | None = None, tag: str | None = None,
-                        topic: str | None = None, limit: int | None = None) -> list[tuple]:
+                        topic: str | None = None, limit: int | None = None) -> list[ResourceRow]:
         """Rows ``(id, url, title, status, category, tags_json, added, data_json)`` in file order."""
         where, params = [], []
         if status:
@@ -327,21 +406,22 @@ class Index:
         sql += " ORDER BY pos"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(limit)
-        return self.conn.execute(sql, params).fetchall()
+            params.append(_sql_limit(limit))
+        return [ResourceRow(*row) for row in self.conn.execute(sql, params)]
 
-    def search(self, query: str, limit: int = 20) -> list[tuple]:
+    def search(self, query: str, limit: int = 20) -> list[SearchRow]:
         """Ranked (bm25: title first, then tags, comment, description) rows like ``query_resources``."""
         match = fts_query(query)
         if not match:
             return []
-        return self.conn.execute(
+        rows = self.conn.execute(
             "SELECT r.id, r.url, r.title, r.status, r.category, r.tags, r.added, r.data, "
             "bm25(resources_fts, 10.0, 2.0, 3.0, 5.0) AS rank "
             "FROM resources_fts JOIN resources r ON r.rowid = resources_fts.rowid "
             "WHERE resources_fts MATCH ? ORDER BY rank, r.pos LIMIT ?",
-            (match, limit),
-        ).fetchall()
+            (match, _sql_limit(limit)),
+        )
+        return [SearchRow(*row) for row in rows]
 
     def snippets(self, query: str, ids: list[str], mark: tuple[str, str] = ("**", "**")) -> dict[str, str]:
         """id -> a short passage of the comment, description or tags where ``query`` matched (words marked);
@@ -361,6 +441,12 @@ class Index:
                     found[item_id] = " ".join(text.split())
         return found
 
+    def resources_with_key(self, key: str) -> list[tuple[int, dict]]:
+        """``(pos, data)`` of the items that have ``key`` (a top-level field), in file order."""
+        rows = self.conn.execute("SELECT pos, data FROM resources WHERE json_extract(data, '$.' || ?) IS NOT NULL "
+                                 "ORDER BY pos", (json.dumps(key),))
+        return [(pos, json.loads(data)) for pos, data in rows]
+
     def entries(self, section: str) -> list[dict]:
         rows = self.conn.execute("SELECT data FROM entries WHERE section = ? ORDER BY pos", (section,))
         return [json.loads(row[0]) for row in rows]
@@ -377,6 +463,11 @@ class Index:
             "SELECT topic, sum(status = 'done'), count(*) FROM resources WHERE topic IS NOT NULL GROUP BY topic"
         )
         return {topic: (done, total) for topic, done, total in rows}
+
+
+def _sql_limit(limit: int) -> int:
+    """A row limit SQLite accepts: any larger number means "all rows" anyway."""
+    return max(0, min(int(limit), 2**62))
 
 
 def fts_query(text: str) -> str:

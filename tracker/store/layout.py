@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 SECTIONS: tuple[str, ...] = ("resources", "advice", "glossary", "topics")
 
 _COLUMN0 = re.compile(r"^\S", re.M)
+_EXTRA_KEY = re.compile(r"(?P<name>[A-Za-z_][\w-]*):(?:[ \t]|$)")
 _HEADER = re.compile(r"(?P<name>[A-Za-z_][\w-]*):[ \t]*(?P<empty>\[\])?[ \t]*(?:#.*)?")
 
 
@@ -33,6 +34,9 @@ class Layout:
 
     blocks: dict[str, list[Block]] = field(default_factory=lambda: {name: [] for name in SECTIONS})
     headers: dict[str, tuple[int, int, bool]] = field(default_factory=dict)  # name -> (start, end, is "[]")
+    # Top-level keys a person added (``settings:`` and its indented lines): kept byte for byte, never parsed
+    # for the index. ``Block.section`` holds the key.
+    extras: list[Block] = field(default_factory=list)
     simple: bool = True  # False: something the scan does not understand (flow style, unknown top-level data...)
 
 
@@ -98,8 +102,16 @@ def scan(text: str) -> Layout:
             section = header.group("name")
             layout.headers[section] = (pos, pos + len(line), bool(header.group("empty")))
             continue
-        layout.simple = False
         section = None
+        extra = _EXTRA_KEY.match(line)
+        if extra and extra.group("name") not in SECTIONS:
+            # A key of the person's own with its value on this line or on the indented lines that follow.
+            next_column0 = _COLUMN0.search(text, line_end + 1) if line_end < len(text) else None
+            end = block_end(text, pos, next_column0.start() if next_column0 else len(text))
+            layout.extras.append(Block(extra.group("name"), pos, end, line_no))
+            gap_from = None
+            continue
+        layout.simple = False  # a second header of a section, or text the scan does not follow
     if pending is not None:
         name, start, line = pending
         blocks[name].append(Block(name, start, block_end(text, start, len(text)), line))

@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tracker import yamlio
-from tracker.errors import DataError
-from tracker.layout import SECTIONS
+from tracker.errors import DataError, raise_all
+from tracker.store import yamlio
+from tracker.store.layout import SECTIONS
 
 # Fields whose value is the user's own and which an empty value leaves out of the file.
 _LIST_FIELDS = frozenset({"tags", "authors", "links"})
@@ -25,6 +25,59 @@ METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind
 STATUS_VALUES = ("inbox", "next-up", "reading", "done", "dropped")
 
 
+# Fields that hold text, per section: a plain scalar there is read as the text the person wrote, so
+# ``topic: 3.10`` is "3.10" (not the float 3.1) and ``title: yes`` is "yes" (tests check these match the models).
+TEXT_FIELDS: dict[str, frozenset[str]] = {
+    "resources": frozenset({"id", "url", "title", "category", "topic", "lab", "comment", "site", "description",
+                            "kind", "canonical_url", "image"}),
+    "advice": frozenset({"category", "text"}),
+    "glossary": frozenset({"term", "definition", "lab"}),
+    "topics": frozenset({"id", "title", "parent", "number", "summary", "lab"}),
+}
+# Nested mappings whose text fields are read the same way: advice's source, glossary's links.
+_NESTED_TEXT_FIELDS = {"source": frozenset({"name", "url"}), "links": frozenset({"title", "url"})}
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def _text_scalars(mapping: Any, names: frozenset[str]) -> None:
+    import yaml
+
+    if not isinstance(mapping, yaml.MappingNode):
+        return
+    for key, value in mapping.value:
+        if (isinstance(key, yaml.ScalarNode) and key.value in names and isinstance(value, yaml.ScalarNode)
+                and not value.style and value.tag not in (_STR_TAG, _NULL_TAG)):
+            value.tag = _STR_TAG
+
+
+def read_text_fields_as_written(section: str, item: Any) -> None:
+    """Retag the plain scalars of ``item``'s text fields as strings, before the item is built."""
+    import yaml
+
+    _text_scalars(item, TEXT_FIELDS.get(section, frozenset()))
+    if not isinstance(item, yaml.MappingNode):
+        return
+    for key, value in item.value:
+        names = _NESTED_TEXT_FIELDS.get(getattr(key, "value", None))
+        if names is None:
+            continue
+        for nested in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+            _text_scalars(nested, names)
+
+
+def _text_in_items(section: str) -> Any:
+    """An ``adjust`` for ``yamlio.safe_load`` of a list of ``section`` items."""
+    import yaml
+
+    def adjust(node: Any) -> None:
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                read_text_fields_as_written(section, item)
+
+    return adjust
+
+
 def section_model(section: str) -> type:
     from tracker import models
 
@@ -35,7 +88,7 @@ def section_model(section: str) -> type:
 def item_to_dict(model: Any) -> dict:
     """A model as the ordered dict the writer emits: declared fields first (None and [] left out), then extras."""
     data = model.model_dump(mode="python", exclude_none=True)
-    return {key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])}
+    return without_repeats({key: value for key, value in data.items() if not (key in _LIST_FIELDS and value == [])})
 
 
 def with_changes(section: str, data: dict, changes: dict) -> dict:
@@ -48,8 +101,15 @@ def with_changes(section: str, data: dict, changes: dict) -> dict:
     merged = {**data, **changes}
     ordered = {key: merged[key] for key in RESOURCE_FIELDS if key in merged}
     ordered.update((key, value) for key, value in merged.items() if key not in ordered)
-    return {key: value for key, value in ordered.items()
-            if value is not None and not (key in _LIST_FIELDS and value == [])}
+    return without_repeats({key: value for key, value in ordered.items()
+                            if value is not None and not (key in _LIST_FIELDS and value == [])})
+
+
+def without_repeats(data: dict) -> dict:
+    """An item without a ``status_changed`` that only repeats ``added`` (git keeps the history anyway)."""
+    if "status_changed" in data and str(data["status_changed"]) == str(data.get("added")):
+        return {key: value for key, value in data.items() if key != "status_changed"}
+    return data
 
 
 def _describe(value: Any) -> str:
@@ -64,8 +124,12 @@ def error_message(error: dict) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "enum":
-        allowed = ", ".join(re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", "")))
-        return f"{field} {_describe(value)} is not one of {allowed}"
+        choices = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        import difflib
+
+        close = difflib.get_close_matches(str(value).lower(), choices, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return f"{field} {_describe(value)} is not one of {', '.join(choices)}{hint}"
     if kind == "missing":
         return f"{field} is missing"
     if kind == "value_error":
@@ -100,9 +164,14 @@ def block_field_line(block_text: str, block_line: int, field: str | None) -> int
     return block_line
 
 
+def load_block_data(section: str, block_text: str, block_line: int, path: Path | str) -> Any:
+    """One item's block as plain data (a one-item list), text fields read as written; not validated."""
+    return yamlio.safe_load(block_text, path, line_offset=block_line - 1, adjust=_text_in_items(section))
+
+
 def parse_block(section: str, block_text: str, block_line: int, path: Path | str) -> Any:
     """Parse and validate one item's block (``- key: ...`` lines) on its own."""
-    data = yamlio.safe_load(block_text, path, line_offset=block_line - 1)
+    data = load_block_data(section, block_text, block_line, path)
     if not isinstance(data, list) or len(data) != 1:
         raise DataError(f"expected one {section} entry here", path, block_line)
     return validate_item(section, data[0], path, lambda field: block_field_line(block_text, block_line, field))
@@ -141,12 +210,17 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value in SECTIONS:
             section_nodes[key_node.value] = (key_node, value_node)
+            if isinstance(value_node, yaml.SequenceNode):
+                for item_node in value_node.value:
+                    read_text_fields_as_written(key_node.value, item_node)
     raw = yamlio.construct(node, loader, path)
     lines: dict[str, list[int]] = {name: [] for name in SECTIONS}
     values: dict[str, Any] = {key: value for key, value in raw.items() if key not in SECTIONS}
     seen_ids: dict[str, int] = {}
     seen_urls: dict[str, tuple[str, int]] = {}
+    seen_topics: dict[str, int] = {}
     url_keys: list[str] = []
+    problems: list[DataError] = []
     for name in SECTIONS:
         if name not in section_nodes:
             continue
@@ -162,11 +236,19 @@ def parse_document(text: str, path: Path | str) -> tuple[Any, dict[str, list[int
         for item_node, item in zip(value_node.value, value, strict=True):
             line = _node_line(item_node)
             lines[name].append(line)
-            model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
-            if name == "resources":
-                url_keys.append(check_unique(model, seen_ids, seen_urls, path, line, _key_line(item_node, "url")))
+            try:
+                model = validate_item(name, item, path, lambda field, n=item_node: _key_line(n, field))
+                if name == "resources":
+                    url_keys.append(check_unique(model, seen_ids, seen_urls, path, line,
+                                                 _key_line(item_node, "url")))
+                elif name == "topics":
+                    check_unique_topic(model, seen_topics, path, line)
+            except DataError as exc:
+                problems.append(exc)
+                continue
             items.append(model)
         values[name] = items
+    raise_all(problems)
     return Document.model_validate(values), lines, url_keys
 
 
@@ -177,36 +259,49 @@ def parse_blocks(text: str, layout: Any, path: Path | str) -> tuple[Any, list[st
 
     seen_ids: dict[str, int] = {}
     seen_urls: dict[str, tuple[str, int]] = {}
+    seen_topics: dict[str, int] = {}
     url_keys: list[str] = []
+    problems: list[DataError] = []
     values: dict[str, list[Any]] = {}
     for name in SECTIONS:
         items = []
         for block in layout.blocks[name]:
             block_text = text[block.start:block.end]
-            model = parse_block(name, block_text, block.line, path)
-            if name == "resources":
-                url_line = block_field_line(block_text, block.line, "url")
-                url_keys.append(check_unique(model, seen_ids, seen_urls, path, block.line, url_line))
+            try:
+                model = parse_block(name, block_text, block.line, path)
+                if name == "resources":
+                    url_line = block_field_line(block_text, block.line, "url")
+                    url_keys.append(check_unique(model, seen_ids, seen_urls, path, block.line, url_line))
+                elif name == "topics":
+                    check_unique_topic(model, seen_topics, path, block.line)
+            except DataError as exc:
+                problems.append(exc)
+                continue
             items.append(model)
         values[name] = items
+    raise_all(problems)
     return Document.model_validate(values), url_keys
 
 
 def read_document(text: str, path: Path | str, layout: Any = None) -> tuple[Any, list[str], bool]:
     """The validated ``Document``, the resources' URL keys, and whether the fast block-by-block path was used.
 
-    Errors are those of the whole-file parse: when a block fails, the whole file is parsed to report it
-    (or, for a layout the scan misread, to read it correctly).
+    Every problem is reported at once (``DataErrors``). When a block fails, the whole file is parsed too: a
+    layout the scan misread is then read correctly.
     """
-    from tracker.layout import scan
+    from tracker.store.layout import scan
 
     layout = layout or scan(text)
     if layout.simple:
         try:
             doc, url_keys = parse_blocks(text, layout, path)
             return doc, url_keys, True
-        except DataError:
-            pass
+        except DataError as block_errors:
+            try:
+                doc, _lines, url_keys = parse_document(text, path)
+            except DataError:
+                raise block_errors from None  # every block's problems, not only the first the full parse meets
+            return doc, url_keys, False
     doc, _lines, url_keys = parse_document(text, path)
     return doc, url_keys, False
 
@@ -227,6 +322,13 @@ def check_unique(resource: Any, seen_ids: dict[str, int], seen_urls: dict[str, t
                         path, url_line or line)
     seen_urls[key] = (resource.id, line)
     return key
+
+
+def check_unique_topic(topic: Any, seen: dict[str, int], path: Path | str, line: int) -> None:
+    """Refuse a second study-plan entry with an id already seen (``seen`` maps ids to their first line)."""
+    if topic.id in seen:
+        raise DataError(f"duplicate topic id '{topic.id}' (first used on line {seen[topic.id]})", path, line)
+    seen[topic.id] = line
 
 
 def render_document(doc: Any, header: str = "") -> str:

@@ -89,6 +89,11 @@ def _quote(text: str) -> str:
             out.append(f"\\x{ord(ch):02x}")
         elif not _printable(ch):
             code = ord(ch)
+            if 0xD800 <= code <= 0xDFFF:
+                # Half a character: what Python makes of a byte that is not UTF-8 (a Latin-1 "\xe9" typed in
+                # a terminal). Written out it would make a file no reader accepts, so it is refused here.
+                raise NotTextError(f"{_shown(text)} holds a byte that is not UTF-8 text (\\x{code - 0xDC00:02x}); "
+                                   "type it again as UTF-8 text")
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
             out.append(ch)
@@ -128,11 +133,22 @@ def _is_scalar(value: Any) -> bool:
     return not isinstance(value, dict | list | tuple)
 
 
+class NotTextError(DataError):
+    """A value holding a lone surrogate: it cannot be written as UTF-8, so it is refused before any write."""
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _emit_mapping(mapping: dict, indent: int, out: list[str]) -> None:
     pad = " " * indent
     for key, value in mapping.items():
-        head = f"{pad}{scalar(key)}:"
-        _emit_value(head, value, indent, out)
+        try:
+            head = f"{pad}{scalar(key)}:"
+            _emit_value(head, value, indent, out)
+        except NotTextError as exc:
+            raise NotTextError(f"{key}: {exc.message}" if indent == 2 else exc.message) from None
 
 
 def _emit_value(head: str, value: Any, indent: int, out: list[str]) -> None:
@@ -206,17 +222,86 @@ def check_no_anchors_or_tags(text: str, path: Any, line_offset: int = 0) -> None
             if tag is not None and isinstance(event, yaml.NodeEvent):
                 short = tag.replace("tag:yaml.org,2002:", "!!")
                 raise DataError(f"YAML tag '{short}' is not allowed", path, _mark_line(event.start_mark, line_offset))
-    except yaml.MarkedYAMLError as exc:
-        raise yaml_error(exc, path, line_offset) from None
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, path, line_offset, text) from None
 
 
-def yaml_error(exc: Any, path: Any, line_offset: int = 0) -> DataError:
-    """A PyYAML error as one line: ``file:line: what is wrong``."""
+_HINTS = {
+    "mapping values are not allowed": "a value holding ': ' must be quoted, e.g. title: \"A: b\"",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+}
+
+
+def yaml_error(exc: Any, path: Any, line_offset: int = 0, text: str | None = None) -> DataError:
+    """A PyYAML error as one line: ``file:line: what is wrong`` (with the usual fix when there is one)."""
+    import yaml
+
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = None if text is None else text.count("\n", 0, exc.position) + 1 + line_offset
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return DataError(f"the character U+{char:04X} is not allowed in a YAML file (remove it)", path, line)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    hint = next((fix for start, fix in _HINTS.items() if str(problem).startswith(start)), None)
+    if hint:
+        message += f"; {hint}"
     return DataError(message, path, _mark_line(mark, line_offset))
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_timestamp_checker: Any = None
+
+
+def _valid_timestamp(node: Any) -> bool:
+    global _timestamp_checker
+    import yaml
+
+    if _timestamp_checker is None:
+        _timestamp_checker = yaml.constructor.SafeConstructor()
+    try:
+        _timestamp_checker.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def check_nodes(node: Any, path: Any, line_offset: int = 0) -> None:
+    """Refuse what PyYAML would accept silently but a person did not mean, before anything is built:
+    a key given twice in one mapping (the last would win and the first be lost), a ``<<`` merge key, and
+    text that is not Unicode (a ``"\\udce9"`` escape). A date that is no date (``2024-13-45``) is read as the
+    text written, for the models to judge."""
+    import yaml
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key, value in current.value:
+                line = _mark_line(key.start_mark, line_offset)
+                if key.tag == _MERGE:
+                    raise DataError("'<<' merge keys are not supported: write the fields out", path, line)
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        what = "section" if current is node else "key"
+                        raise DataError(f"{what} '{key.value}' appears twice (first on line {seen[key.value]}): "
+                                        f"keep one, or merge the two", path, line)
+                    seen[key.value] = line or 0
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.ScalarNode):
+            if current.style == '"' and _SURROGATE.search(current.value):
+                raise DataError("an escape here stands for half a character (a byte that is not UTF-8 text): "
+                                "write the character itself", path, _mark_line(current.start_mark, line_offset))
+            if current.tag == _TIMESTAMP and not _valid_timestamp(current):
+                current.tag = _STR
 
 
 def compose(text: str, path: Any, line_offset: int = 0) -> tuple[Any, Any]:
@@ -227,9 +312,14 @@ def compose(text: str, path: Any, line_offset: int = 0) -> tuple[Any, Any]:
     loader = yaml.CSafeLoader(text)
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
+        if node is not None:
+            check_nodes(node, path, line_offset)
+    except yaml.YAMLError as exc:
         loader.dispose()
-        raise yaml_error(exc, path, line_offset) from None
+        raise yaml_error(exc, path, line_offset, text) from None
+    except DataError:
+        loader.dispose()
+        raise
     return node, loader
 
 
@@ -239,16 +329,21 @@ def construct(node: Any, loader: Any, path: Any, line_offset: int = 0) -> Any:
 
     try:
         return loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
         raise yaml_error(exc, path, line_offset) from None
     finally:
         loader.dispose()
 
 
-def safe_load(text: str, path: Any, line_offset: int = 0) -> Any:
-    """Parse ``text`` with the safe C loader after refusing anchors, aliases and tags."""
+def safe_load(text: str, path: Any, line_offset: int = 0, adjust: Any = None) -> Any:
+    """Parse ``text`` with the safe C loader after refusing anchors, aliases, tags, duplicate and merge keys.
+
+    ``adjust(node)``, when given, may change the composed nodes before they are built (the document reads
+    ``topic: 3.10`` as the text written by retagging that scalar)."""
     node, loader = compose(text, path, line_offset)
     if node is None:
         loader.dispose()
         return None
+    if adjust is not None:
+        adjust(node)
     return construct(node, loader, path, line_offset)
