@@ -99,7 +99,9 @@ def test_add_and_fetch_refuse_a_redirect_to_a_private_address(project, invoke, s
     assert result.exit_code == 0, result.output
     assert "note: saved without page metadata: redirect to a private address refused" in result.stderr
     item_id = result.stdout.strip()
-    assert _item(project, item_id)["fetched"].split()[1] == "failed"
+    assert "fetched" not in _item(project, item_id)
+    records = [json.loads(line) for line in (project / ".tracker-fetched.jsonl").read_text().splitlines()]
+    assert [r["failed"] for r in records if r["id"] == item_id] == [True]
     fetched = CliRunner().invoke(cli, ["fetch", item_id])
     assert fetched.exit_code == 0 and "redirect to a private address refused" in fetched.stdout
     _never_reached(net, FORBIDDEN[name][1])

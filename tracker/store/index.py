@@ -466,8 +466,8 @@ class Index:
 
 
 def _sql_limit(limit: int) -> int:
-    """A row limit SQLite accepts: any larger number means "all rows" anyway."""
-    return max(0, min(int(limit), 2**62))
+    """A row limit SQLite accepts: a negative one means "all rows" (as in SQLite), a huge one is capped."""
+    return -1 if int(limit) < 0 else min(int(limit), 2**62)
 
 
 def fts_query(text: str) -> str:
