@@ -217,13 +217,23 @@ class Index:
         self.insert_resources(resources)
         self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", entries)
 
-    def insert_resources(self, rows: Iterable[tuple]) -> None:
+    def insert_resources(self, rows: Iterable[tuple], index_text: bool = True) -> None:
+        """Insert rows; ``index_text=False`` leaves the full-text rows to one ``index_all_text`` call."""
         rows = list(rows)
         self._link_keys = None
         placeholders = ", ".join("?" * (len(RESOURCE_COLUMNS) + 2))
         columns = ", ".join((*RESOURCE_COLUMNS, "pos", "block_hash"))
         self.conn.executemany(f"INSERT INTO resources ({columns}) VALUES ({placeholders})", rows)
-        self._index_text([row[0] for row in rows])
+        if index_text:
+            self._index_text([row[0] for row in rows])
+
+    def index_all_text(self) -> None:
+        """The full-text rows of every item, in one statement (after a rebuild that skipped them)."""
+        self.conn.execute("DELETE FROM resources_fts")
+        self.conn.execute(
+            "INSERT INTO resources_fts (rowid, title, description, comment, tags) "
+            "SELECT rowid, title, coalesce(description, ''), coalesce(comment, ''), "
+            "(SELECT group_concat(value, ' ') FROM json_each(resources.tags)) FROM resources")
 
     def _index_text(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 500):
@@ -300,6 +310,11 @@ class Index:
     def replace_entries(self, section: str, rows: list[tuple[str, int, str | None, str]]) -> None:
         """Replace a section's entries with ``(section, pos, block hash, data JSON)`` rows."""
         self.conn.execute("DELETE FROM entries WHERE section = ?", (section,))
+        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", rows)
+
+    def replace_all_entries(self, rows: list[tuple[str, int, str | None, str]]) -> None:
+        """Replace the entries of every section with ``(section, pos, block hash, data JSON)`` rows."""
+        self.conn.execute("DELETE FROM entries")
         self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", rows)
 
     def remove_entry_at(self, section: str, pos: int) -> None:

@@ -1,0 +1,179 @@
+"""Build the whole index from a file in tracker's own layout without PyYAML or pydantic for ordinary items.
+
+The first command in a fresh clone (no ``.tracker/index.db`` yet) must index every item. For each block
+``fastread`` reads, ``canonical_resource`` decides whether the models would accept the data as it is; if so it
+returns exactly what ``item_to_dict(Resource.model_validate(data))`` returns, without building a model. Any
+other block goes through the models as before. Rows are written in chunks as they are read, so memory stays
+near the size of the file's text however many items it holds.
+
+When anything is wrong (a block the models refuse, a duplicate id or URL), nothing is kept and the caller runs
+the full validating path, which reports every problem with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import DataError
+from tracker.store.document import RESOURCE_FIELDS, STATUS_VALUES, without_repeats
+from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block
+from tracker.store.index import Index, block_hash, resource_row, to_json
+from tracker.store.layout import SECTIONS, Layout
+
+_KINDS = {**{key: "text" for key in ("id", "url", "title", "category", "topic", "lab", "comment", "site",
+                                      "description", "kind", "canonical_url", "image")},
+          **{key: "date" for key in ("added", "status_changed", "published")},
+          "tags": "list", "authors": "list", "status": "status", "links": "links"}
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_DECLARED = frozenset(RESOURCE_FIELDS)
+_STATUSES = frozenset(STATUS_VALUES)
+CHUNK = 2000
+
+
+_SIMPLE_URL = re.compile(r"(https?)://((?:www\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+))"
+                         r"(/[A-Za-z0-9._~/-]*)?")
+_SPECIAL_HOSTS = frozenset({"arxiv.org", "export.arxiv.org", "youtube.com", "m.youtube.com", "music.youtube.com",
+                            "youtu.be", "youtube-nocookie.com"})
+_INDEX_PAGES = ("/index.html", "/index.htm", "/index.php")
+_SLASHES = re.compile(r"/{2,}")
+
+
+def simple_url_key(url: str) -> str | None:
+    """``identity_key(url)`` for a plain ``https://host/path`` URL that ``validate_url`` keeps as it is (no
+    query, port, escapes, upper-case host, arXiv or YouTube); None for every other URL."""
+    match = _SIMPLE_URL.fullmatch(url)
+    if match is None:
+        return None
+    _scheme, _host, bare_host, path = match.groups()
+    if bare_host in _SPECIAL_HOSTS:
+        return None
+    path = path or ""
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    path = path.rstrip("/")
+    for index_page in _INDEX_PAGES:
+        if path.endswith(index_page):
+            path = path[: -len(index_page)]
+    return f"https://{bare_host}{path}"
+
+
+def url_key(url: str) -> str:
+    """The URL's identity key, the fast way when the URL is a plain one."""
+    from tracker.urls import identity_key
+
+    return simple_url_key(url) or identity_key(url)
+
+
+def _is_plain_extra(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, str | int | dt.date) and not isinstance(value, bool)
+
+
+def _url_ok(url: str) -> bool:
+    if _SIMPLE_URL.fullmatch(url):
+        return True
+    from tracker.urls import InvalidURLError, validate_url
+
+    try:
+        return validate_url(url) == url
+    except InvalidURLError:
+        return False
+
+
+def canonical_resource(data: dict) -> dict | None:
+    """What the models make of ``data`` (in the writer's key order), or None when only they can tell."""
+    item_id, url, title = data.get("id"), data.get("url"), data.get("title")
+    if not (isinstance(item_id, str) and len(item_id) <= 120 and _ID.fullmatch(item_id)):
+        return None
+    if not isinstance(url, str) or not isinstance(title, str) or "links" in data or not _url_ok(url):
+        return None
+    status = data.get("status", "inbox")
+    if status not in _STATUSES or not isinstance(status, str):
+        return None
+    extras = False
+    for key, value in data.items():
+        kind = _KINDS.get(key)
+        if kind is None:
+            if key.startswith("_") or not _is_plain_extra(value):
+                return None
+            extras = True
+        elif value is None:
+            if kind == "list":
+                return None
+        elif kind == "text":
+            if value.__class__ is not str:
+                return None
+        elif kind == "date":
+            if value.__class__ is not dt.date:
+                return None
+        elif kind == "list":
+            if value.__class__ is not list or not all(v.__class__ is str for v in value):
+                return None
+    if "status" not in data:
+        data = {**data, "status": status}
+    out = {key: data[key] for key in RESOURCE_FIELDS
+           if key in data and data[key] is not None and data[key] != []}
+    if extras:
+        out.update((key, value) for key, value in data.items() if key not in _DECLARED)
+    if "status_changed" in out:
+        return without_repeats(out)
+    return out
+
+
+def _model_dict(section: str, text: str, line: int, path: Path | str) -> dict:
+    from tracker.store.document import item_to_dict, parse_block
+
+    return item_to_dict(parse_block(section, text, line, path))
+
+
+def rebuild_canonical(index: Index, text: str, layout: Layout, path: Path | str) -> bool:
+    """Replace every row of ``index`` from ``text`` (inside the caller's transaction); False, with nothing
+    changed, when the file needs the full validating path."""
+    if not layout.simple or NOT_SIMPLE_TEXT.search(text):
+        return False
+    try:
+        with index.savepoint():
+            index.replace_all([], [])
+            seen_ids: set[str] = set()
+            seen_keys: set[str] = set()
+            chunk: list[tuple] = []
+            for pos, block in enumerate(layout.blocks["resources"]):
+                block_text = text[block.start:block.end]
+                data = read_block("resources", block_text)
+                item = canonical_resource(data) if data is not None else None
+                if item is None:
+                    item = _model_dict("resources", block_text, block.line, path)
+                key = url_key(item["url"])
+                if item["id"] in seen_ids or key in seen_keys:
+                    raise _Refused
+                seen_ids.add(item["id"])
+                seen_keys.add(key)
+                chunk.append(resource_row(item, key, pos, block_hash(block_text)))
+                if len(chunk) >= CHUNK:
+                    index.insert_resources(chunk, index_text=False)
+                    chunk = []
+            index.insert_resources(chunk, index_text=False)
+            index.index_all_text()
+            entries = []
+            topic_ids: set[str] = set()
+            for name in SECTIONS[1:]:
+                for pos, block in enumerate(layout.blocks[name]):
+                    block_text = text[block.start:block.end]
+                    item = _model_dict(name, block_text, block.line, path)
+                    if name == "topics":
+                        if item["id"] in topic_ids:
+                            raise _Refused
+                        topic_ids.add(item["id"])
+                    entries.append((name, pos, block_hash(block_text), to_json(item)))
+            index.replace_all_entries(entries)
+    except (_Refused, DataError):
+        return False
+    return True
+
+
+class _Refused(Exception):
+    """A problem the full path reports with every line: roll back and let it."""
