@@ -132,10 +132,11 @@ def _value(raw: str | None, as_text: bool) -> Any:
 
 _BLOCK_LINE = re.compile(r"^(?:- |  )([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?$", re.M)
 _NO = r"\s\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029"
-_WORD_CHAR = rf"(?:[^{_NO}:]|:(?=\S))"
+# A word is runs of ordinary characters joined by single ":" (``https://x``); possessive, so no backtracking.
+_WORD = rf"[^{_NO}:]*+(?::[^{_NO}:]++)*+"
 # A plain scalar that certainly reads back as exactly its text: no indicator first, single spaces, no ": ",
 # no " #", no trailing ":", no anchor, alias or tag at a word's start. Anything else goes the careful way.
-_SAFE_PLAIN = re.compile(rf"[^{_NO}\-?:,\[\]{{}}#&*!|>'\"%@`]{_WORD_CHAR}*(?: [^{_NO}:#&*!]{_WORD_CHAR}*)*")
+_SAFE_PLAIN = re.compile(rf"[^{_NO}\-?:,\[\]{{}}#&*!|>'\"%@`]{_WORD}(?: [^{_NO}:#&*!]{_WORD})*+")
 _DATE_KEYS = frozenset({"added", "status_changed", "published"})
 _STATUS_WORDS = frozenset({"inbox", "next-up", "reading", "done", "dropped"})
 _LIST_KEYS = frozenset({"tags", "authors"})
@@ -175,12 +176,59 @@ def _fast_value(key: str, raw: str, text_fields: frozenset[str]) -> Any:
     return _value(raw, key in text_fields)
 
 
+_FLOW_WORDS = r"\[(?:[A-Za-z0-9][A-Za-z0-9._/+-]*+(?: [A-Za-z0-9._/+-]++)*+(?:, [A-Za-z0-9][A-Za-z0-9._/+-]*+(?: [A-Za-z0-9._/+-]++)*+)*+)?\]"
+_SIMPLE_LINE = rf"[A-Za-z_][A-Za-z0-9_-]*+: (?:{_SAFE_PLAIN.pattern}|{_FLOW_WORDS})\n"
+# A block of the commonest shape: one key per line, each value a safe plain scalar or a list of plain words.
+_SIMPLE_BLOCK = re.compile(rf"- {_SIMPLE_LINE}(?:  {_SIMPLE_LINE})*")
+
+
+def _simple_block(section: str, text: str) -> dict | None:
+    """``read_block`` for a block ``_SIMPLE_BLOCK`` matched: every value's syntax is known already."""
+    text_fields = TEXT_FIELDS.get(section, frozenset())
+    data: dict[str, Any] = {}
+    for line in text[2:-1].split("\n  "):
+        key, _sep, raw = line.partition(": ")
+        if key in data:
+            return None
+        if key in text_fields:
+            data[key] = None if raw in _NULLS else raw
+        elif raw[0] == "[":
+            if raw == "[]":
+                data[key] = []
+                continue
+            values = raw[1:-1].split(", ")
+            for part in values:
+                known = _resolves_to_str.get(part)
+                if known is None and not _reads_as_str(part):
+                    return None
+                if known is False:
+                    return None
+            data[key] = values
+        elif key == "status" and raw in _STATUS_WORDS:
+            data[key] = raw
+        elif key in _DATE_KEYS and _DATE.fullmatch(raw):
+            try:
+                data[key] = dt.date.fromisoformat(raw)
+            except ValueError:
+                data[key] = raw
+        else:
+            try:
+                data[key] = _plain_value(raw)
+            except _NotCanonical:
+                return None
+        if key not in _KNOWN_KEYS and not _reads_as_str(key):
+            return None
+    return data
+
+
 def read_block(section: str, text: str) -> dict | None:
     """One item's block (``- key: value`` lines) as a dict, or None when it is not in tracker's own layout.
 
     The caller has checked the whole file against ``NOT_SIMPLE_TEXT`` once."""
     if not text.startswith("- "):
         return None
+    if text.endswith("\n") and _SIMPLE_BLOCK.fullmatch(text):
+        return _simple_block(section, text)
     pairs = _BLOCK_LINE.findall(text)
     if len(pairs) != text.count("\n") + (not text.endswith("\n")):
         return None  # a comment, a blank or nested line: not one key per line

@@ -61,8 +61,11 @@ def _json_default(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, default=_json_default)
+    return _ENCODE(data)
 
 
 @dataclass(frozen=True)
