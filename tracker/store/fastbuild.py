@@ -33,7 +33,7 @@ _STATUSES = frozenset(STATUS_VALUES)
 CHUNK = 2000
 
 
-_SIMPLE_URL = re.compile(r"(https?)://((?:www\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+))"
+_SIMPLE_URL = re.compile(r"https?://([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)"
                          r"(/[A-Za-z0-9._~/-]*)?")
 _SPECIAL_HOSTS = frozenset({"arxiv.org", "export.arxiv.org", "youtube.com", "m.youtube.com", "music.youtube.com",
                             "youtu.be", "youtube-nocookie.com"})
@@ -47,7 +47,8 @@ def simple_url_key(url: str) -> str | None:
     match = _SIMPLE_URL.fullmatch(url)
     if match is None:
         return None
-    _scheme, _host, bare_host, path = match.groups()
+    host, path = match.groups()
+    bare_host = host.removeprefix("www.")
     if bare_host in _SPECIAL_HOSTS:
         return None
     path = path or ""
@@ -138,6 +139,7 @@ def rebuild_canonical(index: Index, text: str, layout: Layout, path: Path | str)
     try:
         with index.savepoint():
             index.replace_all([], [])
+            index.defer_text_index()
             seen_ids: set[str] = set()
             seen_keys: set[str] = set()
             chunk: list[tuple] = []
@@ -157,7 +159,6 @@ def rebuild_canonical(index: Index, text: str, layout: Layout, path: Path | str)
                     index.insert_resources(chunk, index_text=False)
                     chunk = []
             index.insert_resources(chunk, index_text=False)
-            index.index_all_text()
             entries = []
             topic_ids: set[str] = set()
             for name in SECTIONS[1:]:

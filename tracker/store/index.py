@@ -61,7 +61,24 @@ def _json_default(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+def _make_encoder() -> Any:
+    """One compact JSON encoder for every row (``json.dumps`` builds a new one per call: a third of the time
+    of indexing 100k items). The C encoder when there is one, with the same output as ``json.dumps``."""
+    encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    chunks = make(None, _json_default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+
+    def encode(data: Any) -> str:
+        if isinstance(data, str):
+            return encoder.encode(data)
+        return "".join(chunks(data, 0))
+
+    return encode
+
+
+_ENCODE = _make_encoder()
 
 
 def to_json(data: Any) -> str:
@@ -217,6 +234,7 @@ class Index:
         self.conn.execute("DELETE FROM resources")
         self.conn.execute("DELETE FROM resources_fts")
         self.conn.execute("DELETE FROM entries")
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts', '1')")
         self.insert_resources(resources)
         self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", entries)
 
@@ -227,12 +245,30 @@ class Index:
         placeholders = ", ".join("?" * (len(RESOURCE_COLUMNS) + 2))
         columns = ", ".join((*RESOURCE_COLUMNS, "pos", "block_hash"))
         self.conn.executemany(f"INSERT INTO resources ({columns}) VALUES ({placeholders})", rows)
-        if index_text:
+        if index_text and self.has_text_index():
             self._index_text([row[0] for row in rows])
 
-    def index_all_text(self) -> None:
-        """The full-text rows of every item, in one statement (after a rebuild that skipped them)."""
+    def has_text_index(self) -> bool:
+        """False after a rebuild that left the full-text rows to the first search (``ensure_text_index``)."""
+        return self.meta("fts") != "0"
+
+    def defer_text_index(self) -> None:
+        """Drop the full-text rows until a search needs them: a fresh clone's first ``list`` does not."""
         self.conn.execute("DELETE FROM resources_fts")
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts', '0')")
+
+    def ensure_text_index(self) -> None:
+        """Build the full-text rows now if a rebuild deferred them."""
+        if self.has_text_index():
+            return
+        with self.transaction():
+            if not self.has_text_index():
+                self.index_all_text()
+
+    def index_all_text(self) -> None:
+        """The full-text rows of every item, in one statement (inside the caller's transaction)."""
+        self.conn.execute("DELETE FROM resources_fts")
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts', '1')")
         self.conn.execute(
             "INSERT INTO resources_fts (rowid, title, description, comment, tags) "
             "SELECT rowid, title, coalesce(description, ''), coalesce(comment, ''), "
@@ -432,6 +468,7 @@ class Index:
         match = fts_query(query)
         if not match:
             return []
+        self.ensure_text_index()
         rows = self.conn.execute(
             "SELECT r.id, r.url, r.title, r.status, r.category, r.tags, r.added, r.data, "
             "bm25(resources_fts, 10.0, 2.0, 3.0, 5.0) AS rank "
@@ -447,6 +484,7 @@ class Index:
         match = fts_query(query)
         if not match or not ids:
             return {}
+        self.ensure_text_index()
         found: dict[str, str] = {}
         for column in (2, 1, 3):  # comment (your words), description, tags: the title is shown anyway
             rows = self.conn.execute(
