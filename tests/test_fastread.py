@@ -14,7 +14,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tracker.errors import DataError
@@ -92,6 +92,8 @@ def test_blocks_tracker_writes_read_the_same_and_fast(item: dict) -> None:
                           st.sampled_from(["", " ", "  ", " # note", "\n  # c", "\n    nested: x"])),
                 min_size=1, max_size=6),
        st.sampled_from(["resources", "advice", "glossary", "topics"]))
+@example([("title", "[1, 2]", ""), ("tags", "[a, b]", "")], "resources")
+@example([("id", "x", ""), ("title", "[yes]", ""), ("comment", "~", "")], "topics")
 def test_hand_typed_blocks_read_the_same_or_go_the_safe_way(lines: list, section: str) -> None:
     block = "".join(f"{'- ' if n == 0 else '  '}{key}: {value}{tail}\n" for n, (key, value, tail) in
                     enumerate(lines))

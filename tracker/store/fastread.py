@@ -190,9 +190,7 @@ def _simple_block(section: str, text: str) -> dict | None:
         key, _sep, raw = line.partition(": ")
         if key in data:
             return None
-        if key in text_fields:
-            data[key] = None if raw in _NULLS else raw
-        elif raw[0] == "[":
+        if raw[0] == "[":
             if raw == "[]":
                 data[key] = []
                 continue
@@ -204,6 +202,8 @@ def _simple_block(section: str, text: str) -> dict | None:
                 if known is False:
                     return None
             data[key] = values
+        elif key in text_fields:
+            data[key] = None if raw in _NULLS else raw
         elif key == "status" and raw in _STATUS_WORDS:
             data[key] = raw
         elif key in _DATE_KEYS and _DATE.fullmatch(raw):
