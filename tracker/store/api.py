@@ -511,7 +511,11 @@ class Store:
                 if canonical:
                     simple = self._rebuild(index, new_text, scan(new_text))
                 else:
-                    edit.update_index()
+                    try:
+                        with index.savepoint():
+                            edit.update_index()
+                    except sqlite3.DatabaseError:  # rows that no longer fit: the file is what counts
+                        simple = self._rebuild(index, new_text, scan(new_text))
                 index.record_file(new_stat, content_hash(new_data), simple)
             self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources",
                               before=(data, new_data))
