@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from tests.conftest import commit_count, git
 from tests.metadata_support import ScriptedServer, page, raw, send, slow
+from tracker.cli import cli
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def server():
         "/odd": raw(b'<html><head><meta property="og:title" content="[draft] &quot;Attention&quot;: a #1 idea &lt;b&gt;now&lt;/b&gt;">'
                     b'<meta name="description" content="- starts like a list: and has a colon"></head></html>'),
         "/gone": lambda h, s: send(h, 404, b"<html><head><title>404</title></head></html>"),
+        "/short-link": lambda h, s: send(h, 301, b"", headers={"Location": "/blog"}),
     }
     with ScriptedServer(routes, lifetime=60) as running:
         yield running
@@ -122,7 +125,7 @@ def test_fetch_all_refreshes_in_one_commit_and_keeps_edits(project, invoke, serv
     mine = item(project, "mine")
     assert mine["title"] == "My name for it" and mine["authors"] == ["Sam Example"]
     assert "broken" in result.output and "HTTP 404" in result.output
-    assert "mine: title" in result.output.replace("\n", " ")
+    assert "mine\tupdated\ttitle\t\n" in result.stdout  # piped: id, outcome, kept edits, error
 
     # Nothing new on the pages: no change, no commit.
     assert invoke("fetch", "--all").exit_code == 0
@@ -164,3 +167,34 @@ def test_fetch_json_free_table_output_names_counts(project, invoke, server):
     assert "updated" in result.output and "failed" in result.output
     listed = json.loads(invoke("list", "--json").output)
     assert any(row["id"] == "paper" for row in listed)
+
+
+def test_a_url_that_redirects_to_an_item_is_a_duplicate(project, invoke, server, fetching):
+    first = invoke("add", server.url("/blog"))
+    assert first.exit_code == 0, first.output
+    head = git(project, "rev-parse", "HEAD")
+    again = CliRunner().invoke(cli, ["add", server.url("/short-link")])
+    assert again.exit_code == 1
+    assert f"redirects to {server.url('/blog')}, already in the list as '{first.output.strip()}'" in again.output
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_a_page_whose_canonical_url_is_an_item_is_a_duplicate(project, invoke, server, fetching, monkeypatch):
+    monkeypatch.setenv("TRACKER_NO_FETCH", "1")
+    kept = invoke("add", server.url("/posts/why-layer-norm-works/"), "--title", "Layer norm")
+    monkeypatch.delenv("TRACKER_NO_FETCH")
+    again = CliRunner().invoke(cli, ["add", server.url("/blog")])
+    assert again.exit_code == 1 and f"already in the list as '{kept.output.strip()}'" in again.output
+    assert "names as its canonical URL" in again.output
+
+
+def test_adding_a_host_that_does_not_exist_costs_no_http_stack(project, monkeypatch):
+    """DNS says "no such host" before httpx is even imported: `add` stays about as quick as `add --no-fetch`."""
+    from tests.conftest import modules_after
+
+    monkeypatch.delenv("TRACKER_NO_FETCH", raising=False)
+    loaded = modules_after(["add", "https://no-such-host.invalid/post"], project)
+    assert "httpx" not in loaded and "httpcore" not in loaded
+    entry = item(project, "post-no-such-host-invalid")
+    assert "fetched" not in entry
+    assert fetch_record(project, "post-no-such-host-invalid")["failed"]  # `tracker fetch --missing` tries again

@@ -33,13 +33,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("transfer:import_cmd", "Import links: README/awesome list, bookmarks, Pocket, CSV, JSON."),
     "export": ("transfer:export_cmd", "Export as markdown, bookmarks, JSON, CSV or BibTeX."),
     "sync": ("transfer:sync_cmd", "Pull (merging item by item), then push."),
-    "merge-driver": ("transfer:merge_driver_cmd", ""),  # hidden: git runs it, see tracker/merge.py
+    "resolve": ("transfer:resolve_cmd", "Settle merge conflicts in the list and make the commit."),
+    "merge-driver": ("transfer:merge_driver_cmd", ""),  # hidden: git runs it, see tracker/merge/driver.py
     "build": ("publish:build_cmd", "Build the SQLite database that Datasette serves."),
     "serve": ("publish:serve_cmd", "Browse everything in Datasette, rebuilt live as files change."),
     "publish": ("publish:publish_cmd", "Write the database and metadata for `datasette publish`."),
     "lab": ("lab:lab_group", "PyTorch experiments linked to items: list, run."),
     "fetch": ("metadata:fetch_cmd", "Refresh fetched metadata of items (concurrently, one commit)."),
     "meta": ("metadata:meta_cmd", "Show the metadata found for a URL or a saved HTML file."),
+    "review": ("cards:review_cmd", "Review due flashcards (FSRS); one commit per session."),
+    "cards": ("cards:cards_group", "Flashcards from notes and glossary: list, export to Anki or CSV."),
 }
 
 

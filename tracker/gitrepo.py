@@ -145,16 +145,37 @@ def remove_stale_index_lock(repo: Path, min_age_s: float = 2.0) -> bool:
     return True
 
 
+SUBJECT_LIMIT = 72  # what `git log --oneline` and most git tools show without cutting
+
+
 def one_line(message: str, limit: int = 200) -> str:
     """A commit subject: one line (a fetched title may hold newlines), not absurdly long."""
     text = " ".join(message.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def commit_message(message: str, limit: int = SUBJECT_LIMIT) -> str:
+    """A git commit message: a short one-line subject, a blank line, then the body kept line by line.
+
+    ``message`` is a subject, optionally followed by a blank line and a body (one line per link, item, ...).
+    The subject is made one line (a fetched title may hold newlines); when longer than ``limit`` it is cut at
+    a word and written in full as the body's first paragraph, so nothing is lost.
+    """
+    head, _sep, body = message.strip().partition("\n\n")
+    subject = " ".join(head.split())
+    lines = [line.rstrip() for line in body.strip("\n").splitlines()]
+    paragraphs = ["\n".join(lines)] if any(lines) else []
+    if len(subject) > limit:
+        paragraphs.insert(0, subject)
+        cut = subject[: limit - 3]
+        subject = (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,:;") + "..."
+    return "\n\n".join([subject, *paragraphs])
+
+
 def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     """Commit the current content of exactly ``paths`` with ``message``; False when there was nothing to commit."""
     rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
-    message = one_line(message)
+    message = commit_message(message)
     args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
     proc = run_git(repo, *args, check=False)
     for _attempt in range(10):  # another git process (an editor's, the user's) may hold the index briefly

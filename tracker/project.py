@@ -33,7 +33,7 @@ HEADER = "# tracker data: edit with the `tracker` CLI or by hand (comments like 
 IGNORED = f"{STATE_DIR}/"
 # Tracked machine state written by many machines: git keeps both sides' lines in a merge (the reader takes
 # the newest record per item).
-UNION_MERGED = (FETCH_LOG,)
+UNION_MERGED = (FETCH_LOG, ".tracker-reviews.jsonl")  # the fetch log; the flashcard review log (tracker.cards)
 
 
 @dataclass

@@ -36,9 +36,9 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
 
 
 def base_slug(title: str | None, url: str) -> str:
-    from tracker.urls import readable_title_from_url
+    from tracker.urls import ascii_words, id_words_from_url
 
-    return slugify(title or "") or slugify(readable_title_from_url(url)) or "item"
+    return slugify(ascii_words(title or "")) or slugify(id_words_from_url(url)) or "item"
 
 
 def unique_id(base: str, taken: Any) -> str:
@@ -128,10 +128,10 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
     give the same result.
     """
     from tracker.store.document import STATUS_VALUES, with_changes
-    from tracker.urls import validate_url
+    from tracker.urls import refuse_credentials, validate_url
 
     data = {key: value for key, value in fields.items() if value is not None}
-    url = validate_url(str(data.get("url", "")))
+    url = refuse_credentials(validate_url(str(data.get("url", ""))))
     data["url"] = url
     if not data.get("title"):
         from tracker.urls import readable_title_from_url
@@ -277,8 +277,8 @@ def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | 
         if len(moves) == 1:
             edit.message = f"move: {moves[0].item_id} {moves[0].old} -> {status}"
         elif moves:
-            names = ", ".join(m.item_id for m in moves[:3]) + (", ..." if len(moves) > 3 else "")
-            edit.message = f"move: {len(moves)} items -> {status} ({names})"
+            lines = "\n".join(f"- {m.item_id}: {m.old} -> {m.new}" for m in moves)  # the body: one per item
+            edit.message = f"move: {len(moves)} items -> {status}\n\n{lines}"
     return moves
 
 
@@ -365,8 +365,8 @@ def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
         if len(models) == 1:
             edit.message = f"remove: {models[0].id} ({models[0].title})"
         else:
-            names = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-            edit.message = f"remove: {len(models)} items ({names})"
+            lines = "\n".join(f"- {model.id} ({model.title})" for model in models)  # the body: one per item
+            edit.message = f"remove: {len(models)} items\n\n{lines}"
     return models
 
 
@@ -386,6 +386,9 @@ def add_advice(store: Store, category: str, text: str, source_name: str | None =
         source["name"] = readable_title_from_url(source_url or "")
     if source and source.get("url") is None:
         source.pop("url")
+    # "study" when the list says "Study": one category, spelled as it first was, not two that differ by case.
+    category = next((str(e["category"]) for e in store.index().entries("advice")
+                     if str(e.get("category", "")).casefold() == category.strip().casefold()), category.strip())
     advice = _validated(Advice, {"category": category, "text": text, "source": source})
     short = text if len(text) <= 50 else text[:47] + "..."
     with store.edit(f"advice: add {category}: {short}") as edit:
@@ -414,7 +417,8 @@ def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str
 
 
 def _same_words(a: str, b: str) -> bool:
-    return a.casefold().split() == b.casefold().split()
+    """The same sentence, whatever the case, the spacing or a final full stop."""
+    return a.casefold().rstrip(" .!\u2026").split() == b.casefold().rstrip(" .!\u2026").split()
 
 
 def _validated(model_type: type, data: dict) -> Any:

@@ -18,7 +18,7 @@ from tracker.store.layout import SECTIONS
 _LIST_FIELDS = frozenset({"tags", "authors", "links"})
 # tracker.models' field order and status values, spelled out so that a move needs no pydantic import
 # (tests check they match the models).
-RESOURCE_FIELDS = ("id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added",
+RESOURCE_FIELDS = ("id", "url", "links", "title", "status", "category", "tags", "topic", "lab", "comment", "added",
                    "status_changed", "authors", "published", "site", "description", "kind", "canonical_url", "image")
 # The fields a metadata fetch fills (in the order they are written); a value a person gave always wins.
 METADATA_FIELDS = ("title", "authors", "published", "site", "description", "kind", "canonical_url", "image")

@@ -130,6 +130,7 @@ class Index:
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
+        self._link_keys: dict[str, str] | None = None  # built on first use, dropped on every write
         db_path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = self._open()
@@ -218,6 +219,7 @@ class Index:
 
     def insert_resources(self, rows: Iterable[tuple]) -> None:
         rows = list(rows)
+        self._link_keys = None
         placeholders = ", ".join("?" * (len(RESOURCE_COLUMNS) + 2))
         columns = ", ".join((*RESOURCE_COLUMNS, "pos", "block_hash"))
         self.conn.executemany(f"INSERT INTO resources ({columns}) VALUES ({placeholders})", rows)
@@ -237,6 +239,7 @@ class Index:
 
     def delete_resources(self, ids: Iterable[str]) -> None:
         ids = list(ids)
+        self._link_keys = None
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ", ".join("?" * len(chunk))
@@ -329,8 +332,24 @@ class Index:
         return row[0] if row else None
 
     def id_for_url_key(self, key: str) -> str | None:
+        """The item whose URL, or one of whose extra ``links``, has this identity key."""
         row = self.conn.execute("SELECT id FROM resources WHERE url_key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return row[0] if row else self.link_keys().get(key)
+
+    def link_keys(self) -> dict[str, str]:
+        """The identity key of every item's extra links, with the item's id (few items have links)."""
+        if self._link_keys is None:
+            from tracker.urls import identity_key
+
+            keys: dict[str, str] = {}
+            query = ("SELECT id, json_extract(data, '$.links') FROM resources "
+                     "WHERE instr(data, '\"links\"') ORDER BY rowid")
+            for item_id, links in self.conn.execute(query):
+                for link in json.loads(links or "[]") if (links or "").startswith("[") else []:
+                    if isinstance(link, dict) and isinstance(link.get("url"), str):
+                        keys.setdefault(identity_key(link["url"]), item_id)
+            self._link_keys = keys
+        return self._link_keys
 
     def has_id(self, item_id: str) -> bool:
         return self.pos_of(item_id) is not None
@@ -340,6 +359,8 @@ class Index:
         bulk import instead of one per row."""
         found: dict[str, str] = {}
         for key, item_id in self.conn.execute("SELECT url_key, id FROM resources ORDER BY rowid"):
+            found.setdefault(key, item_id)
+        for key, item_id in self.link_keys().items():
             found.setdefault(key, item_id)
         return found
 
@@ -445,8 +466,8 @@ class Index:
 
 
 def _sql_limit(limit: int) -> int:
-    """A row limit SQLite accepts: any larger number means "all rows" anyway."""
-    return max(0, min(int(limit), 2**62))
+    """A row limit SQLite accepts: a negative one means "all rows" (as in SQLite), a huge one is capped."""
+    return -1 if int(limit) < 0 else min(int(limit), 2**62)
 
 
 def fts_query(text: str) -> str:
