@@ -95,13 +95,11 @@ def canonical_resource(data: dict) -> dict | None:
     status = data.get("status", "inbox")
     if status not in _STATUSES or not isinstance(status, str):
         return None
-    extras = False
     for key, value in data.items():
         kind = _KINDS.get(key)
         if kind is None:
             if key.startswith("_") or not _is_plain_extra(value):
                 return None
-            extras = True
         elif value is None:
             if kind == "list":
                 return None
@@ -114,15 +112,26 @@ def canonical_resource(data: dict) -> dict | None:
         elif kind == "list":
             if value.__class__ is not list or not all(v.__class__ is str for v in value):
                 return None
-    if "status" not in data:
-        data = {**data, "status": status}
-    out = {key: data[key] for key in RESOURCE_FIELDS
-           if key in data and data[key] is not None and data[key] != []}
-    if extras:
+    keys = tuple(data)
+    in_order = _IN_ORDER.get(keys)
+    if in_order is None:
+        in_order = _IN_ORDER[keys] = ("status" in keys and all(key in _DECLARED for key in keys)
+                                      and list(keys) == [key for key in RESOURCE_FIELDS if key in keys])
+    if in_order and None not in data.values() and [] not in data.values():
+        out = data  # already the models' dict: the writer's order, nothing to leave out
+    else:
+        if "status" not in data:
+            data = {**data, "status": status}
+        out = {key: data[key] for key in RESOURCE_FIELDS
+               if key in data and data[key] is not None and data[key] != []}
         out.update((key, value) for key, value in data.items() if key not in _DECLARED)
     if "status_changed" in out:
         return without_repeats(out)
     return out
+
+
+# Key sequences seen (a list has few: the writer's order with some fields left out) -> already in that order.
+_IN_ORDER: dict[tuple[str, ...], bool] = {}
 
 
 def _model_dict(section: str, text: str, line: int, path: Path | str) -> dict:
@@ -136,44 +145,68 @@ def rebuild_canonical(index: Index, text: str, layout: Layout, path: Path | str)
     changed, when the file needs the full validating path."""
     if not layout.simple or NOT_SIMPLE_TEXT.search(text):
         return False
+    import gc
+
+    # Nothing built here holds a cycle: without collections in between, many small dicts cost far less.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _rebuild(index, text, layout, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _rebuild(index: Index, text: str, layout: Layout, path: Path | str) -> bool:
     try:
         with index.savepoint():
             index.replace_all([], [])
             index.defer_text_index()
-            seen_ids: set[str] = set()
-            seen_keys: set[str] = set()
-            chunk: list[tuple] = []
-            for pos, block in enumerate(layout.blocks["resources"]):
-                block_text = text[block.start:block.end]
-                data = read_block("resources", block_text)
-                item = canonical_resource(data) if data is not None else None
-                if item is None:
-                    item = _model_dict("resources", block_text, block.line, path)
-                key = url_key(item["url"])
-                if item["id"] in seen_ids or key in seen_keys:
-                    raise _Refused
-                seen_ids.add(item["id"])
-                seen_keys.add(key)
-                chunk.append(resource_row(item, key, pos, block_hash(block_text)))
-                if len(chunk) >= CHUNK:
-                    index.insert_resources(chunk, index_text=False)
-                    chunk = []
-            index.insert_resources(chunk, index_text=False)
-            entries = []
-            topic_ids: set[str] = set()
-            for name in SECTIONS[1:]:
-                for pos, block in enumerate(layout.blocks[name]):
-                    block_text = text[block.start:block.end]
-                    item = _model_dict(name, block_text, block.line, path)
-                    if name == "topics":
-                        if item["id"] in topic_ids:
-                            raise _Refused
-                        topic_ids.add(item["id"])
-                    entries.append((name, pos, block_hash(block_text), to_json(item)))
-            index.replace_all_entries(entries)
+            with index.bulk_load():
+                _insert_resources(index, text, layout, path)
+            index.replace_all_entries(_entry_rows(text, layout, path))
     except (_Refused, DataError):
         return False
     return True
+
+
+def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str) -> None:
+    """Every item's row, written in chunks as the blocks are read (memory stays flat)."""
+    seen_ids: set[str] = set()
+    seen_keys: set[str] = set()
+    chunk: list[tuple] = []
+    for pos, block in enumerate(layout.blocks["resources"]):
+        block_text = text[block.start:block.end]
+        data = read_block("resources", block_text)
+        item = canonical_resource(data) if data is not None else None
+        if item is None:
+            item = _model_dict("resources", block_text, block.line, path)
+        key = url_key(item["url"])
+        if item["id"] in seen_ids or key in seen_keys:
+            raise _Refused
+        seen_ids.add(item["id"])
+        seen_keys.add(key)
+        chunk.append(resource_row(item, key, pos, block_hash(block_text)))
+        if len(chunk) >= CHUNK:
+            index.insert_resources(chunk, index_text=False)
+            chunk = []
+    index.insert_resources(chunk, index_text=False)
+
+
+def _entry_rows(text: str, layout: Layout, path: Path | str) -> list[tuple]:
+    """The advice, glossary and study-plan rows (few: read through the models)."""
+    entries = []
+    topic_ids: set[str] = set()
+    for name in SECTIONS[1:]:
+        for pos, block in enumerate(layout.blocks[name]):
+            block_text = text[block.start:block.end]
+            item = _model_dict(name, block_text, block.line, path)
+            if name == "topics":
+                if item["id"] in topic_ids:
+                    raise _Refused
+                topic_ids.add(item["id"])
+            entries.append((name, pos, block_hash(block_text), to_json(item)))
+    return entries
 
 
 class _Refused(Exception):

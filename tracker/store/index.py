@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 """
 
+_SECONDARY_INDEXES = ("resources_pos", "resources_url_key", "resources_status")
 RESOURCE_COLUMNS = ("id", "url", "url_key", "title", "status", "category", "tags", "topic", "lab", "comment",
                     "added", "status_changed", "description", "data")
 
@@ -264,6 +265,17 @@ class Index:
         with self.transaction():
             if not self.has_text_index():
                 self.index_all_text()
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Insert many rows faster: the secondary indexes are dropped first and built once at the end (sorting
+        once beats updating three b-trees per row). Inside the caller's transaction."""
+        for name in _SECONDARY_INDEXES:
+            self.conn.execute(f"DROP INDEX IF EXISTS {name}")
+        yield
+        for statement in _SCHEMA.split(";"):
+            if any(f" {name} " in statement for name in _SECONDARY_INDEXES):
+                self.conn.execute(statement)
 
     def index_all_text(self) -> None:
         """The full-text rows of every item, in one statement (inside the caller's transaction)."""
