@@ -58,7 +58,7 @@ def generate_list(count: int, path: Path, seed: int = 1) -> None:
                 block += f"  description: {' '.join(rng.sample(WORDS, 14)).capitalize()}.\n"
             out.write(block)
         out.write("\nadvice:\n")
-        for n in range(20):
+        for _n in range(20):
             out.write(f"- category: Study\n  text: {' '.join(rng.sample(WORDS, 10)).capitalize()}.\n")
         out.write("\nglossary:\n")
         for n, word in enumerate(WORDS):
@@ -205,7 +205,6 @@ def measure(items: int, small: int, repeat: int, workdir: Path, env: dict) -> li
                  f"{len(text.encode()) / 2**20:.0f} MB file", "-", "<= 250 MB", "ok" if list_peak <= 250 else "MISSED"])
     rows.append(["peak memory, `build`", f"{items:,}", f"{build_peak:.0f} MB", "-", "-", "<= 250 MB",
                  "ok" if build_peak <= 250 else "MISSED"])
-    del text
 
     little = workdir / f"list-{small}"
     setup_repo(little, small)

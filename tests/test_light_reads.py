@@ -28,3 +28,47 @@ def test_lab_list_reads_the_index_not_the_yaml(project: Path) -> None:
     assert run_tracker("list", cwd=project).returncode == 0  # the index exists, as after any first command
     loaded = modules_after(["lab", "list"], project)
     assert not {"pydantic", "yaml"} & loaded, sorted({"pydantic", "yaml"} & loaded)
+
+
+HAND_WRITTEN = """resources:
+- id: a
+  url: https://example.org/a
+  title: yes
+  status: done
+  tags: rlhf, dpo
+  added: 2025-01-02
+  my_rating: 5
+  links:
+  - label: code
+    url: https://github.com/x/a
+- id: b
+  url: https://arxiv.org/abs/2101.00001v2
+  title: "Quoted: title"
+  # a comment inside
+  topic: 3.10
+  comment: ""
+  published: 2020-02-02
+- id: c
+  url: http://www.Example.org/c/?utm_source=x
+  title: Plain
+  status: reading
+  my_notes: {a: 1, b: [x]}
+"""
+
+
+def test_json_export_from_the_index_is_the_export_from_the_models(tmp_path: Path) -> None:
+    from tracker.exporters.indexjson import render_json_from_index
+    from tracker.exporters.tabular import render_json
+    from tracker.models import Status
+    from tracker.store import Store
+
+    shipped = Path(__file__).resolve().parents[1] / "resources.yaml"
+    for number, text in enumerate([HAND_WRITTEN, shipped.read_text(encoding="utf-8")]):
+        data = tmp_path / f"{number}" / "resources.yaml"
+        data.parent.mkdir()
+        data.write_text(text, encoding="utf-8")
+        store = Store(data, commit=False)
+        document = store.load()
+        assert render_json_from_index(store.index()) == render_json(document)
+        done = document.model_copy(update={"resources": [r for r in document.resources if r.status == Status.DONE]})
+        assert render_json_from_index(store.index(), ["done"]) == render_json(done)
