@@ -217,7 +217,7 @@ def measure(items: int, small: int, repeat: int, workdir: Path, env: dict) -> li
     exported = workdir / "export.json"
     with open(exported, "w", encoding="utf-8") as out:
         subprocess.run([*tracker, "export", "--format", "json"], cwd=little, env=env, stdout=out, check=True)
-    count = len(json.loads(exported.read_text(encoding="utf-8")).get("resources", []))
+    count = len(json.loads(exported.read_text(encoding="utf-8")))
     target_repo = workdir / "import-target"
     target_repo.mkdir()
     git(target_repo, "init", "-q")
