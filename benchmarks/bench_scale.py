@@ -51,9 +51,9 @@ def generate_list(count: int, path: Path, seed: int = 1) -> None:
                      f"  tags: [{tags}]\n")
             if n % 5000 == 3:
                 block += f"  lab: {LABS[n % len(LABS)]}\n"
-            block += f"  added: 2025-{1 + n % 12:02d}-{1 + n % 28:02d}\n"
             if n % 3 == 0:
                 block += f"  comment: {' '.join(rng.sample(WORDS, 8))}\n"
+            block += f"  added: 2025-{1 + n % 12:02d}-{1 + n % 28:02d}\n"
             if n % 2 == 0:
                 block += f"  description: {' '.join(rng.sample(WORDS, 14)).capitalize()}.\n"
             out.write(block)

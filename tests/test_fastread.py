@@ -20,16 +20,16 @@ from hypothesis import strategies as st
 from tracker.errors import DataError
 from tracker.store.document import item_to_dict, load_block_data, validate_item
 from tracker.store.fastbuild import canonical_resource, simple_url_key
-from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block
+from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block, read_simple_block
 from tracker.store.yamlio import _plain_ok, dump_item
 from tracker.urls import identity_key
 
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-WORDS = ["yes", "no", "on", "null", "~", "3.10", "1e3", "0x1F", "012", "1_000", "-1", "+5", "0", "true", "2025-01-31",
+WORDS = ["https://example.org/a", "x-1", "done", "yes", "no", "on", "null", "~", "3.10", "1e3", "0x1F", "012", "1_000", "-1", "+5", "0", "true", "2025-01-31",
          "2024-13-45", "2025-1-1", "12:30", "attention", "a: b", "a #b", "a#b", "*x", "&x y", "!tag", "- x", "?q",
          "[a, b]", "{a: 1}", "'q'", '"q"', "é", "http://x.org/a", "a:b", "a ", " a", "a  b", "%x", "@x", "`x",
          "|", ">", "a,b", "", ":", "#", "x:"]
-KEYS = ["id", "url", "title", "status", "category", "tags", "topic", "lab", "comment", "added", "status_changed",
+KEYS = ["id", "id", "url", "url", "title", "title", "status", "category", "tags", "topic", "lab", "comment", "added", "status_changed",
         "authors", "published", "description", "kind", "my_rating", "yes", "note", "text", "term", "links"]
 
 plain_text = st.text(alphabet=string.ascii_letters + string.digits + " .,:-_/#'()&*!?é", min_size=1, max_size=30)
@@ -94,10 +94,24 @@ def test_blocks_tracker_writes_read_the_same_and_fast(item: dict) -> None:
        st.sampled_from(["resources", "advice", "glossary", "topics"]))
 @example([("title", "[1, 2]", ""), ("tags", "[a, b]", "")], "resources")
 @example([("id", "x", ""), ("title", "[yes]", ""), ("comment", "~", "")], "topics")
+@example([("id", "x", ""), ("url", "https://a.org/x", ""), ("title", "t", ""), ("tags", "a, b", "")], "resources")
+@example([("id", "x", ""), ("url", "https://a.org/x", ""), ("title", "t", ""), ("added", "2024-13-45", "")],
+         "resources")
 def test_hand_typed_blocks_read_the_same_or_go_the_safe_way(lines: list, section: str) -> None:
     block = "".join(f"{'- ' if n == 0 else '  '}{key}: {value}{tail}\n" for n, (key, value, tail) in
                     enumerate(lines))
-    _check_block(section, block)
+    fast = _check_block(section, block)
+    simple = read_simple_block(section, block) if not NOT_SIMPLE_TEXT.search(block) else None
+    if simple is not None:
+        assert simple == fast
+    if section == "resources" and simple is not None:
+        url = simple.get("url")
+        url_ok = isinstance(url, str) and simple_url_key(url) is not None
+        typed = canonical_resource(dict(simple), typed=True, url_ok=url_ok)
+        assert typed == canonical_resource(dict(simple)), block
+        if typed is not None:
+            model = validate_item("resources", simple, "resources.yaml", lambda field: 1)
+            assert typed == item_to_dict(model) and list(typed) == list(item_to_dict(model)), block
 
 
 @SETTINGS

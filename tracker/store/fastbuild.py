@@ -19,7 +19,7 @@ from typing import Any
 
 from tracker.errors import DataError
 from tracker.store.document import RESOURCE_FIELDS, STATUS_VALUES, without_repeats
-from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block
+from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block, read_simple_block
 from tracker.store.index import Index, block_hash, resource_row, to_json
 from tracker.store.layout import SECTIONS, Layout
 
@@ -85,39 +85,38 @@ def _url_ok(url: str) -> bool:
         return False
 
 
-def canonical_resource(data: dict) -> dict | None:
-    """What the models make of ``data`` (in the writer's key order), or None when only they can tell."""
+def canonical_resource(data: dict, typed: bool = False, url_ok: bool = False) -> dict | None:
+    """What the models make of ``data`` (in the writer's key order), or None when only they can tell.
+
+    ``typed``: the values are known to be what ``fastread.read_simple_block`` gives (only dates need a look);
+    ``url_ok``: the URL is known to be one ``validate_url`` keeps as it is."""
     item_id, url, title = data.get("id"), data.get("url"), data.get("title")
-    if not (isinstance(item_id, str) and len(item_id) <= 120 and _ID.fullmatch(item_id)):
+    if not (item_id.__class__ is str and len(item_id) <= 120 and _ID.fullmatch(item_id)):
         return None
-    if not isinstance(url, str) or not isinstance(title, str) or "links" in data or not _url_ok(url):
+    if url.__class__ is not str or title.__class__ is not str or not (url_ok or _url_ok(url)):
         return None
     status = data.get("status", "inbox")
-    if status not in _STATUSES or not isinstance(status, str):
+    if status not in _STATUSES or status.__class__ is not str:
         return None
-    for key, value in data.items():
-        kind = _KINDS.get(key)
-        if kind is None:
-            if key.startswith("_") or not _is_plain_extra(value):
-                return None
-        elif value is None:
-            if kind == "list":
-                return None
-        elif kind == "text":
-            if value.__class__ is not str:
-                return None
-        elif kind == "date":
-            if value.__class__ is not dt.date:
-                return None
-        elif kind == "list":
-            if value.__class__ is not list or not all(v.__class__ is str for v in value):
-                return None
     keys = tuple(data)
-    in_order = _IN_ORDER.get(keys)
-    if in_order is None:
-        in_order = _IN_ORDER[keys] = ("status" in keys and all(key in _DECLARED for key in keys)
-                                      and list(keys) == [key for key in RESOURCE_FIELDS if key in keys])
-    if in_order and None not in data.values() and [] not in data.values():
+    shape = _SHAPES.get(keys)
+    if shape is None:
+        shape = _SHAPES[keys] = _shape(keys)
+    in_order, has_links, has_private, checked = shape
+    if has_links or has_private:
+        return None
+    if typed:
+        for key in checked:
+            value = data[key]
+            if _KINDS[key] == "list":
+                if value.__class__ is not list:
+                    return None
+            elif value is not None and value.__class__ is not dt.date:
+                return None
+    elif not _values_ok(data):
+        return None
+    values = data.values()
+    if in_order and None not in values and [] not in values:
         out = data  # already the models' dict: the writer's order, nothing to leave out
     else:
         if "status" not in data:
@@ -130,8 +129,38 @@ def canonical_resource(data: dict) -> dict | None:
     return out
 
 
-# Key sequences seen (a list has few: the writer's order with some fields left out) -> already in that order.
-_IN_ORDER: dict[tuple[str, ...], bool] = {}
+def _shape(keys: tuple[str, ...]) -> tuple[bool, bool, bool, tuple[str, ...]]:
+    """(keys already in the writer's order with a status, has links, has a private ``_key``, its date and list
+    keys: what a typed block may still hold wrongly)."""
+    in_order = ("status" in keys and all(key in _DECLARED for key in keys)
+                and list(keys) == [key for key in RESOURCE_FIELDS if key in keys])
+    return (in_order, "links" in keys, any(key.startswith("_") for key in keys),
+            tuple(key for key in keys if _KINDS.get(key) in ("date", "list")))
+
+
+def _values_ok(data: dict) -> bool:
+    """Every value has a type the models keep as it is."""
+    for key, value in data.items():
+        kind = _KINDS.get(key)
+        if kind is None:
+            if not _is_plain_extra(value):
+                return False
+        elif value is None:
+            if kind == "list":
+                return False
+        elif kind == "text":
+            if value.__class__ is not str:
+                return False
+        elif kind == "date":
+            if value.__class__ is not dt.date:
+                return False
+        elif kind == "list" and (value.__class__ is not list or not all(v.__class__ is str for v in value)):
+            return False
+    return True
+
+
+# Key sequences seen (a list has few: the writer's order with some fields left out) -> their ``_shape``.
+_SHAPES: dict[tuple[str, ...], tuple[bool, bool, bool, tuple[str, ...]]] = {}
 
 
 def _model_dict(section: str, text: str, line: int, path: Path | str) -> dict:
@@ -177,11 +206,19 @@ def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str)
     chunk: list[tuple] = []
     for pos, block in enumerate(layout.blocks["resources"]):
         block_text = text[block.start:block.end]
-        data = read_block("resources", block_text)
-        item = canonical_resource(data) if data is not None else None
+        item = None
+        data = read_simple_block("resources", block_text)
+        if data is not None:
+            known_key = simple_url_key(data["url"]) if data.get("url").__class__ is str else None
+            item = canonical_resource(data, typed=True, url_ok=known_key is not None)
+        else:
+            known_key = None
+            data = read_block("resources", block_text)
+            item = canonical_resource(data) if data is not None else None
         if item is None:
             item = _model_dict("resources", block_text, block.line, path)
-        key = url_key(item["url"])
+            known_key = None
+        key = known_key or url_key(item["url"])
         if item["id"] in seen_ids or key in seen_keys:
             raise _Refused
         seen_ids.add(item["id"])

@@ -221,6 +221,14 @@ def _simple_block(section: str, text: str) -> dict | None:
     return data
 
 
+def read_simple_block(section: str, text: str) -> dict | None:
+    """``read_block`` for the commonest shape only (None for any other): each value is then a str, a list of
+    str, a date, an int, or None for a text field written ``~``/``null`` (a date that is no date stays a str)."""
+    if text.startswith("- ") and text.endswith("\n") and _SIMPLE_BLOCK.fullmatch(text):
+        return _simple_block(section, text)
+    return None
+
+
 def read_block(section: str, text: str) -> dict | None:
     """One item's block (``- key: value`` lines) as a dict, or None when it is not in tracker's own layout.
 
