@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tracker.errors import DataError
 from tracker.store.document import item_to_dict, load_block_data, validate_item
-from tracker.store.fastbuild import canonical_resource, simple_url_key
+from tracker.store.fastbuild import ENTRY_FIELDS, canonical_entry, canonical_resource, simple_url_key
 from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block, read_simple_block
 from tracker.store.yamlio import _plain_ok, dump_item
 from tracker.urls import identity_key
@@ -94,6 +94,8 @@ def test_blocks_tracker_writes_read_the_same_and_fast(item: dict) -> None:
        st.sampled_from(["resources", "advice", "glossary", "topics"]))
 @example([("title", "[1, 2]", ""), ("tags", "[a, b]", "")], "resources")
 @example([("id", "x", ""), ("title", "[yes]", ""), ("comment", "~", "")], "topics")
+@example([("id", "x", ""), ("title", "t", ""), ("parent", "~", ""), ("number", "3.10", "")], "topics")
+@example([("term", "x", ""), ("definition", "yes", ""), ("lab", "null", "")], "glossary")
 @example([("id", "x", ""), ("url", "https://a.org/x", ""), ("title", "t", ""), ("tags", "a, b", "")], "resources")
 @example([("id", "x", ""), ("url", "https://a.org/x", ""), ("title", "t", ""), ("added", "2024-13-45", "")],
          "resources")
@@ -104,6 +106,15 @@ def test_hand_typed_blocks_read_the_same_or_go_the_safe_way(lines: list, section
     simple = read_simple_block(section, block) if not NOT_SIMPLE_TEXT.search(block) else None
     if simple is not None:
         assert simple == fast
+    if section != "resources" and simple is not None:
+        entry = canonical_entry(section, dict(simple))
+        try:
+            model = validate_item(section, simple, "resources.yaml", lambda field: 1)
+        except DataError:
+            assert entry is None, block
+        else:
+            if entry is not None:
+                assert entry == item_to_dict(model) and list(entry) == list(item_to_dict(model)), block
     if section == "resources" and simple is not None:
         url = simple.get("url")
         url_ok = isinstance(url, str) and simple_url_key(url) is not None
@@ -215,3 +226,10 @@ def test_a_file_the_models_refuse_is_reported_as_before(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         Store(data, commit=False).index()
     assert "nxt-up" in str(caught.value) and "duplicate id 'b'" in str(caught.value)
+
+
+def test_entry_fields_are_the_models() -> None:
+    from tracker import models
+
+    for section, model in (("advice", models.Advice), ("glossary", models.Term), ("topics", models.Topic)):
+        assert ENTRY_FIELDS[section] == tuple((name, info.is_required()) for name, info in model.model_fields.items())

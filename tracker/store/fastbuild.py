@@ -230,14 +230,54 @@ def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str)
     index.insert_resources(chunk, index_text=False)
 
 
+# The advice, glossary and study-plan models' fields in order, with whether each is required (a test keeps
+# these equal to tracker.models). Entries with nested fields (source, links) go through the models.
+ENTRY_FIELDS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "advice": (("category", True), ("text", True), ("source", False)),
+    "glossary": (("term", True), ("definition", True), ("links", False), ("lab", False)),
+    "topics": (("id", True), ("title", True), ("parent", False), ("number", False), ("summary", False),
+               ("lab", False)),
+}
+_NESTED = frozenset({"source", "links"})
+
+
+def canonical_entry(section: str, data: dict) -> dict | None:
+    """What the models make of an advice, glossary or study-plan entry read by ``read_simple_block`` (its text
+    fields are str or None), or None when only they can tell."""
+    fields = ENTRY_FIELDS[section]
+    names = {name for name, _required in fields}
+    out = {}
+    for name, required in fields:
+        value = data.get(name)
+        if name in _NESTED:
+            if name in data:
+                return None
+        elif value is None:
+            if required:
+                return None
+        elif value.__class__ is not str:
+            return None
+        else:
+            out[name] = value
+    for key, value in data.items():
+        if key not in names:
+            if key.startswith("_") or not _is_plain_extra(value):
+                return None
+            out[key] = value
+    return out
+
+
 def _entry_rows(text: str, layout: Layout, path: Path | str) -> list[tuple]:
-    """The advice, glossary and study-plan rows (few: read through the models)."""
+    """The advice, glossary and study-plan rows (the common shape read here, any other through the models)."""
     entries = []
     topic_ids: set[str] = set()
     for name in SECTIONS[1:]:
         for pos, block in enumerate(layout.blocks[name]):
             block_text = text[block.start:block.end]
-            item = _model_dict(name, block_text, block.line, path)
+            data = read_simple_block(name, block_text)
+            item = canonical_entry(name, data) if data is not None else None
+            if item is None:
+                item = _model_dict(name, block_text, block.line, path)
             if name == "topics":
                 if item["id"] in topic_ids:
                     raise _Refused
