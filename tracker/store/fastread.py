@@ -177,7 +177,8 @@ def _fast_value(key: str, raw: str, text_fields: frozenset[str]) -> Any:
 
 
 _FLOW_WORDS = r"\[(?:[A-Za-z0-9][A-Za-z0-9._/+-]*+(?: [A-Za-z0-9._/+-]++)*+(?:, [A-Za-z0-9][A-Za-z0-9._/+-]*+(?: [A-Za-z0-9._/+-]++)*+)*+)?\]"
-_SIMPLE_LINE = rf"[A-Za-z_][A-Za-z0-9_-]*+: (?:{_SAFE_PLAIN.pattern}|{_FLOW_WORDS})\n"
+_SIMPLE_QUOTED = r'"[^"\\\n\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029]*+"'  # a double-quoted string without escapes
+_SIMPLE_LINE = rf"[A-Za-z_][A-Za-z0-9_-]*+: (?:{_SAFE_PLAIN.pattern}|{_FLOW_WORDS}|{_SIMPLE_QUOTED})\n"
 # A block of the commonest shape: one key per line, each value a safe plain scalar or a list of plain words.
 _SIMPLE_BLOCK = re.compile(rf"- {_SIMPLE_LINE}(?:  {_SIMPLE_LINE})*")
 
@@ -190,7 +191,9 @@ def _simple_block(section: str, text: str) -> dict | None:
         key, _sep, raw = line.partition(": ")
         if key in data:
             return None
-        if raw[0] == "[":
+        if raw[0] == '"':
+            data[key] = raw[1:-1]
+        elif raw[0] == "[":
             if raw == "[]":
                 data[key] = []
                 continue
@@ -223,7 +226,8 @@ def _simple_block(section: str, text: str) -> dict | None:
 
 def read_simple_block(section: str, text: str) -> dict | None:
     """``read_block`` for the commonest shape only (None for any other): each value is then a str, a list of
-    str, a date, an int, or None for a text field written ``~``/``null`` (a date that is no date stays a str)."""
+    str, a date, an int, or None for a text field written ``~``/``null`` (a date that is no date, or anything
+    quoted, stays a str)."""
     if text.startswith("- ") and text.endswith("\n") and _SIMPLE_BLOCK.fullmatch(text):
         return _simple_block(section, text)
     return None
