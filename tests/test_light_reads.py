@@ -72,3 +72,20 @@ def test_json_export_from_the_index_is_the_export_from_the_models(tmp_path: Path
         assert render_json_from_index(store.index()) == render_json(document)
         done = document.model_copy(update={"resources": [r for r in document.resources if r.status == Status.DONE]})
         assert render_json_from_index(store.index(), ["done"]) == render_json(done)
+
+
+def test_an_unknown_lab_is_reported_with_the_line_of_its_entry_however_written(tmp_path: Path) -> None:
+    import pytest
+
+    from tracker.errors import DataError
+    from tracker.lab.links import load_links, resolve_target
+
+    data = tmp_path / "resources.yaml"
+    data.write_text("resources:\n- id: a\n  url: https://example.org/a\n  title: A\n  lab: nope\n\nadvice: []\n\n"
+                    "glossary:\n- term: plain\n  definition: d\n  lab: nope\n- definition: d\n  term: \"x: y\"\n"
+                    "  lab: nope\n\ntopics: []\n", encoding="utf-8")
+    links = load_links(data)
+    for target, line in (("a", 2), ("plain", 10), ("x: y", 13)):
+        with pytest.raises(DataError) as caught:
+            resolve_target(target, {}, links)
+        assert caught.value.line == line, (target, str(caught.value))

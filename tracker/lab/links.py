@@ -64,28 +64,22 @@ def collect_links(document: Any, lines: dict[str, list[int]] | None = None, path
 def load_links(resources: Path | None) -> LabLinks:
     """The links in ``resources``, read from the index (no YAML parse: fast at 100k items); no file: no links.
 
-    Item titles are looked up on demand, and the lines of the few linked entries are found in the text."""
+    Item titles are looked up on demand; a link's line is found in the text only when an error names it."""
     if resources is None or not resources.exists():
         return LabLinks()
     from tracker.store import Store
 
     index = Store(resources, commit=False).index()
     found = LabLinks(item_titles=_IndexTitles(index))
-    rows = index.conn.execute("SELECT id, title, lab FROM resources WHERE lab IS NOT NULL ORDER BY pos").fetchall()
-    terms = index.entries("glossary")
-    topics = index.entries("topics")
-    lines = _EntryLines(resources) if rows or any(t.get("lab") for t in (*terms, *topics)) else None
-    for item_id, title, lab in rows:
-        found.links.append(LabLink("item", item_id, title, lab, resources, lines.item(item_id) if lines else None))
-    for position, term in enumerate(terms):
+    for item_id, title, lab in index.lab_links():
+        found.links.append(LabLink("item", item_id, title, lab, resources))
+    for term in index.entries("glossary"):
         if term.get("lab"):
-            found.links.append(LabLink("term", term["term"], term["term"], term["lab"], resources,
-                                       lines.entry("glossary", position) if lines else None))
-    for position, topic in enumerate(topics):
+            found.links.append(LabLink("term", term["term"], term["term"], term["lab"], resources))
+    for topic in index.entries("topics"):
         found.topic_titles[topic["id"]] = topic["title"]
         if topic.get("lab"):
-            found.links.append(LabLink("topic", topic["id"], topic["title"], topic["lab"], resources,
-                                       lines.entry("topics", position) if lines else None))
+            found.links.append(LabLink("topic", topic["id"], topic["title"], topic["lab"], resources))
     return found
 
 
@@ -96,10 +90,10 @@ class _IndexTitles(Mapping[str, str]):
         self._index = index
 
     def __getitem__(self, item_id: str) -> str:
-        row = self._index.conn.execute("SELECT title FROM resources WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
+        title = self._index.title_of(item_id)
+        if title is None:
             raise KeyError(item_id)
-        return row[0]
+        return title
 
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self._index.conn.execute("SELECT id FROM resources ORDER BY pos"))
@@ -108,40 +102,31 @@ class _IndexTitles(Mapping[str, str]):
         return self._index.resource_count()
 
 
-class _EntryLines:
-    """The line of a linked entry, found in the file's text (only when some entry links an experiment)."""
+_KEY_FIELD = {"item": ("resources", "id"), "term": ("glossary", "term"), "topic": ("topics", "id")}
 
-    def __init__(self, path: Path) -> None:
-        self._text = path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
-        self._layout: Any = None
 
-    def _line_at(self, offset: int) -> int:
-        return self._text.count("\n", 0, offset) + 1
+def link_line(link: LabLink) -> int | None:
+    """The line of the entry a link comes from (its ``- `` line), found in the file's text: only for errors."""
+    if link.line is not None or link.path is None or link.kind not in _KEY_FIELD:
+        return link.line
+    from tracker.store.layout import scan
 
-    def _scan(self) -> tuple[Any, int]:
-        """The line scan of the text from the first glossary / topics header on (the item blocks before it, the
-        bulk of a big file, need no scan), with the number of lines skipped."""
-        if self._layout is None:
-            from tracker.store.api import find_header
-            from tracker.store.layout import scan
+    section, field_name = _KEY_FIELD[link.kind]
+    text = link.path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    needle = f"- {field_name}: {link.key}\n"
+    at = 0 if text.startswith(needle) else text.find("\n" + needle) + 1
+    if at > 0 or text.startswith(needle):
+        return text.count("\n", 0, at) + 1
+    from tracker.store.document import load_block_data
 
-            starts = [found[0] for found in (find_header(self._text, name) for name in ("glossary", "topics"))
-                      if found is not None]
-            start = min(starts, default=0)
-            self._layout = (scan(self._text[start:]), self._text.count("\n", 0, start))
-        return self._layout
-
-    def item(self, item_id: str) -> int | None:
-        needle = f"- id: {item_id}\n"
-        at = 0 if self._text.startswith(needle) else self._text.find("\n" + needle) + 1
-        if at > 0 or self._text.startswith(needle):
-            return self._line_at(at)
-        return None
-
-    def entry(self, section: str, position: int) -> int | None:
-        layout, skipped = self._scan()
-        blocks = layout.blocks.get(section) or []
-        return blocks[position].line + skipped if position < len(blocks) else None
+    for block in scan(text).blocks[section]:  # written another way: look at each entry's key
+        try:
+            data = load_block_data(section, text[block.start:block.end], block.line, link.path)
+        except DataError:
+            continue
+        if isinstance(data, list) and data and isinstance(data[0], dict) and str(data[0].get(field_name)) == link.key:
+            return block.line
+    return None
 
 
 def add_declared_links(links: LabLinks, experiments: dict[str, ExperimentInfo], item_titles: dict[str, str]) -> None:
@@ -176,5 +161,5 @@ def resolve_target(
     link = matches[0]
     if link.lab not in experiments:
         raise DataError(f"{link.kind} {link.key!r} links lab: {link.lab!r}, which is not an experiment in lab/",
-                        link.path, link.line)
+                        link.path, link_line(link))
     return experiments[link.lab], link

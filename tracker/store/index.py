@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # A file modified this close to when we last looked at it may have changed again within the same mtime tick
 # ("racy git"), so its content is hashed instead of trusting the stat.
 RACY_WINDOW_NS = 2_000_000_000
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS resources (
 CREATE INDEX IF NOT EXISTS resources_pos ON resources(pos);
 CREATE INDEX IF NOT EXISTS resources_url_key ON resources(url_key);
 CREATE INDEX IF NOT EXISTS resources_status ON resources(status, pos);
+CREATE INDEX IF NOT EXISTS resources_lab ON resources(lab) WHERE lab IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS resources_fts USING fts5(
     title, description, comment, tags, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 """
 
-_SECONDARY_INDEXES = ("resources_pos", "resources_url_key", "resources_status")
+_SECONDARY_INDEXES = ("resources_pos", "resources_url_key", "resources_status", "resources_lab")
 RESOURCE_COLUMNS = ("id", "url", "url_key", "title", "status", "category", "tags", "topic", "lab", "comment",
                     "added", "status_changed", "description", "data")
 
@@ -376,6 +377,14 @@ class Index:
         self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (section, pos, digest, to_json(data)))
 
     # ------------------------------------------------------------------------------------------ reading
+
+    def lab_links(self) -> list[tuple[str, str, str]]:
+        """``(id, title, lab)`` of the items that name a lab experiment, in file order (a partial index: few)."""
+        return self.conn.execute("SELECT id, title, lab FROM resources WHERE lab IS NOT NULL ORDER BY pos").fetchall()
+
+    def title_of(self, item_id: str) -> str | None:
+        row = self.conn.execute("SELECT title FROM resources WHERE id = ?", (item_id,)).fetchone()
+        return row[0] if row else None
 
     def resource_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
