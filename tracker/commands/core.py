@@ -232,6 +232,10 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
         metadata = metadata_for_add(store, url, {"title": title})
     resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
                             comment=comment, topic=topic, lab=lab, metadata=metadata)
+    if not no_fetch:  # archive hook: the page's text, saved and committed
+        from tracker.archive.capture import save_after_add
+
+        save_after_add(store, resource)
     click.echo(resource["id"])
     _say_notices(store)
     _warn_unknown(store, topic)
@@ -429,16 +433,21 @@ def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> Non
     Example:
       tracker search "attention transformer"
     """
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
     rows = index.search(query, limit=limit)
+    from tracker.archive.search import with_page_text  # archive hook: saved page text, ranked below fields
+
+    rows, in_text = with_page_text(store.path.parent, store.state_dir, index, query, rows, limit,
+                                   mark=("**", "**") if as_json or not _is_terminal() else ("\x02", "\x03"))
     if as_json:
-        passages = index.snippets(query, [row[0] for row in rows])
+        passages = {**index.snippets(query, [row[0] for row in rows]), **in_text}
         _print_json([{**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])}
                      for row in rows])
     elif not _is_terminal():
         _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
     else:
-        passages = index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03"))
+        passages = {**index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03")), **in_text}
         _print_table(SEARCH_COLUMNS, [[*_resource_table_cells(row)[:4], passages.get(row[0], "")]
                                       for row in rows], empty=f"Nothing matches {query!r}.", marked=True)
 

@@ -128,6 +128,9 @@ def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[s
     found = lookup(url, policy_from_env())
     if found.error:
         click.echo(f"note: saved without page metadata: {found.error}", err=True)
+    from tracker.archive.capture import hold_for_add  # archive hook: keep the page's text for the new item
+
+    hold_for_add(store.path.parent, url, found.page)
     current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
     plan = plan_refresh(current, found.metadata, failed=found.error is not None)
     return {**plan.changes, "fetched": plan.record}
@@ -217,10 +220,18 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     )
     progress = Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True, disable=not console.is_terminal)
+    from tracker.archive.capture import PageCollector  # archive hook: save each page's text as it arrives
+
+    pages = PageCollector.for_items(store.path.parent, items)
+
+    def done(result) -> None:
+        progress.advance(task)
+        pages.take(result.url, result.page)
+        result.page = None  # the body is not needed past here: 10,000 pages must not stay in memory
+
     with progress:
         task = progress.add_task("fetch", total=len(items))
-        found = lookup_many([str(item["url"]) for item in items], policy,
-                            on_done=lambda _: progress.advance(task))
+        found = lookup_many([str(item["url"]) for item in items], policy, on_done=done)
     changes: dict[str, dict] = {}
     failed: list[tuple[str, str]] = []
     kept: dict[str, list[str]] = {}
@@ -238,6 +249,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
         from tracker.reading_list import update_resources
 
         update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated)))
+    pages.commit(store)  # archive hook: the snapshots written, in their own commit
     table = Table(title="tracker fetch", show_header=True)
     for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
         table.add_column(column, justify="right")

@@ -31,6 +31,7 @@ class Lookup:
     error: str | None = None
     status: int | None = None
     final_url: str | None = None
+    page: FetchResult | None = None  # the fetched page itself, for the archive (tracker.archive.capture)
 
 
 _PDF_LITERAL = re.compile(rb"/(Title|Author)\s*\(((?:[^()\\]|\\.|\([^()]*\)){0,600})\)", re.S)
@@ -132,7 +133,7 @@ def lookup_from_result(url: str, result: FetchResult) -> Lookup:
     except Exception as exc:  # noqa: BLE001 - an odd page must never fail an add; report it instead
         return Lookup(url, metadata_from_url(url), f"could not read the page: {exc}", result.status,
                       result.final_url)
-    return Lookup(url, meta, None, result.status, result.final_url)
+    return Lookup(url, meta, None, result.status, result.final_url, page=result)
 
 
 def lookup(url: str, policy: HttpPolicy = DEFAULT_POLICY) -> Lookup:

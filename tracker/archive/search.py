@@ -1,0 +1,58 @@
+"""``tracker search`` over saved page text: hits that only the page's text explains, ranked below every
+match of the item's own fields (title, tags, comment, description), each with its passage "in page text"."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Protocol
+
+from tracker.archive.files import archive_dir
+from tracker.archive.textindex import PageIndex
+
+IN_PAGE_TEXT = "in page text: "
+
+
+class ItemLookup(Protocol):
+    def resource(self, item_id: str) -> dict | None: ...
+
+
+def match_query(text: str) -> str:
+    """The user's words as an FTS5 query: every word must match, as a word or the start of one."""
+    return " ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
+
+
+def with_page_text(root: Path, state_dir: Path | None, items: ItemLookup, query: str, rows: list[tuple],
+                   limit: int, mark: tuple[str, str] = ("**", "**")) -> tuple[list[tuple], dict[str, str]]:
+    """``rows`` (the list index's ranked hits) followed by items found only in their saved text, up to
+    ``limit`` rows in all; and id -> "in page text: …passage…" for those added rows."""
+    if len(rows) >= limit or not archive_dir(root).is_dir():
+        return rows, {}
+    match = match_query(query)
+    if not match:
+        return rows, {}
+    seen = {row[0] for row in rows}
+    with PageIndex(root, state_dir) as pages:
+        pages.sync()
+        hits = pages.search(match, limit=limit + len(seen), mark=mark)
+    extra: list[tuple] = []
+    passages: dict[str, str] = {}
+    for hit in hits:
+        if hit.item_id in seen or len(rows) + len(extra) >= limit:
+            continue
+        item = items.resource(hit.item_id)
+        if not item:  # a snapshot whose item was removed
+            continue
+        # The row shape of the list index's search (rank last); a page-text rank is scaled far below any
+        # field match's, so it also sorts below them wherever scores are compared.
+        extra.append((item["id"], item["url"], item.get("title", ""), str(item.get("status", "inbox")),
+                      item.get("category"), json.dumps(item.get("tags", [])), _text(item.get("added")),
+                      json.dumps(item, default=str), hit.rank / 1000.0))
+        passages[hit.item_id] = IN_PAGE_TEXT + hit.snippet
+        seen.add(hit.item_id)
+    return rows + extra, passages
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

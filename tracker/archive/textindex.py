@@ -1,0 +1,145 @@
+"""The page-text index: ``.tracker/archive.db`` (derived, git-ignored), an FTS5 table over the snapshot files.
+
+Kept apart from the list's own index so neither rebuild touches the other: the list index follows
+resources.yaml's hash, this one follows the snapshot files' sizes and modification times (one directory scan,
+then only new or changed files are read). A fresh clone builds it on its first search.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.archive.files import archive_dir, parse
+
+DB_NAME = "archive.db"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    rowid INTEGER PRIMARY KEY, item_id TEXT NOT NULL UNIQUE, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    words INTEGER, duration_s INTEGER, kind TEXT, saved TEXT, url TEXT
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+    text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class PageHit:
+    """An item whose saved text matches a search: bm25 rank (lower is better) and the passage."""
+
+    item_id: str
+    rank: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What list/show need of a snapshot without reading it: its size in words and a video's length."""
+
+    words: int | None
+    duration_s: int | None
+    kind: str | None
+    saved: str | None
+
+
+def _scan(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """item id -> (mtime_ns, size, path) of every ``*.md`` in the archive folder."""
+    found: dict[str, tuple[int, int, str]] = {}
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return found
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            found[name[:-3]] = (stat.st_mtime_ns, stat.st_size, entry.path)
+    return found
+
+
+class PageIndex:
+    """Open (and bring up to date) the page-text index of the list in ``root``."""
+
+    def __init__(self, root: Path, state_dir: Path | None = None) -> None:
+        self.root = root
+        state = state_dir or root / ".tracker"
+        if not state.is_dir():
+            state.mkdir(parents=True, exist_ok=True)
+            (state / ".gitignore").write_text("*\n")
+        self.conn = sqlite3.connect(state / DB_NAME, timeout=30)
+        try:
+            self.conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError:  # a damaged derived file: start again
+            self.conn.close()
+            (state / DB_NAME).unlink(missing_ok=True)
+            self.conn = sqlite3.connect(state / DB_NAME, timeout=30)
+            self.conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> PageIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sync(self) -> int:
+        """Re-read new and changed snapshot files, forget deleted ones; how many rows changed."""
+        on_disk = _scan(archive_dir(self.root))
+        known = {row[0]: (row[1], row[2]) for row in self.conn.execute("SELECT item_id, mtime_ns, size FROM pages")}
+        stale = [item_id for item_id in known if item_id not in on_disk]
+        fresh = [item_id for item_id, (mtime, size, _) in on_disk.items() if known.get(item_id) != (mtime, size)]
+        if not stale and not fresh:
+            return 0
+        with self.conn:
+            for item_id in stale + [i for i in fresh if i in known]:
+                self._delete(item_id)
+            for item_id in fresh:
+                mtime, size, path = on_disk[item_id]
+                try:
+                    content = Path(path).read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                page = parse(item_id, content)
+                cursor = self.conn.execute(
+                    "INSERT INTO pages (item_id, mtime_ns, size, words, duration_s, kind, saved, url) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item_id, mtime, size, page.words, page.duration_s, page.header.get("kind"),
+                     page.header.get("saved"), page.header.get("url")))
+                self.conn.execute("INSERT INTO pages_fts (rowid, text) VALUES (?, ?)", (cursor.lastrowid, page.text))
+        return len(stale) + len(fresh)
+
+    def _delete(self, item_id: str) -> None:
+        row = self.conn.execute("SELECT rowid FROM pages WHERE item_id = ?", (item_id,)).fetchone()
+        if row:
+            self.conn.execute("DELETE FROM pages_fts WHERE rowid = ?", row)
+            self.conn.execute("DELETE FROM pages WHERE rowid = ?", row)
+
+    def search(self, match: str, limit: int = 20, mark: tuple[str, str] = ("**", "**")) -> list[PageHit]:
+        """Items whose text matches the FTS5 query ``match``, best first, with a marked passage."""
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT p.item_id, bm25(pages_fts) AS rank, snippet(pages_fts, 0, ?, ?, '…', 12) "
+            "FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid "
+            "WHERE pages_fts MATCH ? ORDER BY rank LIMIT ?", (*mark, match, limit)).fetchall()
+        return [PageHit(item_id, rank, " ".join(snippet.split())) for item_id, rank, snippet in rows]
+
+    def facts(self) -> dict[str, PageFacts]:
+        """item id -> its snapshot's facts, for every saved page (one query)."""
+        rows = self.conn.execute("SELECT item_id, words, duration_s, kind, saved FROM pages")
+        return {row[0]: PageFacts(*row[1:]) for row in rows}
+
+    def facts_for(self, item_id: str) -> PageFacts | None:
+        row = self.conn.execute("SELECT words, duration_s, kind, saved FROM pages WHERE item_id = ?",
+                                (item_id,)).fetchone()
+        return PageFacts(*row) if row else None
