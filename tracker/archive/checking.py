@@ -1,0 +1,144 @@
+"""``tracker check`` and the archive: a 200 whose page quietly died is ``changed``, never ``ok``; a dead or
+changed link gets the Wayback Machine's closest copy.
+
+Only pages with a snapshot are fetched again (in full, to compare their text): the link checker itself reads
+a few KB of each page, which is enough for its verdicts but not for a comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.archive.compare import judge
+from tracker.archive.files import read_page
+from tracker.archive.wayback import WaybackAnswers, find_copies
+
+if TYPE_CHECKING:
+    from tracker.web.fetch import FetchResult
+    from tracker.web.linkcheck import LinkResult
+    from tracker.web.linksource import LinkTarget
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+COMPARE_CONCURRENCY = 8
+
+
+def _title_of(body: bytes) -> str:
+    import html
+
+    match = _TITLE.search(body[:200_000])
+    return " ".join(html.unescape(match.group(1).decode("utf-8", "replace")).split()) if match else ""
+
+
+def _live_view(result: FetchResult) -> tuple[str, str]:
+    """(title, readable text) of a fetched page, the same way its snapshot was made."""
+    from tracker.archive.capture import snapshot_of
+
+    snapshot = snapshot_of(result, result.final_url)
+    text = snapshot.text if snapshot is not None else ""
+    return _title_of(result.body) if result.is_html else "", text
+
+
+def _fetch_all(urls: Sequence[str], timeout: float) -> dict[str, FetchResult]:
+    import dataclasses as dc
+
+    from tracker.web.fetch import fetch_page_async
+    from tracker.web.http import DEFAULT_POLICY, build_async_client
+
+    policy = dc.replace(DEFAULT_POLICY, total_timeout=timeout * 2, connect_timeout=timeout, read_timeout=timeout,
+                        global_concurrency=COMPARE_CONCURRENCY)
+
+    async def run() -> list[FetchResult]:
+        gate = asyncio.Semaphore(COMPARE_CONCURRENCY)
+        async with build_async_client(policy) as client:
+
+            async def one(url: str) -> FetchResult:
+                async with gate:
+                    return await fetch_page_async(url, client, policy)
+
+            return await asyncio.gather(*(one(u) for u in urls))
+
+    return dict(zip(urls, asyncio.run(run()), strict=True))
+
+
+def review_ok_pages(results: list[LinkResult], targets: Iterable[LinkTarget], root: Path,
+                    timeout: float = 10.0) -> list[LinkResult]:
+    """``results`` with each ``ok`` page that has a snapshot compared against it: a soft 404, parked or login
+    page, or a page whose text no longer resembles the snapshot, becomes ``changed`` (the detail says which)."""
+    from tracker.web.linkcheck import Verdict
+
+    saved_by_url: dict[str, str] = {}
+    for target in targets:
+        if target.id and target.url not in saved_by_url:
+            page = read_page(root, target.id)
+            if page is not None and page.text:
+                saved_by_url[target.url] = page.text
+    to_compare = [r.url for r in results if r.verdict == Verdict.OK and r.url in saved_by_url]
+    if not to_compare:
+        return results
+    fetched = _fetch_all(to_compare, timeout)
+    reviewed: list[LinkResult] = []
+    for result in results:
+        live = fetched.get(result.url)
+        if live is None or not live.ok:  # not compared, or the page failed this second time: keep the verdict
+            reviewed.append(result)
+            continue
+        title, text = _live_view(live)
+        finding = judge(saved_by_url[result.url], title, text)
+        if finding is None:
+            reviewed.append(result)
+        else:
+            reviewed.append(dataclasses.replace(result, verdict=Verdict("changed"), detail=finding.detail))
+    return reviewed
+
+
+def rescue_links(results: Iterable[LinkResult], root: Path | None, ids: dict[str, str],
+                 timeout: float = 10.0) -> WaybackAnswers:
+    """The closest Wayback copy of every dead or changed link; a changed page's copy is the one nearest the
+    day its snapshot was saved (the page as it was)."""
+    wanted = [r.url for r in results if r.verdict.value in ("dead", "changed") and not r.inconclusive]
+    stamps: dict[str, str] = {}
+    if root is not None:
+        for url in wanted:
+            page = read_page(root, ids[url], with_text=False) if ids.get(url) else None
+            saved = (page.header.get("saved", "") if page else "").replace("-", "")
+            if saved.isdigit():
+                stamps[url] = saved
+    answers = find_copies(wanted, stamps, timeout)
+    if root is not None and (answers.copies or answers.missing):
+        remember_copies(root, answers)
+    return answers
+
+
+COPIES_FILE = "wayback.json"  # in .tracker/: derived (the API can be asked again), read by `tracker build`
+
+
+def remember_copies(root: Path, answers: WaybackAnswers) -> None:
+    """Keep the copies found (and forget the ones the API no longer has) for the reading room's Dead links."""
+    import json
+    import os
+
+    path = root / ".tracker" / COPIES_FILE
+    known = known_copies(root)
+    known.update(answers.copies)
+    for url in answers.missing:
+        known.pop(url, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{COPIES_FILE}.{os.getpid()}")
+    temp.write_text(json.dumps(known, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(temp, path)
+
+
+def known_copies(root: Path) -> dict[str, str]:
+    """url -> archived copy, as the last check runs found them (empty when never looked up)."""
+    import json
+
+    try:
+        data = json.loads((root / ".tracker" / COPIES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}
