@@ -261,12 +261,25 @@ def list_cmd(ctx: click.Context, status: str | None, category: str | None, tag: 
       tracker list --status next-up --tag transformers
       tracker list --json | jq '.[].url'
     """
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
     rows = index.query_resources(status=status, category=category, tag=tag, topic=topic, limit=limit)
+    from tracker.archive.reading import with_minutes  # archive hook: reading time from saved page text
+
+    minutes = with_minutes(store.path.parent, store.state_dir, rows)
     if as_json:
-        _print_json([_resource_object(row) for row in rows])
+        _print_json([{**_resource_object(row), **({"read_minutes": minutes[row[0]]} if row[0] in minutes else {})}
+                     for row in rows])
     else:
-        _print_table(RESOURCE_COLUMNS, [_resource_table_cells(row) for row in rows], empty="No items.")
+        _print_table(RESOURCE_COLUMNS, [_with_minutes(_resource_table_cells(row), minutes.get(row[0]))
+                                        for row in rows], empty="No items.")
+
+
+def _with_minutes(cells: list[str], minutes: int | None) -> list[str]:
+    """The title cell followed by the reading time (archive), when there is one."""
+    if minutes is not None and _is_terminal():  # piped rows keep their columns for scripts
+        cells[3] = f"{cells[3]} · {minutes} min"
+    return cells
 
 
 @click.command("show")
@@ -283,9 +296,13 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
     """
     from tracker.reading_list import resolve_ref
 
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
     item_id = resolve_ref(index, ref)
     item = index.resource(item_id) or {}
+    from tracker.archive.reading import show_fields  # archive hook: read_minutes and the snapshot's file
+
+    item = {**item, **show_fields(store.path.parent, item)}
     if as_json:
         _print_json(item)
         return
