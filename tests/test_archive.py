@@ -29,7 +29,9 @@ def test_add_saves_text_and_search_finds_body_word_also_in_fresh_clone(project: 
     saved = (project / "archive" / f"{item_id}.md").read_text()
     assert "zanzibarite" in saved and saved.startswith("---\nurl: ")
     assert "navigationword" not in saved and "footerword" not in saved and "cookiebannerword" not in saved
-    assert git(project, "status", "--porcelain") == ""  # the snapshot is committed
+    assert git(project, "status", "--porcelain") == ""  # the snapshot is committed, with the item: one commit
+    assert git(project, "show", "--name-only", "--format=", "HEAD").split() == [f"archive/{item_id}.md",
+                                                                                "resources.yaml"]
 
     found = run_tracker("search", "zanzibarite", "--json", cwd=project)
     hits = json.loads(found.stdout)

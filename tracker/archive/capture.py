@@ -7,6 +7,7 @@ fetch: an unreadable page simply gets no snapshot.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -41,7 +42,7 @@ def snapshot_of(page: FetchedPage | None, url: str = "") -> Snapshot | None:
 
 # ------------------------------------------------------------------------------------------------ add
 
-_PENDING: dict[str, Snapshot] = {}  # url -> snapshot of the page ``tracker add`` just fetched
+_PENDING: dict[str, Snapshot] = {}  # url -> snapshot of the page ``tracker add`` just fetched (one at a time)
 
 
 def hold_for_add(root: Path, url: str, page: FetchedPage | None) -> None:
@@ -52,16 +53,20 @@ def hold_for_add(root: Path, url: str, page: FetchedPage | None) -> None:
             _PENDING[url] = snapshot
 
 
-def save_after_add(store: Store, item: dict) -> Path | None:
-    """Write the held snapshot for the item just added and commit it (``archive: page text of ID``)."""
-    snapshot = _PENDING.pop(str(item.get("url", "")), None)
-    root = store.path.parent
-    if snapshot is None or not saving_enabled(root, item):
-        return None
-    path = write_page(root, str(item["id"]), str(item["url"]), snapshot)
-    if path is not None:
-        store.commit_files([path], f"archive: page text of {item['id']} ({snapshot.words} words)")
-    return path
+def snapshot_writer(root: Path) -> Callable[[dict], list[Path]]:
+    """For ``add_resource(also_write=...)``: writes the held snapshot of a new item's page, inside the add's
+    edit, and returns the file so the add's one commit holds it."""
+
+    def write(item: dict) -> list[Path]:
+        snapshot = _PENDING.pop(str(item.get("url", "")), None)
+        if snapshot is None and len(_PENDING) == 1:  # the URL as stored may differ in form from the one fetched
+            snapshot = _PENDING.popitem()[1]
+        if snapshot is None or not saving_enabled(root, item):
+            return []
+        path = write_page(root, str(item["id"]), str(item["url"]), snapshot)
+        return [path] if path is not None else []
+
+    return write
 
 
 # ------------------------------------------------------------------------------------------------ fetch
@@ -96,6 +101,10 @@ class PageCollector:
             path = write_page(self.root, item_id, url, snapshot)
             if path is not None:
                 self.written.append(path)
+
+    def message_suffix(self) -> str:
+        count = len(self.written)
+        return f", page text of {count} item{'s' if count != 1 else ''}" if count else ""
 
     def commit(self, store: Store) -> bool:
         if not self.written:

@@ -230,12 +230,13 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
         from tracker.commands.metadata import metadata_for_add
 
         metadata = metadata_for_add(store, url, {"title": title})
-    resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
-                            comment=comment, topic=topic, lab=lab, metadata=metadata)
-    if not no_fetch:  # archive hook: the page's text, saved and committed
-        from tracker.archive.capture import save_after_add
+    also_write = None
+    if not no_fetch:  # archive hook: the page's saved text, committed with the new item
+        from tracker.archive.capture import snapshot_writer
 
-        save_after_add(store, resource)
+        also_write = snapshot_writer(store.path.parent)
+    resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
+                            comment=comment, topic=topic, lab=lab, metadata=metadata, also_write=also_write)
     click.echo(resource["id"])
     _say_notices(store)
     _warn_unknown(store, topic)

@@ -248,8 +248,11 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     if changes:
         from tracker.reading_list import update_resources
 
-        update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated)))
-    pages.commit(store)  # archive hook: the snapshots written, in their own commit
+        # archive hook: the saved page text goes in the same commit
+        update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated))
+                         + pages.message_suffix(), extra_paths=pages.written)
+    if not store.committed:
+        pages.commit(store)  # archive hook: only page text changed (or no metadata did)
     table = Table(title="tracker fetch", show_header=True)
     for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
         table.add_column(column, justify="right")
