@@ -80,9 +80,11 @@ def plain_text(body: bytes | str) -> str:
         marks = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
         if el.tag not in ("body", "main", "article") and _BOILERPLATE.search(marks):
             el.drop_tree()
-    scope = next(iter(root.iter("article")), None) or next(iter(root.iter("main")), None) or root.find("body")
-    if scope is None:
-        scope = root
+    scope = root
+    for tag in ("body", "main", "article"):  # the narrowest one the page has
+        found = next(iter(root.iter(tag)), None)
+        if found is not None:
+            scope = found
     blocks = [" ".join(el.text_content().split()) for el in scope.iter(*_BLOCK_TAGS)]
     text = "\n\n".join(b for b in blocks if b)
     return text or " ".join(scope.text_content().split())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,11 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
     text, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
 """
+# A folder's modification time is trusted only once this much older than the scan that recorded it (a file
+# added within the same clock tick would otherwise go unseen: "racy git").
+RACY_WINDOW_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,33 @@ class PageIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def sync(self) -> int:
-        """Re-read new and changed snapshot files, forget deleted ones; how many rows changed."""
-        on_disk = _scan(archive_dir(self.root))
+    def _folder_unchanged(self, folder_mtime: int | None) -> bool:
+        rows = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('folder_mtime', 'scanned_at')"))
+        return (folder_mtime is not None and rows.get("folder_mtime") == folder_mtime
+                and rows.get("scanned_at", 0) - folder_mtime > RACY_WINDOW_NS)
+
+    def sync(self, full: bool = False) -> int:
+        """Re-read new and changed snapshot files, forget deleted ones; how many rows changed.
+
+        Every tracker write replaces a file by renaming, and git checks files out anew, so both change the
+        folder's modification time: while it is unchanged nothing is scanned (10,000 files cost one stat).
+        A file edited in place by hand is seen at the next change in the folder, or with ``full``.
+        """
+        folder = archive_dir(self.root)
+        try:
+            folder_mtime: int | None = folder.stat().st_mtime_ns
+        except OSError:
+            folder_mtime = None
+        if not full and self._folder_unchanged(folder_mtime):
+            return 0
+        scanned_at = time.time_ns()
+        changed = self._sync_files(_scan(folder))
+        with self.conn:
+            self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                  [("folder_mtime", folder_mtime), ("scanned_at", scanned_at)])
+        return changed
+
+    def _sync_files(self, on_disk: dict[str, tuple[int, int, str]]) -> int:
         known = {row[0]: (row[1], row[2]) for row in self.conn.execute("SELECT item_id, mtime_ns, size FROM pages")}
         stale = [item_id for item_id in known if item_id not in on_disk]
         fresh = [item_id for item_id, (mtime, size, _) in on_disk.items() if known.get(item_id) != (mtime, size)]

@@ -123,7 +123,7 @@ def archive_cmd(ctx: click.Context, switch: str | None, as_json: bool) -> None:
         marker.unlink()
         store.commit_files([marker], "archive: save page text again")
     with PageIndex(root, store.state_dir) as pages:
-        pages.sync()
+        pages.sync(full=True)  # also sees snapshot files edited in place by hand
         facts = pages.facts()
     ids = {row[0] for row in store.index().query_resources()}
     saved = [item_id for item_id in facts if item_id in ids]
