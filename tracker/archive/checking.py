@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.archive.compare import judge
-from tracker.archive.files import read_page
+from tracker.archive.compare import Finding, judge
+from tracker.archive.files import read_page, snapshot_path
 from tracker.archive.wayback import WaybackAnswers, find_copies
 
 if TYPE_CHECKING:
@@ -43,7 +43,9 @@ def _live_view(result: FetchResult) -> tuple[str, str]:
     return _title_of(result.body) if result.is_html else "", text
 
 
-def _fetch_all(urls: Sequence[str], timeout: float) -> dict[str, FetchResult]:
+def _judge_all(saved_ids: dict[str, str], root: Path, timeout: float) -> dict[str, Finding | None]:
+    """url -> what comparing the live page with its snapshot found (None: still the same page). Each page is
+    judged as soon as it arrives and its body dropped, so 10,000 pages never sit in memory at once."""
     import dataclasses as dc
 
     from tracker.web.fetch import fetch_page_async
@@ -52,17 +54,27 @@ def _fetch_all(urls: Sequence[str], timeout: float) -> dict[str, FetchResult]:
     policy = dc.replace(DEFAULT_POLICY, total_timeout=timeout * 2, connect_timeout=timeout, read_timeout=timeout,
                         global_concurrency=COMPARE_CONCURRENCY)
 
-    async def run() -> list[FetchResult]:
+    def judge_one(url: str, live: FetchResult) -> Finding | None:
+        page = read_page(root, saved_ids[url])
+        if page is None or not page.text or not live.ok:  # a failed second fetch keeps the checker's verdict
+            return None
+        title, text = _live_view(live)
+        return judge(page.text, title, text)
+
+    async def run() -> dict[str, Finding | None]:
         gate = asyncio.Semaphore(COMPARE_CONCURRENCY)
+        found: dict[str, Finding | None] = {}
         async with build_async_client(policy) as client:
 
-            async def one(url: str) -> FetchResult:
+            async def one(url: str) -> None:
                 async with gate:
-                    return await fetch_page_async(url, client, policy)
+                    live = await fetch_page_async(url, client, policy)
+                found[url] = await asyncio.to_thread(judge_one, url, live)
 
-            return await asyncio.gather(*(one(u) for u in urls))
+            await asyncio.gather(*(one(u) for u in saved_ids))
+        return found
 
-    return dict(zip(urls, asyncio.run(run()), strict=True))
+    return asyncio.run(run())
 
 
 def review_ok_pages(results: list[LinkResult], targets: Iterable[LinkTarget], root: Path,
@@ -71,24 +83,19 @@ def review_ok_pages(results: list[LinkResult], targets: Iterable[LinkTarget], ro
     page, or a page whose text no longer resembles the snapshot, becomes ``changed`` (the detail says which)."""
     from tracker.web.linkcheck import Verdict
 
-    saved_by_url: dict[str, str] = {}
+    ok_urls = {r.url for r in results if r.verdict == Verdict.OK}
+    saved_ids: dict[str, str] = {}
     for target in targets:
-        if target.id and target.url not in saved_by_url:
-            page = read_page(root, target.id)
-            if page is not None and page.text:
-                saved_by_url[target.url] = page.text
-    to_compare = [r.url for r in results if r.verdict == Verdict.OK and r.url in saved_by_url]
-    if not to_compare:
+        if target.id and target.url in ok_urls and target.url not in saved_ids:
+            path = snapshot_path(root, target.id)
+            if path is not None and path.is_file():
+                saved_ids[target.url] = target.id
+    if not saved_ids:
         return results
-    fetched = _fetch_all(to_compare, timeout)
+    findings = _judge_all(saved_ids, root, timeout)
     reviewed: list[LinkResult] = []
     for result in results:
-        live = fetched.get(result.url)
-        if live is None or not live.ok:  # not compared, or the page failed this second time: keep the verdict
-            reviewed.append(result)
-            continue
-        title, text = _live_view(live)
-        finding = judge(saved_by_url[result.url], title, text)
+        finding = findings.get(result.url)
         if finding is None:
             reviewed.append(result)
         else:
