@@ -47,6 +47,7 @@ _PENDING: dict[str, Snapshot] = {}  # url -> snapshot of the page ``tracker add`
 
 def hold_for_add(root: Path, url: str, page: FetchedPage | None) -> None:
     """Keep the snapshot of the page being added until the item (and so its id) exists."""
+    _PENDING.clear()  # only this page's text may be saved with the item being added
     if saving_enabled(root):
         snapshot = snapshot_of(page, url)
         if snapshot is not None:
@@ -61,6 +62,7 @@ def snapshot_writer(root: Path) -> Callable[[dict], list[Path]]:
         snapshot = _PENDING.pop(str(item.get("url", "")), None)
         if snapshot is None and len(_PENDING) == 1:  # the URL as stored may differ in form from the one fetched
             snapshot = _PENDING.popitem()[1]
+        _PENDING.clear()
         if snapshot is None or not saving_enabled(root, item):
             return []
         path = write_page(root, str(item["id"]), str(item["url"]), snapshot)
