@@ -151,3 +151,42 @@ def test_bounded_cuts_at_a_paragraph() -> None:
     text = ("word " * 50 + "\n\n") * 2000
     cut, truncated = bounded(text, 5000)
     assert truncated and len(cut) <= 5000 and cut.endswith("word")
+
+
+def test_page_index_follows_new_removed_and_hand_edited_files(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from tracker.archive.files import write_page
+    from tracker.archive.search import match_query
+    from tracker.archive.textindex import PageIndex
+
+    write_page(tmp_path, "one", "https://example.org/1", Snapshot("the first page mentions gnus"))
+    with PageIndex(tmp_path) as pages:
+        assert pages.sync() == 1
+        assert [hit.item_id for hit in pages.search(match_query("gnu"))] == ["one"]  # a prefix matches
+        write_page(tmp_path, "two", "https://example.org/2", Snapshot("the second page mentions gnus too"))
+        pages.sync()
+        assert {hit.item_id for hit in pages.search(match_query("gnus"))} == {"one", "two"}
+        (tmp_path / "archive" / "one.md").unlink()
+        pages.sync()
+        assert [hit.item_id for hit in pages.search(match_query("gnus"))] == ["two"]
+        # An edit in place does not touch the folder: a full sync (tracker archive) sees it.
+        old = time.time_ns() - 10_000_000_000
+        os.utime(tmp_path / "archive", ns=(old, old))
+        pages.sync()
+        (tmp_path / "archive" / "two.md").write_text("---\nwords: 2\n---\n\nokapis now\n")
+        pages.sync(full=True)
+        assert [hit.item_id for hit in pages.search(match_query("okapi"))] == ["two"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(query=st.text(max_size=40))
+def test_any_search_words_are_a_valid_page_text_query(tmp_path_factory: pytest.TempPathFactory, query: str) -> None:
+    from tracker.archive.search import match_query
+    from tracker.archive.textindex import PageIndex
+
+    root = tmp_path_factory.mktemp("q")
+    with PageIndex(root) as pages:
+        pages.sync()
+        assert pages.search(match_query(query)) == []
