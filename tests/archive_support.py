@@ -77,8 +77,9 @@ def fetching(env_extra: dict | None = None) -> dict:
     return {"TRACKER_NO_FETCH": "", **(env_extra or {})}
 
 
-def tiny_pdf(text: str) -> bytes:
-    """A one-page PDF whose page shows ``text`` (built by hand: offsets in the xref table are exact)."""
+def tiny_pdf(text: str, padding: int = 0) -> bytes:
+    """A one-page PDF whose page shows ``text`` (built by hand: offsets in the xref table are exact), made
+    ``padding`` bytes bigger by a comment line (a PDF larger than what a metadata fetch reads)."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -88,7 +89,7 @@ def tiny_pdf(text: str) -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    out = bytearray(b"%PDF-1.4\n" + (b"%" + b"x" * padding + b"\n" if padding else b""))
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

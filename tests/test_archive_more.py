@@ -75,11 +75,23 @@ def test_fetch_saves_text_in_the_same_commit_and_refetch_changes_nothing(project
     assert missing.returncode == 1 and missing.stderr.startswith("Error: micrograd: no saved text")
 
 
-def test_pdf_text_is_saved(project: Path, server: PageServer, invoke, fetching_env) -> None:
-    server.pages["/paper.pdf"] = (200, "application/pdf", tiny_pdf("Quaternion backpropagation explained"))
+def test_pdf_text_is_saved_also_from_a_pdf_bigger_than_a_metadata_read(project: Path, server: PageServer, invoke,
+                                                                        fetching_env) -> None:
+    server.pages["/paper.pdf"] = (200, "application/pdf",
+                                  tiny_pdf("Quaternion backpropagation explained", padding=600_000))
     item_id = invoke("add", server.url("/paper.pdf")).output.strip()
     saved = (project / "archive" / f"{item_id}.md").read_text()
     assert "kind: pdf" in saved and "Quaternion backpropagation explained" in saved
+
+
+def test_a_long_article_is_saved_to_its_end(project: Path, server: PageServer, invoke, fetching_env) -> None:
+    head = '<meta property="og:title" content="A very long read">'  # a rich head: metadata needs no more
+    paragraphs = [f"Paragraph {n}. {LOREM}" for n in range(600)] + ["The last paragraph names the aardwolf."]
+    server.pages["/long"] = html(article("A very long read", paragraphs, extra_head=head))
+    assert len(server.pages["/long"][2]) > 100_000
+    item_id = invoke("add", server.url("/long")).output.strip()
+    saved = (project / "archive" / f"{item_id}.md").read_text()
+    assert "aardwolf" in saved and "truncated" not in saved
 
 
 def test_unreachable_wayback_makes_no_claim(project: Path, server: PageServer, invoke) -> None:

@@ -17,6 +17,7 @@ from tracker.archive.files import saving_enabled, write_page
 
 if TYPE_CHECKING:
     from tracker.store import Store
+    from tracker.web.http import HttpPolicy
 
 
 class FetchedPage(Protocol):
@@ -38,6 +39,14 @@ def snapshot_of(page: FetchedPage | None, url: str = "") -> Snapshot | None:
     if snapshot is not None and page.truncated:
         snapshot.truncated = True  # the fetch stopped reading early: the text may be the start only
     return snapshot
+
+
+def reading_policy(root: Path, policy: HttpPolicy) -> HttpPolicy:
+    """``policy`` reading whole pages (and PDFs, within its caps) when page text is saved for this list: the
+    metadata needs only the head, a snapshot needs the article to its end."""
+    import dataclasses
+
+    return dataclasses.replace(policy, whole_page=True) if saving_enabled(root) else policy
 
 
 # ------------------------------------------------------------------------------------------------ add

@@ -52,7 +52,7 @@ def _judge_all(saved_ids: dict[str, str], root: Path, timeout: float) -> dict[st
     from tracker.web.http import DEFAULT_POLICY, build_async_client
 
     policy = dc.replace(DEFAULT_POLICY, total_timeout=timeout * 2, connect_timeout=timeout, read_timeout=timeout,
-                        global_concurrency=COMPARE_CONCURRENCY)
+                        global_concurrency=COMPARE_CONCURRENCY, whole_page=True)  # read as the snapshot was
 
     def judge_one(url: str, live: FetchResult) -> Finding | None:
         page = read_page(root, saved_ids[url])

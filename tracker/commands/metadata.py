@@ -125,11 +125,11 @@ def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[s
     existing = store.index().id_for_url_key(identity_key(url))
     if existing:  # refuse before spending seconds on a fetch
         raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
-    found = lookup(url, policy_from_env())
+    from tracker.archive.capture import hold_for_add, reading_policy  # archive hook: the whole page, kept
+
+    found = lookup(url, reading_policy(store.path.parent, policy_from_env()))
     if found.error:
         click.echo(f"note: saved without page metadata: {found.error}", err=True)
-    from tracker.archive.capture import hold_for_add  # archive hook: keep the page's text for the new item
-
     hold_for_add(store.path.parent, url, found.page)
     current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
     plan = plan_refresh(current, found.metadata, failed=found.error is not None)
@@ -220,9 +220,10 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     )
     progress = Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True, disable=not console.is_terminal)
-    from tracker.archive.capture import PageCollector  # archive hook: save each page's text as it arrives
+    from tracker.archive.capture import PageCollector, reading_policy  # archive hook: save each page's text
 
     pages = PageCollector.for_items(store.path.parent, items)
+    policy = reading_policy(store.path.parent, policy)
 
     def done(result) -> None:
         progress.advance(task)
