@@ -202,3 +202,14 @@ def test_any_search_words_are_a_valid_page_text_query(tmp_path_factory: pytest.T
     with PageIndex(root) as pages:
         pages.sync()
         assert pages.search(match_query(query)) == []
+
+
+def test_archive_prune_drops_text_of_removed_items(project: Path, server: PageServer, invoke, fetching_env) -> None:
+    server.pages["/x"] = html(article("Soon removed", [LOREM]))
+    item_id = invoke("add", server.url("/x")).output.strip()
+    invoke("remove", item_id)
+    status = json.loads(invoke("archive", "--json").output)
+    assert status["orphans"] == [item_id] and status["saved"] == 0
+    invoke("archive", "--prune")
+    assert not (project / "archive" / f"{item_id}.md").exists()
+    assert git(project, "status", "--porcelain") == ""

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.archive_support import PageServer, html, running_server
 from tests.conftest import git, run_tracker
@@ -115,3 +117,23 @@ def test_next_fills_the_budget_in_study_plan_order(project: Path) -> None:
     assert [row["id"] for row in plan["no_estimate"]] == ["no-text"]
     bigger = json.loads(run_tracker("next", "--minutes", "65", "--json", cwd=project).stdout)
     assert [row["id"] for row in bigger["planned"]] == ["early-topic", "late-topic", "long-inbox", "small-inbox"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(specs=st.lists(st.tuples(st.sampled_from(["next-up", "inbox", "done"]), st.sampled_from(["t1", "t2", "t3", None]),
+                                st.one_of(st.none(), st.integers(1, 60))), max_size=12),
+       budget=st.integers(1, 120))
+def test_plan_never_exceeds_the_budget_and_keeps_plan_order(specs: list, budget: int) -> None:
+    from tracker.archive.planner import Candidate, plan_order, plan_session
+
+    candidates = [Candidate(f"i{n}", "", status, topic, minutes, "") for n, (status, topic, minutes) in enumerate(specs)]
+    plan = plan_session(candidates, ["t1", "t2", "t3"], budget)
+    assert plan.total <= budget
+    order = [c for c in plan_order(candidates, ["t1", "t2", "t3"]) if c.status != "done"]
+    assert plan.planned == [c for c in order if c in plan.planned]  # in plan order
+    used = 0
+    for c in order:  # greedy: an estimated item is left out only when it did not fit at its turn
+        if c in plan.planned:
+            used += c.minutes
+        elif c.minutes is not None:
+            assert used + c.minutes > budget

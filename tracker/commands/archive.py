@@ -98,9 +98,10 @@ def read_cmd(ctx: click.Context, ref: str) -> None:
 
 @click.command("archive")
 @click.argument("switch", required=False, type=click.Choice(["on", "off"]))
+@click.option("--prune", is_flag=True, help="Delete the saved text of items no longer in the list (one commit).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def archive_cmd(ctx: click.Context, switch: str | None, as_json: bool) -> None:
+def archive_cmd(ctx: click.Context, switch: str | None, prune: bool, as_json: bool) -> None:
     """How many items have saved page text; `archive off` stops saving for this list (archive/.off, committed),
     `archive on` starts again. One item: write `archive: false` in its block. One process: TRACKER_ARCHIVE=off.
 
@@ -108,6 +109,7 @@ def archive_cmd(ctx: click.Context, switch: str | None, as_json: bool) -> None:
     Examples:
       tracker archive
       tracker archive off
+      tracker archive --prune
     """
     from tracker.archive.files import OFF_MARKER, archive_dir, saving_enabled
     from tracker.archive.textindex import PageIndex
@@ -127,8 +129,18 @@ def archive_cmd(ctx: click.Context, switch: str | None, as_json: bool) -> None:
         facts = pages.facts()
     ids = {row[0] for row in store.index().query_resources()}
     saved = [item_id for item_id in facts if item_id in ids]
+    orphans = sorted(set(facts) - ids)
+    if prune and orphans:
+        from tracker.archive.files import snapshot_path
+
+        gone = [path for path in (snapshot_path(root, item_id) for item_id in orphans) if path is not None]
+        for path in gone:
+            path.unlink(missing_ok=True)
+        store.commit_files(gone, f"archive: drop the saved text of {len(gone)} removed item(s)")
+        click.echo(f"Deleted {len(gone)} snapshot(s) of items no longer in the list.", err=True)
+        orphans = []
     status = {"saving": saving_enabled(root), "items": len(ids), "saved": len(saved),
-              "words": sum(facts[i].words or 0 for i in saved), "orphans": sorted(set(facts) - ids)}
+              "words": sum(facts[i].words or 0 for i in saved), "orphans": orphans}
     if as_json:
         click.echo(json.dumps(status, indent=2))
         return
@@ -136,4 +148,4 @@ def archive_cmd(ctx: click.Context, switch: str | None, as_json: bool) -> None:
                f"saving is {'on' if status['saving'] else 'off'}.")
     if status["orphans"]:
         click.echo(f"{len(status['orphans'])} snapshot(s) of items no longer in the list: "
-                   + ", ".join(status["orphans"][:10]))
+                   + ", ".join(status["orphans"][:10]) + " (`tracker archive --prune` deletes them)")
