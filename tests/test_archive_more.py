@@ -127,12 +127,19 @@ def test_render_then_parse_keeps_the_text(text: str, url: str) -> None:
     assert page.header.get("saved") == "2026-01-02"
 
 
+def test_control_characters_never_reach_the_file_or_the_terminal() -> None:
+    page = html(article("Escapes", [LOREM, "Bold \x1b[31mred\x1b[0m text \x07 here."]))[2]
+    snapshot = extract_snapshot(page, "text/html")
+    assert snapshot is not None and "\x1b" not in snapshot.text and "\x07" not in snapshot.text
+
+
 @settings(max_examples=40, deadline=None)
 @given(body=st.binary(max_size=2000), ctype=st.sampled_from([None, "text/html", "application/pdf", "text/plain",
                                                                "image/png"]))
 def test_extraction_never_raises_and_stays_bounded(body: bytes, ctype: str | None) -> None:
     snapshot = extract_snapshot(body, ctype)
     assert snapshot is None or len(snapshot.text) <= MAX_TEXT_CHARS
+    assert snapshot is None or not any(ord(ch) < 32 and ch not in "\n\t" for ch in snapshot.text)
 
 
 @settings(max_examples=60, deadline=None)

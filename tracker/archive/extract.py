@@ -42,9 +42,17 @@ class Snapshot:
         return count_words(self.text)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # never kept: they can drive a terminal
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (escape sequences a page could send to the reader's terminal)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def bounded(text: str, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
     """``text`` cut to ``limit`` characters at the last paragraph break before it; whether it was cut."""
-    text = text.strip()
+    text = printable(text).strip()
     if len(text) <= limit:
         return text, False
     cut = text.rfind("\n\n", 0, limit)

@@ -77,6 +77,7 @@ def read_cmd(ctx: click.Context, ref: str) -> None:
     Example:
       tracker read illustrated-transformer | less
     """
+    from tracker.archive.extract import printable
     from tracker.archive.files import read_page
     from tracker.archive.readtime import read_minutes
     from tracker.errors import TrackerError
@@ -93,7 +94,7 @@ def read_cmd(ctx: click.Context, ref: str) -> None:
     click.echo(f"# {item.get('title', item_id)}")
     click.echo(f"{item.get('url', '')}  (saved {page.header.get('saved', '?')}"
                + (f", {minutes} min" if minutes else "") + ")\n")
-    click.echo(page.text or "")
+    click.echo(printable(page.text or ""))  # a hand-edited file may hold anything
 
 
 @click.command("archive")

@@ -134,7 +134,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "url": "The checked URL",
             "resource": "The item whose URL it is",
-            "verdict": "ok, redirected, dead, blocked, timeout or error",
+            "verdict": "ok, redirected, changed (a soft 404 or another text), dead, blocked, timeout or error",
             "since": "First check that gave this verdict",
             "status_code": "HTTP status of the last check",
             "final_url": "Where a permanent redirect leads",
