@@ -137,3 +137,13 @@ def test_plan_never_exceeds_the_budget_and_keeps_plan_order(specs: list, budget:
             used += c.minutes
         elif c.minutes is not None:
             assert used + c.minutes > budget
+
+
+def test_light_commands_stay_light_with_an_archive(project: Path) -> None:
+    from tests.conftest import modules_after
+
+    (project / "resources.yaml").write_text(PLAN_YAML)
+    snapshot(project, "early-topic", 500)
+    for args in (["list"], ["search", "token"], ["show", "early-topic"], ["next", "--minutes", "30"], ["read", "early-topic"]):
+        loaded = {name.split(".")[0] for name in modules_after(args, project)}
+        assert not loaded & {"torch", "datasette", "bs4", "httpx", "lxml", "sqlite_utils", "trafilatura", "pypdf"}, args
