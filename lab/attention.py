@@ -1,29 +1,22 @@
 """Scaled dot-product attention by hand vs F.scaled_dot_product_attention, the causal mask, and why 1/sqrt(d)."""
 
 import math
-import sys
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "attention",
     "title": "Scaled dot-product attention (Q, K, V)",
     "topic": "II",
-    "claims": [
-        "softmax(Q K^T / sqrt(d)) V written by hand equals F.scaled_dot_product_attention",
-        "The causal mask (-inf above the diagonal) equals is_causal=True; each row of weights sums to 1",
-        "With the causal mask, changing future keys and values never changes earlier outputs",
-        "For unit-variance q and k, q . k has standard deviation sqrt(d); dividing by sqrt(d) brings it back to 1",
-        "Without the scaling, large d saturates the softmax: nearly one-hot weights, entropy near 0",
-    ],
+    "claims": {
+        "sdpa": "softmax(Q K^T / sqrt(d)) V written by hand equals F.scaled_dot_product_attention",
+        "causal-mask": "The causal mask (-inf above the diagonal) equals is_causal=True; each row of weights sums to 1",
+        "causal-future": "With the causal mask, changing future keys and values never changes earlier outputs",
+        "scale-std": "For unit-variance q and k, q . k has standard deviation sqrt(d); dividing by sqrt(d) brings it back to 1",
+        "saturation": "Without the scaling, large d saturates the softmax: nearly one-hot weights, entropy near 0",
+    },
 }
 
 
@@ -48,6 +41,7 @@ def run(exp: Experiment) -> None:
     mine, weights = attention_by_hand(q, k, v)
     theirs = F.scaled_dot_product_attention(q, k, v)
     # float32 kernels sum in their own order (fused kernels on GPUs): agreement to ~1e-6 is expected, 1e-4 allowed.
+    exp.claim("sdpa")
     exp.close("float32: hand vs F.scaled_dot_product_attention (max abs)", (mine - theirs).abs().max(), 1e-4)
     exp.close("attention weights: each row sums to 1 (max abs)", (weights.sum(-1) - 1).abs().max(), 1e-5)
 
@@ -57,6 +51,7 @@ def run(exp: Experiment) -> None:
 
     causal_mine, causal_weights = attention_by_hand(q, k, v, causal=True)
     causal_theirs = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    exp.claim("causal-mask")
     exp.close("causal: hand mask vs is_causal=True (max abs)", (causal_mine - causal_theirs).abs().max(), 1e-4)
     exp.close("causal: weight above the diagonal (max)", torch.triu(causal_weights, diagonal=1).abs().max(), 0.0)
     exp.close("causal: token 0 attends only to itself (abs error)", (causal_weights[..., 0, 0] - 1).abs().max(), 1e-6)
@@ -65,6 +60,7 @@ def run(exp: Experiment) -> None:
     k2[..., t + 1 :, :] = torch.randn_like(k2[..., t + 1 :, :]) * 10
     v2[..., t + 1 :, :] = torch.randn_like(v2[..., t + 1 :, :]) * 10
     changed = F.scaled_dot_product_attention(q, k2, v2, is_causal=True)
+    exp.claim("causal-future")
     exp.close(f"causal: changing tokens after {t} leaves outputs 0..{t} (max abs change)",
               (changed[..., : t + 1, :] - causal_theirs[..., : t + 1, :]).abs().max(), 1e-6)
     exp.check(f"... while outputs after {t} do change", (changed[..., t + 1 :, :] - causal_theirs[..., t + 1 :, :]).abs().max().item() > 0.1,
@@ -72,6 +68,7 @@ def run(exp: Experiment) -> None:
 
     samples = 4000
     spread = {}
+    exp.claim("scale-std")
     for dim in (16, 256, 1024):
         qs, ks = torch.randn(samples, dim, device=dev), torch.randn(samples, dim, device=dev)
         dots = (qs * ks).sum(-1)
@@ -90,6 +87,7 @@ def run(exp: Experiment) -> None:
     exp.note("d512_mean_max_weight_unscaled", raw_max)
     exp.note("d512_mean_max_weight_scaled", scaled_max)
     exp.note("entropy_uniform_over_64", math.log(n))
+    exp.claim("saturation")
     exp.check("d = 512 unscaled: softmax nearly one-hot (mean max weight > 0.85)", raw_max > 0.85, raw_max, tolerance="> 0.85")
     exp.check("d = 512 scaled: weights spread out (mean max weight < 0.5)", scaled_max < 0.5, scaled_max, tolerance="< 0.5")
     raw_h, scaled_h = entropy(raw).mean().item(), entropy(scaled).mean().item()

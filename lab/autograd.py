@@ -1,26 +1,18 @@
 """Autograd: derivatives and Jacobians worked out by hand agree with what autograd computes."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "autograd",
     "title": "Autograd vs derivatives by hand",
     "topic": "1.1.1",
-    "claims": [
-        "d/dx [x^2 sin x] = 2x sin x + x^2 cos x, as autograd computes it",
-        "The Jacobian of f(x) = W tanh(x) is W diag(1 - tanh(x)^2)",
-        "The gradient of a small MLP's loss matches central finite differences (gradcheck)",
-        "Calling backward twice accumulates gradients into .grad",
-    ],
+    "claims": {
+        "product-rule": "d/dx [x^2 sin x] = 2x sin x + x^2 cos x, as autograd computes it",
+        "jacobian": "The Jacobian of f(x) = W tanh(x) is W diag(1 - tanh(x)^2)",
+        "gradcheck": "The gradient of a small MLP's loss matches central finite differences (gradcheck)",
+        "accumulate": "Calling backward twice accumulates gradients into .grad",
+    },
 }
 
 
@@ -30,12 +22,14 @@ def run(exp: Experiment) -> None:
     x = torch.linspace(-3, 3, 101, device=dev, dtype=f64, requires_grad=True)
     (x**2 * torch.sin(x)).sum().backward()
     by_hand = 2 * x * torch.sin(x) + x**2 * torch.cos(x)
+    exp.claim("product-rule")
     exp.close("x^2 sin x: autograd vs hand derivative (max abs)", (x.grad - by_hand).abs().max(), 1e-12)
 
     weights = torch.randn(4, 3, device=dev, dtype=f64)
     point = torch.randn(3, device=dev, dtype=f64)
     jacobian = torch.autograd.functional.jacobian(lambda v: weights @ torch.tanh(v), point)
     by_hand_j = weights @ torch.diag(1 - torch.tanh(point) ** 2)
+    exp.claim("jacobian")
     exp.close("Jacobian of W tanh(x): autograd vs hand (max abs)", (jacobian - by_hand_j).abs().max(), 1e-12)
     exp.equal("Jacobian shape (outputs, inputs)", tuple(jacobian.shape), (4, 3))
 
@@ -46,6 +40,7 @@ def run(exp: Experiment) -> None:
     def loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         return (torch.relu(batch @ a.T) @ b.T).pow(2).mean()
 
+    exp.claim("gradcheck")
     exp.equal("gradcheck on a 2-layer MLP loss (float64)", torch.autograd.gradcheck(loss, (w1, w2), eps=1e-6, atol=1e-5), True)
 
     # The chain rule by hand for the same loss, as backprop does it.
@@ -63,6 +58,7 @@ def run(exp: Experiment) -> None:
     y = torch.tensor([2.0], device=dev, dtype=f64, requires_grad=True)
     (y**3).backward()
     (y**3).backward()
+    exp.claim("accumulate")
     exp.close("two backward calls accumulate: grad = 2 x 3y^2 = 24", abs(y.grad.item() - 24.0), 1e-12)
 
 

@@ -1,27 +1,20 @@
 """Broadcasting: the trailing-dimension rule by hand agrees with torch, and an expand copies nothing."""
 
 import random
-import sys
-from pathlib import Path
 
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "broadcasting",
     "title": "Broadcasting semantics",
     "topic": "1.1.1",
-    "claims": [
-        "Two shapes broadcast when, from the trailing dimension, sizes are equal, one is 1, or one is missing",
-        "The hand-written rule agrees with torch.broadcast_shapes on thousands of random shape pairs",
-        "An element-wise op on broadcast operands equals the op on explicitly repeated tensors",
-        "Broadcasting is an expand: stride 0 along the new dimensions, no memory copied",
-    ],
+    "claims": {
+        "rule": "Two shapes broadcast when, from the trailing dimension, sizes are equal, one is 1, or one is missing",
+        "agrees": "The hand-written rule agrees with torch.broadcast_shapes on thousands of random shape pairs",
+        "elementwise": "An element-wise op on broadcast operands equals the op on explicitly repeated tensors",
+        "expand": "Broadcasting is an expand: stride 0 along the new dimensions, no memory copied",
+    },
 }
 
 
@@ -60,11 +53,13 @@ def run(exp: Experiment) -> None:
         mine, theirs = broadcast_rule(a, b), torch_rule(a, b)
         disagreements += mine != theirs
         broadcastable += theirs is not None
+    exp.claim("agrees")
     exp.equal("hand rule == torch.broadcast_shapes (disagreements)", disagreements, 0)
     exp.note("shape_pairs", pairs)
     exp.note("broadcastable_fraction", broadcastable / pairs)
     exp.check("both outcomes occur in the sample", 0.2 < broadcastable / pairs < 0.9, broadcastable / pairs)
 
+    exp.claim("rule")
     exp.equal("(3,1) with (4,) -> (3,4)", broadcast_rule((3, 1), (4,)), (3, 4))
     exp.equal("(3,2) with (3,) does not broadcast", torch_rule((3, 2), (3,)) is None, True)
     exp.equal("(1,) with (0,) -> (0,): size 1 stretches to size 0", broadcast_rule((1,), (0,)), (0,))
@@ -73,10 +68,12 @@ def run(exp: Experiment) -> None:
     x = torch.randn(5, 1, 3, device=dev)
     y = torch.randn(4, 1, device=dev)
     repeated = x.repeat(1, 4, 1) + y.unsqueeze(0).repeat(5, 1, 3)
+    exp.claim("elementwise")
     exp.close("x + y == repeat(x) + repeat(y) (max abs diff)", (x + y - repeated).abs().max(), 0.0)
 
     row = torch.arange(4.0, device=dev)
     expanded = row.expand(1000, 4)
+    exp.claim("expand")
     exp.equal("expand stride along new dim", expanded.stride(), (0, 1))
     exp.equal("expand shares storage (data_ptr equal)", expanded.data_ptr() == row.data_ptr(), True)
     exp.equal("expand allocates nothing (untyped storage bytes)", expanded.untyped_storage().nbytes(), 16)

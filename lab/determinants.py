@@ -1,27 +1,20 @@
 """Strang lectures 18-20: determinants three ways (pivots, cofactors, the big formula), Cramer's rule, volume."""
 
 import itertools
-import sys
-from pathlib import Path
 
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "determinants",
     "title": "Determinants, cofactors and Cramer's rule",
     "topic": "3.1.19",
-    "claims": [
-        "det A three ways agree with torch.linalg.det: product of pivots (with the exchange sign), cofactor expansion, the n!-term big formula",
-        "det AB = det A det B, det A^T = det A, a row exchange flips the sign, det(tA) = t^n det A",
-        "Cramer's rule x_j = det B_j / det A solves Ax = b; A^-1 = C^T / det A",
-        "|det| of [u v] is the area of the parallelogram spanned by u and v",
-    ],
+    "claims": {
+        "three-ways": "det A three ways agree with torch.linalg.det: product of pivots (with the exchange sign), cofactor expansion, the n!-term big formula",
+        "rules": "det AB = det A det B, det A^T = det A, a row exchange flips the sign, det(tA) = t^n det A",
+        "cramer": "Cramer's rule x_j = det B_j / det A solves Ax = b; A^-1 = C^T / det A",
+        "area": "|det| of [u v] is the area of the parallelogram spanned by u and v",
+    },
 }
 
 
@@ -74,12 +67,14 @@ def run(exp: Experiment) -> None:
     reference = torch.linalg.det(a).item()
     rows = a.cpu().tolist()
     scale = max(1.0, abs(reference))
+    exp.claim("three-ways")
     exp.close("product of pivots vs torch.linalg.det (rel)", abs(det_pivots(a) - reference) / scale, 1e-12)
     exp.close("cofactor expansion vs torch.linalg.det (rel)", abs(det_cofactors(rows) - reference) / scale, 1e-12)
     exp.close("big formula, 120 terms, vs torch.linalg.det (rel)", abs(det_big_formula(rows) - reference) / scale, 1e-12)
 
     b = torch.randn(5, 5, **f64)
     det = torch.linalg.det
+    exp.claim("rules")
     exp.close("det AB = det A det B (rel)", abs(det(a @ b).item() - reference * det(b).item()) / max(1.0, abs(det(a @ b).item())), 1e-12)
     exp.close("det A^T = det A (rel)", abs(det(a.T).item() - reference) / scale, 1e-12)
     swapped = a[[1, 0, 2, 3, 4]]
@@ -94,6 +89,7 @@ def run(exp: Experiment) -> None:
         replaced = system.clone()
         replaced[:, j] = rhs
         cramer[j] = det(replaced) / det(system)
+    exp.claim("cramer")
     exp.close("Cramer's rule vs torch.linalg.solve (max abs)", (cramer - torch.linalg.solve(system, rhs)).abs().max(), 1e-12)
     inverse = cofactor_matrix(system).T / det(system)
     exp.close("A^-1 = C^T / det A (max abs vs inv)", (inverse - torch.linalg.inv(system)).abs().max(), 1e-12)
@@ -101,6 +97,7 @@ def run(exp: Experiment) -> None:
     u, v = torch.tensor([3.0, 1.0], **f64), torch.tensor([1.0, 2.0], **f64)
     corners = [(0.0, 0.0), (3.0, 1.0), (4.0, 3.0), (1.0, 2.0)]
     shoelace = 0.5 * abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(corners, corners[1:] + corners[:1], strict=True)))
+    exp.claim("area")
     exp.close("|det [u v]| = parallelogram area (shoelace) (abs error)", abs(abs(det(torch.stack([u, v], 1)).item()) - shoelace), 1e-12)
 
 

@@ -4,27 +4,19 @@ The study plan has no chapter 3.1.2 (the seed's plan jumps from 3.1.1 to 3.1.3);
 pivots are studied in 3.1.1's notes, so that is the chapter declared here. The lecture's own item links here too.
 """
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "elimination",
     "title": "Elimination with matrices",
     "topic": "3.1.1",
-    "claims": [
-        "Elimination turns A = [[1,2,1],[3,8,1],[0,4,1]] into U = [[1,2,1],[0,2,-2],[0,0,5]] with pivots 1, 2, 5",
-        "Each step is a multiplication by an elimination matrix: E32 E21 A = U",
-        "Back substitution on U x = c solves A x = b (x = (2, 1, -2) for b = (2, 12, 2))",
-        "A zero pivot is cured by a row exchange (a permutation) unless the matrix is singular",
-    ],
+    "claims": {
+        "to-u": "Elimination turns A = [[1,2,1],[3,8,1],[0,4,1]] into U = [[1,2,1],[0,2,-2],[0,0,5]] with pivots 1, 2, 5",
+        "e-matrices": "Each step is a multiplication by an elimination matrix: E32 E21 A = U",
+        "back-substitution": "Back substitution on U x = c solves A x = b (x = (2, 1, -2) for b = (2, 12, 2))",
+        "exchange": "A zero pivot is cured by a row exchange (a permutation) unless the matrix is singular",
+    },
 }
 
 
@@ -70,24 +62,29 @@ def run(exp: Experiment) -> None:
     a = torch.tensor([[1.0, 2.0, 1.0], [3.0, 8.0, 1.0], [0.0, 4.0, 1.0]], **f64)
     u, steps, pivots, _ = eliminate(a)
     expected_u = torch.tensor([[1.0, 2.0, 1.0], [0.0, 2.0, -2.0], [0.0, 0.0, 5.0]], **f64)
+    exp.claim("to-u")
     exp.close("U as in the lecture (max abs)", (u - expected_u).abs().max(), 0.0)
     exp.equal("pivots", pivots, [1.0, 2.0, 5.0])
     e21 = torch.tensor([[1.0, 0, 0], [-3.0, 1, 0], [0, 0, 1]], **f64)
     e32 = torch.tensor([[1.0, 0, 0], [0, 1, 0], [0, -2.0, 1]], **f64)
+    exp.claim("e-matrices")
     exp.close("E32 E21 A = U (max abs)", (e32 @ e21 @ a - expected_u).abs().max(), 0.0)
     product = torch.eye(3, **f64)
     for step in steps:
         product = step @ product
     exp.close("the recorded steps multiply to E = E32 E31 E21 (max abs vs E32 E21)", (product - e32 @ e21).abs().max(), 0.0)
+    exp.claim("to-u")
     exp.equal("det A = product of pivots", round(torch.linalg.det(a).item(), 9), 10.0)
 
     b = torch.tensor([2.0, 12.0, 2.0], **f64)
     c = product @ b
     x = back_substitute(u, c)
+    exp.claim("back-substitution")
     exp.close("back substitution gives x = (2, 1, -2) (max abs)", (x - torch.tensor([2.0, 1.0, -2.0], **f64)).abs().max(), 1e-12)
 
     needs_exchange = torch.tensor([[0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [2.0, 0.0, 1.0]], **f64)
     u2, _, pivots2, exchanges = eliminate(needs_exchange)
+    exp.claim("exchange")
     exp.equal("zero in the first pivot position: one row exchange", exchanges, [(0, 1)])
     exp.check("after the exchange every pivot is non-zero", all(p != 0 for p in pivots2), pivots2)
 

@@ -1,27 +1,20 @@
 """Embeddings: a lookup is a one-hot matmul, and random high-dimensional vectors are nearly orthogonal."""
 
 import math
-import sys
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "embeddings",
     "title": "Embeddings: lookup tables and near-orthogonality",
     "topic": "II",
-    "claims": [
-        "nn.Embedding(ids) equals one_hot(ids) @ W exactly",
-        "Its gradient equals one_hot^T @ grad: rows of repeated tokens accumulate, unused rows get zero, padding_idx never learns",
-        "Cosines between random d-dimensional vectors have mean 0 and spread 1/sqrt(d): in high dimension they are nearly orthogonal",
-    ],
+    "claims": {
+        "lookup": "nn.Embedding(ids) equals one_hot(ids) @ W exactly",
+        "gradient": "Its gradient equals one_hot^T @ grad: rows of repeated tokens accumulate, unused rows get zero, padding_idx never learns",
+        "near-orthogonal": "Cosines between random d-dimensional vectors have mean 0 and spread 1/sqrt(d): in high dimension they are nearly orthogonal",
+    },
 }
 
 
@@ -34,6 +27,7 @@ def run(exp: Experiment) -> None:
     ids[1, 0] = 0  # the padding token
     looked_up = table(ids)
     one_hot = F.one_hot(ids, vocab).to(table.weight.dtype)
+    exp.claim("lookup")
     exp.close("lookup vs one_hot @ W (max abs)", (looked_up - one_hot @ table.weight).abs().max(), 0.0)
     exp.note("parameters", vocab * dim)
     exp.note("gpt2_embedding_table_float32_MB", 50257 * 768 * 4 / 1e6)
@@ -42,6 +36,7 @@ def run(exp: Experiment) -> None:
     (looked_up * upstream).sum().backward()
     expected = one_hot.reshape(-1, vocab).T @ upstream.reshape(-1, dim)
     expected[0] = 0  # padding_idx gets no gradient
+    exp.claim("gradient")
     exp.close("gradient vs one_hot^T @ grad (max abs)", (table.weight.grad - expected).abs().max(), 1e-5)
     exp.close("padding row gradient (max abs)", table.weight.grad[0].abs().max(), 0.0)
     unused = torch.ones(vocab, dtype=torch.bool, device=dev)
@@ -52,6 +47,7 @@ def run(exp: Experiment) -> None:
 
     count = 500
     largest = {}
+    exp.claim("near-orthogonal")
     for d in (16, 128, 1024):
         vectors = F.normalize(torch.randn(count, d, device=dev), dim=-1)
         cosines = vectors @ vectors.T

@@ -1,27 +1,19 @@
 """Strang lectures 9-11: independence, rank, and the four fundamental subspaces with their dimensions."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "four-subspaces",
     "title": "Rank and the four fundamental subspaces",
     "topic": "3.1.10",
-    "claims": [
-        "For an m x n matrix of rank r: dim C(A) = dim C(A^T) = r, dim N(A) = n - r, dim N(A^T) = m - r",
-        "rank A = rank A^T",
-        "The row space is orthogonal to the nullspace, the column space to the left nullspace",
-        "Columns are independent exactly when the nullspace is {0}",
-        "A rank-1 matrix is a column times a row, u v^T",
-    ],
+    "claims": {
+        "dimensions": "For an m x n matrix of rank r: dim C(A) = dim C(A^T) = r, dim N(A) = n - r, dim N(A^T) = m - r",
+        "rank": "rank A = rank A^T",
+        "orthogonal": "The row space is orthogonal to the nullspace, the column space to the left nullspace",
+        "independent": "Columns are independent exactly when the nullspace is {0}",
+        "rank-one": "A rank-1 matrix is a column times a row, u v^T",
+    },
 }
 
 
@@ -39,8 +31,11 @@ def run(exp: Experiment) -> None:
     a = torch.randn(m, r, **f64) @ torch.randn(r, n, **f64)  # rank r by construction
     spaces = bases(a)
     dims = {name: basis.shape[1] for name, basis in spaces.items()}
+    exp.claim("dimensions")
     exp.equal("dimensions (column, left null, row, null)", dims, {"column": r, "left_null": m - r, "row": r, "null": n - r})
+    exp.claim("rank")
     exp.equal("rank A = rank A^T", (int(torch.linalg.matrix_rank(a)), int(torch.linalg.matrix_rank(a.T))), (r, r))
+    exp.claim("orthogonal")
     exp.close("row space . nullspace = 0 (max abs)", (spaces["row"].T @ spaces["null"]).abs().max(), 1e-10)
     exp.close("column space . left nullspace = 0 (max abs)", (spaces["column"].T @ spaces["left_null"]).abs().max(), 1e-10)
     exp.close("A N = 0 (max abs)", (a @ spaces["null"]).abs().max(), 1e-10)
@@ -50,6 +45,7 @@ def run(exp: Experiment) -> None:
     exp.close("x = row-space part + nullspace part; A x = A (row part) (max abs)", (a @ x - a @ row_part).abs().max(), 1e-11)
 
     independent = torch.randn(6, 4, **f64)
+    exp.claim("independent")
     exp.equal("independent columns: nullspace dimension", bases(independent)["null"].shape[1], 0)
     dependent = torch.cat([independent, independent[:, :1] + 2 * independent[:, 1:2]], dim=1)
     exp.equal("add a combination of columns: nullspace dimension 1", bases(dependent)["null"].shape[1], 1)
@@ -59,6 +55,7 @@ def run(exp: Experiment) -> None:
 
     u, v = torch.randn(5, **f64), torch.randn(4, **f64)
     rank_one = torch.outer(u, v)
+    exp.claim("rank-one")
     exp.equal("u v^T has rank 1", int(torch.linalg.matrix_rank(rank_one)), 1)
     s = torch.linalg.svdvals(rank_one)
     exp.close("its one singular value is |u| |v| (abs error)", abs(s[0].item() - (u.norm() * v.norm()).item()), 1e-10)

@@ -1,27 +1,19 @@
 """Strang lecture 17: orthogonal matrices and Gram-Schmidt; classical Gram-Schmidt loses orthogonality on an
 ill-conditioned matrix, modified Gram-Schmidt less, Householder QR (torch.linalg.qr) not at all."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "gram-schmidt",
     "title": "Orthogonal matrices and Gram-Schmidt",
     "topic": "3.1.17",
-    "claims": [
-        "Gram-Schmidt turns independent columns into orthonormal ones with A = QR, R upper triangular",
-        "Q^T Q = I and Q preserves lengths",
-        "On an ill-conditioned matrix (cond ~ 1e10) classical Gram-Schmidt loses orthogonality badly",
-        "Modified Gram-Schmidt loses it in proportion to cond(A); Householder QR keeps Q orthogonal to rounding",
-    ],
+    "claims": {
+        "qr": "Gram-Schmidt turns independent columns into orthonormal ones with A = QR, R upper triangular",
+        "orthonormal": "Q^T Q = I and Q preserves lengths",
+        "classical": "On an ill-conditioned matrix (cond ~ 1e10) classical Gram-Schmidt loses orthogonality badly",
+        "modified": "Modified Gram-Schmidt loses it in proportion to cond(A); Householder QR keeps Q orthogonal to rounding",
+    },
 }
 
 
@@ -61,10 +53,14 @@ def run(exp: Experiment) -> None:
     f64 = {"dtype": torch.float64, "device": dev}
     well = torch.randn(20, 8, **f64)
     q, r = classical_gram_schmidt(well)
+    exp.claim("qr")
     exp.close("well-conditioned: A = QR (max abs)", (q @ r - well).abs().max(), 1e-12)
+    exp.claim("orthonormal")
     exp.close("well-conditioned: ||Q^T Q - I||", orthogonality_loss(q), 1e-12)
+    exp.claim("qr")
     exp.equal("R is upper triangular", bool(torch.equal(torch.triu(r), r)), True)
     x = torch.randn(8, **f64)
+    exp.claim("orthonormal")
     exp.close("|Qx| = |x| (abs error)", abs((q @ x).norm().item() - x.norm().item()), 1e-12)
 
     # An ill-conditioned matrix with known singular values 1 .. 1e-10: U diag(s) V^T from random orthogonal U, V.
@@ -82,14 +78,18 @@ def run(exp: Experiment) -> None:
     }
     for name, loss in losses.items():
         exp.note(f"orthogonality_loss_{name}", loss)
+    exp.claim("classical")
     exp.check("classical GS: ||Q^T Q - I|| > 1e-3", losses["classical"] > 1e-3, losses["classical"], tolerance="> 1e-3")
     eps = torch.finfo(torch.float64).eps
+    exp.claim("modified")
     exp.check("modified GS: loss within 100 x cond x eps", losses["modified"] < 100 * condition * eps, losses["modified"],
               tolerance=f"< {100 * condition * eps:.2g}")
     exp.close("Householder QR: ||Q^T Q - I|| at rounding level", losses["householder"], 1e-13)
+    exp.claim("classical")
     exp.check("classical loses >= 1e6 x more than Householder", losses["classical"] > 1e6 * losses["householder"],
               losses["classical"] / max(losses["householder"], 1e-300), tolerance="> 1e6")
     q_h, r_h = torch.linalg.qr(ill)
+    exp.claim("modified")
     exp.close("Householder still reproduces A (max abs)", (q_h @ r_h - ill).abs().max(), 1e-12)
 
 

@@ -1,25 +1,17 @@
 """Strang lecture 24: Markov matrices have eigenvalue 1, and their powers converge to the steady state."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "markov",
     "title": "Markov matrices and steady states",
     "topic": "3.1.24",
-    "claims": [
-        "A positive matrix whose columns sum to 1 has eigenvalue 1; every other eigenvalue has |lambda| < 1",
-        "u_k = A^k u_0 keeps its total and converges to the eigenvector of lambda = 1",
-        "For [[.9, .2], [.1, .8]] the steady state is (2/3, 1/3) and the error shrinks like 0.7^k",
-    ],
+    "claims": {
+        "eigenvalue-one": "A positive matrix whose columns sum to 1 has eigenvalue 1; every other eigenvalue has |lambda| < 1",
+        "converges": "u_k = A^k u_0 keeps its total and converges to the eigenvector of lambda = 1",
+        "strang": "For [[.9, .2], [.1, .8]] the steady state is (2/3, 1/3) and the error shrinks like 0.7^k",
+    },
 }
 
 
@@ -28,15 +20,22 @@ def run(exp: Experiment) -> None:
     f64 = {"dtype": torch.float64, "device": dev}
     raw = torch.rand(6, 6, **f64) + 0.05
     markov = raw / raw.sum(dim=0, keepdim=True)
-    exp.close("columns sum to 1 (max abs)", (markov.sum(0) - 1).abs().max(), 1e-14)
+    other = torch.rand(6, 6, **f64) + 0.05
+    other = other / other.sum(dim=0, keepdim=True)
     values = torch.linalg.eigvals(markov)
     moduli = values.abs().sort(descending=True).values
+    exp.claim("eigenvalue-one")
+    # Why 1 is an eigenvalue: the columns sum to 1, so (1, ..., 1) is a left eigenvector; a product of two Markov
+    # matrices is one again (nothing here divided it into shape), and so is every power.
+    exp.close("the product of two Markov matrices has columns summing to 1 (max abs)",
+              ((markov @ other).sum(0) - 1).abs().max(), 1e-13)
     exp.close("largest eigenvalue is 1 (abs error)", abs(moduli[0].item() - 1), 1e-12)
     exp.check("every other |lambda| < 1", moduli[1].item() < 1 - 1e-9, moduli[1].item(), tolerance="< 1")
     u = torch.zeros(6, **f64)
     u[0] = 100.0
     for _ in range(200):
         u = markov @ u
+    exp.claim("converges")
     exp.close("total is conserved (abs change)", abs(u.sum().item() - 100.0), 1e-10)
     values_c, vectors = torch.linalg.eig(markov)
     steady = vectors[:, values_c.abs().argmax()].real
@@ -45,6 +44,7 @@ def run(exp: Experiment) -> None:
     exp.check("steady state is positive", bool((steady > 0).all()), steady.min().item(), tolerance="> 0")
 
     strang = torch.tensor([[0.9, 0.2], [0.1, 0.8]], **f64)
+    exp.claim("strang")
     exp.close("eigenvalues 1 and 0.7 (max abs)", (torch.linalg.eigvals(strang).real.sort().values - torch.tensor([0.7, 1.0], **f64)).abs().max(), 1e-14)
     u = torch.tensor([0.0, 1.0], **f64)
     target = torch.tensor([2 / 3, 1 / 3], **f64)

@@ -1,26 +1,18 @@
 """Strang lecture 3: four ways to multiply matrices, block multiplication, and Gauss-Jordan inverses."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "multiplication-inverse",
     "title": "Multiplication and inverse matrices",
     "topic": "3.1.3",
-    "claims": [
-        "AB four ways agree: entries as row-column dot products, A times columns, rows times B, sum of column-row outer products",
-        "Block multiplication gives the same product",
-        "Gauss-Jordan on [A | I] ends at [I | A^-1], matching torch.linalg.inv",
-        "A singular matrix has a non-zero x with Ax = 0, so no inverse; Gauss-Jordan meets a zero pivot",
-    ],
+    "claims": {
+        "four-ways": "AB four ways agree: entries as row-column dot products, A times columns, rows times B, sum of column-row outer products",
+        "blocks": "Block multiplication gives the same product",
+        "gauss-jordan": "Gauss-Jordan on [A | I] ends at [I | A^-1], matching torch.linalg.inv",
+        "singular": "A singular matrix has a non-zero x with Ax = 0, so no inverse; Gauss-Jordan meets a zero pivot",
+    },
 }
 
 
@@ -51,6 +43,7 @@ def run(exp: Experiment) -> None:
     columns = torch.stack([a @ b[:, j] for j in range(p)], dim=1)
     rows = torch.stack([a[i] @ b for i in range(m)], dim=0)
     outer = sum(torch.outer(a[:, k], b[k]) for k in range(n))
+    exp.claim("four-ways")
     for name, product in (("entries (row . column)", entries), ("A times each column", columns),
                           ("each row times B", rows), ("sum of column x row", outer)):
         exp.close(f"AB by {name} (max abs vs A @ B)", (product - reference).abs().max(), 1e-12)
@@ -60,10 +53,12 @@ def run(exp: Experiment) -> None:
     b11, b12, b21, b22 = big_b[:3, :3], big_b[:3, 3:], big_b[3:, :3], big_b[3:, 3:]
     blocks = torch.cat([torch.cat([a11 @ b11 + a12 @ b21, a11 @ b12 + a12 @ b22], 1),
                         torch.cat([a21 @ b11 + a22 @ b21, a21 @ b12 + a22 @ b22], 1)], 0)
+    exp.claim("blocks")
     exp.close("block multiplication (max abs)", (blocks - big_a @ big_b).abs().max(), 1e-12)
 
     strang = torch.tensor([[1.0, 3.0], [2.0, 7.0]], **f64)
     inverse = gauss_jordan_inverse(strang)
+    exp.claim("gauss-jordan")
     exp.close("Gauss-Jordan [[1,3],[2,7]]^-1 = [[7,-3],[-2,1]] (max abs)",
               (inverse - torch.tensor([[7.0, -3.0], [-2.0, 1.0]], **f64)).abs().max(), 1e-12)
     square = torch.randn(6, 6, **f64) + 6 * torch.eye(6, **f64)
@@ -77,6 +72,7 @@ def run(exp: Experiment) -> None:
 
     singular = torch.tensor([[1.0, 3.0], [2.0, 6.0]], **f64)
     x = torch.tensor([3.0, -1.0], **f64)
+    exp.claim("singular")
     exp.close("singular A: A (3, -1) = 0 (max abs)", (singular @ x).abs().max(), 0.0)
     exp.equal("Gauss-Jordan finds no inverse for it", gauss_jordan_inverse(singular) is None, True)
 

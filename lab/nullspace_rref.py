@@ -1,28 +1,21 @@
 """Strang lectures 6-7: column space, nullspace, pivot variables and special solutions from the exact RREF."""
 
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "nullspace-rref",
     "title": "Column space, nullspace and the reduced row echelon form",
     "topic": "3.1.7",
-    "claims": [
-        "RREF by hand in exact fractions equals sympy's rref, with the same pivot columns",
-        "A = [[1,2,2,2],[2,4,6,8],[3,6,8,10]] has rank 2, pivot columns 1 and 3, free columns 2 and 4",
-        "The special solutions (one per free variable) satisfy A s = 0 exactly and span sympy's nullspace",
-        "dim N(A) = n - r; b is in the column space exactly when rank [A | b] = rank A",
-        "In floating point, the SVD's last right singular vectors span the same nullspace",
-    ],
+    "claims": {
+        "rref": "RREF by hand in exact fractions equals sympy's rref, with the same pivot columns",
+        "rank": "A = [[1,2,2,2],[2,4,6,8],[3,6,8,10]] has rank 2, pivot columns 1 and 3, free columns 2 and 4",
+        "special-solutions": "The special solutions (one per free variable) satisfy A s = 0 exactly and span sympy's nullspace",
+        "dimension": "dim N(A) = n - r; b is in the column space exactly when rank [A | b] = rank A",
+        "svd": "In floating point, the SVD's last right singular vectors span the same nullspace",
+    },
 }
 
 STRANG = [[1, 2, 2, 2], [2, 4, 6, 8], [3, 6, 8, 10]]
@@ -71,25 +64,32 @@ def run(exp: Experiment) -> None:
     a = [[Fraction(v) for v in row] for row in STRANG]
     r, pivots = rref(a)
     sym_r, sym_pivots = sympy.Matrix(STRANG).rref()
+    exp.claim("rref")
     exp.equal("hand RREF == sympy rref (exact)", [[str(v) for v in row] for row in r],
               [[str(sym_r[i, j]) for j in range(4)] for i in range(3)])
     exp.equal("pivot columns (0-based) == sympy's", pivots, list(sym_pivots))
+    exp.claim("rank")
     exp.equal("rank", len(pivots), 2)
     specials = special_solutions(r, pivots, 4)
     residual = max(abs(sum(a[i][j] * s[j] for j in range(4))) for s in specials for i in range(3))
+    exp.claim("special-solutions")
     exp.equal("A s = 0 exactly for each special solution (max |residual|)", residual, 0)
+    exp.claim("dimension")
     exp.equal("dim N(A) = n - r", len(specials), 4 - 2)
     sym_null = sympy.Matrix.hstack(*sympy.Matrix(STRANG).nullspace())
     mine = sympy.Matrix([[s[j] for s in specials] for j in range(4)])
+    exp.claim("special-solutions")
     exp.equal("special solutions span sympy's nullspace (rank of both together)", sympy.Matrix.hstack(sym_null, mine).rank(), 2)
     exp.equal("special solutions as in the lecture", [[str(v) for v in s] for s in specials],
               [["-2", "1", "0", "0"], ["2", "0", "-2", "1"]])
 
     dev = exp.float64_device
     a_t = torch.tensor(STRANG, dtype=torch.float64, device=dev)
+    exp.claim("rank")
     exp.equal("torch.linalg.matrix_rank agrees", int(torch.linalg.matrix_rank(a_t)), 2)
     _, sigma, vh = torch.linalg.svd(a_t)
     null_basis = vh[2:].T
+    exp.claim("svd")
     exp.close("SVD nullspace: A N = 0 (max abs)", (a_t @ null_basis).abs().max(), 1e-10)
     specials_t = torch.tensor([[float(v) for v in s] for s in specials], dtype=torch.float64, device=dev).T
     projected = null_basis @ (null_basis.T @ specials_t)
@@ -97,6 +97,7 @@ def run(exp: Experiment) -> None:
 
     in_column_space = [[1], [5], [6]]  # b3 = b1 + b2, like every column of A
     outside = [[1], [5], [7]]
+    exp.claim("dimension")
     exp.equal("b = (1, 5, 6): rank [A | b] = rank A (solvable)", sympy.Matrix(STRANG).row_join(sympy.Matrix(in_column_space)).rank(), 2)
     exp.equal("b = (1, 5, 7): rank [A | b] = 3 (not in C(A))", sympy.Matrix(STRANG).row_join(sympy.Matrix(outside)).rank(), 3)
 

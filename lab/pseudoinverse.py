@@ -1,26 +1,18 @@
 """Strang lecture 33: left and right inverses, and the pseudoinverse A+ from the SVD."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "pseudoinverse",
     "title": "Left and right inverses; the pseudoinverse",
     "topic": "3.1.33",
-    "claims": [
-        "Full column rank: (A^T A)^-1 A^T is a left inverse; full row rank: A^T (A A^T)^-1 is a right inverse",
-        "A+ = V Sigma+ U^T matches torch.linalg.pinv and satisfies the four Penrose conditions",
-        "For a rank-deficient A, x+ = A+ b is the least-squares solution of minimum length",
-        "A+ A projects onto the row space, A A+ onto the column space",
-    ],
+    "claims": {
+        "one-sided": "Full column rank: (A^T A)^-1 A^T is a left inverse; full row rank: A^T (A A^T)^-1 is a right inverse",
+        "penrose": "A+ = V Sigma+ U^T matches torch.linalg.pinv and satisfies the four Penrose conditions",
+        "min-norm": "For a rank-deficient A, x+ = A+ b is the least-squares solution of minimum length",
+        "projections": "A+ A projects onto the row space, A A+ onto the column space",
+    },
 }
 
 
@@ -29,6 +21,7 @@ def run(exp: Experiment) -> None:
     f64 = {"dtype": torch.float64, "device": dev}
     tall = torch.randn(7, 4, **f64)
     left = torch.linalg.inv(tall.T @ tall) @ tall.T
+    exp.claim("one-sided")
     exp.close("left inverse: L A = I (max abs)", (left @ tall - torch.eye(4, **f64)).abs().max(), 1e-12)
     wide = torch.randn(4, 7, **f64)
     right = wide.T @ torch.linalg.inv(wide @ wide.T)
@@ -38,6 +31,7 @@ def run(exp: Experiment) -> None:
     a = torch.randn(6, 3, **f64) @ torch.randn(3, 5, **f64)  # 6 x 5 of rank 3
     u, s, vh = torch.linalg.svd(a, full_matrices=False)
     r = int((s > 1e-10 * s[0]).sum())
+    exp.claim("penrose")
     exp.equal("rank", r, 3)
     plus = vh[:r].T @ torch.diag(1 / s[:r]) @ u[:, :r].T
     exp.close("V Sigma+ U^T vs torch.linalg.pinv (max abs)", (plus - torch.linalg.pinv(a)).abs().max(), 1e-10)
@@ -46,11 +40,13 @@ def run(exp: Experiment) -> None:
     exp.close("Penrose 3: (A A+)^T = A A+ (max abs)", ((a @ plus).T - a @ plus).abs().max(), 1e-10)
     exp.close("Penrose 4: (A+ A)^T = A+ A (max abs)", ((plus @ a).T - plus @ a).abs().max(), 1e-10)
     row_projection = vh[:r].T @ vh[:r]
+    exp.claim("projections")
     exp.close("A+ A = projection onto the row space (max abs)", (plus @ a - row_projection).abs().max(), 1e-10)
     exp.close("A A+ = projection onto the column space (max abs)", (a @ plus - u[:, :r] @ u[:, :r].T).abs().max(), 1e-10)
 
     b = torch.randn(6, **f64)
     x_plus = plus @ b
+    exp.claim("min-norm")
     exp.close("x+ satisfies the normal equations A^T A x = A^T b (max abs)", (a.T @ a @ x_plus - a.T @ b).abs().max(), 1e-9)
     null = vh[r:].T if vh.shape[0] > r else torch.linalg.svd(a)[2][r:].T
     others = x_plus[:, None] + null @ torch.randn(null.shape[1], 200, **f64)

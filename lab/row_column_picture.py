@@ -1,26 +1,18 @@
 """Strang lecture 1: the row picture and the column picture of Ax = b (with a PNG of each)."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "row-column-picture",
     "title": "The geometry of linear equations: row and column pictures",
     "topic": "3.1.1",
-    "claims": [
-        "Row picture: the solution of 2x - y = 0, -x + 2y = 3 is the point (1, 2) where the two lines meet",
-        "Column picture: 1 x column 1 + 2 x column 2 = b",
-        "Ax computed by rows (dot products) equals Ax computed by columns (a combination of columns)",
-        "A singular A: its columns span only a line, so Ax = b has no solution for b off that line",
-    ],
+    "claims": {
+        "row": "Row picture: the solution of 2x - y = 0, -x + 2y = 3 is the point (1, 2) where the two lines meet",
+        "column": "Column picture: 1 x column 1 + 2 x column 2 = b",
+        "rows-columns": "Ax computed by rows (dot products) equals Ax computed by columns (a combination of columns)",
+        "singular": "A singular A: its columns span only a line, so Ax = b has no solution for b off that line",
+    },
 }
 
 
@@ -68,8 +60,15 @@ def save_pictures(exp: Experiment, a: torch.Tensor, b: torch.Tensor, x: torch.Te
     figure.tight_layout()
     path = exp.artifact_path("row-column-picture.png")
     figure.savefig(path, dpi=90)
+    # Each picture alone, under the names the study notes use (notes/3-1-1-the-geometry-of-linear-equations.md).
+    renderer = figure.canvas.get_renderer()
+    for axes, names in ((rows, ("matrix_row_picture.png",)),
+                        (cols, ("matrix_linear_combination_of_column_vectors.png", "matrix_vector_multiplication.png"))):
+        extent = axes.get_tightbbox(renderer).transformed(figure.dpi_scale_trans.inverted()).padded(0.05)
+        for name in names:
+            figure.savefig(exp.artifact_path(name), dpi=90, bbox_inches=extent)
     plt.close(figure)
-    exp.check("picture saved as PNG", path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path.name)
+    exp.note("picture", path.name)
 
 
 def run(exp: Experiment) -> None:
@@ -77,19 +76,23 @@ def run(exp: Experiment) -> None:
     a = torch.tensor([[2.0, -1.0], [-1.0, 2.0]], dtype=torch.float64, device=dev)
     b = torch.tensor([0.0, 3.0], dtype=torch.float64, device=dev)
     x = torch.linalg.solve(a, b)
+    exp.claim("row")
     exp.close("solution is (1, 2) (max abs error)", (x - torch.tensor([1.0, 2.0], dtype=torch.float64, device=dev)).abs().max(), 1e-12)
     exp.close("row picture: the point lies on both lines (max residual)", (a @ x - b).abs().max(), 1e-12)
     combination = x[0] * a[:, 0] + x[1] * a[:, 1]
+    exp.claim("column")
     exp.close("column picture: x1 col1 + x2 col2 = b (max abs)", (combination - b).abs().max(), 1e-12)
 
     m = torch.randn(3, 3, dtype=torch.float64, device=dev)
     v = torch.randn(3, dtype=torch.float64, device=dev)
     by_rows = torch.stack([torch.dot(m[i], v) for i in range(3)])
     by_columns = sum(v[j] * m[:, j] for j in range(3))
+    exp.claim("rows-columns")
     exp.close("Ax by rows == Ax by columns (max abs)", (by_rows - by_columns).abs().max(), 1e-12)
     exp.close("... == A @ x (max abs)", (by_rows - m @ v).abs().max(), 1e-12)
 
     singular = torch.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=torch.float64, device=dev)
+    exp.claim("singular")
     exp.equal("singular A: its columns span a line (rank)", int(torch.linalg.matrix_rank(singular)), 1)
     off_line = torch.tensor([[1.0], [0.0]], dtype=torch.float64, device=dev)
     best = torch.linalg.lstsq(singular.cpu(), off_line.cpu(), driver="gelsd").solution.to(dev)

@@ -2,28 +2,21 @@
 
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "sampling",
     "title": "Token selection: temperature, top-k, top-p",
     "topic": "II",
-    "claims": [
-        "Temperature divides the logits: T -> 0 approaches argmax (greedy), large T approaches uniform",
-        "Entropy of softmax(logits / T) increases with T",
-        "Top-k keeps the k most probable tokens and renormalises (== a brute-force sort)",
-        "Top-p keeps the smallest set of most probable tokens whose mass reaches p (== a brute-force search over all subsets)",
-        "Sampling from the filtered distribution reproduces its probabilities and never picks a removed token",
-    ],
+    "claims": {
+        "temperature": "Temperature divides the logits: T -> 0 approaches argmax (greedy), large T approaches uniform",
+        "entropy": "Entropy of softmax(logits / T) increases with T",
+        "top-k": "Top-k keeps the k most probable tokens and renormalises (== a brute-force sort)",
+        "top-p": "Top-p keeps the smallest set of most probable tokens whose mass reaches p (== a brute-force search over all subsets)",
+        "sample": "Sampling from the filtered distribution reproduces its probabilities and never picks a removed token",
+    },
 }
 
 
@@ -71,6 +64,7 @@ def run(exp: Experiment) -> None:
     vocab = 8
     logits = torch.randn(vocab, dtype=torch.float64, device=dev) * 2
     probs = apply_temperature(logits, 1.0)
+    exp.claim("temperature")
     exp.close("T = 1 is plain softmax (max abs)", (probs - torch.softmax(logits, -1)).abs().max(), 0.0)
     cold = apply_temperature(logits, 0.01)
     exp.check("T = 0.01: argmax takes > 99.9% of the mass", cold.max().item() > 0.999 and cold.argmax() == logits.argmax(),
@@ -80,6 +74,7 @@ def run(exp: Experiment) -> None:
     temperatures = [0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0]
     entropies = [entropy(apply_temperature(logits, t)) for t in temperatures]
     exp.note("entropy_by_temperature", dict(zip(map(str, temperatures), entropies, strict=True)))
+    exp.claim("entropy")
     exp.check("entropy strictly increases with T", all(a < b for a, b in zip(entropies, entropies[1:], strict=False)), entropies)
     exp.check("entropy stays within [0, log V]", 0 <= min(entropies) and max(entropies) <= math.log(vocab) + 1e-12,
               [min(entropies), max(entropies)], tolerance=[0, math.log(vocab)])
@@ -96,13 +91,16 @@ def run(exp: Experiment) -> None:
             kept = set(torch.nonzero(top_p_filter(dist, p)).flatten().tolist())
             mismatched_p += kept != top_p_reference(as_list, p)
             cases += 1
+    exp.claim("top-k")
     exp.close("top-k vs brute-force sort, 450 cases (max abs)", worst_k, 1e-12)
+    exp.claim("top-p")
     exp.equal(f"top-p vs brute force over all 2^{vocab} subsets, {cases} cases: mismatches", mismatched_p, 0)
 
     filtered = top_p_filter(top_k_filter(probs, 5), 0.9)
     draws = 200_000
     samples = torch.multinomial(filtered.float(), draws, replacement=True, generator=None)
     counts = torch.bincount(samples, minlength=vocab).double() / draws
+    exp.claim("sample")
     exp.close(f"{draws} samples: frequencies vs filtered probabilities (max abs)", (counts - filtered).abs().max(), 0.005)
     removed = filtered == 0
     exp.equal("removed tokens are never sampled (count)", int((counts[removed] > 0).sum()), 0)

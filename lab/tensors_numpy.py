@@ -1,28 +1,20 @@
 """Tensors vs NumPy arrays: which conversions share memory, which copy, and which refuse."""
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "tensors-numpy",
     "title": "PyTorch tensors vs NumPy arrays: shared memory",
     "topic": "1.1.1",
-    "claims": [
-        "torch.from_numpy and Tensor.numpy share memory with the array: a write through one shows in the other",
-        "torch.tensor always copies",
-        "torch.as_tensor shares when dtype and device already match, copies otherwise",
-        "A tensor that requires grad refuses .numpy(); .detach().numpy() works",
-        "A tensor on an accelerator must come back to the CPU before .numpy()",
-    ],
+    "claims": {
+        "shared": "torch.from_numpy and Tensor.numpy share memory with the array: a write through one shows in the other",
+        "copies": "torch.tensor always copies",
+        "as-tensor": "torch.as_tensor shares when dtype and device already match, copies otherwise",
+        "grad": "A tensor that requires grad refuses .numpy(); .detach().numpy() works",
+        "device": "A tensor on an accelerator must come back to the CPU before .numpy()",
+    },
 }
 
 
@@ -30,6 +22,7 @@ def run(exp: Experiment) -> None:
     array = np.arange(6, dtype=np.float32)
     shared = torch.from_numpy(array)
     array[0] = 100.0
+    exp.claim("shared")
     exp.equal("from_numpy sees a write to the array", shared[0].item(), 100.0)
     shared[1] = -1.0
     exp.equal("the array sees a write to the tensor", float(array[1]), -1.0)
@@ -40,13 +33,16 @@ def run(exp: Experiment) -> None:
 
     copied = torch.tensor(array)
     array[2] = 42.0
+    exp.claim("copies")
     exp.equal("torch.tensor copies (write not seen)", copied[2].item(), 2.0)
     exp.equal("torch.tensor: a new address", copied.data_ptr() != array.ctypes.data, True)
 
+    exp.claim("as-tensor")
     exp.equal("as_tensor, same dtype: shares", torch.as_tensor(array).data_ptr() == array.ctypes.data, True)
     converted = torch.as_tensor(array, dtype=torch.float64)
     exp.equal("as_tensor, other dtype: copies", converted.data_ptr() != array.ctypes.data, True)
 
+    exp.claim("shared")
     exp.equal("NumPy's float default is float64, kept by from_numpy", str(torch.from_numpy(np.ones(2)).dtype), "torch.float64")
 
     weights = torch.ones(3, requires_grad=True)
@@ -55,11 +51,13 @@ def run(exp: Experiment) -> None:
         refused = False
     except RuntimeError:
         refused = True
+    exp.claim("grad")
     exp.equal("requires_grad tensor refuses .numpy()", refused, True)
     detached = weights.detach().numpy()
     detached[0] = 7.0
     exp.equal(".detach().numpy() works and still shares memory", weights[0].item(), 7.0)
 
+    exp.claim("device")
     if exp.device.type == "cpu":
         exp.note("accelerator_check", "skipped: running on the CPU, where .numpy() needs no transfer")
         exp.equal("a CPU tensor converts directly", isinstance(torch.ones(2).numpy(), np.ndarray), True)

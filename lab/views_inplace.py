@@ -1,27 +1,19 @@
 """Views, in-place mutation and the version counter that lets autograd catch a modified saved tensor."""
 
-import sys
-from pathlib import Path
-
 import torch
-
-try:
-    from tracker.lab.experiment import Experiment, main
-except ModuleNotFoundError:  # run as a plain script from a source checkout
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tracker.lab.experiment import Experiment, main
+from _lab import Experiment, main
 
 EXPERIMENT = {
     "id": "views-inplace",
     "title": "Views, in-place operations and the version counter",
     "topic": "1.1.1",
-    "claims": [
-        "view, slicing and transpose return views: same storage, a write through one shows in the other",
-        "view() refuses a non-contiguous tensor; reshape() then copies",
-        "x += 1 mutates in place (same address); x = x + 1 makes a new tensor",
-        "Every in-place op bumps the version counter, shared by a tensor and its views",
-        "autograd refuses to backpropagate through a saved tensor that was modified in place",
-    ],
+    "claims": {
+        "views": "view, slicing and transpose return views: same storage, a write through one shows in the other",
+        "reshape": "view() refuses a non-contiguous tensor; reshape() then copies",
+        "inplace": "x += 1 mutates in place (same address); x = x + 1 makes a new tensor",
+        "version": "Every in-place op bumps the version counter, shared by a tensor and its views",
+        "autograd": "autograd refuses to backpropagate through a saved tensor that was modified in place",
+    },
 }
 
 
@@ -30,6 +22,7 @@ def run(exp: Experiment) -> None:
     base = torch.arange(12.0, device=dev)
     grid = base.view(3, 4)
     grid[0, 0] = 99.0
+    exp.claim("views")
     exp.equal("view: write shows in the base", base[0].item(), 99.0)
     exp.equal("view: same storage", grid.untyped_storage().data_ptr() == base.untyped_storage().data_ptr(), True)
 
@@ -45,6 +38,7 @@ def run(exp: Experiment) -> None:
         refused = False
     except RuntimeError:
         refused = True
+    exp.claim("reshape")
     exp.equal("view() refuses a non-contiguous tensor", refused, True)
     flat = transposed.reshape(12)
     exp.equal("reshape() of it copies (new storage)", flat.untyped_storage().data_ptr() != base.untyped_storage().data_ptr(), True)
@@ -52,6 +46,7 @@ def run(exp: Experiment) -> None:
     x = torch.ones(4, device=dev)
     address = x.data_ptr()
     x += 1
+    exp.claim("inplace")
     exp.equal("x += 1 keeps the address", x.data_ptr() == address, True)
     y = x + 1
     exp.equal("x + 1 allocates a new tensor", y.data_ptr() != address, True)
@@ -61,6 +56,7 @@ def run(exp: Experiment) -> None:
     before = counted._version
     counted.add_(1)
     alias.mul_(2)
+    exp.claim("version")
     exp.equal("version counter: +1 per in-place op, shared with views", counted._version - before, 2)
 
     leaf = torch.randn(5, device=dev, requires_grad=True)
@@ -71,6 +67,7 @@ def run(exp: Experiment) -> None:
         message = ""
     except RuntimeError as exc:
         message = str(exc)
+    exp.claim("autograd")
     exp.check("backward refuses a saved tensor modified in place", "modified by an inplace operation" in message,
               message.split("\n")[0][:120] or "no error")
 

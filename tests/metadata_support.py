@@ -166,3 +166,42 @@ def stalled_body(h: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
     h.wfile.write(b"<html><head>")
     h.wfile.flush()
     server.stopping.wait(30)
+
+
+class NetworkStub:
+    """A DNS stub and a connection recorder in place of ``tracker.web.netguard``'s resolver and connector.
+
+    Names resolve from ``names`` (anything else: "no such host"). Every connection attempt is recorded, and
+    one to any address but 127.0.0.1 is failed on the spot: a guard that let one through fails its test
+    without sending a packet anywhere.
+    """
+
+    def __init__(self, names: dict[str, list[str]] | None = None) -> None:
+        self.names = names or {}
+        self.lookups: list[str] = []
+        self.attempts: list[str] = []
+
+    def install(self, monkeypatch) -> NetworkStub:
+        import socket
+
+        import httpcore
+
+        from tracker.web import netguard
+
+        real_open = netguard.open_tcp
+
+        async def resolver(host: str, port: int) -> list[str]:
+            self.lookups.append(host)
+            if host in self.names:
+                return list(self.names[host])
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+        async def open_tcp(host: str, port: int, timeout, **options):
+            self.attempts.append(host)
+            if host != "127.0.0.1":
+                raise httpcore.ConnectError(f"test stub: no connection to {host} may leave this machine")
+            return await real_open(host, port, timeout, **options)
+
+        monkeypatch.setattr(netguard, "resolver", resolver)
+        monkeypatch.setattr(netguard, "open_tcp", open_tcp)
+        return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -235,8 +236,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+
+
 def start_serve(resources_file: Path, port: int, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    # The reading room commits: it needs a git identity whatever the machine's configuration.
+    env = {**os.environ, **GIT_IDENTITY, "PYTHONPATH": str(REPO_ROOT), "TRACKER_WATCH_INTERVAL": "0.3"}
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", "--file", str(resources_file), "serve", "--port", str(port), *extra],
         cwd=resources_file.parent,
@@ -260,3 +266,38 @@ def wait_for_http(url: str, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} did not answer within {timeout} s")
         time.sleep(0.2)
+
+
+CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
+
+
+class RoomSession:
+    """A browser's view of a reading room over HTTP: keeps cookies, reads each form's CSRF token from the page."""
+
+    def __init__(self, base: str) -> None:
+        import httpx
+
+        self.base = base
+        self.http = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+
+    def token(self, page: str) -> str:
+        found = CSRF_FIELD.search(self.http.get(page).text)
+        assert found, f"no form with a CSRF token on {page}"
+        return found.group(1)
+
+    def post(self, path: str, data: dict, from_page: str, follow: bool = True):
+        response = self.http.post(path, data={"csrftoken": self.token(from_page), **data})
+        if follow and response.status_code in (302, 303):
+            return self.http.get(response.headers["location"])
+        return response
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def last_commit(root: Path) -> str:
+    return git(root, "log", "-1", "--format=%s").strip()
+
+
+def commit_count(root: Path) -> int:
+    return int(git(root, "rev-list", "--count", "HEAD").strip())

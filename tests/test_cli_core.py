@@ -6,32 +6,11 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import SAMPLE_YAML, commit_count, git
-from tracker.cli import COMMANDS
-
-CORE_COMMANDS = [name for name, (target, _help) in COMMANDS.items() if target.startswith("core:")]
-SUBCOMMANDS = [("advice", "add"), ("advice", "list"), ("glossary", "add"), ("glossary", "list"),
-               ("glossary", "edit"), ("notes", "list"), ("notes", "new"), ("topics", "edit")]
 
 
 def last_message(folder: Path) -> str:
     return git(folder, "log", "-1", "--format=%s").strip()
-
-
-@pytest.mark.parametrize("name", CORE_COMMANDS)
-def test_every_command_has_help_with_an_example(invoke, name: str) -> None:
-    result = invoke(name, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.output and f"tracker {name}" in result.output
-
-
-@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
-def test_every_subcommand_has_help_with_an_example(invoke, group: str, name: str) -> None:
-    result = invoke(group, name, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.output and f"tracker {group} {name}" in result.output
 
 
 def test_init_makes_a_project_and_a_first_commit(tmp_path: Path, invoke, monkeypatch) -> None:
@@ -103,8 +82,9 @@ def test_move_several_items_is_one_commit(project: Path, invoke) -> None:
     result = invoke("move", "illustrated", "attention", "--to", "reading")
     assert result.exit_code == 0, result.output
     assert "illustrated-transformer: inbox -> reading" in result.output
-    assert last_message(project) == ("move: 2 items -> reading "
-                                     "(illustrated-transformer, attention-is-all-you-need)")
+    assert last_message(project) == "move: 2 items -> reading"
+    assert git(project, "log", "-1", "--format=%b").strip().splitlines() == [
+        "- illustrated-transformer: inbox -> reading", "- attention-is-all-you-need: next-up -> reading"]
     assert commit_count(project) == 2
     single = invoke("move", "micrograd", "--to", "dropped")
     assert single.exit_code == 0
@@ -132,7 +112,7 @@ def test_remove(project: Path, invoke) -> None:
 
 
 def test_search_ranked_with_json(project: Path, invoke) -> None:
-    rows = json.loads(invoke("search", "transformer", "--json").output)
+    rows = json.loads(invoke("search", "transformer", "--json").output)["results"]
     assert [r["id"] for r in rows][:1] == ["illustrated-transformer"]
     assert {r["id"] for r in rows} == {"illustrated-transformer", "attention-is-all-you-need"}
     assert invoke("search", "nothing-matches-this").output == ""
@@ -238,15 +218,15 @@ def test_bad_file_is_one_error_line_and_exit_1(project: Path, invoke) -> None:
         result = invoke(*args)
         assert result.exit_code == 1
         assert result.output == (f"Error: {data}:13: status 'nxt-up' is not one of inbox, next-up, reading, done, "
-                                 "dropped\n")
+                                 "dropped (did you mean next-up?)\n")
     assert data.read_text() == SAMPLE_YAML.replace("status: next-up", "status: nxt-up")
     assert commit_count(project) == 1
 
 
 def test_terminal_output_is_a_table_with_markup_escaped(project: Path, invoke, monkeypatch) -> None:
-    import tracker.commands.core as core
+    import tracker.commands.output as output
 
-    monkeypatch.setattr(core, "_is_terminal", lambda: True)
+    monkeypatch.setattr(output, "is_terminal", lambda: True)
     invoke("add", "https://example.org/markup", "--title", "[bold red]<b>Not markup</b>[/]")
     result = invoke("list", "--tag", "", "--limit", "10")
     assert result.exit_code == 0

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import commit_count, git, modules_after, run_tracker
-from tracker.commands.core import RESOURCE_COLUMNS, _column_widths
+from tracker.commands.core import RESOURCE_COLUMNS
+from tracker.commands.output import column_widths as _column_widths
 
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch):
     """Make the commands draw their terminal tables, ``width`` columns wide."""
-    import tracker.commands.core as core
+    import tracker.commands.output as core
 
     def _set(width: int) -> None:
-        monkeypatch.setattr(core, "_is_terminal", lambda: True)
+        monkeypatch.setattr(core, "is_terminal", lambda: True)
         monkeypatch.setenv("COLUMNS", str(width))
 
     return _set
@@ -38,7 +39,7 @@ def test_column_widths_keep_order_and_drop_url_tags_category_when_narrow() -> No
     assert sum(wide.values()) + 3 * len(wide) <= 160
     hundred = _column_widths(RESOURCE_COLUMNS, rows, 100)
     assert [RESOURCE_COLUMNS[i].name for i in hundred] == ["id", "status", "category", "title", "tags"]
-    assert hundred[3] == max(hundred.values()) and hundred[0] == 25  # the title gets the room, an id a quarter
+    assert hundred[3] == max(hundred.values()) and hundred[0] == 32  # the title gets the room, an id its cap
     narrow = _column_widths(RESOURCE_COLUMNS, rows, 60)
     assert [RESOURCE_COLUMNS[i].name for i in narrow] == ["id", "status", "title"]
     assert sum(narrow.values()) + 3 * len(narrow) <= 60
@@ -58,23 +59,23 @@ def test_list_table_fits_the_terminal(project: Path, invoke, terminal, width: in
 
 
 def test_empty_results_say_so_in_a_terminal(project: Path, invoke, terminal, monkeypatch) -> None:
-    import tracker.commands.core as core
+    import tracker.commands.output as core
 
     assert invoke("search", "zzzz").stdout == ""  # piped: nothing at all
     terminal(100)
     assert invoke("list", "--tag", "no-such-tag").stdout.strip() == "No items."
     assert invoke("search", "zzzz").stdout.strip() == "Nothing matches 'zzzz'."
-    monkeypatch.setattr(core, "_is_terminal", lambda: False)
+    monkeypatch.setattr(core, "is_terminal", lambda: False)
     assert invoke("list", "--tag", "no-such-tag").stdout == ""
 
 
 def test_search_shows_the_passage_that_matched(project: Path, invoke, terminal) -> None:
     invoke("edit", "micrograd", "--comment", "A tiny autograd engine; read before the backprop chapter")
-    rows = json.loads(invoke("search", "backprop", "--json").stdout)
+    rows = json.loads(invoke("search", "backprop", "--json").stdout)["results"]
     assert [row["id"] for row in rows] == ["micrograd"]
     assert rows[0]["snippet"] == "A tiny autograd engine; read before the **backprop** chapter"
     assert rows[0]["score"] > 0
-    titled = json.loads(invoke("search", "illustrated", "--json").stdout)
+    titled = json.loads(invoke("search", "illustrated", "--json").stdout)["results"]
     assert titled[0]["snippet"] is None  # matched by its title alone, which the table shows anyway
     terminal(120)
     table = invoke("search", "backprop").stdout
@@ -201,8 +202,9 @@ def test_remove_several_in_one_commit_or_none(project: Path, invoke) -> None:
     assert data.read_text() == before and commit_count(project) == 1
     result = invoke("remove", "micrograd", "https://arxiv.org/pdf/1706.03762v2", "micro")
     assert result.exit_code == 0 and result.stdout == "Removed micrograd\nRemoved attention-is-all-you-need\n"
-    assert git(project, "log", "-1", "--format=%s").strip() == (
-        "remove: 2 items (micrograd, attention-is-all-you-need)")
+    assert git(project, "log", "-1", "--format=%s").strip() == "remove: 2 items"
+    assert git(project, "log", "-1", "--format=%b").strip().splitlines() == [
+        "- micrograd (micrograd)", "- attention-is-all-you-need (Attention Is All You Need)"]
     assert [row["id"] for row in json.loads(invoke("list", "--json").stdout)] == ["illustrated-transformer"]
     assert "# a comment between items" in data.read_text() and "advice:" in data.read_text()
     assert git(project, "status", "--porcelain") == ""

@@ -56,7 +56,7 @@ def test_a_killed_writer_leaves_the_old_file_or_the_new_one(project: Path) -> No
     rng = random.Random(7)
     outcomes: set[str] = set()
     today = dt.date.today().isoformat()
-    for attempt in range(12):
+    for attempt in range(8):
         before = data.read_bytes()
         proc = subprocess.Popen(
             [sys.executable, "-m", "tracker", "move", f"filler-{attempt}", "--to", "done"],
@@ -75,6 +75,24 @@ def test_a_killed_writer_leaves_the_old_file_or_the_new_one(project: Path) -> No
             assert after == before.replace(old_block.encode(), new_block.encode())
         doc = Store(data).load()  # always a valid file
         assert len(doc.resources) == 3003
+    # Now kill each writer the moment its temp file appears, so the kill lands mid-write (before the rename).
+    mid_write = 0
+    for attempt in range(8, 12):
+        before = data.read_bytes()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "move", f"filler-{attempt}", "--to", "done"],
+            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        temp = project / f".resources.yaml.tmp-{proc.pid}"
+        deadline = time.monotonic() + 30
+        while not temp.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0)  # yield the core: on a 2-core machine a hard spin would slow the writer it waits for
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if temp.exists():  # killed between writing the temp file and renaming it over the data file
+            mid_write += 1
+            assert data.read_bytes() == before
+            assert len(Store(data).load().resources) == 3003
+    assert mid_write >= 1, "no kill landed mid-write"
     # whatever happened, the next commands see a consistent state
     result = run_tracker("list", "--status", "done", "--json", cwd=project)
     assert result.returncode == 0, result.stderr

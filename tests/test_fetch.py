@@ -26,7 +26,7 @@ from tests.metadata_support import (
 )
 from tracker.cli import cli
 from tracker.web.fetch import FetchResult, fetch_page_async
-from tracker.web.http import USER_AGENT, HttpPolicy, build_async_client
+from tracker.web.http import USER_AGENT, HttpPolicy, build_async_transport
 from tracker.web.lookup import lookup, lookup_many
 
 TIGHT = HttpPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, max_html_bytes=256 * 1024,
@@ -37,8 +37,11 @@ def fetch_page(url: str, policy: HttpPolicy) -> FetchResult:
     """One fetch, synchronously: the commands go through ``lookup``; these tests look at the raw fetch."""
 
     async def run() -> FetchResult:
-        async with build_async_client(policy) as client:
-            return await fetch_page_async(url, client, policy)
+        transport = build_async_transport(policy)
+        try:
+            return await fetch_page_async(url, transport, policy)
+        finally:
+            await transport.aclose()
 
     return asyncio.run(run())
 
@@ -213,3 +216,29 @@ def test_meta_command_on_a_live_url(server):
     data = json.loads(result.output)
     assert data["title"] == "tinyorg/microgpt: A GPT in 300 lines of numpy, for learning."  # not github.com
     assert data["error"] is None
+
+
+def test_a_host_that_does_not_exist_is_asked_once(monkeypatch):
+    """DNS "no such host" is an answer, not a hiccup: no retry, no backoff (``tracker add`` stays quick)."""
+    from tests.metadata_support import NetworkStub
+
+    net = NetworkStub().install(monkeypatch)
+    started = time.monotonic()
+    found = lookup("https://no-such-host.example/post", HttpPolicy(retries=2))
+    assert found.error == "host not found (DNS lookup failed)" and found.failure == "dns"
+    assert net.lookups == ["no-such-host.example"] and time.monotonic() - started < 1.0
+
+
+def test_a_hanging_dns_lookup_ends_at_the_time_limit(monkeypatch):
+    """The lookup runs in a daemon thread: the time limit ends the command even while the C library waits."""
+    import socket
+
+    def hang(*args, **kwargs):
+        time.sleep(4)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hang)
+    started = time.monotonic()
+    found = lookup("https://slow-dns.example/post", HttpPolicy(connect_timeout=0.5, total_timeout=1.0, retries=0))
+    assert time.monotonic() - started < 2.0
+    assert found.failure == "timeout" and found.error

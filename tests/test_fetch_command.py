@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from tests.conftest import commit_count, git
 from tests.metadata_support import ScriptedServer, page, raw, send, slow
+from tracker.cli import cli
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def server():
         "/odd": raw(b'<html><head><meta property="og:title" content="[draft] &quot;Attention&quot;: a #1 idea &lt;b&gt;now&lt;/b&gt;">'
                     b'<meta name="description" content="- starts like a list: and has a colon"></head></html>'),
         "/gone": lambda h, s: send(h, 404, b"<html><head><title>404</title></head></html>"),
+        "/short-link": lambda h, s: send(h, 301, b"", headers={"Location": "/blog"}),
     }
     with ScriptedServer(routes, lifetime=60) as running:
         yield running
@@ -39,6 +42,12 @@ def item(project: Path, item_id: str) -> dict:
     return next(entry for entry in data["resources"] if entry["id"] == item_id)
 
 
+def fetch_record(project: Path, item_id: str) -> dict:
+    """The item's line in the fetch log beside resources.yaml (tracker's bookkeeping, not the user's file)."""
+    lines = (project / ".tracker-fetched.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if json.loads(line)["id"] == item_id][-1]
+
+
 def test_add_fills_metadata_from_the_page(project, invoke, server, fetching):
     result = invoke("add", server.url("/blog"), "--tag", "norms")
     assert result.exit_code == 0, result.output
@@ -48,7 +57,7 @@ def test_add_fills_metadata_from_the_page(project, invoke, server, fetching):
     assert entry["authors"] == ["Jane Q. Writer"]
     assert str(entry["published"]) == "2024-02-10"
     assert (entry["site"], entry["kind"]) == ("Gradient Garden", "article")
-    assert entry["fetched"].split()[1].startswith("title:")
+    assert "fetched" not in entry and "title" in fetch_record(project, new_id)["digests"]
     assert commit_count(project) == 2
 
 
@@ -58,7 +67,7 @@ def test_command_line_values_win_over_the_page(project, invoke, server, fetching
     entry = item(project, result.output.strip())
     assert entry["title"] == "MoE paper (my title)"
     assert entry["authors"] == ["Ada Lovelace", "Alan M. Turing", "Grace Hopper"]
-    assert "title:" not in entry["fetched"]  # the title is the user's: a refresh keeps it
+    assert "title" not in fetch_record(project, entry["id"])["digests"]  # the user's: a refresh keeps it
 
 
 def test_add_never_fails_on_a_slow_or_missing_page(project, invoke, server, fetching):
@@ -68,7 +77,7 @@ def test_add_never_fails_on_a_slow_or_missing_page(project, invoke, server, fetc
     assert item(project, slow_add.stdout.strip())["title"] == "Slow (127.0.0.1)"
     gone = invoke("add", server.url("/gone"))
     assert gone.exit_code == 0 and "HTTP 404" in gone.stderr
-    assert "failed" in item(project, gone.stdout.strip())["fetched"]
+    assert fetch_record(project, gone.stdout.strip())["failed"]
 
 
 def test_yaml_and_html_hostile_values_round_trip(project, invoke, server, fetching):
@@ -116,7 +125,7 @@ def test_fetch_all_refreshes_in_one_commit_and_keeps_edits(project, invoke, serv
     mine = item(project, "mine")
     assert mine["title"] == "My name for it" and mine["authors"] == ["Sam Example"]
     assert "broken" in result.output and "HTTP 404" in result.output
-    assert "mine: title" in result.output.replace("\n", " ")
+    assert "mine\tupdated\ttitle\t\n" in result.stdout  # piped: id, outcome, kept edits, error
 
     # Nothing new on the pages: no change, no commit.
     assert invoke("fetch", "--all").exit_code == 0
@@ -158,3 +167,34 @@ def test_fetch_json_free_table_output_names_counts(project, invoke, server):
     assert "updated" in result.output and "failed" in result.output
     listed = json.loads(invoke("list", "--json").output)
     assert any(row["id"] == "paper" for row in listed)
+
+
+def test_a_url_that_redirects_to_an_item_is_a_duplicate(project, invoke, server, fetching):
+    first = invoke("add", server.url("/blog"))
+    assert first.exit_code == 0, first.output
+    head = git(project, "rev-parse", "HEAD")
+    again = CliRunner().invoke(cli, ["add", server.url("/short-link")])
+    assert again.exit_code == 1
+    assert f"redirects to {server.url('/blog')}, already in the list as '{first.output.strip()}'" in again.output
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_a_page_whose_canonical_url_is_an_item_is_a_duplicate(project, invoke, server, fetching, monkeypatch):
+    monkeypatch.setenv("TRACKER_NO_FETCH", "1")
+    kept = invoke("add", server.url("/posts/why-layer-norm-works/"), "--title", "Layer norm")
+    monkeypatch.delenv("TRACKER_NO_FETCH")
+    again = CliRunner().invoke(cli, ["add", server.url("/blog")])
+    assert again.exit_code == 1 and f"already in the list as '{kept.output.strip()}'" in again.output
+    assert "names as its canonical URL" in again.output
+
+
+def test_adding_a_host_that_does_not_exist_costs_no_http_stack(project, monkeypatch):
+    """DNS says "no such host" before httpx is even imported: `add` stays about as quick as `add --no-fetch`."""
+    from tests.conftest import modules_after
+
+    monkeypatch.delenv("TRACKER_NO_FETCH", raising=False)
+    loaded = modules_after(["add", "https://no-such-host.invalid/post"], project)
+    assert "httpx" not in loaded and "httpcore" not in loaded
+    entry = item(project, "post-no-such-host-invalid")
+    assert "fetched" not in entry
+    assert fetch_record(project, "post-no-such-host-invalid")["failed"]  # `tracker fetch --missing` tries again

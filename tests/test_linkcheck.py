@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.linkcheck_support import Gauge, LinkServer, closed_port
 from tracker.web.backoff import backoff_delay, parse_retry_after
@@ -73,7 +75,7 @@ def test_every_kind_of_link_gets_its_verdict(link_server, limited):
     assert results[link_server.url("/hang/1")].transient
     assert not results[link_server.url("/gone404/1")].transient
     assert "loop" in results[link_server.url("/loopa/1")].detail
-    assert "non-http" in results[link_server.url("/mailto/1")].detail
+    assert "only http and https" in results[link_server.url("/mailto/1")].detail
     assert "3600" in results[limited.url("/long429/1")].detail
     # retries are bounded: 1 + `retries` GETs for a persistent 500
     assert link_server.count("/err500/1") == 1 + FAST.retries
@@ -228,12 +230,12 @@ def test_history_rules_without_a_server():
     assert shown[0].verdict == Verdict.ERROR and "failing run 1 of 3" in shown[0].detail
     assert [(c.before, c.after) for c in changes] == [(None, "error")]
     first = dump_history(history)
-    shown, changes = apply_results(history, [flaky], "2026-01-02T00:00:00Z", dead_after=2)
+    shown, changes = apply_results(history, [flaky], "2026-01-02T00:00:00Z", dead_after=2, dead_after_days=1)
     assert shown[0].verdict == Verdict.DEAD and [(c.before, c.after) for c in changes] == [("error", "dead")]
     assert history[url].first_failed == "2026-01-01T00:00:00Z"  # the streak's start is kept
     assert dump_history(history) != first
     settled = dump_history(history)
-    apply_results(history, [flaky], "2026-01-03T00:00:00Z", dead_after=2)
+    apply_results(history, [flaky], "2026-01-03T00:00:00Z", dead_after=2, dead_after_days=1)
     assert dump_history(history) == settled  # dead and still failing: nothing new to write
 
     fine = LinkResult(url, Verdict.OK, 200, "HTTP 200")
@@ -272,17 +274,62 @@ def test_an_unreachable_proxy_is_an_error_not_a_dead_link(link_server, monkeypat
     assert run([page])[page].verdict == Verdict.OK
 
 
-def test_a_run_is_offline_only_when_no_host_sent_any_answer(link_server):
+def test_a_run_is_offline_only_when_no_host_on_the_internet_answered(link_server, monkeypatch):
+    from tests.metadata_support import NetworkStub
+    from tracker.web import netguard
     from tracker.web.linkcheck import as_inconclusive, no_host_answered
 
-    refused = f"http://127.0.0.1:{closed_port()}/page"
-    nxdomain = "http://no-such-host.invalid/page"
-    gone = link_server.url("/gone404/witness")
-    alone = run([refused, nxdomain])
-    assert no_host_answered(alone.values())  # both failed without reaching any server
+    NetworkStub({"refusing.example": ["127.0.0.1"], "site.example": ["127.0.0.1"]}).install(monkeypatch)
+    refused = f"http://refusing.example:{closed_port()}/page"  # a host on "the internet" that refuses
+    nxdomain = "http://no-such-host.example/page"
+    on_this_machine = f"http://127.0.0.1:{closed_port()}/page"
+    gone = f"http://site.example:{link_server.port}/gone404/witness"
+    alone = run([refused, nxdomain, on_this_machine])
+    assert no_host_answered(alone.values())  # nothing on the internet answered
     shown = {r.url: r for r in as_inconclusive(list(alone.values()))}
     assert shown[nxdomain].verdict == Verdict.ERROR and shown[nxdomain].inconclusive
     assert shown[refused].detail.startswith("no network: no host answered in this run (connection refused")
+    # A port refused on this machine is refused, online or not: that needs no witness.
+    assert shown[on_this_machine].verdict == Verdict.DEAD and not shown[on_this_machine].inconclusive
+    local_only = run([refused, nxdomain, gone])  # a server on this machine answering proves no network
+    assert no_host_answered(local_only.values()) and not local_only[gone].answered
+    monkeypatch.setattr(netguard, "is_internet_address", lambda address: True)  # now it stands for the internet
     with_witness = run([refused, nxdomain, gone])  # a 404 is an answer: the network works
     assert not no_host_answered(with_witness.values())
     assert with_witness[nxdomain].verdict == Verdict.DEAD and with_witness[gone].answered
+    assert with_witness[refused].verdict == Verdict.DEAD
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.sampled_from(["verdict", "since", "status_code", "detail", "failed_runs", "new_field"]),
+                       st.none() | st.integers() | st.text(max_size=10), max_size=6))
+def test_a_hand_edited_or_newer_history_loads_or_says_why(tmp_path_factory, fields):
+    """Whatever another machine or a person wrote into a link's entry: it loads, or one DataError names the file."""
+    import json
+
+    from tracker.errors import DataError
+    from tracker.web.linkhistory import load_history
+
+    path = tmp_path_factory.mktemp("h") / ".tracker-links.json"
+    path.write_text(json.dumps({"version": 1, "links": {"https://a.example/": fields}}))
+    try:
+        history = load_history(path)
+    except DataError as exc:
+        assert str(path) in str(exc) or exc.args
+        return
+    assert set(history) == {"https://a.example/"}
+
+
+def test_transient_failures_minutes_apart_are_not_dead_days_apart_they_are():
+    from tracker.web.linkhistory import apply_results
+
+    url = "https://example.invalid/flaky"
+    failing = LinkResult(url, Verdict.ERROR, 500, "HTTP 500 on 4 attempts", transient=True)
+    history: dict = {}
+    for minute in ("00", "01", "02", "03"):
+        shown, _ = apply_results(history, [failing], f"2026-01-01T00:{minute}:00Z")
+        assert shown[0].verdict == Verdict.ERROR
+    assert "called dead once the failures span 2 days" in shown[0].detail
+    shown, changes = apply_results(history, [failing], "2026-01-03T00:00:00Z")
+    assert shown[0].verdict == Verdict.DEAD and [(c.before, c.after) for c in changes] == [("error", "dead")]
+    assert history[url].detail == "HTTP 500 on 4 attempts" and history[url].first_failed == "2026-01-01T00:00:00Z"

@@ -10,14 +10,24 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import git
 from tests.linkcheck_support import LinkServer, closed_port, without_proxies
+from tests.metadata_support import NetworkStub
 from tracker.cli import cli
 from tracker.web.linkhistory import HISTORY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _tables_as_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table tests read what a person sees; piped output (tab-separated) is tested in test_cli_behaviour."""
+    import tracker.commands.output as output
+
+    monkeypatch.setattr(output, "is_terminal", lambda: True)
 
 
 def make_repo(tmp_path: Path, urls: dict[str, str]) -> Path:
@@ -58,7 +68,7 @@ def test_verdicts_exit_codes_json_and_one_commit(tmp_path, link_server):
         {"fine": link_server.url("/ok/a"), "moved": link_server.url("/perm/a"), "gone": link_server.url("/gone404/a")},
     )
     code, doc = check(repo)
-    assert code == 2  # a dead link
+    assert code == 3  # a dead link
     assert verdicts(doc) == {"fine": "ok", "moved": "redirected", "gone": "dead"}
     moved = next(r for r in doc["results"] if r["id"] == "moved")
     assert set(moved) == {"url", "id", "verdict", "status_code", "detail", "final_url", "archived_url"}
@@ -81,27 +91,28 @@ def test_a_run_that_changes_no_verdict_changes_no_file(tmp_path, link_server):
     head = git(repo, "rev-parse", "HEAD")
     time.sleep(1.1)  # a later second: timestamps must not leak into the tracked file
     code, doc = check(repo)
-    assert code == 2 and doc["changes"] == []
+    assert code == 3 and doc["changes"] == []
     assert (repo / HISTORY_NAME).read_bytes() == before
     assert git(repo, "rev-parse", "HEAD") == head
 
     # --max-age reuses the recent success and re-checks the failure
     ok_hits, gone_hits = link_server.count("/ok/b"), link_server.count("/gone410/b")
     code, doc = check(repo, "--max-age", "1h")
-    assert code == 2 and doc["reused"] == 1
+    assert code == 3 and doc["reused"] == 1
     assert link_server.count("/ok/b") == ok_hits and link_server.count("/gone410/b") > gone_hits
 
 
 def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path, link_server):
+    """The count of runs (the span in days is turned off here: see the test after this one)."""
     path = "/ok/flapping"
     link_server.broken_paths.add(path)
     repo = make_repo(tmp_path, {"flapping": link_server.url(path)})
     try:
         seen = []
         for _ in range(3):
-            code, doc = check(repo)
+            code, doc = check(repo, "--dead-after-days", "0")
             seen.append((code, verdicts(doc)["flapping"]))
-        assert seen == [(1, "error"), (1, "error"), (2, "dead")]
+        assert seen == [(1, "error"), (1, "error"), (3, "dead")]
         assert "3 runs in a row" in doc["results"][0]["detail"]
         log = commits(repo)
         assert log[0].startswith("check: 1 link verdict changed (1 now dead)")
@@ -110,8 +121,8 @@ def test_a_transient_failure_is_dead_only_after_three_runs_and_recovers(tmp_path
         assert record["failed_runs"] == 3 and record["first_failed"] and record["status_code"] == 500
 
         head = git(repo, "rev-parse", "HEAD")
-        code, _ = check(repo)  # still failing: still dead, nothing new to record
-        assert code == 2 and git(repo, "rev-parse", "HEAD") == head
+        code, _ = check(repo, "--dead-after-days", "0")  # still failing: still dead, nothing new to record
+        assert code == 3 and git(repo, "rev-parse", "HEAD") == head
     finally:
         link_server.broken_paths.discard(path)
     code, doc = check(repo)
@@ -152,10 +163,10 @@ def test_links_from_a_markdown_file_and_other_errors(tmp_path, link_server):
 
     missing = CliRunner().invoke(cli, ["--file", str(tmp_path / "nope.yaml"), "check"])
     assert missing.exit_code == 1 and "Error:" in missing.output
-    # usage errors are 1 like every other failure: 2 is kept for "dead links found"
+    # usage errors are 2, as for every command: dead links found is 3
     bad = CliRunner().invoke(cli, ["check", "--links-from", str(readme), "--exclude", "("])
-    assert bad.exit_code == 1 and "--exclude" in bad.output
-    assert CliRunner().invoke(cli, ["check", "--timeout", "soon"]).exit_code == 1
+    assert bad.exit_code == 2 and "--exclude" in bad.output
+    assert CliRunner().invoke(cli, ["check", "--timeout", "soon"]).exit_code == 2
 
     excluded = CliRunner().invoke(
         cli, ["check", "--links-from", str(readme), "--json", "--exclude", "/err500/", "--exclude", "^ftp:"]
@@ -219,13 +230,13 @@ def test_status_picks_the_items_to_check_in_file_order(tmp_path, link_server):
     code, doc = check(repo, "--status", "done")
     assert code == 0 and verdicts(doc) == {"fine": "ok"}
     code, doc = check(repo, "--status", "inbox", "--status", "done")
-    assert code == 2 and [r["id"] for r in doc["results"]] == ["gone", "fine"]
+    assert code == 3 and [r["id"] for r in doc["results"]] == ["gone", "fine"]
 
 
 def test_the_table_prints_urls_as_written_not_as_rich_markup(tmp_path, link_server):
     repo = make_repo(tmp_path, {"odd": link_server.url("/gone404/[b]x")})
     table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
-    assert table.exit_code == 2, table.output
+    assert table.exit_code == 3, table.output
     assert "/gone404/[b]x" in table.stdout
 
 
@@ -244,41 +255,43 @@ def test_the_history_survives_a_fresh_clone(tmp_path, link_server):
     assert doc["changes"] == [] and commits(clone)[0].startswith("check: 1 link failing again")
 
 
-def test_an_offline_run_cries_no_wolf(tmp_path):
+def test_an_offline_run_cries_no_wolf(tmp_path, loopback_is_internet, monkeypatch):
     """No host answers at all (the machine is offline, DNS broken): nothing is called dead or recorded."""
+    net = NetworkStub({"fine.example": ["127.0.0.1"]}).install(monkeypatch)
     own = LinkServer(lifetime=60).start()
     try:
         repo = make_repo(
             tmp_path,
             {
-                "fine": own.url("/ok/offline"),
-                "also-fine": own.url("/ok/offline-2"),
+                "fine": f"http://fine.example:{own.port}/ok/offline",
+                "also-fine": f"http://fine.example:{own.port}/ok/offline-2",
                 "nohost": "http://no-such-host.invalid/page",
             },
         )
         code, doc = check(repo)  # online: the server answers, so the .invalid host is really gone
-        assert code == 2 and verdicts(doc) == {"fine": "ok", "also-fine": "ok", "nohost": "dead"}
+        assert code == 3 and verdicts(doc) == {"fine": "ok", "also-fine": "ok", "nohost": "dead"}
         assert doc["no_network"] is False
         # --max-age re-checks only the failure: no host answers it, yet the known dead link stays dead
         code, doc = check(repo, "--max-age", "1h")
-        assert code == 2 and doc["reused"] == 2 and verdicts(doc)["nohost"] == "dead"
-    finally:
-        own.stop()  # now its port refuses: like a laptop that lost the network, no host answers
-    history_before = (repo / HISTORY_NAME).read_bytes()
-    head = git(repo, "rev-parse", "HEAD")
-    code, doc = check(repo)
-    assert doc["no_network"] is True and doc["changes"] == []
-    # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
-    assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 2
-    details = {r["id"]: r["detail"] for r in doc["results"]}
-    assert details["fine"] == "no network: no host answered in this run (connection refused)"
-    assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
-    assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
-    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
+        assert code == 3 and doc["reused"] == 2 and verdicts(doc)["nohost"] == "dead"
+        net.names.clear()  # like a laptop that lost the network: no name resolves, no host answers
+        history_before = (repo / HISTORY_NAME).read_bytes()
+        head = git(repo, "rev-parse", "HEAD")
+        code, doc = check(repo)
+        assert doc["no_network"] is True and doc["changes"] == []
+        # the ok links are not called dead: errors that say why; the link known dead stays dead, nothing new
+        assert verdicts(doc) == {"fine": "error", "also-fine": "error", "nohost": "dead"} and code == 3
+        details = {r["id"]: r["detail"] for r in doc["results"]}
+        assert details["fine"] == "no network: no host answered in this run (DNS: no such host)"
+        assert details["nohost"].startswith("dead since 20") and "last known verdict; no network" in details["nohost"]
+        assert (repo / HISTORY_NAME).read_bytes() == history_before  # still ok, ok, dead: nothing learnt
+        assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
 
-    table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
-    assert table.exit_code == 2 and "No host answered in this run" in table.stdout
-    assert git(repo, "rev-parse", "HEAD") == head
+        table = CliRunner().invoke(cli, ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"])
+        assert table.exit_code == 3 and "No host answered in this run" in table.stdout
+        assert git(repo, "rev-parse", "HEAD") == head
+    finally:
+        own.stop()
 
 
 def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
@@ -287,7 +300,6 @@ def test_a_list_of_unreachable_hosts_only_is_not_committed_as_dead(tmp_path):
         {
             "nxdomain": "http://no-such-host.invalid/a",
             "nxdomain2": "https://another-gone-host.invalid/b",
-            "closed": f"http://127.0.0.1:{closed_port()}/c",
         },
     )
     head = git(repo, "rev-parse", "HEAD")
@@ -306,7 +318,7 @@ def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, lin
     check(repo)  # last week's run: the dead link was news then
     args = ["--file", str(repo / "resources.yaml"), "check", "--timeout", "2"]
     md = CliRunner().invoke(cli, [*args, "--format", "markdown"])
-    assert md.exit_code == 2
+    assert md.exit_code == 3
     need, changed = md.stdout.split("### What changed since the last run")
     assert "### Links that need a look (2)" in need
     rows = [line for line in need.splitlines() if line.startswith("| ")]
@@ -316,6 +328,73 @@ def test_the_ci_summary_names_every_dead_link_not_only_the_changes(tmp_path, lin
     assert "(0)" in changed and "No verdict changed since the last run." in changed
 
     table = CliRunner().invoke(cli, args)
-    assert table.exit_code == 2
+    assert table.exit_code == 3
     assert "Links that need a look (2)" in table.stdout and "gone" in table.stdout and "dead" in table.stdout
     assert "No verdict changed since the last run." in table.stdout
+
+
+def test_a_failing_link_is_dead_only_when_failures_span_days(tmp_path, link_server):
+    """Runs a minute apart prove nothing: the failures must span --dead-after-days (2) as well (the rule itself,
+    run by run, is tested without a server in test_linkcheck.py)."""
+    repo = make_repo(tmp_path, {"failing": link_server.url("/hang/days")})  # a timeout: transient
+    code, doc = check(repo, "--dead-after", "1", "--timeout", "0.3")
+    assert code == 1 and verdicts(doc) == {"failing": "timeout"}
+    assert "called dead once the failures span 2 days" in doc["results"][0]["detail"]
+    # Time passes: the streak began long ago (as a hand edit of the tracked file can say, too).
+    path = repo / HISTORY_NAME
+    history = json.loads(path.read_text())
+    history["links"][link_server.url("/hang/days")]["first_failed"] = "2020-01-01T00:00:00Z"
+    path.write_text(json.dumps(history))
+    code, doc = check(repo, "--dead-after", "1", "--timeout", "0.3")
+    assert code == 3 and verdicts(doc) == {"failing": "dead"}
+    assert "since 2020-01-01" in doc["results"][0]["detail"]
+
+
+def test_the_history_keeps_why_a_link_failed(tmp_path, link_server, loopback_is_internet):
+    """The dead-links page shows the checker's reason: DNS failures have no status code, so the words matter."""
+    repo = make_repo(tmp_path, {"nohost": "http://no-such-host.invalid/x", "fine": link_server.url("/ok/why")})
+    code, _ = check(repo)
+    assert code == 3
+    links = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert links["http://no-such-host.invalid/x"]["detail"] == "DNS: no such host"
+    assert "detail" not in links[link_server.url("/ok/why")]
+
+
+def test_a_server_on_this_machine_answering_is_no_proof_of_the_internet(tmp_path, link_server):
+    """Offline with a loopback item in the list: the unreachable links are not called dead."""
+    repo = make_repo(tmp_path, {"local": link_server.url("/ok/lan"), "paper": "https://no-such-host.invalid/abs/1"})
+    head = git(repo, "rev-parse", "HEAD")
+    code, doc = check(repo)
+    assert doc["no_network"] is True and verdicts(doc) == {"local": "ok", "paper": "error"}
+    assert code == 1 and doc["results"][1]["detail"].startswith("no network")
+    links = json.loads((repo / HISTORY_NAME).read_text())["links"]
+    assert set(links) == {link_server.url("/ok/lan")}  # nothing learnt about the paper
+    assert git(repo, "rev-parse", "HEAD") != head
+
+
+def test_fix_redirects_skips_a_move_onto_another_item_and_fixes_the_rest(tmp_path, link_server):
+    repo = make_repo(
+        tmp_path,
+        {
+            "old": link_server.url("/perm/e"),  # moved to /ok/moved, which is already "there"
+            "there": link_server.url("/ok/moved"),
+            "chained": link_server.url("/chain/e"),  # moved (301) to /chain2/x: nobody's yet
+        },
+    )
+    result = CliRunner().invoke(
+        cli, ["--file", str(repo / "resources.yaml"), "check", "--json", "--timeout", "2", "--fix-redirects"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["skipped_fixes"] == [{"id": "old", "url": link_server.url("/ok/moved"), "other": "there"}]
+    assert "note: not updated old: it moved to" in result.stderr and "already in the list as 'there'" in result.stderr
+    text = (repo / "resources.yaml").read_text()
+    assert link_server.url("/perm/e") in text and link_server.url("/chain2/x") in text
+    assert commits(repo)[0].startswith("check: update 1 moved URL")
+
+
+def test_a_port_refused_on_this_machine_is_dead_without_a_witness(tmp_path):
+    """Refused on 127.0.0.1 is refused whether or not the internet is up (the shared benchmark's closed port)."""
+    repo = make_repo(tmp_path, {"closed": f"http://127.0.0.1:{closed_port()}/c", "gone": "http://gone.invalid/x"})
+    code, doc = check(repo)
+    assert doc["no_network"] is True and verdicts(doc) == {"closed": "dead", "gone": "error"} and code == 3

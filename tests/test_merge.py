@@ -94,5 +94,9 @@ def test_git_merge_of_one_link_under_two_ids_stops(two_clones: tuple[Path, Path]
     a, b = two_clones
     reading_list.add_resource(Store(a / "resources.yaml"), "https://example.org/same", title="Same A")
     reading_list.add_resource(Store(b / "resources.yaml"), "https://example.org/same/", title="Same B")
-    assert "the same link as 'same-a' was added on both sides" in failed_pull(b, a)
+    output = failed_pull(b, a)
+    assert "'same-a' is the same link as 'same-b' (added under two ids); merged into 'same-b'" in output
     assert "UU resources.yaml" in git(b, "status", "--porcelain")
+    doc = Store(b / "resources.yaml").load()  # one item, ours live: every command keeps working
+    assert [(r.id, r.title) for r in doc.resources] == [("same-b", "Same B")]
+    assert "#   title: Same A" in (b / "resources.yaml").read_text()

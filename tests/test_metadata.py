@@ -223,16 +223,6 @@ def test_unclassed_by_line_and_german_date_element():
     assert meta.published == "2017-07-12"
 
 
-@pytest.mark.parametrize("name", ["meta", "fetch"])
-def test_commands_have_help_and_are_documented(name):
-    from pathlib import Path
-
-    result = CliRunner().invoke(cli, [name, "--help"])
-    assert result.exit_code == 0 and "Example" in result.output
-    docs = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert f"tracker {name}" in docs
-
-
 def test_modified_date_only_when_nothing_says_published():
     html = b"""<html><head><meta property="og:updated_time" content="2024-06-01T00:00:00Z">
     <title>T</title></head><body><p class="post-date">March 3, 2022</p></body></html>"""

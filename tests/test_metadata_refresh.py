@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tracker.store.fetchlog import parse_legacy
 from tracker.web.metadata import PageMetadata
-from tracker.web.refresh import needs_fetch, parse_record, plan_refresh
+from tracker.web.refresh import needs_fetch, plan_refresh
 
 TODAY = dt.date(2026, 11, 28)
 URL = "https://garden.example/posts/layer-norm"
@@ -19,19 +20,20 @@ def test_first_fetch_fills_empty_fields_and_records_them():
     plan = plan_refresh({"url": URL}, page(title="Layer Norm", authors=["Jane Doe"], published="2024-02-10"),
                         today=TODAY)
     assert plan.changes == {"title": "Layer Norm", "authors": ["Jane Doe"], "published": dt.date(2024, 2, 10)}
-    record = parse_record(plan.record)
+    record = plan.record
     assert record.when == TODAY and set(record.digests) == {"title", "authors", "published"}
     assert not record.failed
 
 
 def test_refresh_updates_fetched_values_but_keeps_edited_ones():
     first = plan_refresh({"url": URL}, page(title="Old title", site="Garden"), today=TODAY)
-    item = {"url": URL, **first.changes, "fetched": first.record}
+    item = {"url": URL, **first.changes}
     item["site"] = "Gradient Garden (my name for it)"  # a person's edit
-    second = plan_refresh(item, page(title="New title", site="Garden Blog"), today=TODAY)
+    second = plan_refresh(item, page(title="New title", site="Garden Blog"), today=TODAY, record=first.record)
     assert second.changes == {"title": "New title"}
     assert second.kept == ["site"]
-    forced = plan_refresh(item, page(title="New title", site="Garden Blog"), overwrite=True, today=TODAY)
+    forced = plan_refresh(item, page(title="New title", site="Garden Blog"), overwrite=True, today=TODAY,
+                          record=first.record)
     assert forced.changes == {"title": "New title", "site": "Garden Blog"}
 
 
@@ -51,12 +53,20 @@ def test_placeholder_title_from_the_url_is_replaced():
 
 def test_failed_fetch_is_recorded_and_selected_by_missing():
     plan = plan_refresh({"url": URL}, page(title="Layer norm (garden.example)"), failed=True, today=TODAY)
-    item = {"url": URL, **plan.changes, "fetched": plan.record}
-    assert parse_record(plan.record).failed
-    assert needs_fetch(item) and needs_fetch({"url": URL})
-    ok = plan_refresh(item, page(title="Why Layer Norm Works"), today=TODAY)
+    item = {"url": URL, **plan.changes}
+    assert plan.record.failed
+    assert needs_fetch(item, plan.record) and needs_fetch({"url": URL})
+    ok = plan_refresh(item, page(title="Why Layer Norm Works"), today=TODAY, record=plan.record)
     assert ok.changes == {"title": "Why Layer Norm Works"}
-    assert not needs_fetch({**item, **ok.changes, "fetched": ok.record})
+    assert not needs_fetch({**item, **ok.changes}, ok.record)
+
+
+def test_an_old_fetched_line_in_the_item_is_still_read():
+    plan = plan_refresh({"url": URL}, page(title="Old title", site="Garden"), today=TODAY)
+    line = f"{TODAY} " + " ".join(f"{k}:{v}" for k, v in plan.record.digests.items())
+    item = {"url": URL, **plan.changes, "fetched": line}
+    assert plan_refresh(item, page(title="New title", site="Garden"), today=TODAY).changes == {"title": "New title"}
+    assert not needs_fetch(item) and needs_fetch({**item, "fetched": f"{TODAY} failed"})
 
 
 def test_long_descriptions_are_shortened_and_same_canonical_dropped():
@@ -66,5 +76,5 @@ def test_long_descriptions_are_shortened_and_same_canonical_dropped():
 
 
 def test_junk_record_is_tolerated():
-    assert parse_record("not a record at all").when is None
-    assert parse_record(None).digests == {}
+    assert parse_legacy("not a record at all").when is None
+    assert parse_legacy(None).digests == {}

@@ -248,10 +248,15 @@ def test_items_with_lab_show_the_last_run(client: Client) -> None:
     assert (row["experiment_title"], row["result"], row["device"]) == ("Scaled dot-product attention", "pass", "cpu")
 
 
-@pytest.mark.parametrize("query", ["", '"unbalanced', "AND OR NOT", "attention*("])
-def test_search_accepts_any_text(client: Client, query: str) -> None:
+@pytest.mark.parametrize(("query", "found"), [
+    ("", set()), ('"unbalanced', set()), ("AND OR NOT", set()),
+    # FTS syntax in the text is taken as plain words: "attention*(" finds what "attention" finds.
+    ("attention*(", {("resource", "attention-is-all-you-need"), ("resource", "illustrated-transformer"), ("note", "attention")}),
+])
+def test_search_accepts_any_text(client: Client, query: str, found: set) -> None:
     response = client.get("/tracker/search.json?_shape=array&q=" + httpx.QueryParams({"q": query})["q"])
     assert response.status_code == 200
+    assert {(row["kind"], row["item"]) for row in response.json()} == found
 
 
 PAGES = [
@@ -346,7 +351,7 @@ def test_site_and_kind_facets_work_before_a_fetch(client: Client) -> None:
 
 def test_dead_links_say_what_went_wrong(client: Client) -> None:
     (row,) = client.rows("/tracker/dead_links.json")
-    assert row["detail"] == "HTTP 404"
+    assert row["why"].startswith("HTTP 404 Not Found")
 
 
 def test_sql_cannot_write(client: Client) -> None:
@@ -438,7 +443,8 @@ def test_exposure_warning_only_off_loopback() -> None:
     assert exposure_warning("127.0.0.1") is None
     assert exposure_warning("::1") is None
     assert exposure_warning("localhost") is None
-    assert "readable by anyone" in exposure_warning("0.0.0.0")
+    assert "anyone who can reach this machine" in exposure_warning("0.0.0.0")
+    assert "change" in exposure_warning("0.0.0.0", writes=True)
     assert "192.168.1.5" in exposure_warning("192.168.1.5")
 
 
@@ -455,9 +461,12 @@ def test_build_and_publish_commands(fresh_project: Project, tmp_path: Path) -> N
     published = runner.invoke(cli, [*args, "publish", "--dir", str(out)])
     assert published.exit_code == 0, published.output
     assert "datasette publish cloudrun" in published.output
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert [f for f in files if not f.startswith("templates/")] == [
         "inspect-data.json", "metadata.json", "plugins/tracker_datasette.py", "settings.json", "tracker.db",
     ]
+    assert {"templates/query-tracker.html", "templates/base.html"} <= set(files)
+    assert "--template-dir" in published.output
     assert "inbox" in json.loads((out / "metadata.json").read_text())["databases"]["tracker"]["queries"]
 
 
@@ -475,6 +484,8 @@ def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_pa
 
     rows = json.loads(get("/tracker/search.json?_shape=array&q=pictures"))
     assert [r["item"] for r in rows] == ["illustrated-transformer"]
+    inbox = get("/tracker/inbox")  # learner-first wording, and no forms: a published site cannot write
+    assert "2 items" in inbox and "Custom SQL query" not in inbox and "/-/room/" not in inbox
     assert "<mark>Pictures</mark>" in get("/tracker/search?q=pictures")
     assert json.loads(get("/-/settings.json"))["truncate_cells_html"] == 280
     # Opened immutable (inspect-data.json), and no SQL but select, as in `tracker serve`.
@@ -538,11 +549,14 @@ def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -
         fresh_project.resources_file.write_text(good.replace("title: Zero to Hero", "title: [Zero"), "utf-8")
         time.sleep(1.0)
         assert httpx.get(url).json()[0]["title"] == "Zero to Hero, edited by hand"
+        banner = httpx.get(f"{base}/tracker/inbox").text
+        assert "Not up to date" in banner and "resources.yaml:" in banner
         fresh_project.resources_file.write_text(good.replace("edited by hand", "fixed"), "utf-8")
         started = time.monotonic()
         while httpx.get(url).json()[0]["title"] != "Zero to Hero, fixed":
             assert time.monotonic() - started < 3.0
             time.sleep(0.1)
+        assert "Not up to date" not in httpx.get(f"{base}/tracker/inbox").text
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)

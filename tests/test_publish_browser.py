@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.publish_support import REPO_ROOT, SCRIPT_TITLE, free_port, make_project, start_serve, wait_for_http
+from tests.publish_browser_support import ARTIFACTS, open_browser
+from tests.publish_support import SCRIPT_TITLE, free_port, make_project, start_serve, wait_for_http
 
 pytestmark = pytest.mark.timeout(120)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -34,21 +26,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.dialogs = dialogs
+    with open_browser() as page:
         yield page
-        browser.close()
-    assert dialogs == [], f"a script ran: {dialogs}"
 
 
 def test_home_page_lists_the_tables_and_queries(site: str, page) -> None:

@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import SAMPLE_YAML, commit_count, git
 from tracker import reading_list
-from tracker.document import render_document
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
 from tracker.models import Advice, Term, Topic
 from tracker.store import Store, find_data_file
+from tracker.store.document import render_document
 
 TODAY = dt.date(2026, 2, 1)
 
@@ -61,8 +61,8 @@ BAD_INPUTS = [
     ("duplicate id", "- id: micrograd", "- id: illustrated-transformer", 20, "duplicate id 'illustrated-transformer'"),
     ("duplicate URL", "url: https://github.com/karpathy/micrograd", "url: https://arxiv.org/pdf/1706.03762v2", 21,
      "duplicate URL"),
-    ("wrong type", "tags: [paper]", "tags: paper", 15, "tags: input should be a valid list"),
-    ("number as title", "title: micrograd", "title: 12", 22, "title: input should be a valid string"),
+    ("wrong type", "tags: [paper]", "tags: {paper: 1}", 15, "tags: input should be a valid list"),
+    ("list as title", "title: micrograd", "title: [1, 2]", 22, "title: input should be a valid string"),
     ("missing title", "  title: micrograd\n", "", 20, "title is missing"),
     ("broken YAML", "  comment: The original transformer paper", "  comment: [unclosed", 18, "invalid YAML"),
     ("python tag", "my_rating: 5", "my_rating: !!python/object/apply:os.system ['echo hi']", 27, "tag"),
@@ -132,7 +132,7 @@ def test_add_appends_one_block_and_commits(data_file: Path) -> None:
     assert resource["id"] == "post"
     after = data_file.read_text()
     block = (f"- id: {resource['id']}\n  url: https://example.org/post?utm_source=x\n  title: A Post\n"
-             "  status: inbox\n  tags: [x]\n  added: 2026-02-01\n  status_changed: 2026-02-01\n")
+             "  status: inbox\n  tags: [x]\n  added: 2026-02-01\n")  # no status_changed repeating added
     assert after == before.replace("  my_rating: 5\n", "  my_rating: 5\n" + block)
     assert git(data_file.parent, "log", "-1", "--format=%s").strip() == "add: A Post (inbox)"
     assert git(data_file.parent, "show", "--name-only", "--format=", "HEAD").split() == ["resources.yaml"]
@@ -337,8 +337,8 @@ def test_render_is_deterministic_and_round_trips(data_file: Path) -> None:
 
 
 def test_spelled_out_field_order_and_statuses_match_the_models() -> None:
-    from tracker import document
     from tracker.models import STATUS_VALUES, Resource
+    from tracker.store import document
 
     assert document.RESOURCE_FIELDS == tuple(Resource.model_fields)
     assert document.STATUS_VALUES == STATUS_VALUES

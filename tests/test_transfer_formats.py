@@ -88,17 +88,23 @@ def test_awesome_list_sections_tables_badges_and_anchors():
     assert attention.published == dt.date(2017, 6, 12)  # the Date column
     assert attention.category == "Milestone Papers"
     assert "Institute: Google" in attention.comment and "Badge" not in attention.comment
-    assert "Code: [tensor2tensor](https://github.com/tensorflow/tensor2tensor);" in attention.comment
+    assert [(link.label, link.url) for link in attention.links] == [
+        ("code", "https://github.com/tensorflow/tensor2tensor")  # the Code column's link, kept as the paper's code
+    ]
     assert "Date: 2018-06" in by_id["improving-language-understanding-by-generative-pre-training"].comment
     zero = by_id["neural-networks-zero-to-hero"]
     assert zero.tags == ["courses", "university-courses", "video-lectures"]  # headings, then the parent item
     assert by_id["dive-into-deep-learning"].category == "Books"  # :books: shortcode dropped
+    assert by_id["llama-cpp"].title == "llama.cpp"  # a name with a dot is not an address
     urls = {item.url for item in plan.resources}
     assert not any("shields.io" in url or "awesome.re" in url or url.startswith("#") for url in urls)
     assert "https://docs.github.com/en/pull-requests" not in urls  # the Contributing section is not content
-    assert {(s.origin, s.reason) for s in content.skipped} == {
-        ("awesome-list.md:20", "row without a link"), ("awesome-list.md:35", "relative link"),
-    }
+    reasons = {(s.origin, s.reason) for s in content.skipped}
+    assert {("awesome-list.md:20", "row without a link"), ("awesome-list.md:35", "relative link"),
+            ("awesome-list.md:9", "navigation ('Contents' section)"), ("awesome-list.md:17", "image"),
+            ("awesome-list.md:47", "contribution guide ('Contributing' section)"),
+            ("awesome-list.md:51", "licence ('License' section)")} <= reasons
+    assert len([s for s in content.skipped if s.origin == "awesome-list.md:17"]) == 2  # each badge once
 
 
 def test_json_and_jsonl(tmp_path):

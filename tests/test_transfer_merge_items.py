@@ -63,7 +63,18 @@ def test_advice_and_glossary_have_their_own_keys():
     merged = merge_section("advice", base, ours, theirs)
     assert [entry["text"] for entry in merged.entries] == ["Edited", "Mine"]  # the edit stays where "Old" was
     terms = merge_section("glossary", [], [{"term": "Top K", "definition": "x"}], [{"term": "top k", "definition": "x"}])
-    assert len(terms.entries) == 1
+    assert sorted(entry["term"] for entry in terms.entries) == ["Top K", "top k"]  # nothing either side wrote is lost
+
+
+def test_a_rename_on_one_side_meets_an_edit_on_the_other():
+    base = [item("a", title="Old")]
+    ours = [item("renamed", title="Old") | {"url": "https://example.org/a"}]
+    theirs = [item("a", title="New")]
+    merged = merge_section("resources", base, ours, theirs)
+    assert merged.entries == [item("renamed", title="New") | {"url": "https://example.org/a"}]
+    terms = merge_section("glossary", [{"term": "KV cache", "definition": "old"}],
+                          [{"term": "KV Cache", "definition": "old"}], [{"term": "KV cache", "definition": "new"}])
+    assert terms.entries == [{"term": "KV Cache", "definition": "new"}]
 
 
 BASE_TEXT = """\

@@ -172,8 +172,9 @@ def test_cli_import_of_the_seed_makes_one_commit(project, invoke):
         "(already in the list)"
     ) in result.output
     assert commit_count(project) == before + 1
-    message = git(project, "log", "-1", "--format=%s").strip()
-    assert message == "import: 60 items, 15 advice, 9 terms, 52 topics, 3 notes from LLM-FastTrack-README.md"
+    message = git(project, "log", "-1", "--format=%s%n%b").strip()
+    assert message == ("import: 60 items from LLM-FastTrack-README.md\n"
+                       "Also: 15 advice, 9 terms, 52 topics, 3 notes.")
     changed = git(project, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == sorted([
         "resources.yaml", "notes/1-1-1-pytorch-tensors-vs-numpy-arrays.md", "notes/1-1-pytorch-tensors.md",

@@ -54,7 +54,9 @@ def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
 
 def test_init_registers_the_driver(clones):
     laptop, _ = clones
-    assert (laptop / ".gitattributes").read_text() == "resources.yaml merge=tracker\n"
+    assert (laptop / ".gitattributes").read_text() == (
+        "resources.yaml merge=tracker\n.tracker-links.json merge=tracker\nnotes/*.md merge=tracker\n"
+        "lab/runs/*.jsonl merge=union\n.tracker-fetched.jsonl merge=union\n.tracker-reviews.jsonl merge=union\n")
     assert "-m tracker merge-driver %O %A %B %P" in git(laptop, "config", "merge.tracker.driver")
     assert git(laptop, "ls-files", ".gitattributes").strip() == ".gitattributes"  # committed by init
 
@@ -187,7 +189,7 @@ def test_unreachable_remote_is_one_clear_error(tmp_path, clones):
     assert result.exit_code == 1 and "could not fetch from 'origin'" in result.output
 
 
-def test_driver_falls_back_to_a_line_merge_for_a_file_it_cannot_read(tmp_path):
+def test_driver_keeps_a_readable_file_when_a_side_does_not_load(tmp_path):
     base, ours, theirs = (tmp_path / name for name in ("base", "ours", "theirs"))
     base.write_text("resources: []\n")
     ours.write_text("resources: [\n")  # broken by hand
@@ -197,8 +199,11 @@ def test_driver_falls_back_to_a_line_merge_for_a_file_it_cannot_read(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, check=False,
     )
     assert done.returncode == 1
-    assert "falling back to a line-by-line merge" in done.stderr
-    assert "<<<<<<< ours" in ours.read_text()
+    assert "resources.yaml (ours):2: invalid YAML" in done.stderr
+    merged = ours.read_text()
+    assert merged.startswith("resources: []\nadvice: []\n")  # theirs loads, so it is live
+    assert "# +resources: [" in merged  # our broken line is recorded, commented out
+    yaml.safe_load(merged)
 
 
 def test_outside_a_repository_says_so(tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.urls import identity_key, names_pdf, site_host
 
@@ -33,3 +35,55 @@ def test_site_host_and_names_pdf():
     assert site_host("not a url") == ""
     assert names_pdf("https://example.org/paper.PDF?download=1")
     assert not names_pdf("https://example.org/pdf/viewer")
+
+
+def test_an_internationalised_host_is_one_item_in_either_spelling():
+    from tracker.urls import identity_key
+
+    assert identity_key("https://bücher.example/p") == identity_key("https://xn--bcher-kva.example/p")
+    assert identity_key("https://BÜCHER.example/p/") == identity_key("https://www.xn--bcher-kva.example/p")
+    assert identity_key("https://пример.рф/") == "https://xn--e1afmkfd.xn--p1ai"
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "slug"),
+    [
+        ("https://bücher.example/p", None, "p-bucher-example"),
+        ("https://xn--bcher-kva.example/p", None, "p-bucher-example"),
+        ("https://пример.рф/", None, "primer-rf"),
+        ("https://例子.中国/", None, "xn-fsqu00a-xn-fiqs8s"),
+        ("https://ru.wikipedia.org/wiki/%D0%9F%D1%80%D0%B8%D0%BC%D0%B5%D1%80", None, "primer-ru-wikipedia-org"),
+        ("https://x.example/a", "Пример статьи", "primer-stati"),
+        ("https://x.example/a", "Ελληνικά νέα", "ellinika-nea"),
+    ],
+)
+def test_ids_of_internationalised_urls_and_titles_are_readable(url, title, slug):
+    from tracker.reading_list import base_slug
+
+    assert base_slug(title, url) == slug
+
+
+def test_add_refuses_the_same_idn_page_in_its_other_spelling(project, invoke):
+    first = invoke("add", "https://bücher.example/p")
+    assert first.exit_code == 0 and first.output.strip() == "p-bucher-example"
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    again = CliRunner().invoke(cli, ["add", "https://xn--bcher-kva.example/p"])
+    assert again.exit_code == 1 and "already in the list as 'p-bucher-example'" in again.output
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_host_spellings_never_raise_and_are_stable(name):
+    from tracker.urls import ascii_host, display_host, identity_key
+
+    host = ascii_host(name)
+    assert ascii_host(host) == host  # one ASCII form
+    display_host(host)
+    try:
+        key = identity_key(f"https://{name}/page")
+    except ValueError:  # urlsplit refuses some hosts outright (the URL is refused on add, too)
+        return
+    assert key == identity_key(key)

@@ -8,9 +8,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import yamlio
-from tracker.document import render_file
-from tracker.layout import scan
+from tracker.store import yamlio
+from tracker.store.document import render_file
+from tracker.store.layout import scan
 
 # Any text that can be stored in a UTF-8 file (no lone surrogates).
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
@@ -81,8 +81,8 @@ resources = st.lists(
 @settings(max_examples=60, deadline=None)
 @given(resources)
 def test_document_round_trip_and_surgical_edit_match_a_full_rewrite(items: list[dict]) -> None:
-    from tracker.document import read_document, render_document
     from tracker.models import Document
+    from tracker.store.document import read_document, render_document
 
     doc = Document.model_validate({"resources": [
         {"id": f"item-{n}", "url": f"https://example.org/{n}", **item} for n, item in enumerate(items)]})

@@ -33,7 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("transfer:import_cmd", "Import links: README/awesome list, bookmarks, Pocket, CSV, JSON."),
     "export": ("transfer:export_cmd", "Export as markdown, bookmarks, JSON, CSV or BibTeX."),
     "sync": ("transfer:sync_cmd", "Pull (merging item by item), then push."),
-    "merge-driver": ("transfer:merge_driver_cmd", ""),  # hidden: git runs it, see tracker/merge.py
+    "resolve": ("transfer:resolve_cmd", "Settle merge conflicts in the list and make the commit."),
+    "merge-driver": ("transfer:merge_driver_cmd", ""),  # hidden: git runs it, see tracker/merge/driver.py
     "build": ("publish:build_cmd", "Build the SQLite database that Datasette serves."),
     "serve": ("publish:serve_cmd", "Browse everything in Datasette, rebuilt live as files change."),
     "publish": ("publish:publish_cmd", "Write the database and metadata for `datasette publish`."),
@@ -43,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "next": ("archive:next_cmd", "Plan a study session: what to read next within --minutes."),
     "read": ("archive:read_cmd", "Print an item's saved page text (offline reading)."),
     "archive": ("archive:archive_cmd", "Saved page text: how much, and saving on or off."),
+    "review": ("cards:review_cmd", "Review due flashcards (FSRS); one commit per session."),
+    "cards": ("cards:cards_group", "Flashcards from notes and glossary: list, export to Anki or CSV."),
 }
 
 
@@ -76,6 +79,9 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except TrackerError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # a file that cannot be read or written: say which and why, no traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help text comes from COMMANDS so listing commands imports nothing.

@@ -30,6 +30,32 @@ class DataError(TrackerError):
         return f"{where}: {self.message}"
 
 
+class DataErrors(DataError):
+    """Several problems in one file, each with its line: a person fixes them all in one go, not one per run."""
+
+    SHOWN = 20
+
+    def __init__(self, errors: list[DataError]) -> None:
+        flat = [inner for error in errors for inner in (error.errors if isinstance(error, DataErrors) else [error])]
+        self.errors = sorted(flat, key=lambda error: (str(error.path), error.line or 0))
+        first = self.errors[0]
+        super().__init__(first.message, first.path, first.line)
+
+    def __str__(self) -> str:
+        lines = [DataError.__str__(error) for error in self.errors[: self.SHOWN]]
+        if len(self.errors) > self.SHOWN:
+            lines.append(f"... and {len(self.errors) - self.SHOWN} more problems")
+        return "\n".join(lines)
+
+
+def raise_all(errors: list[DataError]) -> None:
+    """Raise the one error, or all of them together; nothing when the list is empty."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DataErrors(errors)
+
+
 class NotFoundError(TrackerError):
     """A reference (id, id prefix, URL) that matches nothing, or more than one thing."""
 

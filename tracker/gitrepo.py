@@ -10,7 +10,7 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,12 +32,18 @@ def find_repo(start: Path) -> Path | None:
     return None
 
 
-def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """git in ``repo``, output captured; never prompts, and speaks English (callers read its messages)."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env)
+def run_git(repo: Path, *args: str, check: bool = True, env: dict[str, str] | None = None,
+            binary: bool = False, input_bytes: bytes | None = None) -> subprocess.CompletedProcess:
+    """git in ``repo``, output captured; never prompts, and speaks English (callers read its messages).
+
+    ``binary``: stdout comes back as bytes (file contents); stderr is always text."""
+    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=not binary, env=full_env,
+                          input=input_bytes)
+    if binary:
+        proc.stderr = proc.stderr.decode("utf-8", "replace")
     if check and proc.returncode != 0:
-        last = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
+        last = (proc.stderr or (proc.stdout if not binary else "")).strip().splitlines()[-1:]
         raise GitError(f"git {args[0]} failed: {last[0] if last else f'exit status {proc.returncode}'}")
     return proc
 
@@ -54,9 +60,6 @@ def commits_enabled(flag: bool, folder: Path) -> bool:
     """False when ``--no-commit`` / ``TRACKER_NO_COMMIT`` was given, or ``git config tracker.commit false``."""
     if not flag:
         return False
-    value = os.environ.get("TRACKER_COMMIT")
-    if value is not None:
-        return value.strip().lower() not in {"0", "false", "no", "off"}
     repo = find_repo(folder)
     if repo is None or not _config_may_mention_tracker(repo):
         return True
@@ -86,16 +89,93 @@ def _config_may_mention_tracker(repo: Path) -> bool:
     return False
 
 
+def _git_dir(repo: Path) -> Path | None:
+    dot_git = repo / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:  # a worktree or submodule: ".git" is a file naming the real folder
+        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    if text.startswith("gitdir:"):
+        target = Path(text.removeprefix("gitdir:").strip())
+        return target if target.is_absolute() else (repo / target).resolve()
+    return None
+
+
+def _git_running_in(repo: Path) -> bool | None:
+    """Whether a git process runs with its working directory in ``repo``; None when this system cannot say."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return None
+    root = str(repo.resolve())
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "comm").read_text().startswith("git"):
+                continue
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue  # gone, or not ours to look at
+        if cwd == root or cwd.startswith(root + os.sep):
+            return True
+    return False
+
+
+def remove_stale_index_lock(repo: Path, min_age_s: float = 2.0) -> bool:
+    """Remove ``.git/index.lock`` left by a git process that was killed (a killed process group, a crash):
+    only when it is older than ``min_age_s`` and no git process runs in this repository. True when removed.
+
+    Callers hold the project lock, so no tracker process is committing at the same time."""
+    git_dir = _git_dir(repo)
+    if git_dir is None:
+        return False
+    lock = git_dir / "index.lock"
+    try:
+        age = time.time() - lock.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    if age < min_age_s or _git_running_in(repo) is not False:
+        return False
+    try:
+        lock.unlink()
+    except FileNotFoundError:
+        pass
+    return True
+
+
+SUBJECT_LIMIT = 72  # what `git log --oneline` and most git tools show without cutting
+
+
 def one_line(message: str, limit: int = 200) -> str:
     """A commit subject: one line (a fetched title may hold newlines), not absurdly long."""
     text = " ".join(message.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def commit_message(message: str, limit: int = SUBJECT_LIMIT) -> str:
+    """A git commit message: a short one-line subject, a blank line, then the body kept line by line.
+
+    ``message`` is a subject, optionally followed by a blank line and a body (one line per link, item, ...).
+    The subject is made one line (a fetched title may hold newlines); when longer than ``limit`` it is cut at
+    a word and written in full as the body's first paragraph, so nothing is lost.
+    """
+    head, _sep, body = message.strip().partition("\n\n")
+    subject = " ".join(head.split())
+    lines = [line.rstrip() for line in body.strip("\n").splitlines()]
+    paragraphs = ["\n".join(lines)] if any(lines) else []
+    if len(subject) > limit:
+        paragraphs.insert(0, subject)
+        cut = subject[: limit - 3]
+        subject = (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,:;") + "..."
+    return "\n\n".join([subject, *paragraphs])
+
+
 def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
     """Commit the current content of exactly ``paths`` with ``message``; False when there was nothing to commit."""
     rel = [os.path.relpath(Path(p).absolute(), repo) for p in paths]
-    message = one_line(message)
+    message = commit_message(message)
     args = ("commit", "-q", "--no-verify", "--only", "-m", message, "--", *rel)
     proc = run_git(repo, *args, check=False)
     for _attempt in range(10):  # another git process (an editor's, the user's) may hold the index briefly
@@ -113,6 +193,72 @@ def commit_paths(repo: Path, paths: list[Path], message: str) -> bool:
         if "nothing to commit" in output or "no changes added" in output or "nothing added" in output:
             return False
         raise GitError(f"git commit failed: {output.strip()}")
+    return True
+
+
+def commit_own_change(repo: Path, path: Path, before: bytes, after: bytes, message: str,
+                      other_paths: Sequence[Path] = ()) -> tuple[bool, bool]:
+    """Commit what one command changed in ``path`` (its content went from ``before`` to ``after``) plus the
+    current content of ``other_paths``, leaving any other uncommitted change in ``path`` uncommitted, as
+    ``git add -p`` would: a person's pending hand edit, or a change a crash left behind, is never committed
+    under this command's message.
+
+    Returns (committed, swept): ``swept`` is True when the pending changes touched the same lines as the
+    command's, so the whole file had to be committed.
+    """
+    rel = os.path.relpath(Path(path).absolute(), repo)
+    shown = run_git(repo, "cat-file", "blob", f"HEAD:{rel}", check=False, binary=True)
+    if shown.returncode != 0 or shown.stdout == before:
+        return commit_paths(repo, [Path(path), *other_paths], message), False  # new file, or nothing pending
+    merged = _three_way(repo, shown.stdout, before, after)
+    if merged is None:
+        return commit_paths(repo, [Path(path), *other_paths], message), True
+    if merged == shown.stdout and not other_paths:
+        return False, False
+    return _commit_blob(repo, rel, merged, other_paths, message), False
+
+
+def _three_way(repo: Path, head: bytes, before: bytes, after: bytes) -> bytes | None:
+    """HEAD's content plus the change ``before`` -> ``after``; None when they touch the same lines."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tracker-commit-") as folder:
+        names = []
+        for label, data in (("head", head), ("before", before), ("after", after)):
+            name = Path(folder) / label
+            name.write_bytes(data)
+            names.append(str(name))
+        proc = run_git(repo, "merge-file", "-p", "-q", *names, check=False, binary=True)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _commit_blob(repo: Path, rel: str, content: bytes, other_paths: Sequence[Path], message: str) -> bool:
+    """A commit of HEAD with ``rel`` set to ``content`` (and ``other_paths`` as they are now), made through a
+    scratch index so the working tree is not touched; the real index then records the committed content."""
+    import tempfile
+
+    blob = run_git(repo, "hash-object", "-w", "--stdin", "--path", rel, input_bytes=content,
+                   binary=True).stdout.decode().strip()
+    mode = "100755" if os.access(repo / rel, os.X_OK) else "100644"
+    others = [os.path.relpath(Path(p).absolute(), repo) for p in other_paths]
+    with tempfile.TemporaryDirectory(prefix="tracker-index-") as folder:
+        env = {"GIT_INDEX_FILE": str(Path(folder) / "index")}
+        run_git(repo, "read-tree", "HEAD", env=env)
+        run_git(repo, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{rel}", env=env)
+        if others:
+            run_git(repo, "update-index", "--add", "--remove", "--", *others, env=env)
+        tree = run_git(repo, "write-tree", env=env).stdout.strip()
+    parent = run_git(repo, "rev-parse", "HEAD").stdout.strip()
+    args = ("commit-tree", tree, "-p", parent, "-m", one_line(message))
+    proc = run_git(repo, *args, check=False)
+    if proc.returncode != 0 and "tell me who you are" in (proc.stderr + proc.stdout).lower():
+        proc = run_git(repo, *FALLBACK_IDENTITY, *args, check=False)
+    if proc.returncode != 0:
+        raise GitError(f"git commit failed: {(proc.stderr or proc.stdout).strip()}")
+    run_git(repo, "update-ref", "-m", f"commit: {one_line(message)}", "HEAD", proc.stdout.strip(), parent)
+    run_git(repo, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{rel}", check=False)
+    if others:
+        run_git(repo, "update-index", "--add", "--remove", "--", *others, check=False)
     return True
 
 

@@ -29,11 +29,33 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True, defer_build=True)
 
 
+class ExtraLink(_Model):
+    """Another link of the same work: its paper, code, tweet, video, slides... (``label`` says which)."""
+
+    label: str
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str) -> str:
+        return _valid_url(value)
+
+
+def _valid_url(value: str) -> str:
+    from tracker.urls import InvalidURLError, validate_url
+
+    try:
+        return validate_url(value)
+    except InvalidURLError as exc:  # pydantic reports ValueErrors with the field's location
+        raise ValueError(str(exc)) from None
+
+
 class Resource(_Model):
     """One entry of the reading list."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)
     url: str
+    links: list[ExtraLink] = Field(default_factory=list)
     title: str
     status: Status = Status.INBOX
     category: str | None = None
@@ -52,15 +74,18 @@ class Resource(_Model):
     canonical_url: str | None = None
     image: str | None = None
 
+    @field_validator("tags", "authors", mode="before")
+    @classmethod
+    def _one_or_comma_separated(cls, value: object) -> object:
+        # "tags: rlhf" or "tags: rlhf, dpo" written by hand: the tags meant, not an error.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("url")
     @classmethod
     def _http_only(cls, value: str) -> str:
-        from tracker.urls import InvalidURLError, validate_url
-
-        try:
-            return validate_url(value)
-        except InvalidURLError as exc:  # pydantic reports ValueErrors with the field's location
-            raise ValueError(str(exc)) from None
+        return _valid_url(value)
 
 
 class Source(_Model):

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tracker import yamlio
 from tracker.errors import DataError
+from tracker.store import yamlio
 
 NOTES_DIR = "notes"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)(?:\n)?^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
@@ -139,7 +139,7 @@ def write_note(folder: Path, note_id: str, title: str, body: str = "", topic: st
                overwrite: bool = False) -> Path:
     """Create ``folder/<note_id>.md`` atomically; refuses to replace an existing note unless ``overwrite``."""
     from tracker.errors import DuplicateError
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", note_id):
         raise DataError(f"note id '{note_id}' must be lower-case letters, digits, dots and dashes")
@@ -148,4 +148,14 @@ def write_note(folder: Path, note_id: str, title: str, body: str = "", topic: st
     if path.exists() and not overwrite:
         raise DuplicateError(f"the note {path.name} already exists", note_id)
     atomic_write(path, render_note(title, body, topic, related, questions).encode("utf-8"))
+    return path
+
+
+def add_note(project: Any, note_id: str, title: str, body: str = "", topic: str | None = None,
+             related: Iterable[str] = ()) -> Path:
+    """Create a note in the project's ``notes/`` and commit it, under the project lock like every other writer,
+    so notes made at the same moment (or beside a ``tracker add``) each get their own commit."""
+    with project.lock():
+        path = write_note(project.notes_dir, note_id, title, body, topic, related)
+        project.commit([path], f"notes: add {title}")
     return path

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
-from tracker.index import Index
 from tracker.store import Edit, Store
+from tracker.store.index import Index
 
 MAX_SLUG = 60
 
@@ -37,9 +37,9 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
 
 
 def base_slug(title: str | None, url: str) -> str:
-    from tracker.urls import readable_title_from_url
+    from tracker.urls import ascii_words, id_words_from_url
 
-    return slugify(title or "") or slugify(readable_title_from_url(url)) or "item"
+    return slugify(ascii_words(title or "")) or slugify(id_words_from_url(url)) or "item"
 
 
 def unique_id(base: str, taken: Any) -> str:
@@ -128,11 +128,11 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
     anything else (fetched metadata, imported JSON) goes through the ``Resource`` model. Tests check both ways
     give the same result.
     """
-    from tracker.document import STATUS_VALUES, with_changes
-    from tracker.urls import validate_url
+    from tracker.store.document import STATUS_VALUES, with_changes
+    from tracker.urls import refuse_credentials, validate_url
 
     data = {key: value for key, value in fields.items() if value is not None}
-    url = validate_url(str(data.get("url", "")))
+    url = refuse_credentials(validate_url(str(data.get("url", ""))))
     data["url"] = url
     if not data.get("title"):
         from tracker.urls import readable_title_from_url
@@ -145,7 +145,6 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
         data["id"] = unique_id(base_slug(data.get("title"), url), taken_ids)
     data.setdefault("status", "inbox")
     data.setdefault("added", today)
-    data.setdefault("status_changed", data["added"])
     if _plain_fields(data):
         if data["status"] not in STATUS_VALUES:
             raise DataError(f"status {data['status']!r} is not one of {', '.join(STATUS_VALUES)}")
@@ -158,8 +157,8 @@ def prepare_resource(fields: dict, taken_ids: Any, today: dt.date) -> dict:
 def _validated_resource(data: dict) -> dict:
     from pydantic import ValidationError
 
-    from tracker.document import error_message, item_to_dict
     from tracker.models import Resource
+    from tracker.store.document import error_message, item_to_dict
 
     ordered = {name: data[name] for name in Resource.model_fields if name in data}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
@@ -197,16 +196,23 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
     """``add_resources`` inside an open ``Store.edit()``, so other changes can share its one commit (set
     ``edit.message``; extra files go in ``edit.extra_paths``). ``tracker import`` does not come here: it plans
     against the index itself (``tracker.importers.plan``) and appends the planned items."""
-    from tracker.urls import identity_key
+    from tracker.urls import identity_key, validate_url
 
     result = AddResult()
     day = _today(today)
     index = edit.index
     batch_keys: dict[str, str] = {}
     batch_ids: set[str] = set()
+    fetched: dict[str, Any] = {}
     for fields in items:
+        if "fetched" in fields and not isinstance(fields["fetched"], str | dt.date):
+            # What a fetch wrote (a FetchRecord): bookkeeping for the fetch log, not a field of the item.
+            fields = dict(fields)
+            record = fields.pop("fetched")
+        else:
+            record = None
         try:
-            key = identity_key(str(fields.get("url", "")))
+            key = identity_key(validate_url(str(fields.get("url", ""))))
             existing = index.id_for_url_key(key) or batch_keys.get(key)
             if existing:
                 result.duplicates.append((fields, existing))
@@ -221,7 +227,11 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
         batch_keys[key] = item["id"]
         batch_ids.add(item["id"])
         result.added.append(item)
+        if record is not None:
+            fetched[item["id"]] = record
     edit.append_data("resources", result.added)
+    for item_id, record in fetched.items():
+        edit.record_fetch(item_id, record)
     return result
 
 
@@ -252,7 +262,7 @@ class Move:
 
 def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | None = None) -> list[Move]:
     """Set the status of every referenced item (and its ``status_changed`` date) in one commit."""
-    from tracker.document import STATUS_VALUES, with_changes
+    from tracker.store.document import STATUS_VALUES, with_changes
 
     if status not in STATUS_VALUES:
         raise TrackerError(f"status '{status}' is not one of {', '.join(STATUS_VALUES)}")
@@ -273,8 +283,8 @@ def move_items(store: Store, refs: Iterable[str], status: str, today: dt.date | 
         if len(moves) == 1:
             edit.message = f"move: {moves[0].item_id} {moves[0].old} -> {status}"
         elif moves:
-            names = ", ".join(m.item_id for m in moves[:3]) + (", ..." if len(moves) > 3 else "")
-            edit.message = f"move: {len(moves)} items -> {status} ({names})"
+            lines = "\n".join(f"- {m.item_id}: {m.old} -> {m.new}" for m in moves)  # the body: one per item
+            edit.message = f"move: {len(moves)} items -> {status}\n\n{lines}"
     return moves
 
 
@@ -282,7 +292,7 @@ def _merge_fields(model: Any, changes: dict) -> Any:
     """``model`` with ``changes`` applied and validated (a None value removes the field)."""
     from pydantic import ValidationError
 
-    from tracker.document import error_message, item_to_dict
+    from tracker.store.document import error_message, item_to_dict
 
     data = item_to_dict(model)
     for key, value in changes.items():
@@ -297,14 +307,13 @@ def _merge_fields(model: Any, changes: dict) -> Any:
 
 
 def update_resources(store: Store, changes: dict[str, dict], message: str,
-                     today: dt.date | None = None, extra_paths: Iterable[Path] = ()) -> list[str]:
+                     today: dt.date | None = None) -> list[str]:
     """Apply field changes to many items (by id) in one write and one commit; returns the ids that changed.
 
     ``changes`` maps an id to ``{field: new value}``; a None value removes the field. Items whose fields end
     up equal are left alone, and when nothing changed at all nothing is written or committed.
     """
     with store.edit(message) as edit:
-        edit.extra_paths.extend(extra_paths)  # files written alongside (saved page text), same commit
         return update_resources_in(edit, changes, today=today)
 
 
@@ -360,8 +369,8 @@ def remove_items(store: Store, refs: Iterable[str]) -> list[Any]:
         if len(models) == 1:
             edit.message = f"remove: {models[0].id} ({models[0].title})"
         else:
-            names = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-            edit.message = f"remove: {len(models)} items ({names})"
+            lines = "\n".join(f"- {model.id} ({model.title})" for model in models)  # the body: one per item
+            edit.message = f"remove: {len(models)} items\n\n{lines}"
     return models
 
 
@@ -381,6 +390,9 @@ def add_advice(store: Store, category: str, text: str, source_name: str | None =
         source["name"] = readable_title_from_url(source_url or "")
     if source and source.get("url") is None:
         source.pop("url")
+    # "study" when the list says "Study": one category, spelled as it first was, not two that differ by case.
+    category = next((str(e["category"]) for e in store.index().entries("advice")
+                     if str(e.get("category", "")).casefold() == category.strip().casefold()), category.strip())
     advice = _validated(Advice, {"category": category, "text": text, "source": source})
     short = text if len(text) <= 50 else text[:47] + "..."
     with store.edit(f"advice: add {category}: {short}") as edit:
@@ -409,13 +421,14 @@ def add_term(store: Store, term: str, definition: str, links: Iterable[tuple[str
 
 
 def _same_words(a: str, b: str) -> bool:
-    return a.casefold().split() == b.casefold().split()
+    """The same sentence, whatever the case, the spacing or a final full stop."""
+    return a.casefold().rstrip(" .!\u2026").split() == b.casefold().rstrip(" .!\u2026").split()
 
 
 def _validated(model_type: type, data: dict) -> Any:
     from pydantic import ValidationError
 
-    from tracker.document import error_message
+    from tracker.store.document import error_message
 
     try:
         return model_type.model_validate({k: v for k, v in data.items() if v is not None})

@@ -43,7 +43,10 @@ def validate_url(url: str) -> str:
         raise InvalidURLError("URL is empty")
     if _WHITESPACE.search(text):
         raise InvalidURLError(f"URL contains whitespace: {text!r}")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # "http://[::1/": an unclosed IPv6 bracket
+        raise InvalidURLError(f"URL is malformed ({exc}): {text!r}") from None
     if parts.scheme.lower() not in DEFAULT_PORTS:
         # "example.com/post" (a host without a scheme) is a common slip: say what was probably meant.
         hint = f" (did you mean https://{text}?)" if _BARE_HOST.match(text) else ""
@@ -55,6 +58,44 @@ def validate_url(url: str) -> str:
     except ValueError as exc:
         raise InvalidURLError(f"URL has a bad port: {text!r}") from exc
     return text
+
+
+def refuse_credentials(url: str) -> str:
+    """Return ``url``, or raise when it holds a user name or password (``https://user:pass@host/``).
+
+    Every URL tracker stores is committed to git and published, so a secret in one would leak: a new URL
+    (add, edit --url, import) with one is refused, and the message shows it without, never repeating it.
+    URLs already in the file are left alone (a hand edit is the person's choice)."""
+    text = (url or "").strip()
+    netloc = urlsplit(text).netloc
+    if "@" in netloc:
+        safe = urlunsplit(urlsplit(text)._replace(netloc=netloc.rpartition("@")[2]))
+        raise InvalidURLError(f"the URL holds a user name or password, which tracker would commit and publish: "
+                              f"give it without, as {safe}")
+    return text
+
+
+def ascii_host(host: str) -> str:
+    """An internationalised host name in its one ASCII form (``bücher.example`` -> ``xn--bcher-kva.example``),
+    lower case; a name the IDNA rules cannot encode is returned lower-cased as it is."""
+    host = host.lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def display_host(host: str) -> str:
+    """The host as people read it: ``xn--`` labels shown in their own script (``bücher.example``)."""
+    host = host.lower()
+    if "xn--" not in host:
+        return host
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
 
 
 def is_tracking_param(name: str) -> bool:
@@ -123,7 +164,7 @@ def identity_key(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme == "http":
         scheme = "https"  # the same page served both ways is one resource
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = ascii_host(parts.hostname or "")  # bücher.example and xn--bcher-kva.example are one host
     host = host.removeprefix("www.")
     netloc = host
     try:
@@ -145,7 +186,7 @@ def identity_key(url: str) -> str:
 def readable_title_from_url(url: str) -> str:
     """A title for an item that has none: the last meaningful path segment, else the host."""
     parts = urlsplit(url.strip())
-    host = (parts.hostname or url).lower().removeprefix("www.")
+    host = display_host(parts.hostname or url).removeprefix("www.")
     segments = [unquote(s) for s in parts.path.split("/") if s]
     while segments and segments[-1].lower() in {"index.html", "index.htm", "index.php"}:
         segments.pop()
@@ -176,3 +217,38 @@ def _title_word(word: str, index: int) -> str:
     if index == 0 and word == lowered:
         return word[:1].upper() + word[1:]
     return word
+
+
+# Letters of scripts with a customary Latin spelling, for ids (an id is ASCII so it is easy to type).
+_TRANSLITERATION = {
+    **dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґ",
+               ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+                "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "ye", "yi", "g"],
+               strict=True)),
+    **dict(zip("αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",
+               ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s",
+                "t", "y", "f", "ch", "ps", "o", "a", "e", "i", "i", "o", "y", "o", "i", "y", "i", "y"],
+               strict=True)),
+}
+
+
+def ascii_words(text: str) -> str:
+    """``text`` with Cyrillic and Greek letters spelt in Latin ones (``Пример`` -> ``Primer``); other
+    characters unchanged."""
+    out = []
+    for char in text:
+        latin = _TRANSLITERATION.get(char.lower())
+        if latin is None:
+            out.append(char)
+        else:
+            out.append(latin.capitalize() if char.isupper() else latin)
+    return "".join(out)
+
+
+def id_words_from_url(url: str) -> str:
+    """Words for an item id made from its URL alone: the readable title, spelt in Latin letters where a
+    customary spelling exists, else with the host in its ASCII (punycode) form."""
+    words = ascii_words(readable_title_from_url(url))
+    if re.search(r"[A-Za-z0-9]", words.encode("ascii", "ignore").decode()):
+        return words
+    return ascii_host(urlsplit(url.strip()).hostname or "")

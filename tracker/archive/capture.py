@@ -60,7 +60,17 @@ def hold_for_add(root: Path, url: str, page: FetchedPage | None) -> None:
     if saving_enabled(root):
         snapshot = snapshot_of(page, url)
         if snapshot is not None:
-            _PENDING[url] = snapshot
+            _PENDING[_key(url)] = snapshot
+
+
+def _key(url: str) -> str:
+    """The URL as the list compares URLs (the form typed and the form stored may differ)."""
+    from tracker.urls import identity_key
+
+    try:
+        return identity_key(url)
+    except ValueError:
+        return url
 
 
 def snapshot_writer(root: Path) -> Callable[[dict], list[Path]]:
@@ -68,9 +78,7 @@ def snapshot_writer(root: Path) -> Callable[[dict], list[Path]]:
     edit, and returns the file so the add's one commit holds it."""
 
     def write(item: dict) -> list[Path]:
-        snapshot = _PENDING.pop(str(item.get("url", "")), None)
-        if snapshot is None and len(_PENDING) == 1:  # the URL as stored may differ in form from the one fetched
-            snapshot = _PENDING.popitem()[1]
+        snapshot = _PENDING.pop(_key(str(item.get("url", ""))), None)
         _PENDING.clear()
         if snapshot is None or not saving_enabled(root, item):
             return []

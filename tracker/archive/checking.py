@@ -49,7 +49,7 @@ def _judge_all(saved_ids: dict[str, str], root: Path, timeout: float) -> dict[st
     import dataclasses as dc
 
     from tracker.web.fetch import fetch_page_async
-    from tracker.web.http import DEFAULT_POLICY, build_async_client
+    from tracker.web.http import DEFAULT_POLICY, build_async_transport
 
     policy = dc.replace(DEFAULT_POLICY, total_timeout=timeout * 2, connect_timeout=timeout, read_timeout=timeout,
                         global_concurrency=COMPARE_CONCURRENCY, whole_page=True)  # read as the snapshot was
@@ -64,14 +64,17 @@ def _judge_all(saved_ids: dict[str, str], root: Path, timeout: float) -> dict[st
     async def run() -> dict[str, Finding | None]:
         gate = asyncio.Semaphore(COMPARE_CONCURRENCY)
         found: dict[str, Finding | None] = {}
-        async with build_async_client(policy) as client:
+        transport = build_async_transport(policy)  # the address policy applies to these fetches too
+        try:
 
             async def one(url: str) -> None:
                 async with gate:
-                    live = await fetch_page_async(url, client, policy)
+                    live = await fetch_page_async(url, transport, policy)
                 found[url] = await asyncio.to_thread(judge_one, url, live)
 
             await asyncio.gather(*(one(u) for u in saved_ids))
+        finally:
+            await transport.aclose()
         return found
 
     return asyncio.run(run())

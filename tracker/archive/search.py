@@ -38,6 +38,8 @@ def with_page_text(root: Path, state_dir: Path | None, items: ItemLookup, query:
         hits = pages.search(match, limit=limit + len(seen), mark=mark)
     extra: list[tuple] = []
     passages: dict[str, str] = {}
+    # Rows of the same type as the index's own (a named tuple there), so callers may read either alike.
+    make = (lambda values: type(rows[0])(*values)) if rows and hasattr(rows[0], "_fields") else tuple
     for hit in hits:
         if hit.item_id in seen or len(rows) + len(extra) >= limit:
             continue
@@ -46,9 +48,9 @@ def with_page_text(root: Path, state_dir: Path | None, items: ItemLookup, query:
             continue
         # The row shape of the list index's search (rank last); a page-text rank is scaled far below any
         # field match's, so it also sorts below them wherever scores are compared.
-        extra.append((item["id"], item["url"], item.get("title", ""), str(item.get("status", "inbox")),
-                      item.get("category"), json.dumps(item.get("tags", [])), _text(item.get("added")),
-                      json.dumps(item, default=str), hit.rank / 1000.0))
+        extra.append(make((item["id"], item["url"], item.get("title", ""), str(item.get("status", "inbox")),
+                           item.get("category"), json.dumps(item.get("tags", [])), _text(item.get("added")),
+                           json.dumps(item, default=str), hit.rank / 1000.0)))
         passages[hit.item_id] = IN_PAGE_TEXT + hit.snippet
         seen.add(hit.item_id)
     return rows + extra, passages

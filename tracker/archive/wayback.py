@@ -53,20 +53,41 @@ def closest_copy(answer: object) -> str | None:
     return url
 
 
-async def _ask(client, base: str, url: str, timestamp: str | None) -> tuple[str, str | None, str | None]:
-    """(url, copy, error) for one lookup."""
+MAX_ANSWER_BYTES = 256 * 1024
+
+
+async def _ask(transport, headers: dict[str, str], timeout: float, base: str, url: str,
+               timestamp: str | None) -> tuple[str, str | None, str | None]:
+    """(url, copy, error) for one lookup: one GET (no redirects) through the project's transport, so the
+    address policy holds; the API host is the user's choice (``TRACKER_WAYBACK_URL``), like a list's own URL."""
     import httpx
+
+    from tracker.web.netguard import PRIVATE_OK
 
     params = {"url": url, **({"timestamp": timestamp} if timestamp else {})}
     address = f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
+    extensions = {"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout},
+                  PRIVATE_OK: True}
     try:
-        response = await client.get(address)
-    except httpx.HTTPError as exc:
-        return url, None, f"{type(exc).__name__}: {exc}"[:160] or type(exc).__name__
+        async with asyncio.timeout(2 * timeout):
+            response = await transport.handle_async_request(
+                httpx.Request("GET", address, headers=headers, extensions=extensions))
+            try:
+                body = b""
+                async for chunk in response.aiter_raw():
+                    body += chunk
+                    if len(body) > MAX_ANSWER_BYTES:
+                        return url, None, "the answer was too large"
+            finally:
+                await response.aclose()
+    except (httpx.HTTPError, OSError, TimeoutError) as exc:
+        return url, None, f"{type(exc).__name__}: {exc}"[:160]
+    except Exception as exc:  # noqa: BLE001 - e.g. the address policy refusing: a lookup that failed, said so
+        return url, None, f"{type(exc).__name__}: {exc}"[:160]
     if response.status_code != 200:
         return url, None, f"HTTP {response.status_code}"
     try:
-        return url, closest_copy(json.loads(response.content[:1_000_000])), None
+        return url, closest_copy(json.loads(body)), None
     except ValueError:
         return url, None, "the answer was not JSON"
 
@@ -84,18 +105,20 @@ def find_copies(urls: Sequence[str], timestamps: dict[str, str] | None = None, t
     asked = urls[:MAX_LOOKUPS]
 
     async def run() -> list[tuple[str, str | None, str | None]]:
-        import httpx
-
-        from tracker.web.http import request_headers
+        from tracker.web.http import build_async_transport, request_headers
 
         gate = asyncio.Semaphore(CONCURRENCY)
-        async with httpx.AsyncClient(headers=request_headers(), timeout=timeout, follow_redirects=True) as client:
+        transport = build_async_transport()
+        headers = {**request_headers(), "Accept": "application/json"}
+        try:
 
             async def one(url: str) -> tuple[str, str | None, str | None]:
                 async with gate:
-                    return await _ask(client, base, url, (timestamps or {}).get(url))
+                    return await _ask(transport, headers, timeout, base, url, (timestamps or {}).get(url))
 
             return await asyncio.gather(*(one(u) for u in asked))
+        finally:
+            await transport.aclose()
 
     failures: list[str] = []
     for url, copy, error in asyncio.run(run()):

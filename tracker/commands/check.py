@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tracker.commands import completion, output
+from tracker.commands.output import Col
+
 if TYPE_CHECKING:
     from tracker.web.linkrun import CheckReport
 
@@ -38,16 +41,16 @@ class Duration(click.ParamType):
 
 
 class StatusName(click.ParamType):
-    """A reading-list status, checked against ``tracker.document``'s copy of the values so that no pydantic
+    """A reading-list status, checked against ``tracker.store.document``'s copy of the values so that no pydantic
     import slows a ``--links-from`` run in CI."""
 
     name = "status"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from tracker.document import STATUS_VALUES
+        from tracker.store.document import STATUS_VALUES
 
-        if value in STATUS_VALUES:
-            return str(value)
+        if str(value).lower() in STATUS_VALUES:  # any case, like every --status
+            return str(value).lower()
         self.fail(f"{value!r} is not one of {', '.join(STATUS_VALUES)}", param, ctx)
 
 
@@ -109,6 +112,7 @@ def report_document(report: CheckReport) -> dict:
         "reused": report.reused,
         "no_network": report.no_network,
         "wayback_note": report.wayback_note,
+        "skipped_fixes": [{"id": f.item_id, "url": f.url, "other": f.other} for f in report.skipped_fixes],
     }
 
 
@@ -205,53 +209,43 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
             lines.append("")
         click.echo("\n".join(lines).rstrip())
         return
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    console = Console()
+    # A terminal gets tables; a pipe gets the links that need a look as tab-separated lines, and the person
+    # the summary on stderr (--json holds everything).
+    if not output.is_terminal():
+        title, header, rows, empty = sections[0]
+        output.print_table([Col(name) for name in header], rows)
+        notes = ([NO_NETWORK_NOTE] if report.no_network else []) + ([f"note: {report.wayback_note}"]
+                                                                      if report.wayback_note else [])
+        for line in notes + [_summary_line(report)]:
+            click.echo(line, err=True)
+        return
     for title, header, rows, empty in sections:
-        if not rows:
-            console.print(empty)
-            continue
-        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-        for name in header:
-            table.add_column(name, overflow="fold")
-        for row in rows:
-            # URLs and server messages are data, never markup: "[b]" in one prints as written.
-            table.add_row(*(escape(cell) for cell in row))
-        console.print(table)
+        output.print_table([_CHECK_COLUMNS.get(name, Col(name)) for name in header], rows,
+                           title=f"{title} ({len(rows)})", empty=empty)
+    console = output.terminal_console()
     if report.no_network:
-        console.print(NO_NETWORK_NOTE)
+        console.print(NO_NETWORK_NOTE, markup=False)
     if report.wayback_note:
-        console.print(f"note: {escape(report.wayback_note)}")
-    console.print(_summary_line(report))
+        console.print(f"note: {report.wayback_note}", markup=False)
+    console.print(_summary_line(report), markup=False)
+
+
+_CHECK_COLUMNS = {
+    "id": Col("id", cap=32, clip=True),
+    "url": Col("url", share=3, clip=True),
+    "verdict": Col("verdict", cap=10),
+    "was": Col("was", cap=10),
+    "now": Col("now", cap=10),
+    "failing since": Col("failing since", cap=13, min_terminal=90),
+    "detail": Col("detail", share=2),
+}
 
 
 # ------------------------------------------------------------------------------------------------ command
 
 
-class CheckCommand(click.Command):
-    """Usage errors exit with 1, not click's usual 2: for ``tracker check`` a 2 tells a CI job "dead links
-    found", and a mistyped option must not read as that."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
-
-
-@click.command("check", cls=CheckCommand)
-@click.argument("refs", nargs=-1)
+@click.command("check")
+@click.argument("refs", nargs=-1, shell_complete=completion.item_ids)
 @click.option(
     "--status",
     "statuses",
@@ -315,6 +309,13 @@ class CheckCommand(click.Command):
     show_default=True,
     help="Runs in a row a transient failure (5xx, timeout) must fail before the link is called dead.",
 )
+@click.option(
+    "--dead-after-days",
+    type=click.FloatRange(0, 365),
+    default=2.0,
+    show_default=True,
+    help="Days those failing runs must span before the link is called dead (runs a minute apart prove nothing).",
+)
 @click.pass_context
 def check_cmd(
     ctx: click.Context,
@@ -331,11 +332,12 @@ def check_cmd(
     links_from: Path | None,
     head_first: bool,
     dead_after: int,
+    dead_after_days: float,
 ) -> None:
     """Check the reading list's links: ok, redirected, dead, blocked, timeout or error.
 
-    Exit status: 0 all good (ok, redirected, blocked), 2 dead links found, 1 errors or timeouts (or the
-    command failed), 130 interrupted (results so far are saved).
+    Exit status: 0 all good (ok, redirected, blocked), 3 dead links found, 1 errors or timeouts (or the
+    command failed), 2 a usage error (a bad option), 130 interrupted (results so far are saved).
 
     \b
     Examples:
@@ -372,13 +374,21 @@ def check_cmd(
     options = CheckOptions(timeout=timeout, concurrency=concurrency, per_host=per_host, head_first=head_first)
     show_progress = fmt != "json" and sys.stderr.isatty()
     report = run_check(
-        targets, options, files, max_age, dead_after, functools.partial(ProgressBar, show_progress)
+        targets,
+        options,
+        files,
+        max_age,
+        dead_after,
+        functools.partial(ProgressBar, show_progress),
+        dead_after_days=dead_after_days,
     )
     if store is not None and files is not None:
         whole_list = not (refs or statuses or patterns)
         changed = record_run(store, files, report, whole_list, fix_redirects=fix_redirects)
         if changed:
             click.echo(f"Updated {len(changed)} moved URL(s) in {store.path.name}.", err=True)
+        for skipped in report.skipped_fixes:
+            click.echo(f"note: {skipped.note()}", err=True)
 
     if fmt == "json":
         click.echo(json.dumps(report_document(report), indent=1, ensure_ascii=False))

@@ -8,21 +8,22 @@ or ``--json``. Heavy imports (rich, pydantic, yaml) happen only in the commands 
 from __future__ import annotations
 
 import json
-import os
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-# tracker.document's copy of the statuses: no pydantic import for --help and read commands.
-from tracker.document import STATUS_VALUES
+from tracker.commands import completion, output
+from tracker.commands.output import Col, json_option
+
+# tracker.store.document's copy of the statuses: no pydantic import for --help and read commands.
+from tracker.store.document import STATUS_VALUES
 
 if TYPE_CHECKING:
     from tracker.store import Store
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+# Any case on the command line ("Done"), stored as the canonical value ("done").
+STATUS_CHOICE = click.Choice(STATUS_VALUES, case_sensitive=False)
 
 
 def _store(ctx: click.Context) -> Store:
@@ -44,6 +45,15 @@ def _say_notices(store: Store) -> None:
         click.echo(notice, err=True)
 
 
+def _topic_id(store: Store, topic: str | None) -> str | None:
+    """The id of the topic given as `tracker topics` shows it (``I.`` -> ``part-1``); other values as given."""
+    if not topic:
+        return topic
+    from tracker.filters import find_topic_id
+
+    return find_topic_id(store.index().entries("topics"), topic) or topic
+
+
 def _warn_unknown(store: Store, topic: str | None = None, related: tuple[str, ...] = ()) -> None:
     """A topic id not in the study plan, or a related item id not in the list, is kept but pointed out
     (usually a typo)."""
@@ -57,89 +67,13 @@ def _warn_unknown(store: Store, topic: str | None = None, related: tuple[str, ..
             click.echo(f"note: '{item_id}' is not an item id in the list", err=True)
 
 
-def _print_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+# Tables, tab-separated lines and JSON are printed the same way by every read command: see output.py.
+_print_json = output.print_json
+_print_table = output.print_table
 
 
 def _is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-@dataclass(frozen=True)
-class Col:
-    """How a column of a terminal table behaves when the terminal is narrow."""
-
-    name: str
-    cap: int | None = None  # never wider than this (it wraps, or is cut when ``clip``)
-    share: int = 0  # > 0: takes this share of the room the capped columns leave (titles, text)
-    clip: bool = False  # one line, cut with an ellipsis (ids, URLs) rather than wrapped
-    min_terminal: int = 0  # shown only in a terminal at least this wide
-    optional: bool = False  # left out when every row is empty there
-
-
-def _column_widths(columns: list[Col], rows: list[list[str]], width: int) -> dict[int, int]:
-    """Column index -> width for the columns that fit ``width``; capped columns first, the rest share the room."""
-    shown = [i for i, col in enumerate(columns) if width >= col.min_terminal
-             and not (col.optional and not any(row[i] for row in rows))]
-    from rich.cells import cell_len  # terminal cells: a CJK character or an emoji takes two
-
-    natural = {i: max([len(columns[i].name), *(cell_len(row[i]) for row in rows)]) for i in shown}
-    caps = {i: min(columns[i].cap or natural[i], max(12, width // 4) if columns[i].clip else natural[i])
-            for i in shown}  # a clipped column (an id) takes at most a quarter of the terminal
-    widths = {i: min(natural[i], caps[i]) for i in shown if not columns[i].share}
-    sharing = [i for i in shown if columns[i].share]
-    room = width - 3 * len(shown) - sum(widths.values())
-    while sharing:
-        total_share = sum(columns[i].share for i in sharing)
-        fits = [i for i in sharing if natural[i] <= room * columns[i].share // total_share]
-        if not fits:  # everyone wants more than its share: split the room
-            for i in sharing:
-                widths[i] = max(8, room * columns[i].share // total_share)
-            break
-        for i in fits:  # give these what they need, share what is left among the others
-            widths[i] = natural[i]
-            room -= natural[i]
-            sharing.remove(i)
-    return {i: widths[i] for i in shown}
-
-
-def _print_table(columns: list[Col], rows: list[list[str]], title: str | None = None,
-                 empty: str = "Nothing to show.", marked: bool = False) -> None:
-    """A rich table fitted to the terminal; tab-separated lines (one per row, no header) when piped.
-
-    ``marked``: text between \\x02 and \\x03 is highlighted (search matches)."""
-    if not _is_terminal():
-        out = sys.stdout
-        for row in rows:
-            out.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
-        return
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    # A terminal's own width; when a test stands in for one, COLUMNS or a wide default.
-    console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-    if not rows:
-        console.print(f"[dim]{escape(empty)}[/dim]")
-        return
-    widths = _column_widths(columns, rows, console.width)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for i, width in widths.items():
-        col = columns[i]
-        table.add_column(col.name, width=width, no_wrap=col.clip, overflow="ellipsis" if col.clip else "fold")
-    for row in rows:
-        table.add_row(*(_highlighted(row[i]) if marked else escape(row[i]) for i in widths))
-    console.print(table)
-
-
-def _highlighted(text: str) -> Any:
-    from rich.text import Text
-
-    out = Text()
-    for n, part in enumerate(text.replace("\x03", "\x02").split("\x02")):
-        out.append(part, style="bold yellow" if n % 2 else None)
-    return out
+    return output.is_terminal()
 
 
 def _short_url(url: str) -> str:
@@ -203,13 +137,13 @@ def init_cmd(ctx: click.Context, directory: Path | None) -> None:
 
 @click.command("add")
 @click.argument("url")
-@click.option("--status", type=click.Choice(STATUS_VALUES), default="inbox", show_default=True)
+@click.option("--status", type=STATUS_CHOICE, default="inbox", show_default=True)
 @click.option("--category", help="Study, Coding, Math, Paper, Video, Course, Book, Tool, ...")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--title", help="The title (default: from the page, or made from the URL).")
 @click.option("--comment", help="Your own words about it.")
-@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
-@click.option("--lab", help="A lab experiment id.")
+@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).", shell_complete=completion.topic_ids)
+@click.option("--lab", help="A lab experiment id.", shell_complete=completion.lab_ids)
 @click.option("--no-fetch", is_flag=True, envvar="TRACKER_NO_FETCH",
               help="Do not fetch the page's metadata. Env: TRACKER_NO_FETCH=1.")
 @click.pass_context
@@ -222,9 +156,12 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
       tracker add https://jalammar.github.io/illustrated-transformer/ --tag transformers --status next-up
     """
     from tracker.reading_list import add_resource
+    from tracker.urls import refuse_credentials
 
+    refuse_credentials(url)  # before any fetch: a password must not even travel to the page
     store = _store(ctx)
     _check_lab(store, lab)
+    topic = _topic_id(store, topic)
     metadata = None
     if not no_fetch:
         from tracker.commands.metadata import metadata_for_add
@@ -245,35 +182,51 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
 # ---------------------------------------------------------------------------------------------- list / show
 
 
+def _note_open_conflicts(store: Store) -> None:
+    """A sync that left merge conflicts leaves a file that loads; say where they are so they get settled."""
+    from tracker.merge.conflicts import conflict_notice
+
+    notice = conflict_notice(store.path)
+    if notice:
+        click.echo(notice, err=True)
+
+
 @click.command("list")
-@click.option("--status", type=click.Choice(STATUS_VALUES))
-@click.option("--category", help="Only this category (any case).")
-@click.option("--tag", help="Only items with this tag.")
-@click.option("--topic", help="Only items of this study-plan chapter.")
+@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE, help="Only items with this status (repeat).")
+@click.option("--category", "categories", multiple=True, help="Only this category, any case (repeat).")
+@click.option("--tag", "tags", multiple=True, help="Only items with this tag (repeat: any of them).")
+@click.option("--topic", "topics", multiple=True, help="Only items of this study-plan chapter (repeat).",
+              shell_complete=completion.topic_ids)
 @click.option("--limit", type=click.IntRange(min=0), help="At most N items.")
 @json_option
 @click.pass_context
-def list_cmd(ctx: click.Context, status: str | None, category: str | None, tag: str | None, topic: str | None,
-             limit: int | None, as_json: bool) -> None:
-    """List reading-list items in file order, filtered.
+def list_cmd(ctx: click.Context, statuses: tuple[str, ...], categories: tuple[str, ...], tags: tuple[str, ...],
+             topics: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """List reading-list items in file order, filtered. A repeated option matches any of its values;
+    different options must all match.
 
     \b
     Example:
       tracker list --status next-up --tag transformers
+      tracker list --status inbox --status next-up
       tracker list --json | jq '.[].url'
     """
+    from tracker.filters import ItemFilter, select_items
+
     store = _store(ctx)
     index = store.index()
-    rows = index.query_resources(status=status, category=category, tag=tag, topic=topic, limit=limit)
+    _note_open_conflicts(store)
+    found = select_items(index, ItemFilter(statuses, categories, tags, topics), limit)
     from tracker.archive.reading import with_minutes  # archive hook: reading time from saved page text
 
-    minutes = with_minutes(store.path.parent, store.state_dir, rows)
+    minutes = with_minutes(store.path.parent, store.state_dir, found.rows)
     if as_json:
         _print_json([{**_resource_object(row), **({"read_minutes": minutes[row[0]]} if row[0] in minutes else {})}
-                     for row in rows])
+                     for row in found.rows])
     else:
         _print_table(RESOURCE_COLUMNS, [_with_minutes(_resource_table_cells(row), minutes.get(row[0]))
-                                        for row in rows], empty="No items.")
+                                        for row in found.rows], empty="No items.",
+                     note=output.more_note(len(found.rows), found.total))
 
 
 def _with_minutes(cells: list[str], minutes: int | None) -> list[str]:
@@ -284,7 +237,7 @@ def _with_minutes(cells: list[str], minutes: int | None) -> list[str]:
 
 
 @click.command("show")
-@click.argument("ref")
+@click.argument("ref", shell_complete=completion.item_ids)
 @json_option
 @click.pass_context
 def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
@@ -299,6 +252,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
 
     store = _store(ctx)
     index = store.index()
+    _note_open_conflicts(store)
     item_id = resolve_ref(index, ref)
     item = index.resource(item_id) or {}
     from tracker.archive.reading import show_fields  # archive hook: read_minutes and the snapshot's file
@@ -308,22 +262,25 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
         _print_json(item)
         return
     width = max(len(key) for key in item)
+    separator = None if _is_terminal() else "\t"  # piped: "key<TAB>value", one field a line
     for key, value in item.items():
         if key == "fetched":  # "DATE [failed] field:digest...": the digests are bookkeeping, not for reading
             value = " ".join(word for word in str(value).split() if ":" not in word)
-        if isinstance(value, dict):  # a key a person added by hand, holding a mapping
+        if key == "links":  # the work's other links, one per line under the key
+            text = f"\n{' ' * (width + 2)}".join(f"{link.get('label')}: {link.get('url')}" for link in value)
+        elif isinstance(value, dict):  # a key a person added by hand, holding a mapping
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        click.echo(f"{key:<{width}}  {text}")
+        click.echo(f"{key:<{width}}  {text}" if separator is None else output.tsv_line([key, text]))
 
 
 # ---------------------------------------------------------------------------------------------- changes
 
 
 @click.command("move")
-@click.argument("refs", nargs=-1, required=True)
-@click.option("--to", "status", required=True, type=click.Choice(STATUS_VALUES), help="The new status.")
+@click.argument("refs", nargs=-1, required=True, shell_complete=completion.item_ids)
+@click.option("--to", "status", required=True, type=STATUS_CHOICE, help="The new status (any case).")
 @click.pass_context
 def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
     """Move one or more items to another status (one commit).
@@ -344,17 +301,17 @@ def move_cmd(ctx: click.Context, refs: tuple[str, ...], status: str) -> None:
 
 
 @click.command("edit")
-@click.argument("ref")
+@click.argument("ref", shell_complete=completion.item_ids)
 @click.option("--title")
 @click.option("--url", help="A new URL (refused if another item has it).")
-@click.option("--status", type=click.Choice(STATUS_VALUES), help="Same as `tracker move REF --to STATUS`.")
+@click.option("--status", type=STATUS_CHOICE, help="Same as `tracker move REF --to STATUS`.")
 @click.option("--category")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags with these (repeat; --tag '' clears them).")
 @click.option("--add-tag", "add_tags", multiple=True, help="Add a tag (repeat).")
 @click.option("--remove-tag", "remove_tags", multiple=True, help="Remove a tag (repeat).")
 @click.option("--comment")
-@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).")
-@click.option("--lab", help="A lab experiment id.")
+@click.option("--topic", help="A study-plan chapter id (see `tracker topics`).", shell_complete=completion.topic_ids)
+@click.option("--lab", help="A lab experiment id.", shell_complete=completion.lab_ids)
 @click.option("--author", "authors", multiple=True, help="Replace the authors (repeat; --author '' clears them).")
 @click.option("--published", callback=lambda _c, _p, v: _iso_date(v), help="The publication date, YYYY-MM-DD.")
 @click.option("--site")
@@ -378,8 +335,13 @@ def edit_cmd(ctx: click.Context, ref: str, title: str | None, url: str | None, s
     for name, value in (("--title", title), ("--url", url)):
         if value is not None and not value.strip():
             raise click.UsageError(f"{name} cannot be empty: every item has one")
+    if url is not None:
+        from tracker.urls import refuse_credentials
+
+        refuse_credentials(url)
     store = _store(ctx)
     _check_lab(store, lab)
+    topic = _topic_id(store, topic)
     changes: dict[str, Any] = {}
     for name, value in (("title", title), ("url", url), ("status", status), ("category", category),
                         ("comment", comment), ("topic", topic), ("lab", lab), ("published", published),
@@ -417,7 +379,7 @@ def _iso_date(value: str | None) -> str | None:
 
 
 @click.command("remove")
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1, required=True, shell_complete=completion.item_ids)
 @click.pass_context
 def remove_cmd(ctx: click.Context, refs: tuple[str, ...]) -> None:
     """Remove one or more items from the list (one commit; git keeps their history).
@@ -445,7 +407,8 @@ def remove_cmd(ctx: click.Context, refs: tuple[str, ...]) -> None:
 @click.pass_context
 def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Ranked full-text search over titles, tags, comments and descriptions (best match first), with the
-    passage that matched. Every word must match, as a word or the start of one.
+    passage that matched. Every word must match, as a word or the start of one. When more than --limit
+    match, the table ends with "... and N more (--limit)"; --json gives {"query", "total", "results"}.
 
     \b
     Example:
@@ -453,21 +416,23 @@ def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> Non
     """
     store = _store(ctx)
     index = store.index()
-    rows = index.search(query, limit=limit)
+    matches = index.search(query, limit=-1)  # SQLite: no limit; the total is worth the few extra rows
     from tracker.archive.search import with_page_text  # archive hook: saved page text, ranked below fields
 
-    rows, in_text = with_page_text(store.path.parent, store.state_dir, index, query, rows, limit,
-                                   mark=("**", "**") if as_json or not _is_terminal() else ("\x02", "\x03"))
+    matches, in_text = with_page_text(store.path.parent, store.state_dir, index, query, matches,
+                                      len(matches) + limit,
+                                      mark=("**", "**") if as_json or not _is_terminal() else ("\x02", "\x03"))
+    rows, more = matches[:limit], output.more_note(min(limit, len(matches)), len(matches))
     if as_json:
         passages = {**index.snippets(query, [row[0] for row in rows]), **in_text}
-        _print_json([{**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])}
-                     for row in rows])
+        _print_json({"query": query, "total": len(matches), "results": [
+            {**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])} for row in rows]})
     elif not _is_terminal():
-        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows])
+        _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows], note=more)
     else:
         passages = {**index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03")), **in_text}
         _print_table(SEARCH_COLUMNS, [[*_resource_table_cells(row)[:4], passages.get(row[0], "")]
-                                      for row in rows], empty=f"Nothing matches {query!r}.", marked=True)
+                                      for row in rows], empty=f"Nothing matches {query!r}.", marked=True, note=more)
 
 
 SEARCH_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7),
@@ -476,7 +441,7 @@ SEARCH_COLUMNS = [Col("id", cap=32, clip=True), Col("status", cap=7),
 
 
 @click.command("log")
-@click.argument("ref", required=False)
+@click.argument("ref", required=False, shell_complete=completion.item_ids)
 @click.option("--limit", type=click.IntRange(min=1), help="At most N entries.")
 @json_option
 @click.pass_context
@@ -499,8 +464,9 @@ def log_cmd(ctx: click.Context, ref: str | None, limit: int | None, as_json: boo
         commits = gitrepo.file_commits(repo, store.path, limit=limit)
         if as_json:
             _print_json([c.__dict__ for c in commits])
-        for commit in [] if as_json else commits:
-            click.echo(f"{commit.date[:10]}  {commit.commit[:8]}  {commit.message}")
+        else:
+            _print_table([Col("date", cap=10), Col("commit", cap=8), Col("message", share=1)],
+                         [[c.date[:10], c.commit[:8], c.message] for c in commits], empty="No commits yet.")
         return
     try:
         item_id = resolve_ref(store.index(), ref)
@@ -514,10 +480,12 @@ def log_cmd(ctx: click.Context, ref: str | None, limit: int | None, as_json: boo
     if as_json:
         _print_json([event.to_dict() for event in events])
         return
+    rows = []
     for event in events:
         what = {"added": f"added ({event.new_status})", "removed": "removed",
                 "status": f"{event.old_status} -> {event.new_status}", "edited": "edited"}[event.action]
-        click.echo(f"{event.date[:10]}  {event.commit[:8]}  {what:<24} {event.message}")
+        rows.append([event.date[:10], event.commit[:8], what, event.message])
+    _print_table([Col("date", cap=10), Col("commit", cap=8), Col("change", cap=24), Col("message", share=1)], rows)
 
 
 # ---------------------------------------------------------------------------------------------- advice
@@ -550,16 +518,16 @@ def advice_add_cmd(ctx: click.Context, category: str, text: str, source_name: st
     from tracker.reading_list import add_advice
 
     store = _store(ctx.find_root())
-    add_advice(store, category, text, source_name, source_url)
-    click.echo(f"Added advice ({category})")
+    advice = add_advice(store, category, text, source_name, source_url)
+    click.echo(f"Added advice ({advice.category})")
     _say_notices(store)
 
 
 @advice_group.command("list")
-@click.option("--category", help="Only this category (any case).")
+@click.option("--category", "categories", multiple=True, help="Only this category, any case (repeat).")
 @json_option
 @click.pass_context
-def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> None:
+def advice_list_cmd(ctx: click.Context, categories: tuple[str, ...], as_json: bool) -> None:
     """List advice.
 
     \b
@@ -567,8 +535,9 @@ def advice_list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> 
       tracker advice list --category Study
     """
     entries = _store(ctx.find_root()).index().entries("advice")
-    if category:
-        entries = [e for e in entries if str(e.get("category", "")).lower() == category.lower()]
+    wanted = {c.casefold() for c in categories if c.strip()}
+    if wanted:
+        entries = [e for e in entries if str(e.get("category", "")).casefold() in wanted]
     if as_json:
         _print_json(entries)
         return
@@ -608,7 +577,7 @@ def _parse_link(ctx: click.Context, param: click.Parameter, values: tuple[str, .
 @click.argument("term")
 @click.argument("definition")
 @click.option("--link", "links", multiple=True, callback=_parse_link, help="TITLE=URL (repeat).")
-@click.option("--lab", help="A lab experiment id that shows it.")
+@click.option("--lab", help="A lab experiment id that shows it.", shell_complete=completion.lab_ids)
 @click.pass_context
 def glossary_add_cmd(ctx: click.Context, term: str, definition: str, links: list[tuple[str, str]],
                      lab: str | None) -> None:
@@ -630,7 +599,8 @@ def glossary_add_cmd(ctx: click.Context, term: str, definition: str, links: list
 @glossary_group.command("edit")
 @click.argument("term")
 @click.option("--definition", help="A new definition.")
-@click.option("--lab", help="A lab experiment id that shows it ('' removes the link).")
+@click.option("--lab", help="A lab experiment id that shows it ('' removes the link).",
+              shell_complete=completion.lab_ids)
 @click.pass_context
 def glossary_edit_cmd(ctx: click.Context, term: str, definition: str | None, lab: str | None) -> None:
     """Change a glossary term (found ignoring case) in one commit.
@@ -710,27 +680,28 @@ def notes_list_cmd(ctx: click.Context, as_json: bool) -> None:
 @notes_group.command("new")
 @click.argument("title")
 @click.option("--id", "note_id", help="File name without .md (default: from the title).")
-@click.option("--topic", help="A study-plan chapter id.")
-@click.option("--related", multiple=True, help="A related item id (repeat).")
+@click.option("--topic", help="A study-plan chapter id.", shell_complete=completion.topic_ids)
+@click.option("--related", multiple=True, help="A related item id (repeat).", shell_complete=completion.item_ids)
 @click.pass_context
 def notes_new_cmd(ctx: click.Context, title: str, note_id: str | None, topic: str | None,
                   related: tuple[str, ...]) -> None:
-    """Create a note file with front matter and an empty Q&A table, and commit it.
+    """Create a note file (front matter, a heading and an empty "| Question | Answer |" table whose rows
+    `tracker notes list` counts as questions) and commit it.
 
     \b
     Example:
       tracker notes new "Attention, step by step" --topic 3.1.2 --related illustrated-transformer
     """
-    from tracker import gitrepo
-    from tracker.notes import notes_dir, write_note
+    from tracker.notes import add_note
     from tracker.reading_list import slugify
 
+    title = " ".join(title.split())
+    if not title:
+        raise click.BadParameter("a note needs a title", param_hint="TITLE")
     store = _store(ctx.find_root())
-    path = write_note(notes_dir(store.path), note_id or slugify(title) or "note", title, topic=topic,
-                      related=related, body=f"# {title}")
-    repo = gitrepo.find_repo(path.parent)
-    if repo is not None and gitrepo.commits_enabled(ctx.find_root().obj.commit, path.parent):
-        gitrepo.commit_paths(repo, [path], f"notes: add {title}")
+    topic = _topic_id(store, topic)
+    path = add_note(store.project, note_id or slugify(title) or "note", title, topic=topic, related=related,
+                    body=f"# {title}\n\n| Question | Answer |\n|---|---|\n")
     click.echo(str(path))
     _warn_unknown(store, topic, related)
 
@@ -794,14 +765,16 @@ def _notes_cell(row: dict) -> str:
 
 
 @topics_cmd.command("edit")
-@click.argument("topic_id", metavar="ID")
+@click.argument("topic_id", metavar="ID", shell_complete=completion.topic_ids)
 @click.option("--title", help="A new title.")
 @click.option("--summary", help="A new summary ('' removes it).")
-@click.option("--lab", help="The lab experiment id for this part or chapter ('' removes the link).")
+@click.option("--lab", help="The lab experiment id for this part or chapter ('' removes the link).",
+              shell_complete=completion.lab_ids)
 @click.pass_context
 def topics_edit_cmd(ctx: click.Context, topic_id: str, title: str | None, summary: str | None,
                     lab: str | None) -> None:
-    """Change a part or chapter of the study plan (by its id, as `tracker topics` shows it) in one commit.
+    """Change a part or chapter of the study plan in one commit. ID is its id or its number as `tracker
+    topics` shows it ("I." or "I", any case).
 
     \b
     Example:
@@ -817,6 +790,8 @@ def topics_edit_cmd(ctx: click.Context, topic_id: str, title: str | None, summar
                if value is not None}
     if not changes:
         raise click.UsageError("nothing to change: give --title, --summary or --lab")
-    name, changed = edit_topic(store, topic_id, changes)
+    from tracker.filters import find_topic_id
+
+    name, changed = edit_topic(store, find_topic_id(store.index().entries("topics"), topic_id) or topic_id, changes)
     click.echo(f"{name}: changed {', '.join(changed)}" if changed else f"{name}: nothing changed")
     _say_notices(store)

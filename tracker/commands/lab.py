@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from tracker.commands import completion
 from tracker.errors import NotFoundError
 
 
@@ -66,13 +67,14 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
       tracker lab list --json | jq -r '.experiments[] | select(.items | length > 0) | .id'
     """
     from tracker.lab.discovery import discover_experiments, find_lab_dir
-    from tracker.lab.links import load_links, unknown_links
+    from tracker.lab.links import add_declared_links, load_links, unknown_links
     from tracker.lab.runs import latest_runs, runs_path
 
     resources = _find_resources(ctx)
     root = _project_root(resources)
     experiments = discover_experiments(find_lab_dir(root, lab_dir))
     links = load_links(resources)
+    add_declared_links(links, experiments, links.item_titles)
     last = {}
     for (experiment, _device), run in latest_runs(runs_path(root)).items():
         if experiment not in last or (run.get("started") or "") >= (last[experiment].get("started") or ""):
@@ -86,7 +88,7 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
             "title": info.title,
             "topic": info.topic,
             "topic_title": links.topic_titles.get(info.topic),
-            "claims": list(info.claims),
+            "claims": [{"key": key, "text": text} for key, text in info.claim_texts().items()],
             "path": str(info.path),
             "items": [link.key for link in linked if link.kind == "item"],
             "terms": [link.key for link in linked if link.kind == "term"],
@@ -96,39 +98,38 @@ def list_cmd(ctx: click.Context, lab_dir: Path | None, as_json: bool) -> None:
             },
         })
     dangling = [{"kind": link.kind, "key": link.key, "lab": link.lab} for link in unknown_links(links, experiments)]
+    # Items an experiment names that the list does not have (renamed or removed since): said, not fatal.
+    missing = [{"experiment": info.id, "item": item} for info in experiments.values() for item in info.items
+               if resources is not None and item not in links.item_titles]
     if as_json:
-        click.echo(json.dumps({"experiments": rows, "unknown_links": dangling}, indent=2))
+        click.echo(json.dumps({"experiments": rows, "unknown_links": dangling, "unknown_items": missing}, indent=2))
         return
-    _print_list(rows, dangling)
+    _print_list(rows, dangling, missing)
 
 
-def _print_list(rows: list[dict], dangling: list[dict]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+def _print_list(rows: list[dict], dangling: list[dict], missing: list[dict]) -> None:
+    """A table in a terminal, tab-separated lines when piped (see tracker/commands/output.py); the links to
+    unknown experiments and items are warnings, on stderr."""
+    from tracker.commands.output import Col, print_table
 
-    table = Table(title=f"lab: {len(rows)} experiments", title_justify="left")
-    for column in ("id", "topic", "title", "linked", "last run"):
-        table.add_column(column, no_wrap=column in {"id", "topic"})
+    cells = []
     for row in rows:
         linked = [*row["items"], *(f"term:{t}" for t in row["terms"]), *(f"topic:{t}" for t in row["topics"])]
         run = row["last_run"]
-        table.add_row(
-            escape(row["id"]),
-            escape(row["topic"]),
-            escape(row["title"]),
-            escape(", ".join(linked)),
-            "" if run is None else escape(f"{run['status']} on {run['device']}"),
-        )
-    console = Console()
-    console.print(table)
+        cells.append([row["id"], row["topic"] or "", row["title"], ", ".join(linked),
+                      "" if run is None else f"{run['status']} on {run['device']}"])
+    print_table([Col("id", cap=32, clip=True), Col("topic", cap=10), Col("title", share=2),
+                 Col("linked", share=2), Col("last run", cap=16, min_terminal=70)],
+                cells, title=f"lab: {len(rows)} experiments", empty="No experiments in lab/.")
     for link in dangling:
-        console.print(f"[yellow]warning[/]: {escape(link['kind'])} {escape(link['key'])!r} links unknown lab: "
-                      f"{escape(link['lab'])!r}")
+        click.echo(f"warning: {link['kind']} {link['key']!r} links unknown lab: {link['lab']!r}", err=True)
+    for entry in missing:
+        click.echo(f"warning: experiment {entry['experiment']} names item {entry['item']!r}, which is not in "
+                   "the list", err=True)
 
 
 @lab_group.command("run")
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=completion.lab_targets)
 @click.option("--all", "run_all", is_flag=True, help="Run every experiment in lab/.")
 @click.option("--device", default=None, envvar="TRACKER_DEVICE",
               help="auto (default), cpu, cuda, cuda:N or mps. Env: TRACKER_DEVICE.")
@@ -164,7 +165,7 @@ def run_cmd(
       tracker lab run --all --json > lab-report.json
     """
     from tracker.lab.discovery import discover_experiments, find_lab_dir
-    from tracker.lab.links import load_links, resolve_target
+    from tracker.lab.links import add_declared_links, load_links, resolve_target
     from tracker.lab.runner import run_many
     from tracker.lab.runs import record_run, runs_path
 
@@ -178,9 +179,14 @@ def run_cmd(
     if run_all:
         chosen, via = list(experiments.values()), None
     else:
-        info, via = resolve_target(target or "", experiments, load_links(resources))
+        links = load_links(resources)
+        add_declared_links(links, experiments, links.item_titles)
+        info, via = resolve_target(target or "", experiments, links)
         chosen = [info]
-    results = run_many(chosen, device=device, seed=seed, timeout=timeout, jobs=jobs)
+    # Pictures an experiment draws go to the study folder, where its notes point (notes/images/), not into
+    # tracker's install; without a resources.yaml the experiment's own default (lab/outputs) stands.
+    pictures = root / "notes" / "images" if resources is not None else None
+    results = run_many(chosen, device=device, seed=seed, timeout=timeout, jobs=jobs, output_dir=pictures)
     if not no_record:
         for result in results:
             record_run(runs_path(root), result, item=via.key if via is not None and via.kind == "item" else None)

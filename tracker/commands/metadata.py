@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tracker.commands import completion
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.index import Index
     from tracker.store import Store
 
 
 def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = None) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    from tracker.commands import output
+
+    if not output.is_terminal():  # piped: "field<TAB>value" lines, the note on stderr
+        for key, value in data.items():
+            if key != "error" and value not in (None, "", []):
+                click.echo(output.tsv_line([key, ", ".join(value) if isinstance(value, list) else str(value)]))
+        if error:
+            click.echo(f"note: {error}", err=True)
         return
     from rich.console import Console
     from rich.markup import escape
@@ -110,76 +119,28 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
 
 
 def metadata_for_add(store: Store, url: str, given: dict[str, object]) -> dict[str, object]:
-    """Fetched fields for ``tracker add``: what the page says, minus what the user gave on the command line.
+    """Fetched fields for ``tracker add`` (see ``tracker.web.fetchrun.metadata_for_add``); prints why a fetch
+    failed."""
+    from tracker.web import fetchrun
 
-    Never raises for network trouble: on failure it returns what the URL alone tells (marked in the
-    ``fetched:`` record so ``tracker fetch --missing`` tries again) and prints the reason.
-    """
-    from tracker.errors import DuplicateError
-    from tracker.urls import identity_key, validate_url
-    from tracker.web.http import policy_from_env
-    from tracker.web.lookup import lookup
-    from tracker.web.refresh import plan_refresh
-
-    url = validate_url(url)
-    existing = store.index().id_for_url_key(identity_key(url))
-    if existing:  # refuse before spending seconds on a fetch
-        raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
-    from tracker.archive.capture import hold_for_add, reading_policy  # archive hook: the whole page, kept
-
-    found = lookup(url, reading_policy(store.path.parent, policy_from_env()))
-    if found.error:
-        click.echo(f"note: saved without page metadata: {found.error}", err=True)
-    hold_for_add(store.path.parent, url, found.page)
-    current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
-    plan = plan_refresh(current, found.metadata, failed=found.error is not None)
-    return {**plan.changes, "fetched": plan.record}
-
-
-def _select_items(index: Index, refs: tuple[str, ...], all_items: bool, missing: bool) -> list[dict]:
-    from tracker.reading_list import resolve_ref
-    from tracker.web.refresh import needs_fetch
-
-    if refs:
-        items = [index.resource(resolve_ref(index, ref)) for ref in refs]
-    else:
-        items = [json.loads(row[7]) for row in index.query_resources()]
-    if missing:
-        items = [item for item in items if needs_fetch(item)]
-    return [item for item in items if item]
-
-
-def _unchanged_record(old: object, new: str) -> bool:
-    from tracker.web.refresh import parse_record
-
-    before, after = parse_record(old), parse_record(new)
-    return before.when is not None and before.digests == after.digests and before.failed == after.failed
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _fetch_message(updated: int, recorded_only: int) -> str:
-    """The commit message: items whose metadata changed, and items where only the fetch record changed
-    (a field a person edited is now marked as theirs, or a failed fetch now worked)."""
-    parts = [f"metadata for {_plural(updated, 'item')}"] if updated else []
-    if recorded_only:
-        parts.append(f"hand edits noted in {_plural(recorded_only, 'item')}")
-    return "fetch: " + ", ".join(parts)
+    found = fetchrun.metadata_for_add(store, url, given)
+    if found.note:
+        click.echo(f"note: {found.note}", err=True)
+    return found.fields
 
 
 @click.command("fetch")
-@click.argument("refs", nargs=-1)
+@click.argument("refs", nargs=-1, shell_complete=completion.item_ids)
 @click.option("--all", "all_items", is_flag=True, help="Refresh every item.")
 @click.option("--missing", is_flag=True, help="Only items never fetched (or whose last fetch failed).")
 @click.option("--overwrite", is_flag=True, help="Replace values a person edited, too.")
 @click.option("--concurrency", type=click.IntRange(1, 256), default=None,
               help="Requests at once, all hosts together (default 64).")
 @click.option("--per-host", type=click.IntRange(1, 64), default=None, help="Requests at once per host (default 4).")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome per item as JSON.")
 @click.pass_context
 def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missing: bool, overwrite: bool,
-              concurrency: int | None, per_host: int | None) -> None:
+              concurrency: int | None, per_host: int | None, as_json: bool) -> None:
     """Refresh the fetched metadata (title, authors, date, site, ...) of items, in one commit.
 
     REF is an id, a unique id prefix, or a URL. Fields a person edited are kept unless --overwrite.
@@ -193,24 +154,24 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     import dataclasses
 
     from rich.console import Console
-    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from tracker.store import Store
+    from tracker.web.fetchrun import fetch_records, record_fetch, run_fetch, select_items
     from tracker.web.http import policy_from_env
-    from tracker.web.lookup import lookup_many
-    from tracker.web.refresh import plan_refresh
 
     if not refs and not all_items and not missing:
         raise click.UsageError("name items to fetch, or use --all or --missing")
     if refs and all_items:
         raise click.UsageError("give REFs or --all, not both")
     store = Store.open(ctx.obj.file, commit=ctx.obj.commit)
-    items = _select_items(store.index(), refs, all_items, missing)
+    records = fetch_records(store)
+    items = select_items(store.index(), refs, all_items, missing, records)
     console = Console(stderr=True)
     if not items:
         console.print("Nothing to fetch.")
+        if as_json:
+            _print_fetch_report([], [], [], {}, as_json)
         return
     base = policy_from_env()
     policy = dataclasses.replace(
@@ -232,40 +193,46 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
 
     with progress:
         task = progress.add_task("fetch", total=len(items))
-        found = lookup_many([str(item["url"]) for item in items], policy, on_done=done)
-    changes: dict[str, dict] = {}
-    failed: list[tuple[str, str]] = []
-    kept: dict[str, list[str]] = {}
-    for item, result in zip(items, found, strict=True):
-        if result.error:
-            failed.append((str(item["id"]), result.error))
-            continue
-        plan = plan_refresh(item, result.metadata, overwrite=overwrite)
-        if plan.kept:
-            kept[str(item["id"])] = plan.kept
-        if plan.changes or not _unchanged_record(item.get("fetched"), plan.record):
-            changes[str(item["id"])] = {**plan.changes, "fetched": plan.record}
-    updated = [item_id for item_id, fields in changes.items() if set(fields) - {"fetched"}]
-    if changes:
-        from tracker.reading_list import update_resources
-
-        # archive hook: the saved page text goes in the same commit
-        update_resources(store, changes, _fetch_message(len(updated), len(changes) - len(updated))
-                         + pages.message_suffix(), extra_paths=pages.written)
+        report = run_fetch(items, policy, records, overwrite, on_done=done)
+    record_fetch(store, report, extra_paths=pages.written, also=pages.message_suffix())  # archive: same commit
     if not store.committed:
-        pages.commit(store)  # archive hook: only page text changed (or no metadata did)
-    table = Table(title="tracker fetch", show_header=True)
-    for column in ("fetched", "updated", "unchanged", "kept edits", "failed"):
-        table.add_column(column, justify="right")
-    table.add_row(str(len(items)), str(len(updated)), str(len(items) - len(updated) - len(failed)),
-                  str(len(kept)), str(len(failed)))
-    out = Console()
-    out.print(table)
-    for item_id, reason in failed[:20]:
-        out.print(f"[red]failed[/red] {escape(item_id)}: {escape(reason)}")
-    if len(failed) > 20:
-        out.print(f"... and {len(failed) - 20} more failures")
-    for item_id, names in list(kept.items())[:20]:
-        out.print(f"[yellow]kept[/yellow] {escape(item_id)}: {', '.join(names)} (edited; --overwrite replaces)")
+        pages.commit(store)  # archive hook: only page text changed
+    _print_fetch_report(items, report.updated, report.failed, report.kept, as_json)
     for notice in store.notices:
         click.echo(notice, err=True)
+
+
+def _print_fetch_report(items: list[dict], updated: list[str], failed: list[tuple[str, str]],
+                        kept: dict[str, list[str]], as_json: bool) -> None:
+    """Counts and what happened to each item: a table and notes in a terminal, one tab-separated line per
+    item (id, outcome, kept fields, error) when piped with the counts on stderr, or one JSON document."""
+    from tracker.commands import output
+
+    errors = dict(failed)
+    changed = set(updated)
+    outcomes = []  # id, outcome, the fields kept as a person edited them, the error
+    for item in items:
+        item_id = str(item["id"])
+        outcome = ("failed" if item_id in errors else "updated" if item_id in changed
+                   else "kept" if item_id in kept else "unchanged")
+        outcomes.append([item_id, outcome, ", ".join(kept.get(item_id, [])), errors.get(item_id, "")])
+    counts = {"fetched": len(items), "updated": len(updated), "unchanged": len(items) - len(updated) - len(failed),
+              "kept edits": len(kept), "failed": len(failed)}
+    if as_json:
+        output.print_json({"counts": {k.replace(" ", "_"): v for k, v in counts.items()},
+                           "items": [{"id": i, "outcome": o, "kept": kept.get(i, []), "error": e or None}
+                                     for i, o, _k, e in outcomes]})
+        return
+    if not output.is_terminal():
+        output.print_table([], outcomes)
+        click.echo(", ".join(f"{value} {name}" for name, value in counts.items()), err=True)
+        return
+    output.print_table([output.Col(name, justify="right", optional=False) for name in counts],
+                       [[str(value) for value in counts.values()]], title="tracker fetch")
+    notes = [f"failed {item_id}: {reason}" for item_id, reason in failed[:20]]
+    if len(failed) > 20:
+        notes.append(f"... and {len(failed) - 20} more failures")
+    notes += [f"kept {item_id}: {', '.join(names)} (edited; --overwrite replaces)"
+              for item_id, names in list(kept.items())[:20]]
+    for line in notes:
+        click.echo(line)

@@ -1,4 +1,4 @@
-"""Commands that move the list in and out and between machines: import, export, sync, merge-driver."""
+"""Commands that move the list in and out and between machines: import, export, sync, resolve, merge-driver."""
 
 from __future__ import annotations
 
@@ -26,20 +26,29 @@ def _echo_outcomes(title: str, lines: list[str], verbose: bool) -> None:
         click.echo(f"  ... and {len(lines) - len(shown)} more (--verbose shows all, --json gives them all)")
 
 
+def _added_line(outcome) -> str:
+    """An added item as it is saved: id, title, URL, then each of its other links."""
+    line = f"{outcome.item_id}  {outcome.title}  <{outcome.url}>  ({outcome.origin})"
+    return line + "".join(f"\n      + {label}: {url}" for label, url in outcome.links)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="The file's format (default: guessed).")
-@click.option("--status", type=click.Choice(STATUS_VALUES), help="Give every new item this status.")
+@click.option("--status", type=click.Choice(STATUS_VALUES, case_sensitive=False), help="Give every new item this status.")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
-@click.option("--verbose", "-v", is_flag=True, help="List every added item, not only merges and skips.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every added item as it is saved (id, title, URL, links), not only merges and skips.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_run: bool, verbose: bool,
                as_json: bool) -> None:
     """Import links from FILE: a README or awesome list, bookmarks, a Pocket or other CSV, JSON or JSON lines.
 
-    Links already in the list (after URL normalisation) are reported as merged, not added twice. Everything
-    is written at once and committed in one commit.
+    A row or bullet that links one work several times ([Paper], [Code], [Tweet]) becomes one item: the best
+    link is its URL, the others its links. Links already in the list (as an item's URL or one of its links,
+    after URL normalisation) are reported as merged, not added twice; what is skipped is listed with why.
+    Everything is written at once and committed in one commit. See docs/import.md.
 
     \b
     Examples:
@@ -69,7 +78,7 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
         click.echo(f"Already there, left as they are: {', '.join(present)}")
     outcomes = report.result.plan.outcomes
     if verbose:
-        _echo_outcomes("Added", [f"{o.item_id}  {o.title}  ({o.origin})" for o in outcomes if o.action == "added"], True)
+        _echo_outcomes("Added", [_added_line(o) for o in outcomes if o.action == "added"], True)
     _echo_outcomes(
         "Merged as duplicate",
         [f"{o.origin}  {o.title or o.url} -> {o.item_id} ({o.reason})" for o in outcomes if o.action == "merged"],
@@ -84,7 +93,7 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="markdown", show_default=True)
-@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES), multiple=True,
+@click.option("--status", "statuses", type=click.Choice(STATUS_VALUES, case_sensitive=False), multiple=True,
               help="Only items with this status (repeat for several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -126,6 +135,7 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
             click.echo(notice, err=True)
         return
     text = export_document(document, fmt, wanted)
+    _say_what_is_left_out(only_statuses(document, wanted), fmt)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -133,12 +143,32 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
     click.echo(f"Wrote {output}", err=True)
 
 
+def _say_what_is_left_out(document, fmt: str) -> None:
+    """On stderr, so a redirected export stays clean: the fields (and, for BibTeX, the items) not written."""
+    from tracker.exporters import unheld_fields
+
+    lost = unheld_fields(document, fmt)
+    if fmt == "bibtex":
+        from tracker.exporters.bibtex import is_paper
+
+        others = sum(not is_paper(item) for item in document.resources)
+        if others:
+            click.echo(f"Note: bibtex holds papers only: {others} of {len(document.resources)} items left out", err=True)
+        lost.pop("id", None)
+        lost.pop("status", None)
+    if lost:
+        fields = ", ".join(f"{name} ({count} items)" for name, count in sorted(lost.items()))
+        click.echo(f"Note: {fmt} cannot hold: {fields}", err=True)
+
+
 @click.command("sync")
 @click.option("--remote", help="The remote to sync with (default: the branch's upstream, else origin).")
 @click.option("--rebase", is_flag=True, help="Replay local commits on top of the remote's instead of merging.")
 @click.pass_obj
 def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
-    """Pull the list from the remote (merging resources.yaml item by item), then push.
+    """Pull the list from the branch's upstream (merging resources.yaml item by item), then push to it.
+
+    Nothing is pushed unless the list loads and holds no open merge conflict.
 
     \b
     Examples:
@@ -148,10 +178,39 @@ def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
     from tracker.sync import sync
 
     start = settings.file.absolute().parent if settings.file else Path.cwd()
-    result = sync(start, remote, rebase=rebase)
+    data_files = [settings.file.absolute()] if settings.file else []
+    result = sync(start, remote, rebase=rebase, data_files=data_files)
     how = "rebased onto" if rebase else "pulled"
-    pulled = f"{how} {result.remote}/{result.branch}" if result.pulled else f"nothing to pull from {result.remote}"
-    click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.remote}.")
+    pulled = f"{how} {result.upstream}" if result.pulled else f"nothing to pull from {result.upstream}"
+    where = "" if result.configured else " (no upstream was set: used the remote's branch of the same name)"
+    click.echo(f"Synced: {pulled}, pushed {result.branch} to {result.upstream}{where}.")
+    for notice in result.notices:
+        click.echo(notice, err=True)
+
+
+@click.command("resolve")
+@click.option("--ours", "take", flag_value="ours", help="Keep our version of every conflict (the live one).")
+@click.option("--theirs", "take", flag_value="theirs", help="Take their version of every conflict.")
+@click.pass_obj
+def resolve_cmd(settings, take: str | None) -> None:
+    """Settle the merge conflicts a sync or pull left in the list, and make the commit.
+
+    Without --ours/--theirs, checks that you removed the conflict blocks by hand. Either way the file must load;
+    then it is marked resolved and the merge commit (or the rebase's next step) is made.
+
+    \b
+    Examples:
+      tracker resolve --ours
+      tracker resolve          # after editing the marked lines yourself
+    """
+    from tracker.merge.resolve import resolve
+    from tracker.store import find_data_file
+
+    result = resolve(find_data_file(settings.file), take)
+    settled = f"kept {result.settled} conflict(s) as {take}; " if take else ""
+    done = {"merge": "committed the merge", "rebase": "continued the rebase",
+            "commit": "committed it", "": "nothing to commit"}[result.finished]
+    click.echo(f"Resolved {result.path.name}: {settled}{done}. Run 'tracker sync' to share it.")
 
 
 @click.command("merge-driver", hidden=True)
@@ -160,7 +219,8 @@ def sync_cmd(settings, remote: str | None, rebase: bool) -> None:
 @click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("path", default="resources.yaml")
 def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
-    """git's merge driver for resources.yaml (registered by `tracker init`): tracker merge-driver %O %A %B %P."""
+    """git's merge driver for resources.yaml, the link history and notes (registered by `tracker init`):
+    tracker merge-driver %O %A %B %P."""
     from tracker.merge import run_merge_driver
 
     sys.exit(run_merge_driver(base, ours, theirs, path))

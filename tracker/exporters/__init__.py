@@ -22,6 +22,30 @@ WRITERS: dict[str, str] = {
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)
 
+# The item fields each format writes and ``tracker import`` reads back; None: every field (and extra keys).
+HELD_FIELDS: dict[str, frozenset[str] | None] = {
+    "json": None,
+    "csv": None,
+    "netscape": None,  # the bookmark's own attributes, the rest in its TRACKER attribute
+    "markdown": frozenset({"url", "title", "status", "comment", "links"}),
+    "bibtex": frozenset({"url", "title", "authors", "published", "comment", "links"}),  # export only
+}
+
+
+def unheld_fields(document: Document, fmt: str) -> dict[str, int]:
+    """For each field that ``fmt`` cannot hold and some items have: how many items lose it."""
+    held = HELD_FIELDS[fmt]
+    lost: dict[str, int] = {}
+    if held is None:
+        return lost
+    for item in document.resources:
+        for name, value in item.model_dump(exclude_none=True).items():
+            if name not in held and value not in ([], "", {}):
+                lost[name] = lost.get(name, 0) + 1
+        if fmt == "markdown" and item.comment and item.comment != " ".join(item.comment.split()):
+            lost["comment line breaks"] = lost.get("comment line breaks", 0) + 1
+    return lost
+
 
 def export_document(document: Document, fmt: str, statuses: tuple[Status, ...] = ()) -> str:
     """The text of ``document`` in ``fmt``; only items with one of ``statuses`` when any are given."""

@@ -1,4 +1,5 @@
-"""BibTeX for papers: arXiv items become ``@article`` entries (authors, year, eprint); other papers ``@misc``."""
+"""BibTeX for papers only: arXiv items become ``@article`` entries (authors, year, eprint); other papers (a PDF, a
+paper site, an item marked as a paper) ``@misc``. Blog posts, videos, courses and tools are left out."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def citation_key(item: Resource, year: str | None, taken: set[str]) -> str:
 
 
 def bibtex_entry(item: Resource, taken: set[str]) -> str:
-    eprint = arxiv_id(item.url)
+    eprint = paper_eprint(item)
     year = paper_year(item, eprint)
     fields: list[tuple[str, str]] = [("title", "{" + escape_latex(item.title) + "}")]
     if item.authors:
@@ -65,10 +66,23 @@ def bibtex_entry(item: Resource, taken: set[str]) -> str:
     return f"@{kind}{{{citation_key(item, year, taken)},\n{body}\n}}\n"
 
 
+_PAPER_MARKS = {"paper", "papers", "scholarly-article", "scholarlyarticle", "research paper"}
+
+
+def paper_eprint(item: Resource) -> str | None:
+    """The arXiv id of the item, or of its paper link (a blog post about a paper cites the paper)."""
+    return arxiv_id(item.url) or next(
+        (found for link in item.links if link.label in {"paper", "pdf"} and (found := arxiv_id(link.url))), None
+    )
+
+
 def is_paper(item: Resource) -> bool:
-    """arXiv links, items marked as papers, and PDFs: what a bibliography wants."""
-    marked = {(item.kind or "").casefold(), (item.category or "").casefold()} & {"paper", "papers", "article"}
-    return bool(arxiv_id(item.url) or marked or names_pdf(item.url))
+    """A paper, and only a paper: an arXiv or other paper-site link, an item marked as a paper (kind, category
+    or tag), or a PDF. A blog post (kind "article", the web's word for any page with an author) is not one."""
+    from tracker.importers.link_words import url_kind
+
+    marks = {(item.kind or "").casefold(), (item.category or "").casefold(), *(t.casefold() for t in item.tags)}
+    return bool(paper_eprint(item) or url_kind(item.url) == "paper" or marks & _PAPER_MARKS or names_pdf(item.url))
 
 
 def render_bibtex(document: Document) -> str:

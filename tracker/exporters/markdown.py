@@ -28,11 +28,20 @@ def _cell(text: str) -> str:
 
 
 def _link_text(text: str) -> str:
-    return " ".join(text.split()).replace("[", "(").replace("]", ")")
+    """Text for ``[...]``: brackets and backslashes escaped, so ``tracker import`` reads back the same words."""
+    text = re.sub(r"([\\\[\]*_<>`~])", r"\\\1", " ".join(text.split()))
+    return re.sub(r":(?=[a-z0-9_+-]+:)", r"\\:", text)  # ":smile:" is not an emoji shortcode here
+
+
+def _link_target(url: str) -> str:
+    return f"<{url}>" if "(" in url or ")" in url else url
 
 
 def reading_list_line(item: Resource) -> str:
-    line = f"- [{_link_text(item.title)}]({item.url})"
+    """``- [Title](url) ([code](url), [tweet](url)): comment``: the item's other links in brackets after it."""
+    line = f"- [{_link_text(item.title)}]({_link_target(item.url)})"
+    if item.links:
+        line += " (" + ", ".join(f"[{_link_text(link.label)}]({_link_target(link.url)})" for link in item.links) + ")"
     if item.comment:
         line += f": {' '.join(item.comment.split())}"
     return line

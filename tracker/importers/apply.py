@@ -46,13 +46,17 @@ class ImportReport:
         return sorted([*self.result.skipped, *from_plan], key=lambda s: _origin_order(s.origin))
 
     def to_json(self) -> dict[str, Any]:
+        # Each added item exactly as it is (or, with --dry-run, would be) written to resources.yaml.
+        saved = {item.id: _as_json(_item_data(item)) for item in self.result.plan.resources}
         return {
             "file": str(self.path),
             "format": self.fmt,
             "dry_run": self.dry_run,
             "counts": self.counts(),
             "added": [
-                {"id": o.item_id, "url": o.url, "title": o.title, "origin": o.origin}
+                {"id": o.item_id, "url": o.url, "title": o.title, "origin": o.origin,
+                 **({"links": [{"label": label, "url": url} for label, url in o.links]} if o.links else {}),
+                 "saved": saved.get(o.item_id or "", {})}
                 for o in self.result.plan.outcomes
                 if o.action == "added"
             ],
@@ -65,6 +69,20 @@ class ImportReport:
             "notes": [str(path) for path in self.notes_written] or [n.draft.slug for n in self.result.notes],
             "committed": self.committed,
         }
+
+
+def _item_data(item: Any) -> dict:
+    if isinstance(item, PreparedItem):
+        return item.data
+    return item.model_dump(mode="json", exclude_none=True)
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _as_json(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_as_json(inner) for inner in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _origin_order(origin: str) -> tuple[str, int]:
@@ -117,6 +135,14 @@ class PreparedItem:
     def topic(self) -> str | None:
         return self.data.get("topic")
 
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def links(self) -> list[dict[str, str]]:
+        return [dict(link) for link in self.data.get("links", [])]
+
 
 def _existing_document(edit: Any) -> Document:
     """Advice, glossary and topics already in the file, as the index holds them (no parse of the file)."""
@@ -124,12 +150,14 @@ def _existing_document(edit: Any) -> Document:
 
 
 def _commit_message(path: Path, report: ImportReport) -> str:
+    """Subject: the items and the file (short, for `git log --oneline`); body: what else came with them."""
     counts = report.counts()
-    parts = [f"{counts['added']} items"]
+    parts = []
     for key, label in (("advice", "advice"), ("glossary", "terms"), ("topics", "topics"), ("notes", "notes")):
         if counts[key]:
             parts.append(f"{counts[key]} {label}")
-    return f"import: {', '.join(parts)} from {path.name}"
+    subject = f"import: {counts['added']} items from {path.name}"
+    return subject + (f"\n\nAlso: {', '.join(parts)}." if parts else "")
 
 
 def import_into_store(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 from tracker.importers.content import ImportedContent, Skipped
@@ -26,6 +27,7 @@ _ALIASES = {
     "comment": ("comment", "comments", "note", "notes", "description", "excerpt"),
     "added": ("added", "time_added", "date_added", "created", "created_at", "date"),
     "id": ("id",),
+    "links": ("links",),
 }
 
 
@@ -49,8 +51,30 @@ def _pick(header: list[str], field: str) -> str | None:
     return None
 
 
+def links_from(value: object) -> list[dict[str, str]]:
+    """``links`` as tracker writes them (a list of {label, url}), from JSON data or a JSON string (a CSV cell)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip().startswith("[") else []
+        except json.JSONDecodeError:
+            return []
+    if not isinstance(value, list):
+        return []
+    return [{"label": str(link.get("label") or "link"), "url": link["url"]}
+            for link in value if isinstance(link, dict) and isinstance(link.get("url"), str)]
+
+
 def split_tags(value: str) -> list[str]:
-    """Tags written in one cell or string: separated by ``|`` (Pocket, tracker's CSV), ``,`` or ``;``."""
+    """Tags written in one cell or string: separated by ``|`` (Pocket, tracker's CSV), ``,`` or ``;``; or a JSON
+    array, which tracker's CSV writes when a tag holds one of those separators."""
+    text = (value or "").strip()
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, list) and all(isinstance(tag, str) for tag in data):
+            return data
     return [tag.strip() for tag in re.split(r"[|,;]", value or "") if tag.strip()]
 
 
@@ -100,13 +124,19 @@ def read_csv(text: str, name: str, pocket: bool = False) -> ImportedContent:
                 category=cell("category") or None,
                 tags=split_tags(cell("tags")),
                 topic=cell("topic") or None,
-                comment=cell("comment") or None,
+                comment=_raw_cell(row, columns["comment"]) if cell("comment") else None,
                 added=parse_day(cell("added") or None),
                 extra=extra,
                 preferred_id=cell("id") or None,
+                links=links_from(cell("links")),
             )
         )
     return content
+
+
+def _raw_cell(row: dict, column: str | None) -> str:
+    """A cell as written (a comment's own spacing and line breaks are the writer's)."""
+    return (row.get(column) or "") if column else ""
 
 
 def read_pocket(text: str, name: str) -> ImportedContent:

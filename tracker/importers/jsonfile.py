@@ -7,12 +7,13 @@ from typing import Any
 
 from tracker.errors import DataError
 from tracker.importers.content import ImportedContent, Skipped
-from tracker.importers.delimited import split_tags
+from tracker.importers.delimited import links_from, split_tags
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
 from tracker.web.dates import parse_day
 
-_KNOWN = {"url", "title", "status", "category", "tags", "topic", "comment", "added", "id"}
+_KNOWN = {"url", "title", "status", "category", "tags", "topic", "comment", "added", "id", "links"}
+
 
 
 def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> FoundItem | None:
@@ -47,6 +48,7 @@ def found_from_record(record: Any, origin: str, skipped: list[Skipped]) -> Found
         added=parse_day(record.get("added")),
         extra=extra,
         preferred_id=str(record["id"]) if record.get("id") else None,
+        links=links_from(record.get("links")),
     )
 
 

@@ -8,7 +8,7 @@ from tracker.importers.content import ImportedContent
 
 # Signs of the seed's layout: reading-list status labels, the study plan, advice / glossary / Q&A tables.
 _SEED_SIGNS = re.compile(
-    r"^(\*\*(Next Up|Inbox):\*\*|#\s+(Reading List|Advice|Studyplan|Terms and Concepts)\b"
+    r"^(\*\*(Next Up|Inbox):\*\*|#\s+(Advice|Studyplan|Terms and Concepts)\b|<!--\s*tracker:reading-list:start"
     r"|\|\s*Question\s*\|\s*Answer\s*\||\|\s*Category\s*\|\s*Advice\s*\||\|\s*Keyword\s*\|)",
     re.MULTILINE | re.IGNORECASE,
 )

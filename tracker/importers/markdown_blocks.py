@@ -179,7 +179,7 @@ class Link:
 
 
 _INLINE_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\]|!\[[^\]]*\]\([^)]*\))*)\]"
+    r"(?P<bang>!?)\[(?P<text>(?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\])*\]|!\[[^\]]*\]\([^)]*\))*)\]"
     r"\((?P<url><[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -207,6 +207,9 @@ def find_links(text: str) -> list[Link]:
     return links
 
 
+_ESCAPED = re.compile(r"\\([\[\]\\`*_{}()#+!|<>:~-])")  # Markdown's backslash escapes
+_HIDDEN = 0xF0000  # escaped characters wait in a private-use plane while the other rules run
+_HIDDEN_CHARS = re.compile("[\U000F0000-\U000F007F]")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -219,8 +222,13 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 
 
+_MARKUP_CHARS = re.compile(r"[\[<*_:\\]")
+
+
 def plain_text(markdown: str) -> str:
     """Markdown inline text: images and HTML tags dropped, links reduced to their text, emphasis removed."""
+    if not _MARKUP_CHARS.search(markdown):  # most names and comments: nothing to undo
+        return " ".join(markdown.split())
 
     def link_text(match: re.Match[str]) -> str:
         if match.group("bang") or match.group("text").strip().startswith("!["):
@@ -228,6 +236,9 @@ def plain_text(markdown: str) -> str:
         return match.group("text")
 
     out = _INLINE_LINK.sub(link_text, markdown)
+    # Escaped characters are text: hidden from the emphasis, tag and shortcode rules, then put back.
+    out = _ESCAPED.sub(lambda match: chr(_HIDDEN + ord(match.group(1))), out)
     out = _AUTOLINK.sub(r"\1", out)
     out = _SHORTCODE.sub(" ", _HTML_TAG.sub(" ", out))
-    return " ".join(strip_emphasis(out).split())
+    out = " ".join(strip_emphasis(out).split())
+    return _HIDDEN_CHARS.sub(lambda match: chr(ord(match.group(0)) - _HIDDEN), out)

@@ -2,15 +2,18 @@
 
 Folders become tags (the innermost one also the category); the browsers' own root folders ("Bookmarks bar",
 "Other Bookmarks"...) are containers, not topics, and are left out. ``ADD_DATE`` becomes ``added``, a ``TAGS``
-attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox; tracker's own ``STATUS``/``CATEGORY``/``TOPIC``/``ID`` attributes are read back.
+attribute adds tags, a ``<DD>`` description becomes the comment, ``TOREAD="1"`` keeps the item in the inbox; tracker's own ``STATUS``/``CATEGORY``/``TOPIC``/``ID`` attributes are read back, and its ``TRACKER`` attribute
+(JSON) gives the fields a bookmark has no attribute for.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from tracker.importers.content import ImportedContent, Skipped
+from tracker.importers.delimited import links_from
 from tracker.importers.plan import FoundItem, tag_of
 from tracker.models import STATUS_VALUES, Status
 from tracker.web.dates import parse_day
@@ -73,7 +76,7 @@ class _BookmarkParser:
     def _finish_description(self) -> None:
         if self.in_description and self.last_item is not None:
             text = " ".join("".join(self.description).split())
-            if text:
+            if text and not self.last_item.comment:  # tracker's TRACKER attribute gave the exact one
                 self.last_item.comment = text
         self.in_description = False
         self.description = []
@@ -188,19 +191,35 @@ class _BookmarkParser:
             status = Status(attributes["status"])  # tracker's own export
         elif attributes.get("toread") == "1":
             status = Status.INBOX  # linkding and Pocket mark unread items this way
+        rest = _tracker_fields(attributes.get("tracker"))
         item = FoundItem(
             url=url,
-            title=title,
+            title=str(rest.pop("title", title)),
             origin=origin,
             status=status,
             category=attributes.get("category") or (folders[-1] if folders else None),
-            tags=tags,
+            tags=[str(tag) for tag in rest.pop("tags")] if isinstance(rest.get("tags"), list) else tags,
             topic=attributes.get("topic") or None,
             added=parse_day(attributes.get("add_date") or None),
             preferred_id=attributes.get("id") or None,
+            links=links_from(rest.pop("links", None)),
         )
+        if isinstance(rest.get("comment"), str):
+            item.comment = rest.pop("comment")
+        item.extra = rest
         self.content.found.append(item)
         self.last_item = item
+
+
+def _tracker_fields(value: str | None) -> dict:
+    """The fields tracker's own export keeps in its TRACKER attribute (JSON); {} for any other file."""
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def read_netscape(text: str, name: str) -> ImportedContent:

@@ -39,6 +39,7 @@ class FoundItem:
     added: dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     preferred_id: str | None = None
+    links: list[dict[str, str]] = field(default_factory=list)  # the work's other links: {"label", "url"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Outcome:
     url: str
     item_id: str | None
     reason: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label, url) of the saved item's other links, for an added one
 
 
 @dataclass
@@ -95,6 +97,31 @@ def is_url_title(title: str) -> bool:
     return _looks_valid(title.strip())
 
 
+def _names_the_work(link: dict[str, str]) -> bool:
+    """A link that is the work itself in another form (its paper), not something many works share (a repo)."""
+    from tracker.importers.link_words import url_kind
+
+    return link.get("label") in {"paper", "pdf"} or url_kind(link["url"]) == "paper"
+
+
+def _with_valid_links(found: FoundItem, outcomes: list) -> FoundItem:
+    """``found`` without the links that are no http(s) address; each one dropped is reported as skipped."""
+    good = []
+    for link in found.links:
+        try:
+            good.append({"label": str(link["label"]).strip() or "link", "url": validate_url(str(link["url"]))})
+        except (TrackerError, KeyError) as exc:
+            bad = FoundItem(url=str(link.get("url", "")), title=f"{link.get('label', 'link')} of {found.title}".strip(),
+                            origin=found.origin)
+            outcomes.append(("skipped", bad, None, str(exc)))
+    return found if len(good) == len(found.links) and good == found.links else replace(found, links=good)
+
+
+def _links_of(item: Any) -> list[dict[str, str]]:
+    links = getattr(item, "links", None) or []
+    return [link if isinstance(link, dict) else {"label": link.label, "url": link.url} for link in links]
+
+
 def _build_resource(fields: dict[str, Any]) -> Resource:
     return Resource(**fields)
 
@@ -121,8 +148,20 @@ class _Draft:
         self.added = found.added
         self.extra = dict(found.extra)
         self.title_from_url = False
+        self.links: list[dict[str, str]] = []
+        self.add_links(found.links)
+
+    def add_links(self, links: Iterable[dict[str, str]]) -> None:
+        """Keep each other address once, never the item's own."""
+        seen = {identity_key(self.found.url)} | {identity_key(link["url"]) for link in self.links}
+        for link in links:
+            key = identity_key(link["url"])
+            if key not in seen:
+                seen.add(key)
+                self.links.append({"label": link["label"], "url": link["url"]})
 
     def absorb(self, other: FoundItem, other_status: Status) -> None:
+        other_links, other_url = other.links, other.url
         # A later, longer title that contains the kept one is the fuller name of the same thing; a real title
         # beats one made up from the URL.
         other_title = _given_title(other)
@@ -143,6 +182,9 @@ class _Draft:
         self.tags.extend(tag for tag in other.tags if tag not in self.tags)
         for key, value in other.extra.items():
             self.extra.setdefault(key, value)
+        from tracker.importers.link_words import link_label
+
+        self.add_links([*other_links, {"label": link_label("", other_url), "url": other_url}])
 
 
 class ExistingItems(Protocol):
@@ -160,7 +202,8 @@ class ResourceList:
     """``ExistingItems`` over resources in memory."""
 
     def __init__(self, resources: Sequence[Resource] = ()) -> None:
-        self.by_key = {identity_key(item.url): item.id for item in resources}
+        self.by_key = {identity_key(link.url): item.id for item in resources for link in item.links}
+        self.by_key.update((identity_key(item.url), item.id) for item in resources)
         self.ids = {item.id for item in resources}
 
     def id_for_url_key(self, key: str) -> str | None:
@@ -202,6 +245,7 @@ def plan_import(
     by_key: dict[str, str] = {}
     taken_ids = _TakenIds(view)
     drafts: dict[str, _Draft] = {}
+    drafts_by_link: dict[str, str] = {}  # the identity key of every address of a new item -> its draft's key
     outcomes: list[tuple[str, FoundItem, str | None, str]] = []
     for found in found_items:
         url = (found.url or "").strip()
@@ -211,27 +255,39 @@ def plan_import(
             except TrackerError as exc:
                 outcomes.append(("skipped", found, None, str(exc)))
                 continue
+        if found.links:
+            found = _with_valid_links(found, outcomes)
         key = identity_key(url)
         status = force_status or found.status or default_status
-        if key not in drafts:
-            already = by_key.get(key) or view.id_for_url_key(key)
+        # The same work under another of its addresses: the item's own URL is another item's link (or the
+        # reverse, for a paper: the arXiv abs of one entry is the pdf link of another).
+        same_work = [key, *(identity_key(link["url"]) for link in found.links if _names_the_work(link))]
+        draft_key = next((drafts_by_link[k] for k in same_work if k in drafts_by_link), None)
+        if draft_key is None:
+            already = next((found_id for k in same_work if (found_id := by_key.get(k) or view.id_for_url_key(k))),
+                           None)
             if already:
                 by_key[key] = already
                 outcomes.append(("merged", found, already, "already in the list"))
                 continue
-        if key in drafts:
-            draft = drafts[key]
+        if draft_key is not None:
+            draft = drafts[draft_key]
             draft.absorb(found, status)
-            outcomes.append(("merged", found, key, f"same link as {draft.found.origin or 'an earlier entry'}"))
+            for link_key in (key, *(identity_key(link["url"]) for link in found.links)):
+                drafts_by_link.setdefault(link_key, draft_key)
+            outcomes.append(("merged", found, draft_key, f"same link as {draft.found.origin or 'an earlier entry'}"))
             continue
         title = _given_title(found)
         kept = found if found.url == url else replace(found, url=url)
         drafts[key] = _Draft(kept, title or readable_title_from_url(url), status)
         drafts[key].title_from_url = not title
+        for link_key in (key, *(identity_key(link["url"]) for link in found.links)):
+            drafts_by_link.setdefault(link_key, key)
         outcomes.append(("added", found, key, ""))
 
     plan = ImportPlan()
     ids_by_key: dict[str, str] = {}
+    saved: dict[str, Any] = {}
     for key, draft in drafts.items():
         preferred = draft.found.preferred_id
         if preferred and preferred not in taken_ids and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,119}", preferred):
@@ -244,6 +300,7 @@ def plan_import(
             **draft.extra,
             "id": item_id,
             "url": draft.found.url,
+            "links": draft.links or None,
             "title": draft.title,
             "status": draft.status,
             "category": draft.category,
@@ -253,7 +310,9 @@ def plan_import(
             "added": draft.added,
         }
         try:
-            plan.resources.append(build({name: value for name, value in fields.items() if value is not None}))
+            built = build({name: value for name, value in fields.items() if value is not None})
+            plan.resources.append(built)
+            saved[key] = built
         except (ValidationError, TrackerError) as exc:
             if isinstance(exc, ValidationError):
                 first = exc.errors()[0]
@@ -267,6 +326,12 @@ def plan_import(
                     outcomes[index] = ("skipped", found, None, message)
     for action, found, ref, reason in outcomes:
         item_id = ids_by_key.get(ref or "", ref) if action != "skipped" else None
+        if action == "added" and ref in saved:
+            # What the report shows is what is saved: the item's title and links, not the file's words.
+            item = saved[ref]
+            links = tuple((str(link["label"]), str(link["url"])) for link in _links_of(item))
+            plan.outcomes.append(Outcome(action, found.origin, item.title, item.url, item_id, reason, links))
+            continue
         title = " ".join(found.title.split()) or (drafts[ref].title if ref in drafts else "")
         plan.outcomes.append(Outcome(action, found.origin, title, found.url, item_id, reason))
     return plan

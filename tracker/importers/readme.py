@@ -16,6 +16,8 @@ import re
 
 from tracker.exporters.markdown import STATUS_HEADINGS
 from tracker.importers.content import ImportedContent, NoteDraft, Skipped
+from tracker.importers.entries import candidates, pick_primary, read_entry
+from tracker.importers.link_words import is_generic_text, link_label
 from tracker.importers.markdown_blocks import (
     Block,
     Heading,
@@ -101,6 +103,26 @@ def _clean_comment(text: str) -> str | None:
     return comment or None
 
 
+def _exported_links(rest: str) -> tuple[list[dict[str, str]] | None, str]:
+    """The ``([label](url), [label](url))`` group tracker's Markdown export writes after an item's link, read
+    back with its labels as written; (None, rest) when the text has no such group."""
+    match = re.match(r"\s*\(", rest)
+    if not match:
+        return None, rest
+    cursor = match.end()
+    links: list[dict[str, str]] = []
+    while True:
+        found = find_links(rest[cursor:])
+        if not found or rest[cursor : cursor + found[0].start].strip() not in ("", ","):
+            return None, rest
+        link = found[0]
+        links.append({"label": plain_text(link.text) or "link", "url": link.url})
+        cursor += link.end
+        closing = re.match(r"\s*\)", rest[cursor:])
+        if closing:
+            return links, rest[cursor + closing.end() :]
+
+
 def render_qa_table(table: Table) -> list[str]:
     """A Q&A table in its compact form: ``| Question | Answer |``, a separator, one row per pair."""
     lines = ["| Question | Answer |", "|---|---|"]
@@ -120,6 +142,8 @@ class _Reader:
         self.out = ImportedContent()
         self.topics: dict[str, Topic] = {}
         self.topic_links: list[tuple[FoundItem, str]] = []
+        # tracker's own Markdown export: its link texts are the items' titles, whatever words they are.
+        self.own_export = "<!-- tracker:reading-list:start -->" in text
 
     def origin(self, line: int) -> str:
         return f"{self.name}:{line}"
@@ -249,10 +273,11 @@ class _Reader:
         if not links:
             return
         first = links[0]
-        region = {strip_emphasis(h.text).casefold() for h in stack}
-        in_list_region = bool(region & {"reading list", "resources", "links", "bookmarks"}) or label is not None
+        # Any section holds list entries, except the study plan and notes, whose links are part of the prose.
+        in_list_region = label is not None or not any(self.is_study_heading(heading) for heading in stack)
         starts_with_link = block.text.lstrip().startswith(block.text[first.start : first.end])
-        if not (in_list_region and starts_with_link) or first.image:
+        words_first = in_list_region and not starts_with_link and bool(candidates(block.text)[0])
+        if not (in_list_region and (starts_with_link or words_first)) or first.image:
             where = stack[-1].text if stack else "the top"
             self.out.skipped.append(
                 Skipped(self.origin(block.line), first.url, f"a link in the prose of '{where}', not a list entry")
@@ -264,6 +289,24 @@ class _Reader:
         if label and status is None:
             category = label
             tags = [tag_of(label)]
+        if not self.own_export and (
+            words_first or (first.text.strip() and is_generic_text(first.text, addresses=False))
+        ):
+            # "[Paper](..) [Code](..) Title": the title comes from the words, the links are kept with it.
+            entries, _skipped = read_entry(block.text)
+            for entry in entries:
+                self.out.found.append(
+                    FoundItem(url=entry.url, title=entry.title, origin=self.origin(block.line), status=status,
+                              category=category, tags=tags, comment=entry.comment, links=entry.links)
+                )
+            return
+        links, rest = _exported_links(block.text[first.end :])
+        if links is None:
+            rest = block.text[first.end :]
+            links = [
+                {"label": link_label(c.text, c.url), "url": c.url}
+                for c in candidates(block.text)[0] if c.url != first.url and not c.image
+            ]
         self.out.found.append(
             FoundItem(
                 url=first.url,
@@ -272,8 +315,19 @@ class _Reader:
                 status=status,
                 category=category,
                 tags=tags,
-                comment=_clean_comment(block.text[first.end :]),
+                comment=_clean_comment(rest),
+                links=links,
             )
+        )
+
+    @staticmethod
+    def is_study_heading(heading: Heading) -> bool:
+        """A study-plan part (``# II. ...``), a numbered chapter, the plan itself or a notes section."""
+        text = strip_emphasis(heading.text)
+        lowered = text.casefold()
+        return bool(
+            (heading.level == 1 and _PART_HEADING.match(text)) or _NUMBERED.match(text)
+            or "notes" in lowered or "studyplan" in lowered or "study plan" in lowered
         )
 
     def read_table(self, table: Table, stack: list[Heading]) -> None:
@@ -329,13 +383,23 @@ class _Reader:
         link_text, url = found_link
         category_col = _column(header, "category", "type")
         comment_col = _column(header, "comment", "description", "notes", "note")
+        title = plain_text(link_cell) or link_text
+        row_links = candidates(" \x1f ".join(cells))[0]
+        if is_generic_text(title, addresses=False):
+            # "| Category | [Paper](..), [Code](..) | Flash attention |": the name is in another cell, the best
+            # link is the item's.
+            url = (pick_primary(row_links, prefer_named=False) or row_links[0]).url if row_links else url
+            named = {title_col, category_col, comment_col}
+            title = next((words for index, cell in enumerate(cells) if index not in named
+                          and (words := plain_text(cell)) and not is_generic_text(words, addresses=False)), "")
         item = FoundItem(
             url=url,
-            title=plain_text(link_cell) or link_text,
+            title=title,
             origin=self.origin(line),
             category=cells[category_col] if category_col is not None and category_col < len(cells) else None,
             topic=self.context_topic(stack),
             comment=cells[comment_col] if comment_col is not None and comment_col < len(cells) else None,
+            links=[{"label": link_label(c.text, c.url), "url": c.url} for c in row_links if c.url != url and not c.image],
         )
         self.out.found.append(item)
         self.topic_links.append((item, link_text))

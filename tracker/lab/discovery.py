@@ -28,6 +28,23 @@ class ExperimentInfo:
     topic: str
     claims: tuple[str, ...]
     path: Path
+    claim_keys: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # reading-list items the experiment names as teaching its idea ("items": [...])
+
+    def claim_texts(self) -> dict[str, str]:
+        """Each claim's key (what a check names) and its sentence."""
+        return dict(zip(self.claim_keys, self.claims, strict=True))
+
+
+def claim_texts(claims: object) -> dict[str, str]:
+    """The declared claims as ``{key: sentence}``: a dict as written, a list keyed "1", "2", ... by position.
+
+    A check names the claim it tests by this key (``exp.claim("key")``), so every claim can be shown as passed,
+    failed or not checked.
+    """
+    if isinstance(claims, dict):
+        return {str(key): text for key, text in claims.items()}
+    return {str(number): text for number, text in enumerate(claims, start=1)}  # type: ignore[arg-type]
 
 
 def find_lab_dir(root: Path | None, explicit: Path | None = None) -> Path:
@@ -73,9 +90,17 @@ def _validate(value: object, path: Path, line: int) -> ExperimentInfo:
     if not isinstance(exp_id, str) or not EXPERIMENT_ID.match(exp_id):
         raise DataError(f"EXPERIMENT id {exp_id!r} must be lowercase letters, digits and dashes", path, line)
     claims = value["claims"]
-    if not isinstance(claims, (list, tuple)) or not claims or not all(isinstance(c, str) for c in claims):
-        raise DataError("EXPERIMENT claims must be a non-empty list of sentences", path, line)
-    return ExperimentInfo(exp_id, str(value["title"]), str(value["topic"]), tuple(claims), path)
+    sentences = list(claims.values()) if isinstance(claims, dict) else claims
+    if (not isinstance(claims, (dict, list, tuple)) or not claims or not all(isinstance(c, str) for c in sentences)
+            or not all(isinstance(k, str) and EXPERIMENT_ID.match(k) for k in claims if isinstance(claims, dict))):
+        raise DataError("EXPERIMENT claims must be a non-empty {key: sentence} dict (keys in lowercase letters, "
+                        "digits and dashes) or list of sentences", path, line)
+    texts = claim_texts(claims)
+    items = value.get("items", [])
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i for i in items):
+        raise DataError("EXPERIMENT items must be a list of reading-list item ids", path, line)
+    return ExperimentInfo(exp_id, str(value["title"]), str(value["topic"]), tuple(texts.values()), path,
+                          tuple(texts), tuple(items))
 
 
 def discover_experiments(lab_dir: Path) -> dict[str, ExperimentInfo]:

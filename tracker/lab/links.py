@@ -1,4 +1,6 @@
-"""Which reading-list items, glossary terms and study-plan chapters name which experiment (their ``lab:``).
+"""Which reading-list items, glossary terms and study-plan chapters name which experiment (their ``lab:``), and
+which items an experiment names itself (its declaration's ``"items": [...]``: an item has one ``lab:``, but one paper
+can teach several experiments' ideas).
 
 Also resolves what ``tracker lab run TARGET`` means: an experiment id, or an item / chapter / term that links one.
 """
@@ -29,6 +31,7 @@ class LabLink:
 class LabLinks:
     links: list[LabLink] = field(default_factory=list)
     topic_titles: dict[str, str] = field(default_factory=dict)
+    item_titles: dict[str, str] = field(default_factory=dict)
 
     def for_experiment(self, experiment_id: str) -> list[LabLink]:
         return [link for link in self.links if link.lab == experiment_id]
@@ -44,6 +47,7 @@ def collect_links(document: Any, lines: dict[str, list[int]] | None = None, path
         return starts[position] if position < len(starts) else None
 
     for i, item in enumerate(document.resources):
+        found.item_titles[item.id] = item.title
         if item.lab:
             found.links.append(LabLink("item", item.id, item.title, item.lab, path, line_of("resources", i)))
     for i, term in enumerate(document.glossary):
@@ -60,11 +64,21 @@ def load_links(resources: Path | None) -> LabLinks:
     """The links in ``resources``, parsed and validated by the core's document parser (no file: no links)."""
     if resources is None or not resources.exists():
         return LabLinks()
-    from tracker.document import parse_document
+    from tracker.store.document import parse_document
 
     text = resources.read_text(encoding="utf-8")
     document, lines = parse_document(text, resources)[:2]  # (document, first line of each item per section, ...)
     return collect_links(document, lines, resources)
+
+
+def add_declared_links(links: LabLinks, experiments: dict[str, ExperimentInfo], item_titles: dict[str, str]) -> None:
+    """Add the items each experiment's declaration names (once: an item whose own ``lab:`` names it already counts)."""
+    present = {(link.kind, link.key, link.lab) for link in links.links}
+    for info in experiments.values():
+        for item in info.items:
+            if ("item", item, info.id) not in present:
+                links.links.append(LabLink("item", item, item_titles.get(item, item), info.id, info.path))
+                present.add(("item", item, info.id))
 
 
 def unknown_links(links: LabLinks, experiments: dict[str, ExperimentInfo]) -> list[LabLink]:

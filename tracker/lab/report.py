@@ -9,6 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "error": "bold red", "timeout": "bold yellow"}
+CLAIM_STYLE = {"passed": "green", "failed": "bold red", "not checked": "yellow"}
+
+
+def claim_counts(result: dict[str, Any]) -> str:
+    """``3/4 claims`` (passed of declared), with how many were not checked."""
+    claims = [c for c in result.get("claims") or [] if isinstance(c, dict)]
+    passed = sum(c.get("status") == "passed" for c in claims)
+    unchecked = sum(c.get("status") == "not checked" for c in claims)
+    return f"{passed}/{len(claims)}" + (f" ({unchecked} unchecked)" if unchecked else "")
 
 
 def format_value(value: Any) -> str:
@@ -26,7 +35,7 @@ def format_value(value: Any) -> str:
 
 
 def result_table(result: dict[str, Any]) -> Table:
-    """One experiment's checks: claim, measured, tolerance or expected value, pass/fail."""
+    """One experiment's claims, each with its status and under it the checks that test it."""
     status = result.get("status", "error")
     title = (
         f"{escape(result.get('experiment', '?'))}: {escape(result.get('title', ''))} "
@@ -38,21 +47,36 @@ def result_table(result: dict[str, Any]) -> Table:
         f"· {result.get('duration_s', 0):.2f} s"
     )
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
-    table.add_column("check")
+    table.add_column("claim / check")
     table.add_column("measured", justify="right")
     table.add_column("tolerance / expected", justify="right")
     table.add_column("ok", justify="center")
-    for check in result.get("checks", []):
-        bound = check.get("tolerance") if check.get("tolerance") is not None else check.get("expected")
-        prefix = "<= " if check.get("kind") == "error" else ""
-        name = escape(check["name"]) + (f"\n[dim]{escape(check['note'])}[/]" if check.get("note") else "")
-        table.add_row(
-            name,
-            escape(format_value(check.get("measured"))),
-            escape(prefix + format_value(bound)) if bound is not None else "",
-            "[green]pass[/]" if check["passed"] else "[bold red]FAIL[/]",
-        )
+    checks = list(result.get("checks") or [])
+    for claim in result.get("claims") or []:
+        if not isinstance(claim, dict):  # a record written before claims had a status
+            continue
+        status = claim.get("status", "")
+        why = f"\n[dim]{escape(claim['why'])}[/]" if claim.get("why") else ""
+        table.add_row(f"[bold]{escape(str(claim.get('text', '')))}[/]{why}", "", "",
+                      f"[{CLAIM_STYLE.get(status, 'white')}]{status}[/]", end_section=False)
+        for check in [c for c in checks if c.get("claim") == claim.get("key")]:
+            _add_check_row(table, check, indent="  ")
+            checks.remove(check)
+    for check in checks:  # checks of a record without claims
+        _add_check_row(table, check)
     return table
+
+
+def _add_check_row(table: Table, check: dict[str, Any], indent: str = "") -> None:
+    bound = check.get("tolerance") if check.get("tolerance") is not None else check.get("expected")
+    prefix = "<= " if check.get("kind") == "error" else ""
+    name = indent + escape(check["name"]) + (f"\n{indent}[dim]{escape(check['note'])}[/]" if check.get("note") else "")
+    table.add_row(
+        name,
+        escape(format_value(check.get("measured"))),
+        escape(prefix + format_value(bound)) if bound is not None else "",
+        "[green]pass[/]" if check["passed"] else "[bold red]FAIL[/]",
+    )
 
 
 def print_result(result: dict[str, Any], console: Console | None = None) -> None:
@@ -76,21 +100,22 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
     """One row per experiment of a ``--all`` run."""
     wall = sum(result.get("wall_s") or 0 for result in results)
     passed = sum(result.get("status") == "pass" for result in results)
-    table = Table(title=f"lab run: {passed}/{len(results)} passed", title_justify="left",
-                  caption=f"seconds: inside each experiment; {wall:.1f} s in all, with starting the processes",
-                  caption_justify="left")
-    for column in ("experiment", "topic", "status", "checks", "max error", "device", "seconds"):
+    devices = sorted({str(result.get("device", "")) for result in results})
+    table = Table(title=f"lab run: {passed}/{len(results)} passed on {', '.join(devices)}", title_justify="left",
+                  caption=f"claims: passed / declared; seconds: inside each experiment; {wall:.1f} s in all, "
+                          "with starting the processes", caption_justify="left")
+    for column in ("experiment", "topic", "status", "claims", "checks", "max error", "seconds"):
         table.add_column(column, justify="right" if column in {"checks", "max error", "seconds"} else "left",
-                         no_wrap=column == "experiment")
+                         no_wrap=column in {"experiment", "status"})
     for result in results:
         status = result.get("status", "error")
         table.add_row(
             escape(result.get("experiment", "?")),
             escape(str(result.get("topic", ""))),
             f"[{STATUS_STYLE.get(status, 'white')}]{status}[/]",
+            claim_counts(result),
             f"{result.get('passed', 0)}/{result.get('passed', 0) + result.get('failed', 0)}",
             format_value(result.get("max_error")),
-            escape(str(result.get("device", ""))),
             f"{result.get('duration_s', 0):.2f}",
         )
     return table

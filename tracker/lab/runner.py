@@ -60,7 +60,9 @@ def _child_env(jobs: int = 1) -> dict[str, str]:
 
 def _failure(info: ExperimentInfo, status: str, error: str, seconds: float, device: str | None) -> dict[str, Any]:
     return {
-        "experiment": info.id, "title": info.title, "topic": info.topic, "claims": list(info.claims),
+        "experiment": info.id, "title": info.title, "topic": info.topic,
+        "claims": [{"key": key, "text": text, "status": "not checked", "checks": [], "why": f"the run ended: {status}"}
+                   for key, text in info.claim_texts().items()],
         "status": status, "passed": 0, "failed": 0, "max_error": None, "device": device or "auto",
         "duration_s": round(seconds, 4), "wall_s": round(seconds, 4), "checks": [], "notes": {}, "timings": {}, "artifacts": [], "error": error,
     }

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError
-from tracker.store import STATE_DIR
+from tracker.project import STATE_DIR
 
 RUNS_FILE = Path(STATE_DIR) / "lab-runs.jsonl"
 
-# The fields a run record keeps (the experiment's claims live in lab/ and are not repeated per run).
+# The fields a run record keeps; ``claims`` is each claim's key, text and status (passed, failed, not checked).
 RECORD_FIELDS = (
-    "experiment", "item", "status", "passed", "failed", "max_error", "device", "device_name", "dtype", "seed",
+    "experiment", "item", "status", "claims", "passed", "failed", "max_error", "device", "device_name", "dtype", "seed",
     "torch", "cuda", "python", "float32_matmul_precision", "started", "duration_s", "wall_s", "checks", "notes", "timings",
     "artifacts", "error",
 )

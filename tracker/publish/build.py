@@ -26,10 +26,11 @@ from tracker.gitrepo import head_commit
 from tracker.lab.runs import RUNS_FILE
 from tracker.models import Advice, Document, Note, Resource, Topic
 from tracker.publish import records
-from tracker.publish.markdown import render_markdown
+from tracker.publish.markdown import IMAGE_SUFFIXES, notes_image_url, render_markdown
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
 from tracker.publish.sources import Project, load_document, load_notes, note_files, status_history
 from tracker.reading_list import unique_id
+from tracker.store.atomic import remove_leftovers
 
 
 @dataclass
@@ -48,10 +49,13 @@ def source_files(project: Project) -> list[Path]:
     root = project.root
     files = [project.resources_file]
     files += note_files(project)
-    if project.lab_dir.is_dir():
-        files += sorted(project.lab_dir.glob("*.py"))
-        files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
-    extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE)
+    files += note_pictures(project)
+    lab_dir = records.lab_dir_for(root)
+    if lab_dir is not None:
+        files += sorted(lab_dir.glob("*.py"))
+    files += sorted((root / records.LAB_RUNS_SHARED_DIR).glob("*.jsonl"))
+    extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE,
+             root / ".tracker-reviews.jsonl")  # the flashcard review log (tracker.cards.reviewlog.LOG_NAME)
     files += [p for p in extra if p.is_file()]
     from tracker.archive.publish import source_paths  # archive: saved page text and Wayback copies
 
@@ -59,11 +63,19 @@ def source_files(project: Project) -> list[Path]:
     return files
 
 
+def note_pictures(project: Project) -> list[Path]:
+    """The pictures in the notes folder (a note shows one once its file is there)."""
+    if not project.notes_dir.is_dir():
+        return []
+    return sorted(p for p in project.notes_dir.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+
+
 def source_hash(project: Project) -> str:
     """A hash of the sources, the git commit and the schema version: equal hashes, equal databases."""
     digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\ncommit {head_commit(project.root)}\n".encode())
     for path in source_files(project):
-        digest.update(path.relative_to(project.root).as_posix().encode() + b"\0")
+        name = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+        digest.update(name.as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -113,6 +125,7 @@ def _build_into(project: Project, db_path: Path, wanted: str) -> dict[str, int]:
     document = load_document(project)
     notes = load_notes(project)
     history = status_history(project)
+    remove_leftovers(db_path.parent, f".{db_path.name}.*.building")  # a killed build's; we hold the build lock
     handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
     os.close(handle)
     temp_path = Path(temp_name)
@@ -167,14 +180,14 @@ def write_database(
         for tag in dict.fromkeys(r.tags)
     ]
     rows: dict[str, Iterable[dict]] = {
-        "lab_experiments": records.lab_experiment_rows(project.lab_dir),
+        "lab_experiments": records.lab_experiment_rows(project.root),
         "topics": [_topic_row(t, i) for i, t in enumerate(document.topics)],
         "resources": resources,
         "tags": [{"id": i, "name": name} for name, i in tag_ids.items()],
         "resources_tags": resource_tags,
         "advice": [_advice_row(a, i) for i, a in enumerate(document.advice, start=1)],
         "glossary": _glossary_rows(document),
-        "notes": [_note_row(n, project.root) for n in notes],
+        "notes": [_note_row(n, project) for n in notes],
         "notes_resources": [
             {"notes_id": n.id, "resources_id": rid} for n in notes for rid in dict.fromkeys(n.related)
         ],
@@ -193,6 +206,9 @@ def write_database(
         for spec in TABLES:
             for column in spec.indexes:
                 db[spec.name].create_index([column])
+        from tracker.cards.tables import write_card_tables  # flashcards: cards, reviews, card_days
+
+        counts.update(write_card_tables(db, project.resources_file, document, notes))
     for spec in TABLES:
         if spec.fts:
             db[spec.name].enable_fts(list(spec.fts), fts_version="FTS5", tokenize="porter")
@@ -255,6 +271,7 @@ def _resource_row(r: Resource) -> dict:
         "description": r.description,
         "canonical_url": r.canonical_url,
         "image": r.image,
+        "links": "\n".join(f"{link.label}: {link.url}" for link in r.links) or None,
     }
 
 
@@ -314,8 +331,10 @@ def _glossary_rows(document: Document) -> Iterator[dict]:
         }
 
 
-def _note_row(note: Note, root: Path) -> dict:
+def _note_row(note: Note, project: Project) -> dict:
+    root = project.root
     path = Path(note.path)
+    image_url = notes_image_url(project.notes_dir, path if path.is_absolute() else root / path)
     if path.is_absolute() and path.is_relative_to(root):
         path = path.relative_to(root)
     return {
@@ -325,7 +344,7 @@ def _note_row(note: Note, root: Path) -> dict:
         "path": path.as_posix(),
         "related": json.dumps(note.related),
         "body": note.body,
-        "body_html": render_markdown(note.body),
+        "body_html": render_markdown(note.body, image_url),
     }
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from datasette.database import Database
 
-from tracker.errors import TrackerError
 from tracker.publish.build import build_database, source_files
+from tracker.publish.problems import describe_build_error
 from tracker.publish.sources import Project
 
 
@@ -93,31 +93,48 @@ class Rebuilder(threading.Thread):
         self.stop_event = threading.Event()
         self.rebuilds = 0
         self.last_error: str | None = None
+        self._rebuild_lock = threading.Lock()
 
     def run(self) -> None:
-        seen = sources_signature(self.project)
-        while not self.stop_event.wait(self.interval):
-            current = sources_signature(self.project)
-            if current != seen:
+        seen: tuple | None = None
+        while True:
+            try:
+                # Also pick up a database built by someone else (`tracker build` in another terminal).
+                current = sources_signature(self.project)
+                if seen is not None and current != seen:
+                    self.rebuild()
                 seen = current
-                self.rebuild()
-            # Also pick up a database built by someone else (`tracker build` in another terminal).
-            if _file_identity(self.db_path) != self.live.file_identity:
-                self.live.reopen()
+                if _file_identity(self.db_path) != self.live.file_identity:
+                    self.live.reopen()
+            except Exception as exc:  # noqa: BLE001 - the watcher must outlive anything a save can cause
+                self._report(describe_build_error(exc, self.project.resources_file))
+            if self.stop_event.wait(self.interval):
+                return
 
-    def rebuild(self) -> None:
-        try:
-            result = build_database(self.project, self.db_path)
-        except (TrackerError, OSError) as exc:
-            # Half-typed YAML is normal while someone edits: keep serving the last good build.
-            if str(exc) != self.last_error:
-                print(f"tracker serve: not rebuilt, still serving the last good build: {exc}", file=sys.stderr)
-            self.last_error = str(exc)
-            return
-        self.last_error = None
-        if result.built:
-            self.rebuilds += 1
-            self.live.reopen()
+    def rebuild(self) -> bool:
+        """Build now; True when the served database is now current (rebuilt or already up to date).
+
+        Any failure (half-typed YAML, an impossible date, a NUL byte, two topics with one id) keeps the last
+        good build served and is kept in :attr:`last_error` for the page banner until a build succeeds.
+        """
+        with self._rebuild_lock:
+            try:
+                result = build_database(self.project, self.db_path)
+            except Exception as exc:  # noqa: BLE001 - see the docstring
+                self._report(describe_build_error(exc, self.project.resources_file))
+                return False
+            if self.last_error is not None:
+                print("tracker serve: fixed, serving the new build", file=sys.stderr)
+            self.last_error = None
+            if result.built or _file_identity(self.db_path) != self.live.file_identity:
+                self.rebuilds += 1
+                self.live.reopen()
+            return True
+
+    def _report(self, message: str) -> None:
+        if message != self.last_error:
+            print(f"tracker serve: not rebuilt, still serving the last good build: {message}", file=sys.stderr)
+        self.last_error = message
 
     def stop(self) -> None:
         self.stop_event.set()

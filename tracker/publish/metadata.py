@@ -35,6 +35,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "description": "Summary fetched from the page",
             "canonical_url": "The page's canonical address, when it declares one",
             "image": "Preview image of the page",
+            "links": "The work's other links (paper, code, tweet, video...), one per line as 'label: URL'",
         },
     ),
     "tags": ("Every tag used in the reading list.", {"id": "Tag number", "name": "The tag"}),
@@ -242,14 +243,16 @@ CANNED_QUERIES: dict[str, dict] = {
     },
     "dead_links": {
         "title": "Dead links",
-        "description": "Links the checker found dead, with how long they have been failing.",
+        "description": (
+            "Items whose link the checker found dead, with why and since when. Fix the address with "
+            "`tracker edit ID --url NEW`, or drop the item."
+        ),
         "sql": (
-            "select r.id, r.title, c.url, c.status_code, c.detail, c.since, c.first_failed, c.last_ok,\n"
-            "  c.failed_runs, c.checked_at\n"
-            "  , a.archived_url\n"  # archive: the Wayback copy found by `tracker check`
-            "from link_checks c left join resources r on r.id = c.resource\n"
+            "select r.id, r.title, c.url, c.detail as why, c.status_code, c.since as dead_since, c.last_ok,\n"
+            "  c.checked_at, a.archived_url\n"  # archive: the Wayback copy found by `tracker check`
+            "from link_checks c join resources r on r.id = c.resource\n"
             "left join archived_copies a on a.url = c.url\n"
-            "where c.verdict = 'dead'\norder by c.first_failed, c.url"
+            "where c.verdict = 'dead'\norder by c.since, c.url"
         ),
     },
     "progress_by_topic": {
@@ -368,6 +371,10 @@ def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
             table["label_column"] = spec.label
         table.update(TABLE_OPTIONS.get(name, {}))
         tables[name] = table
+    from tracker.cards.tables import card_metadata  # flashcards' tables and queries live with the cards
+
+    card_tables, card_queries = card_metadata()
+    tables.update(card_tables)
     tables.update(archive_pages.table_metadata())
     return {
         "title": title,
@@ -381,7 +388,7 @@ def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
             DATABASE_NAME: {
                 "description": "Everything tracker knows, rebuilt from the files whenever they change.",
                 "tables": tables,
-                "queries": CANNED_QUERIES,
+                "queries": {**CANNED_QUERIES, **card_queries},
             }
         },
     }

@@ -16,6 +16,8 @@ from tracker.publish import DATABASE_NAME, plugin
 from tracker.publish.metadata import datasette_metadata
 
 PLUGIN_FILE = "tracker_datasette.py"
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+NOTES_FILES_DIR = plugin.NOTES_FILES_PREFIX.strip("/")
 HOSTED_SETTINGS = {
     "default_page_size": 50,
     "sql_time_limit_ms": 3000,
@@ -30,9 +32,14 @@ HOSTED_SETTINGS = {
 def publish_commands(out: Path) -> list[str]:
     """The commands that host the folder ``out``, as shown to the user."""
     db, meta, plugins = out / f"{DATABASE_NAME}.db", out / "metadata.json", out / "plugins"
+    templates = out / "templates"
     # settings.json is read by `datasette serve OUT` only; a host gets the same settings on its command line.
     settings = " ".join(f"--setting {name} {value}" for name, value in HOSTED_SETTINGS.items())
-    common = f"{db} --metadata {meta} --plugins-dir {plugins} --install bleach --extra-options {shlex.quote(settings)}"
+    common = (f"{db} --metadata {meta} --plugins-dir {plugins} --template-dir {templates} --install bleach "
+              f"--extra-options {shlex.quote(settings)}")
+    pictures = out / NOTES_FILES_DIR
+    if pictures.is_dir():
+        common += f" --static {NOTES_FILES_DIR}:{pictures}"
     return [
         f"datasette serve {out}",
         f"datasette publish cloudrun {common} --service tracker",
@@ -41,8 +48,9 @@ def publish_commands(out: Path) -> list[str]:
     ]
 
 
-def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
-    """Copy the built database, write metadata.json and the plugin into ``out``; returns the files written."""
+def write_publish_dir(db_path: Path, out: Path, notes_dir: Path | None = None) -> list[Path]:
+    """Copy the built database, write metadata.json, the plugin, the templates and the notes' pictures into
+    ``out``; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "plugins").mkdir(exist_ok=True)
     target = out / f"{DATABASE_NAME}.db"
@@ -55,7 +63,30 @@ def write_publish_dir(db_path: Path, out: Path) -> list[Path]:
     settings.write_text(json.dumps(HOSTED_SETTINGS, indent=2) + "\n", encoding="utf-8")
     plugin_copy = out / "plugins" / PLUGIN_FILE
     shutil.copyfile(plugin.__file__, plugin_copy)
-    return [target, meta, settings, plugin_copy, _write_inspect_data(out, target)]
+    # The learner-first page templates; without the room plugin they show no forms (writes are off here).
+    templates = out / "templates"
+    templates.mkdir(exist_ok=True)
+    copied = []
+    for template in sorted(TEMPLATE_DIR.glob("*.html")):
+        shutil.copyfile(template, templates / template.name)
+        copied.append(templates / template.name)
+    pictures = _copy_note_pictures(notes_dir, out / NOTES_FILES_DIR) if notes_dir else []
+    return [target, meta, settings, plugin_copy, *copied, *pictures, _write_inspect_data(out, target)]
+
+
+def _copy_note_pictures(notes_dir: Path, target: Path) -> list[Path]:
+    from tracker.publish.markdown import IMAGE_SUFFIXES
+
+    if not notes_dir.is_dir():
+        return []
+    copied = []
+    for picture in sorted(notes_dir.rglob("*")):
+        if picture.suffix.lower() in IMAGE_SUFFIXES and picture.is_file() and not picture.is_symlink():
+            destination = target / picture.relative_to(notes_dir)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(picture, destination)
+            copied.append(destination)
+    return copied
 
 
 def _write_inspect_data(out: Path, db: Path) -> Path:

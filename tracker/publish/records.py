@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tracker.errors import DataError, TrackerError
-from tracker.lab.discovery import discover_experiments
+from tracker.errors import DataError, NotFoundError, TrackerError
+from tracker.lab.discovery import discover_experiments, find_lab_dir
 from tracker.lab.runs import RUNS_FILE, read_runs
 
 LAB_RUNS_SHARED_DIR = Path("lab") / "runs"
@@ -29,20 +29,26 @@ LINK_HISTORY_FILE = ".tracker-links.json"
 LINK_CACHE_FILE = Path(".tracker") / "linkcheck-cache.json"
 
 
-def lab_experiment_rows(lab_dir: Path) -> list[dict]:
-    """One row per experiment in ``lab_dir``, as ``tracker lab list`` finds them."""
-    if not lab_dir.is_dir():
+def lab_experiment_rows(root: Path) -> list[dict]:
+    """One row per experiment ``tracker lab list`` finds for the project at ``root`` (its ``lab/``, else
+    TRACKER_LAB_DIR, else the experiments installed with tracker)."""
+    lab_dir = lab_dir_for(root)
+    if lab_dir is None:
         return []
-    return [
-        {
-            "id": info.id,
-            "title": info.title,
-            "topic": info.topic,
-            "claims": "\n".join(info.claims),
-            "path": info.path.relative_to(lab_dir.parent).as_posix(),
-        }
-        for info in discover_experiments(lab_dir).values()
-    ]
+    rows = []
+    for info in discover_experiments(lab_dir).values():
+        path = info.path.relative_to(root) if info.path.is_relative_to(root) else info.path
+        rows.append({"id": info.id, "title": info.title, "topic": info.topic, "claims": "\n".join(info.claims),
+                     "path": path.as_posix()})
+    return rows
+
+
+def lab_dir_for(root: Path) -> Path | None:
+    """The lab directory the CLI uses for ``root``; None when there is none at all."""
+    try:
+        return find_lab_dir(root)
+    except NotFoundError:
+        return None
 
 
 def lab_run_rows(root: Path) -> list[dict]:
@@ -119,16 +125,40 @@ def link_check_rows(root: Path, resource_ids: dict[str, str]) -> list[dict]:
     return rows
 
 
+HTTP_REASONS = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+    408: "Request Timeout", 410: "Gone", 429: "Too Many Requests", 451: "Unavailable For Legal Reasons",
+    500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+}
+_VERDICT_WORDS = {
+    404: "the page is not at this address any more",
+    410: "the site says the page was removed for good",
+}
+
+
 def _verdict_detail(entry: dict) -> str | None:
-    """The history file keeps facts, not sentences; say in words what they mean for the dead-links page."""
+    """The history file keeps facts, not sentences; say in words what they mean for the dead-links page.
+
+    A dead verdict with no status code and no run of transient failures is one the checker gives at once for
+    a host name that does not resolve (DNS "no such host"): the only permanent failure without an answer.
+    """
+    code, verdict = entry.get("status_code"), entry.get("verdict")
+    failed = entry.get("failed_runs", entry.get("consecutive_failures", 0)) or 0
     parts = []
-    if entry.get("status_code"):
-        parts.append(f"HTTP {entry['status_code']}")
+    if code:
+        reason = HTTP_REASONS.get(code, "")
+        parts.append(" ".join(filter(None, (f"HTTP {code}", reason))))
+        if code in _VERDICT_WORDS:
+            parts[-1] += f": {_VERDICT_WORDS[code]}"
     if entry.get("final_url"):
         parts.append(f"moved to {entry['final_url']}")
-    failed = entry.get("failed_runs", entry.get("consecutive_failures", 0))
     if failed:
-        parts.append(f"failed {failed} checks in a row")
+        since = f" since {entry['first_failed'][:10]}" if entry.get("first_failed") else ""
+        parts.append(f"failed {failed} checks in a row{since}")
+    if not parts and verdict == "dead":
+        parts.append("no such host: the site's name does not resolve (DNS), so the page cannot be reached")
+    if not parts and verdict in ("timeout", "error"):
+        parts.append("no answer in time" if verdict == "timeout" else "the connection failed (network or TLS)")
     return "; ".join(parts) or None
 
 

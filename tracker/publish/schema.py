@@ -40,7 +40,7 @@ TABLES: list[TableSpec] = [
         {
             "id": str, "title": str, "url": str, "status": str, "category": str, "tags": str, "topic": str,
             "lab": str, "comment": str, "added": str, "status_changed": str, "authors": str, "published": str,
-            "site": str, "kind": str, "description": str, "canonical_url": str, "image": str,
+            "site": str, "kind": str, "description": str, "canonical_url": str, "image": str, "links": str,
         },
         "id",
         [("topic", "topics", "id"), ("lab", "lab_experiments", "id")],

@@ -32,6 +32,8 @@ for _number, _names in enumerate(
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _SLASHED = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+# Chinese and Japanese "2024年4月2日", Korean "2024년 4월 2일" (also with full-width digits, which NFKC folds).
+_CJK_DATE = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T|$)")
 _DAY_FIRST_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _MONTH_WORD = r"([A-Za-zÀ-ÿ]{3,10})\.?"
@@ -69,7 +71,7 @@ def parse_date(text: object) -> str | None:
     if _TIMESTAMP.match(value):
         stamp = dt.datetime.fromtimestamp(int(value[:10]), tz=dt.UTC)
         return _valid(stamp.year, stamp.month, stamp.day)
-    for pattern in (_ISO, _SLASHED):
+    for pattern in (_ISO, _SLASHED, _CJK_DATE):
         match = pattern.search(value)
         if match:
             return _valid(int(match[1]), int(match[2]), int(match[3]))
@@ -149,7 +151,7 @@ def first_date_in_text(text: str) -> str | None:
     """The earliest plausible date written anywhere in ``text`` (for the top of an article's visible text)."""
     best: tuple[int, str] | None = None
     for pattern, order in (
-        (_ISO, "ymd"), (_SLASHED, "ymd"), (_DAY_MONTH_YEAR, "dMy"), (_MONTH_DAY_YEAR, "Mdy"),
+        (_ISO, "ymd"), (_SLASHED, "ymd"), (_CJK_DATE, "ymd"), (_DAY_MONTH_YEAR, "dMy"), (_MONTH_DAY_YEAR, "Mdy"),
         (_YEAR_MONTH_DAY, "yMd"), (_DAY_FIRST_NUMERIC, "dmy"), (_SLASHED_YEAR_LAST, "slashed"),
     ):
         for match in pattern.finditer(text):

@@ -1,6 +1,6 @@
 """Fetch one page under the HTTP policy: redirects checked hop by hop, time and size bounded, body decoded.
 
-Why not let httpx follow redirects and decompress: we check every hop's scheme and spot loops, and we
+Why not let httpx follow redirects and decompress: we check every hop (scheme, port, address) and spot loops, and we
 decompress ourselves with a cap on the output so a gzip bomb costs at most ``max_decoded_bytes`` of memory.
 HTML reading stops once ``</head>`` and the start of the body are in when the head already carries metadata.
 """
@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
 from tracker.urls import names_pdf
 from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.http import ALLOWED_SCHEMES, DEFAULT_POLICY, HttpPolicy
+from tracker.web.http import DEFAULT_POLICY, HttpPolicy, hop_problem, request_headers
+from tracker.web.netguard import ALLOW_SETTING, PRIVATE_OK, AddressRefused, same_host
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRY_CODES = frozenset({429, 500, 502, 503, 504})
@@ -30,7 +32,10 @@ _HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.I)
 
 @dataclass
 class FetchResult:
-    """What came back: final URL after redirects, status, content type, the (bounded) body, or why not."""
+    """What came back: final URL after redirects, status, content type, the (bounded) body, or why not.
+
+    New facts about a fetch go here as fields with defaults, so every caller keeps working.
+    """
 
     url: str
     final_url: str
@@ -41,6 +46,7 @@ class FetchResult:
     redirects: list[str] = field(default_factory=list)
     truncated: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None  # what kind of failure ``error`` is: dns, private-address, bad-url, timeout, ...
 
     @property
     def ok(self) -> bool:
@@ -151,41 +157,64 @@ async def _read_body(response: httpx.Response, result: FetchResult, policy: Http
     result.body = b"".join(chunks)
 
 
-async def fetch_page_async(url: str, client: httpx.AsyncClient, policy: HttpPolicy = DEFAULT_POLICY) -> FetchResult:
-    """GET ``url`` under ``policy``; never raises for network trouble: the reason is in ``result.error``."""
+async def fetch_page_async(
+    url: str, transport: httpx.AsyncBaseTransport, policy: HttpPolicy = DEFAULT_POLICY
+) -> FetchResult:
+    """GET ``url`` under ``policy``; never raises for network trouble: the reason is in ``result.error``.
+
+    ``transport`` comes from ``tracker.web.http.build_async_transport`` (the address policy lives there): the
+    host ``url`` names may be private (the user chose it), a redirect elsewhere may not.
+    """
     result = FetchResult(url=url, final_url=url)
     try:
         async with asyncio.timeout(policy.total_timeout):
-            await _follow(url, client, policy, result)
+            await _follow(url, transport, policy, result)
     except TimeoutError:
         result.error = f"gave up after {policy.total_timeout:g} s (total time limit)"
+        result.failure = result.failure or "timeout"
     return result
 
 
-async def _follow(url: str, client: httpx.AsyncClient, policy: HttpPolicy, result: FetchResult) -> None:
+def _refuse(result: FetchResult, failure: str, reason: str) -> None:
+    result.error = reason
+    result.failure = failure
+
+
+async def _follow(url: str, transport: httpx.AsyncBaseTransport, policy: HttpPolicy, result: FetchResult) -> None:
     current = url
     seen = {url}
     attempt = 0
+    headers = {**request_headers(policy), "Accept-Encoding": "gzip, deflate"}
+    timeouts = policy.timeout().as_dict()
     while True:
-        scheme = urlsplit(current).scheme.lower()
-        if scheme not in ALLOWED_SCHEMES:
-            result.error = f"refused to fetch a {scheme or 'schemeless'} URL: only http and https"
+        problem = hop_problem(current)
+        if problem is not None:
+            where = "redirect to" if result.redirects else "refused to fetch"
+            _refuse(result, "bad-url", f"{where} {current[:120]!r} refused: {problem}")
             return
+        extensions = {"timeout": timeouts, PRIVATE_OK: same_host(current, url)}
         try:
-            request = client.build_request("GET", current, headers={"Accept-Encoding": "gzip, deflate"})
-            response = await client.send(request, stream=True)
+            request = httpx.Request("GET", current, headers=headers, extensions=extensions)
+            response = await transport.handle_async_request(request)
+        except AddressRefused as exc:
+            what = "redirect to a private address refused" if result.redirects else "private address refused"
+            _refuse(result, "private-address", f"{what}: {exc.host} ({exc.address}); see {ALLOW_SETTING}")
+            return
         except httpx.TimeoutException as exc:
-            result.error = f"timed out ({type(exc).__name__.replace('Timeout', ' timeout').lower()})"
+            _refuse(result, "timeout", f"timed out ({type(exc).__name__.replace('Timeout', ' timeout').lower()})")
             return
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if _dns_gone(exc):  # a name that does not exist will not exist in a second either
+                _refuse(result, "dns", "host not found (DNS lookup failed)")
+                return
             if attempt < policy.retries:
                 attempt += 1
                 await asyncio.sleep(backoff_delay(attempt, base=0.4, cap=policy.max_retry_after))
                 continue
-            result.error = _connection_reason(exc)
+            _refuse(result, "connect", _connection_reason(exc))
             return
-        except httpx.HTTPError as exc:
-            result.error = f"request failed: {exc}"
+        except (httpx.HTTPError, ValueError) as exc:
+            _refuse(result, "error", f"request failed: {exc}")
             return
         try:
             result.status = response.status_code
@@ -196,10 +225,10 @@ async def _follow(url: str, client: httpx.AsyncClient, policy: HttpPolicy, resul
                 target = urljoin(current, response.headers["location"].strip())
                 result.redirects.append(target)
                 if target in seen:
-                    result.error = f"redirect loop: {target} was already visited"
+                    _refuse(result, "redirect", f"redirect loop: {target} was already visited")
                     return
                 if len(result.redirects) > policy.max_redirects:
-                    result.error = f"too many redirects (more than {policy.max_redirects})"
+                    _refuse(result, "redirect", f"too many redirects (more than {policy.max_redirects})")
                     return
                 seen.add(target)
                 current = target
@@ -209,18 +238,40 @@ async def _follow(url: str, client: httpx.AsyncClient, policy: HttpPolicy, resul
                 await asyncio.sleep(_retry_delay(response, attempt, policy))
                 continue
             if response.status_code >= 400:
-                result.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                _refuse(result, "http", f"HTTP {response.status_code} {_reason(response)}".strip())
                 return
             await _read_body(response, result, policy)
             return
         except httpx.TimeoutException:
-            result.error = "timed out while reading the body (read timeout)"
+            _refuse(result, "timeout", "timed out while reading the body (read timeout)")
             return
         except httpx.HTTPError as exc:
-            result.error = f"connection broke while reading: {exc}"
+            _refuse(result, "connect", f"connection broke while reading: {exc}")
             return
         finally:
             await response.aclose()
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return response.reason_phrase
+    except Exception:  # noqa: BLE001 - an odd status line is no reason to fail
+        return ""
+
+
+def _dns_gone(exc: BaseException) -> bool:
+    """A DNS answer that the name does not exist (not a temporary failure to ask)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, socket.gaierror):
+            return item.errno != socket.EAI_AGAIN
+        todo += [item.__cause__, item.__context__]
+    return False
 
 
 def _connection_reason(exc: Exception) -> str:

@@ -1,7 +1,7 @@
 """The one place that builds HTTP clients: timeouts, redirect limit, size caps, user agent.
 
-Both the metadata fetcher and the link checker build their clients here so the policy is the same everywhere.
-Only http and https are ever requested.
+Both the metadata fetcher and the link checker build their transports here so the policy is the same
+everywhere: only http and https, and no private address unless the user named it (``tracker.web.netguard``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 
 from tracker import __version__
+from tracker.web.netguard import AddressRule, GuardedTransport, guarded_http_transport
 
 USER_AGENT = f"tracker/{__version__} (+https://github.com/tracker-project/tracker; reading-list metadata and link checker)"
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -56,23 +57,38 @@ def _limits(policy: HttpPolicy) -> httpx.Limits:
     )
 
 
-def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncBaseTransport:
-    """A bare async transport with the policy's connection limits, honouring HTTP(S)_PROXY and NO_PROXY.
+def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY, rule: AddressRule | None = None) -> httpx.AsyncBaseTransport:
+    """A bare async transport under the address policy (``tracker.web.netguard``) with the policy's connection
+    limits, honouring HTTP(S)_PROXY and NO_PROXY.
 
-    The link checker sends each hop through it directly: a client would try to parse every redirect target
-    (and fail on ``mailto:`` and other non-http ones) before the checker sees the response.
+    Callers send each hop through it directly and follow redirects themselves: an httpx client would parse every
+    redirect target (and raise on ``javascript:``, ``mailto:`` and other non-http ones) before they see it.
+    Requests carrying the ``PRIVATE_OK`` extension may reach private addresses (the user named that host).
     """
     import urllib.request
 
+    rule = rule if rule is not None else AddressRule.from_env()
     limits = _limits(policy)
-    direct = httpx.AsyncHTTPTransport(limits=limits)
     proxies = urllib.request.getproxies_environment()
-    by_scheme: dict[str, httpx.AsyncBaseTransport] = {}
-    for scheme in ALLOWED_SCHEMES:
-        proxy = proxies.get(scheme) or proxies.get("all")
-        if proxy and proxy.startswith(("http://", "https://")):
-            by_scheme[scheme] = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
-    return _ProxyChoice(direct, by_scheme) if by_scheme else direct
+    proxy_for = {
+        scheme: proxy
+        for scheme in ALLOWED_SCHEMES
+        if (proxy := proxies.get(scheme) or proxies.get("all")) and proxy.startswith(("http://", "https://"))
+    }
+
+    def factory(private_ok: bool) -> httpx.AsyncBaseTransport:
+        direct = guarded_http_transport(rule, private_ok, limits)
+        if not proxy_for:
+            return direct
+        by_scheme = {
+            scheme: guarded_http_transport(rule, private_ok, limits, proxy) for scheme, proxy in proxy_for.items()
+        }
+        return _ProxyChoice(direct, by_scheme)
+
+    def proxied(url: httpx.URL) -> bool:
+        return url.scheme in proxy_for and not urllib.request.proxy_bypass_environment(url.host)
+
+    return GuardedTransport(factory, rule, proxied)
 
 
 class _ProxyChoice(httpx.AsyncBaseTransport):
@@ -100,16 +116,6 @@ class _ProxyChoice(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
-def build_async_client(policy: HttpPolicy = DEFAULT_POLICY) -> httpx.AsyncClient:
-    """An async client for concurrent metadata fetches; redirects are followed by the caller, hop by hop.
-
-    (The link checker sends through ``build_async_transport`` instead, see there.)
-    """
-    return httpx.AsyncClient(
-        headers=request_headers(policy), timeout=policy.timeout(), limits=_limits(policy), follow_redirects=False
-    )
-
-
 def policy_from_env(base: HttpPolicy = DEFAULT_POLICY) -> HttpPolicy:
     """``base`` with ``TRACKER_TIMEOUT`` (seconds, total per request) applied: for slow networks or quick tests."""
     import dataclasses
@@ -128,3 +134,29 @@ def policy_from_env(base: HttpPolicy = DEFAULT_POLICY) -> HttpPolicy:
         read_timeout=min(base.read_timeout, total),
         connect_timeout=min(base.connect_timeout, total),
     )
+
+
+def hop_problem(url: str) -> str | None:
+    """Why ``url`` (the first request or a redirect target) may not be requested, or None.
+
+    Only http and https with a host and a real port: ``javascript:`` and ``data:`` targets, a port ``:0``
+    (which httpx would quietly turn into 80) and anything httpx cannot parse are clean refusals, not exceptions.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            return f"only http and https, not {scheme + ':' if scheme else 'a URL without a scheme'}"
+        if not parts.hostname:
+            return "URL without a host"
+        port = parts.port
+        if port is not None and not 0 < port < 65536:
+            return f"bad port {port}"
+        parsed = httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return f"malformed URL ({exc})"
+    if parsed.port == 0:
+        return "bad port 0"
+    return None

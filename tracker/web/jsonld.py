@@ -22,17 +22,72 @@ MEDIA_TYPES = {
 PAGE_TYPES = {"webpage", "itempage", "aboutpage", "searchresultspage", "website"}
 
 
+MAX_DEPTH = 32  # metadata sits a few levels down; anything deeper is cut (see ``cut_deep_values``)
+
+
+def cut_deep_values(text: str, limit: int = MAX_DEPTH) -> str:
+    """``text`` with every object or array nested deeper than ``limit`` replaced by ``null``.
+
+    One linear pass over the characters (strings and their escapes respected), so a block nested ten thousand
+    levels deep costs no recursion: the parser would give up on it with a RecursionError and lose the whole
+    block, the metadata a few levels down included.
+    """
+    if text.count("{") + text.count("[") <= limit:
+        return text
+    out: list[str] = []
+    depth = 0
+    skip_from: int | None = None  # depth at which a cut value began
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if skip_from is None:
+                out.append(char)
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+            if skip_from is None:
+                out.append(char)
+            continue
+        if char in "{[":
+            depth += 1
+            if skip_from is None and depth > limit:
+                skip_from = depth
+                out.append("null")
+                continue
+        elif char in "}]":
+            depth -= 1
+            if skip_from is not None and depth < skip_from:
+                skip_from = None
+                continue
+        if skip_from is None:
+            out.append(char)
+    return "".join(out)
+
+
+def _load(text: str):
+    try:
+        return json.loads(text, strict=False)
+    except RecursionError:
+        return json.loads(cut_deep_values(text), strict=False)
+
+
 def jsonld_nodes(text: str) -> list[dict]:
     text = text.strip()
     if text.startswith("<!--"):
         text = text[4:].rsplit("-->", 1)[0]
     try:
-        data = json.loads(text, strict=False)
-    except ValueError:
+        data = _load(text)
+    except (ValueError, RecursionError):
         # Trailing commas and stray semicolons are the usual breakage.
         try:
-            data = json.loads(re.sub(r",\s*([}\]])", r"\1", text.rstrip("; \n")), strict=False)
-        except ValueError:
+            data = _load(re.sub(r",\s*([}\]])", r"\1", text.rstrip("; \n")))
+        except (ValueError, RecursionError):
             return []
     nodes: list[dict] = []
     stack = [data]

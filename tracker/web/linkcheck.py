@@ -17,9 +17,12 @@ Why it is built this way:
   cost another full timeout: like everything still failing at the end of a run it is reported as transient
   (``timeout`` or ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the
   history's job (``tracker.web.linkhistory``), not this module's.
-- A DNS failure or a refused connection is ``dead`` at once only in a run where some host answered: when no host
-  sent any HTTP answer, this machine is offline (or its DNS is broken) and those failures say nothing about the
-  links (``no_host_answered``, ``as_inconclusive``).
+- A DNS failure or a refused connection is ``dead`` at once only in a run where some host on the internet
+  answered: when none did, this machine is offline (or its DNS is broken) and those failures say nothing about
+  the links (``no_host_answered``, ``as_inconclusive``). A server on this machine or the LAN answering proves
+  nothing about the internet, so only answers from public addresses count.
+- No request reaches a private or metadata address unless the user's URL named that host
+  (``tracker.web.netguard``); a redirect there ends as an ``error`` that says so, before any connection.
 """
 
 from __future__ import annotations
@@ -40,16 +43,18 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from tracker.web import netguard
 from tracker.web.backoff import backoff_delay, parse_retry_after
 from tracker.web.hostgate import HostGate, host_key
 from tracker.web.hostpools import HostPools
 from tracker.web.http import (
-    ALLOWED_SCHEMES,
     DEFAULT_POLICY,
     HttpPolicy,
     build_async_transport,
+    hop_problem,
     request_headers,
 )
+from tracker.web.netguard import ALLOW_SETTING, PRIVATE_OK, AddressRefused
 
 
 class Verdict(StrEnum):
@@ -79,9 +84,10 @@ class LinkResult:
     final_url: str | None = None  # where a permanent redirect leads
     transient: bool = False  # a failure that may clear (5xx, timeout, reset): history decides if it is dead
     requests: int = 0
-    answered: bool = False  # some HTTP answer came back while checking it (on any hop, of any status)
+    answered: bool = False  # an HTTP answer from a public address came back (on any hop, of any status)
     unreachable: bool = False  # failed without reaching a server: DNS, refused, connect timeout or reset
     inconclusive: bool = False  # judged in a run where no host answered: says nothing about the link
+    local: bool = False  # the failing host is this machine or a private address: no witness needed
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,7 @@ class _Answer:
     status: int
     headers: httpx.Headers
     body: bytes
+    from_internet: bool = True  # came from a public address (unknown counts as public)
 
 
 class _Failure(Exception):
@@ -153,6 +160,8 @@ class _Failure(Exception):
 
 
 def _classify_error(exc: BaseException, timeout: float) -> _Failure:
+    if isinstance(exc, AddressRefused):
+        return _Failure("private", f"private address refused: {exc.host} ({exc.address}); see {ALLOW_SETTING}")
     if isinstance(exc, httpx.ProxyError):
         return _Failure("transient", f"proxy: {exc}"[:200])
     if isinstance(exc, httpx.ConnectTimeout):
@@ -196,6 +205,13 @@ def _classify_error(exc: BaseException, timeout: float) -> _Failure:
         name = type(exc).__name__
         return _Failure("transient", f"connection failed ({name}{': ' + text if text else ''})"[:200])
     return _Failure("error", f"{type(exc).__name__}: {text}"[:200])
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 def _is_challenge(answer: _Answer) -> bool:
@@ -347,10 +363,12 @@ class LinkChecker:
     # -- one attempt -------------------------------------------------------------------------------
 
     async def _request(self, job: _Job) -> _Answer:
-        request = httpx.Request(
-            job.method, job.current, headers=self.headers, extensions={"timeout": self.timeouts}
-        )
+        # The host the user's own URL names may be private (their choice); a redirect elsewhere may not.
+        extensions = {"timeout": self.timeouts, PRIVATE_OK: netguard.same_host(job.current, job.url)}
+        request = httpx.Request(job.method, job.current, headers=self.headers, extensions=extensions)
         response = await self.transport.handle_async_request(request)
+        address = netguard.connected_address(response)
+        from_internet = address is None or netguard.is_internet_address(address)
         try:
             body = b""
             if job.method == "GET":
@@ -362,7 +380,7 @@ class LinkChecker:
                     if size >= self.options.body_cap:
                         break
                 body = b"".join(chunks)
-            return _Answer(response.status_code, response.headers, body)
+            return _Answer(response.status_code, response.headers, body, from_internet)
         finally:
             await response.aclose()
 
@@ -384,7 +402,9 @@ class LinkChecker:
             self._after_failure(job, _classify_error(exc, self.options.timeout))
             return
         host.inflight -= 1
-        job.answered = True
+        # Only an answer from the internet shows the network is up: a server on this machine or the LAN
+        # answers just as well offline.
+        job.answered = job.answered or answer.from_internet
         if answer.status != 429:
             host.admitted_at(start)
         try:
@@ -424,6 +444,7 @@ class LinkChecker:
                 requests=job.requests,
                 answered=job.answered,
                 unreachable=unreachable,
+                local=unreachable and netguard.is_local_host(_host_of(job.current)),
             )
         )
 
@@ -449,6 +470,9 @@ class LinkChecker:
                 self._retry(job, backoff_delay(1, opts.backoff_base, rng=self.rng))
                 return
             self._finish(job, Verdict.DEAD, None, failure.detail, unreachable=True)
+        elif failure.kind == "private":
+            detail = f"redirect to a {failure.detail}" if job.hops else failure.detail
+            self._finish(job, Verdict.ERROR, job.last_status, detail)
         elif failure.kind == "dns-gone":
             self._finish(job, Verdict.DEAD, None, failure.detail, unreachable=True)
         elif failure.kind == "transient":
@@ -540,9 +564,9 @@ class LinkChecker:
             self._finish(job, Verdict.ERROR, status, f"HTTP {status} without a Location")
             return
         target = urljoin(job.current, location.strip())
-        scheme = urlsplit(target).scheme.lower()
-        if scheme not in ALLOWED_SCHEMES:
-            self._finish(job, Verdict.ERROR, status, f"redirects to a non-http URL: {target[:120]}")
+        problem = hop_problem(target)
+        if problem is not None:
+            self._finish(job, Verdict.ERROR, status, f"redirect to {target[:120]} refused: {problem}")
             return
         target = target.split("#", 1)[0]
         visited = {job.url.split("#", 1)[0], *(hop for _, hop in job.hops)}
@@ -620,19 +644,20 @@ def no_host_answered(results: Iterable[LinkResult]) -> bool:
 
     A DNS failure or a refused connection proves a link dead only if this machine can reach the network at
     all; on a laptop that is offline, or with DNS broken, every link fails that way. The run itself is the
-    witness: one HTTP answer of any status (a 404 will do) from any host shows the network works, so the
-    other hosts' failures are theirs.
+    witness: one HTTP answer of any status (a 404 will do) from a host on the internet shows the network works,
+    so the other hosts' failures are theirs. A server on this machine or the LAN answering is no witness; a link
+    to such an address that refuses is judged on its own (refused there is refused, online or not).
     """
     answered = failed_unreached = False
     for result in results:
         answered = answered or result.answered
-        failed_unreached = failed_unreached or result.unreachable
+        failed_unreached = failed_unreached or (result.unreachable and not result.local)
     return failed_unreached and not answered
 
 
 def as_inconclusive(results: list[LinkResult]) -> list[LinkResult]:
-    """The results of a run where no host answered: every failure to reach a host becomes an ``error`` that
-    says so and is marked inconclusive, so the history neither counts it nor records it."""
+    """The results of a run where no host answered: every failure to reach a host on the internet becomes an
+    ``error`` that says so and is marked inconclusive, so the history neither counts it nor records it."""
     return [
         replace(
             result,
@@ -642,7 +667,7 @@ def as_inconclusive(results: list[LinkResult]) -> list[LinkResult]:
             transient=False,
             inconclusive=True,
         )
-        if result.unreachable
+        if result.unreachable and not result.local
         else result
         for result in results
     ]

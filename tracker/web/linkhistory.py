@@ -23,6 +23,7 @@ from tracker.web.linkcheck import FAILING_VERDICTS, LinkResult, Verdict
 HISTORY_NAME = ".tracker-links.json"
 CACHE_NAME = ".tracker/linkcheck-cache.json"
 DEAD_AFTER_RUNS = 3
+DEAD_AFTER_DAYS = 2.0  # ... and the failures must span this long: three runs a minute apart prove nothing
 FORMAT_VERSION = 1
 
 
@@ -37,6 +38,7 @@ class LinkRecord:
     first_failed: str | None = None  # start of the current failure streak
     last_ok: str | None = None  # last time seen ok before the current failure streak, when known
     failed_runs: int = 0  # consecutive runs with a transient failure, counted up to the dead threshold
+    detail: str | None = None  # why it is not ok, in the checker's words ("DNS: no such host", "HTTP 503 ...")
 
     def to_json(self) -> dict[str, object]:
         return {key: value for key, value in asdict(self).items() if value not in (None, 0)}
@@ -64,7 +66,7 @@ def parse_time(text: str) -> dt.datetime:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    from tracker.store import atomic_write
+    from tracker.store.atomic import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, text.encode("utf-8"))
@@ -77,7 +79,9 @@ def load_history(path: Path) -> dict[str, LinkRecord]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         links = data["links"]
-        return {url: LinkRecord(**fields) for url, fields in links.items()}
+        known = set(LinkRecord.__dataclass_fields__)
+        # Fields a newer tracker added are skipped, so an older checkout still reads the file.
+        return {url: LinkRecord(**{k: v for k, v in fields.items() if k in known}) for url, fields in links.items()}
     except json.JSONDecodeError as exc:
         raise DataError(f"not valid JSON: {exc.msg}", path, exc.lineno) from exc
     except (KeyError, TypeError, AttributeError) as exc:
@@ -124,12 +128,13 @@ def apply_results(
     now: str,
     checked: dict[str, str] | None = None,
     dead_after: int = DEAD_AFTER_RUNS,
+    dead_after_days: float = DEAD_AFTER_DAYS,
 ) -> tuple[list[LinkResult], list[VerdictChange]]:
     """Fold one run's results into ``history`` (in place).
 
-    Returns the results as the user should see them (a transient failure seen on ``dead_after`` runs in a
-    row becomes ``dead``) and the verdict changes since the last run. Inconclusive results (a run in which no
-    host answered) leave the history as it was.
+    Returns the results as the user should see them (a transient failure becomes ``dead`` once it failed on
+    ``dead_after`` runs in a row spread over at least ``dead_after_days`` days) and the verdict changes since the
+    last run. Inconclusive results (a run in which no host answered) leave the history as it was.
     """
     checked = checked or {}
     final: list[LinkResult] = []
@@ -139,7 +144,7 @@ def apply_results(
             final.append(_last_known(history.get(result.url), result))
             continue
         prev = history.get(result.url)
-        record, shown = _fold(prev, result, now, checked.get(result.url), dead_after)
+        record, shown = _fold(prev, result, now, checked.get(result.url), dead_after, dead_after_days)
         history[result.url] = record
         final.append(shown)
         if prev is None or prev.verdict != record.verdict:
@@ -149,15 +154,28 @@ def apply_results(
     return final, changes
 
 
+def _days_between(start: str, end: str) -> float:
+    try:
+        return (parse_time(end) - parse_time(start)).total_seconds() / 86400
+    except ValueError:  # a hand-edited time that does not parse: count the streak as new
+        return 0.0
+
+
 def _fold(
-    prev: LinkRecord | None, result: LinkResult, now: str, last_checked: str | None, dead_after: int
+    prev: LinkRecord | None,
+    result: LinkResult,
+    now: str,
+    last_checked: str | None,
+    dead_after: int,
+    dead_after_days: float = DEAD_AFTER_DAYS,
 ) -> tuple[LinkRecord, LinkResult]:
     verdict = result.verdict
     detail = result.detail
     was_failing = prev is not None and prev.verdict in FAILING_VERDICTS
     if verdict not in FAILING_VERDICTS:
         since = prev.since if prev is not None and prev.verdict == verdict else now
-        record = LinkRecord(verdict.value, since, result.status_code, result.final_url)
+        kept = _stable_detail(result) if verdict == Verdict.BLOCKED else None
+        record = LinkRecord(verdict.value, since, result.status_code, result.final_url, detail=kept)
         return record, result
     if was_failing:
         assert prev is not None
@@ -170,17 +188,28 @@ def _fold(
             last_ok = last_checked or prev.since
     if result.transient:
         runs = min(runs + 1, dead_after)
-        if runs >= dead_after:
+        spread = _days_between(first_failed, now)
+        if runs >= dead_after and spread >= dead_after_days:
             verdict = Verdict.DEAD
             detail = f"{detail}; failing on {runs} runs in a row since {first_failed}"
-        else:
+        elif runs < dead_after:
             detail = f"{detail} (failing run {runs} of {dead_after} before it is called dead)"
+        else:
+            detail = (f"{detail} (failing since {first_failed}; called dead once the failures span "
+                      f"{dead_after_days:g} days)")
     since = prev.since if prev is not None and prev.verdict == verdict else now
-    record = LinkRecord(verdict.value, since, result.status_code, None, first_failed, last_ok, runs)
+    record = LinkRecord(
+        verdict.value, since, result.status_code, None, first_failed, last_ok, runs, _stable_detail(result)
+    )
     shown = LinkResult(
         result.url, verdict, result.status_code, detail, result.final_url, result.transient, result.requests
     )
     return record, shown
+
+
+def _stable_detail(result: LinkResult) -> str | None:
+    """The checker's reason, as recorded: it names the failure, never the run (so a repeat writes the same bytes)."""
+    return result.detail[:200] or None
 
 
 def _last_known(prev: LinkRecord | None, result: LinkResult) -> LinkResult:

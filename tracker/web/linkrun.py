@@ -23,6 +23,7 @@ from tracker.web.linkcheck import (
 )
 from tracker.web.linkhistory import (
     CACHE_NAME,
+    DEAD_AFTER_DAYS,
     DEAD_AFTER_RUNS,
     HISTORY_NAME,
     LinkRecord,
@@ -40,8 +41,10 @@ from tracker.web.linksource import LinkTarget
 
 if TYPE_CHECKING:
     from tracker.store import Store
+    from tracker.store.index import Index
 
-EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 2, 130
+# 2 is Click's usage error, so dead links get their own code (docs/cli.md, exit codes).
+EXIT_OK, EXIT_ERRORS, EXIT_DEAD, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 # Given the number of URLs to check, a context manager yielding the function to call after each result.
 ProgressFactory = Callable[[int], AbstractContextManager[Callable[[], None]]]
@@ -50,6 +53,18 @@ ProgressFactory = Callable[[int], AbstractContextManager[Callable[[], None]]]
 @contextlib.contextmanager
 def no_progress(total: int) -> Iterator[Callable[[], None]]:
     yield lambda: None
+
+
+@dataclass(frozen=True)
+class SkippedFix:
+    """A moved item ``--fix-redirects`` did not update: its new URL is already ``other``'s."""
+
+    item_id: str
+    url: str
+    other: str
+
+    def note(self) -> str:
+        return f"not updated {self.item_id}: it moved to {self.url}, already in the list as '{self.other}'"
 
 
 @dataclass
@@ -62,6 +77,7 @@ class CheckReport:
     reused: int = 0
     committed: bool = False
     no_network: bool = False  # no host answered: failures to reach hosts were not counted or recorded
+    skipped_fixes: list[SkippedFix] = field(default_factory=list)  # --fix-redirects left these alone
     failing_since: dict[str, str] = field(default_factory=dict)  # url -> start of its failure streak
     archived: dict[str, str] = field(default_factory=dict)  # url -> closest Wayback copy (dead/changed links)
     wayback_note: str | None = None  # why some archived copies were not looked up or not found
@@ -70,7 +86,7 @@ class CheckReport:
         return Counter(result.verdict.value for _, result in self.results)
 
     def exit_code(self) -> int:
-        """What a CI job acts on, as lychee does: 2 dead links, 1 errors/timeouts, 130 interrupted, else 0."""
+        """What a CI job acts on: 3 dead links, 1 errors/timeouts, 130 interrupted, else 0."""
         counts = self.counts()
         if not self.complete:
             return EXIT_INTERRUPTED
@@ -118,6 +134,7 @@ def run_check(
     max_age: dt.timedelta | None = None,
     dead_after: int = DEAD_AFTER_RUNS,
     progress: ProgressFactory = no_progress,
+    dead_after_days: float = DEAD_AFTER_DAYS,
 ) -> CheckReport:
     """Check each distinct URL once (reusing recent successes under ``max_age``) and fold the results into
     ``files.history`` in memory; ``record_run`` saves them."""
@@ -155,7 +172,7 @@ def run_check(
         results = review_ok_pages(results, targets, files.history_path.parent, options.timeout)
     changes: list[VerdictChange] = []
     if files is not None:
-        results, changes = apply_results(history, results, now, checked, dead_after)
+        results, changes = apply_results(history, results, now, checked, dead_after, dead_after_days)
     for result in results:
         by_url[result.url] = result
         if not result.inconclusive:
@@ -194,6 +211,7 @@ def record_run(
         from tracker.reading_list import update_resources_in
 
         with store.edit() as edit:  # holds the store's lock, like the plain path below
+            moved = _without_duplicates(moved, edit.index, report)
             history_message = _save(files, report)
             updated = update_resources_in(edit, {item_id: {"url": url} for item_id, url in moved.items()})
             if updated:
@@ -247,6 +265,24 @@ def _moved_urls(report: CheckReport) -> dict[str, str]:
         for target, result in report.results
         if result.verdict == Verdict.REDIRECTED and result.final_url and target.id
     }
+
+
+def _without_duplicates(moved: dict[str, str], index: Index, report: CheckReport) -> dict[str, str]:
+    """The moves that make no item a duplicate: a new URL that is another item's already (or that two items
+    move to) is skipped with a note in ``report``, and the other fixes go ahead."""
+    from tracker.urls import identity_key
+
+    kept: dict[str, str] = {}
+    claimed: dict[str, str] = {}
+    for item_id, url in moved.items():
+        key = identity_key(url)
+        other = index.id_for_url_key(key) or claimed.get(key)
+        if other and other != item_id:
+            report.skipped_fixes.append(SkippedFix(item_id, url, other))
+            continue
+        claimed[key] = item_id
+        kept[item_id] = url
+    return kept
 
 
 def _fix_message(moved: dict[str, str], history_message: str | None) -> str:

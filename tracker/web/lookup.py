@@ -14,10 +14,12 @@ from urllib.parse import unquote
 
 import httpx
 
+from tracker.web.authors import clean_author
 from tracker.web.fetch import FetchResult, fetch_page_async
 from tracker.web.hostgate import host_key
-from tracker.web.http import DEFAULT_POLICY, HttpPolicy, build_async_client
-from tracker.web.metadata import PageMetadata, clean_author, extract_metadata
+from tracker.web.http import DEFAULT_POLICY, HttpPolicy, build_async_transport
+from tracker.web.metadata import extract_metadata
+from tracker.web.pagemeta import PageMetadata
 from tracker.web.sites import apply_url_knowledge, fetch_url_for, metadata_from_url
 from tracker.web.text import clean_text
 
@@ -31,6 +33,7 @@ class Lookup:
     error: str | None = None
     status: int | None = None
     final_url: str | None = None
+    failure: str | None = None  # the kind of failure (``FetchResult.failure``): dns, private-address, ...
     page: FetchResult | None = None  # the fetched page itself, for the archive (tracker.archive.capture)
 
 
@@ -117,9 +120,11 @@ def metadata_from_response(url: str, result: FetchResult) -> PageMetadata:
     return meta
 
 
-async def lookup_async(url: str, client: httpx.AsyncClient, policy: HttpPolicy = DEFAULT_POLICY) -> Lookup:
+async def lookup_async(
+    url: str, transport: httpx.AsyncBaseTransport, policy: HttpPolicy = DEFAULT_POLICY
+) -> Lookup:
     """Metadata for ``url``; on a failed fetch, what the URL alone tells and the reason."""
-    result = await fetch_page_async(fetch_url_for(url), client, policy)
+    result = await fetch_page_async(fetch_url_for(url), transport, policy)
     return lookup_from_result(url, result)
 
 
@@ -127,7 +132,7 @@ def lookup_from_result(url: str, result: FetchResult) -> Lookup:
     """The Lookup for a finished fetch (CPU only: parsing and extraction)."""
     if not result.ok:
         return Lookup(url, metadata_from_url(url), result.error or f"HTTP {result.status}", result.status,
-                      result.final_url)
+                      result.final_url, result.failure)
     try:
         meta = metadata_from_response(url, result)
     except Exception as exc:  # noqa: BLE001 - an odd page must never fail an add; report it instead
@@ -140,8 +145,11 @@ def lookup(url: str, policy: HttpPolicy = DEFAULT_POLICY) -> Lookup:
     """One URL, synchronously (``tracker add``, ``tracker meta URL``)."""
 
     async def run() -> Lookup:
-        async with build_async_client(policy) as client:
-            return await lookup_async(url, client, policy)
+        transport = build_async_transport(policy)
+        try:
+            return await lookup_async(url, transport, policy)
+        finally:
+            await transport.aclose()
 
     return asyncio.run(run())
 
@@ -151,14 +159,15 @@ async def _lookup_many(urls: Sequence[str], policy: HttpPolicy, on_done: Callabl
     per_host: dict[tuple[str, int], asyncio.Semaphore] = {}
     results: list[Lookup | None] = [None] * len(urls)
 
-    async with build_async_client(policy) as client:
+    transport = build_async_transport(policy)
+    try:
 
         async def one(index: int, url: str) -> None:
             target = fetch_url_for(url)
             host = host_key(target)  # the link checker's notion of a host: name and port
             gate = per_host.setdefault(host, asyncio.Semaphore(policy.per_host_concurrency))
             async with gate, overall:
-                fetched = await fetch_page_async(target, client, policy)
+                fetched = await fetch_page_async(target, transport, policy)
             # Parse outside the host's slot and off the event loop, so the next requests go out meanwhile.
             found = await asyncio.to_thread(lookup_from_result, url, fetched)
             results[index] = found
@@ -166,6 +175,8 @@ async def _lookup_many(urls: Sequence[str], policy: HttpPolicy, on_done: Callabl
                 on_done(found)
 
         await asyncio.gather(*(one(i, u) for i, u in enumerate(urls)))
+    finally:
+        await transport.aclose()
     return [r for r in results if r is not None]
 
 

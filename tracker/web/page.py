@@ -69,6 +69,7 @@ class Page:
         self.links: dict[str, list[str]] = {}
         self.itemprops: dict[str, list] = {}
         self.jsonld: list[dict] = []
+        self.memo: dict[str, object] = {}  # what a rule derived from the page once, for the other rules
         self._index()
         self.entity = main_entity(self.jsonld)
 

@@ -1,10 +1,10 @@
 """Decide which fetched values may be written into an item, so a refresh never overwrites a person's edit.
 
-Each item keeps a one-line ``fetched:`` record: the date of the last fetch and a short digest of every value
-the fetch wrote, e.g. ``fetched: 2026-11-28 title:3f2a9c1b authors:0b1c2d3e``. A field whose current value
-matches its digest still holds what the fetch wrote and may be refreshed; a field that differs (or has no
-digest but a value) was written by a person (by hand, on the command line, or by an import) and is kept,
-unless ``overwrite`` is asked for. Digests rather than copies keep resources.yaml small and its diffs readable.
+Each fetch leaves a record in the fetch log beside resources.yaml (``tracker.store.fetchlog``): the date, and a
+short digest of every value the fetch wrote. A field whose current value matches its digest still holds what
+the fetch wrote and may be refreshed; a field that differs (or has no digest but a value) was written by a
+person (by hand, on the command line, or by an import) and is kept, unless ``overwrite`` is asked for.
+The record is machine state and never goes into resources.yaml; an old file's ``fetched:`` line is still read.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from tracker.document import METADATA_FIELDS
+from tracker.store.document import METADATA_FIELDS
+from tracker.store.fetchlog import LEGACY_FIELD, FetchRecord, parse_legacy
 from tracker.urls import readable_title_from_url
 from tracker.web.metadata import PageMetadata
 
@@ -23,10 +24,10 @@ DESCRIPTION_LIMIT = 600
 
 @dataclass
 class RefreshPlan:
-    """What to change on one item: new values, the new ``fetched:`` record, and the fields kept as edited."""
+    """What to change on one item: new values, the new fetch record, and the fields kept as edited."""
 
     changes: dict[str, object] = field(default_factory=dict)
-    record: str = ""
+    record: FetchRecord = field(default_factory=FetchRecord)
     kept: list[str] = field(default_factory=list)
 
 
@@ -47,45 +48,20 @@ def _empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
 
-@dataclass
-class FetchRecord:
-    """A parsed ``fetched:`` line. ``failed``: the last fetch failed, values came from the URL alone."""
-
-    when: dt.date | None = None
-    digests: dict[str, str] = field(default_factory=dict)
-    failed: bool = False
+def make_record(when: dt.date, values: dict[str, object], failed: bool = False) -> FetchRecord:
+    """The record of a fetch that wrote ``values`` (digests in field order)."""
+    return FetchRecord(when, {name: _digest(values[name]) for name in METADATA_FIELDS if name in values}, failed)
 
 
-def format_record(when: dt.date, values: dict[str, object], failed: bool = False) -> str:
-    parts = [when.isoformat()] + (["failed"] if failed else [])
-    parts += [f"{name}:{_digest(values[name])}" for name in METADATA_FIELDS if name in values]
-    return " ".join(parts)
+def record_of(current: dict[str, object], record: FetchRecord | None = None) -> FetchRecord:
+    """``record`` when given (from the fetch log), else what an old ``fetched:`` line in the item says."""
+    return record if record is not None else parse_legacy(current.get(LEGACY_FIELD))
 
 
-def parse_record(text: object) -> FetchRecord:
-    """``"2026-11-28 title:3f2a9c1b"`` -> a FetchRecord; lenient on junk a person may have typed."""
-    record = FetchRecord()
-    if not isinstance(text, (str, dt.date)):
-        return record
-    for token in str(text).split():
-        if ":" in token:
-            name, _, value = token.partition(":")
-            if name in METADATA_FIELDS:
-                record.digests[name] = value
-        elif token == "failed":
-            record.failed = True
-        else:
-            try:
-                record.when = dt.date.fromisoformat(token)
-            except ValueError:
-                continue
-    return record
-
-
-def needs_fetch(current: dict[str, object]) -> bool:
+def needs_fetch(current: dict[str, object], record: FetchRecord | None = None) -> bool:
     """For ``--missing``: never fetched, or the last fetch failed."""
-    record = parse_record(current.get("fetched"))
-    return record.when is None or record.failed
+    found = record_of(current, record)
+    return found.when is None or found.failed
 
 
 def fetched_values(found: PageMetadata) -> dict[str, object]:
@@ -121,13 +97,15 @@ def plan_refresh(
     overwrite: bool = False,
     failed: bool = False,
     today: dt.date | None = None,
+    record: FetchRecord | None = None,
 ) -> RefreshPlan:
-    """Changes for an item whose fields are ``current`` (including its ``fetched`` record, if any).
+    """Changes for an item whose fields are ``current``; ``record``: its last fetch's (None: never fetched,
+    or recorded in an old ``fetched:`` line of the item).
 
     ``failed``: ``found`` holds only what the URL tells (the fetch failed); the record says so, so that
     ``tracker fetch --missing`` tries again and those values stay replaceable.
     """
-    digests = parse_record(current.get("fetched")).digests
+    digests = record_of(current, record).digests
     url = str(current.get("url") or found.url)
     offered = fetched_values(found)
     plan = RefreshPlan()
@@ -147,5 +125,5 @@ def plan_refresh(
         written[name] = offered[name]
         if _comparable(have) != _comparable(offered[name]):
             plan.changes[name] = offered[name]
-    plan.record = format_record(today or dt.date.today(), written, failed)
+    plan.record = make_record(today or dt.date.today(), written, failed)
     return plan

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tracker.urls import arxiv_id, names_pdf, readable_title_from_url, site_host, youtube_video_id
+from tracker.web.authors import clean_author
 from tracker.web.dates import parse_date
-from tracker.web.metadata import PageMetadata, clean_author
+from tracker.web.pagemeta import PageMetadata
 from tracker.web.text import clean_text
 
 if TYPE_CHECKING:
