@@ -25,7 +25,7 @@ def minutes_by_id(root: Path, state_dir: Path | None, categories: dict[str, str 
 
     with PageIndex(root, state_dir) as pages:
         pages.sync()
-        facts = pages.facts()
+        facts = pages.facts(list(categories))
     found: dict[str, int] = {}
     for item_id, category in categories.items():
         fact = facts.get(item_id)

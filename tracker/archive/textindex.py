@@ -163,9 +163,13 @@ class PageIndex:
             "WHERE pages_fts MATCH ? ORDER BY rank LIMIT ?", (*mark, match, limit)).fetchall()
         return [PageHit(item_id, rank, " ".join(snippet.split())) for item_id, rank, snippet in rows]
 
-    def facts(self) -> dict[str, PageFacts]:
-        """item id -> its snapshot's facts, for every saved page (one query)."""
-        rows = self.conn.execute("SELECT item_id, words, duration_s, kind, saved FROM pages")
+    def facts(self, item_ids: list[str] | None = None) -> dict[str, PageFacts]:
+        """item id -> its snapshot's facts, for every saved page or only those of ``item_ids`` (one query)."""
+        sql = "SELECT item_id, words, duration_s, kind, saved FROM pages"
+        if item_ids is not None and len(item_ids) <= 500:  # a filtered list: look up only its rows
+            rows = self.conn.execute(f"{sql} WHERE item_id IN ({','.join('?' * len(item_ids))})", item_ids)
+        else:
+            rows = self.conn.execute(sql)
         return {row[0]: PageFacts(*row[1:]) for row in rows}
 
     def facts_for(self, item_id: str) -> PageFacts | None:
