@@ -24,10 +24,10 @@ def match_query(text: str) -> str:
 
 
 def with_page_text(root: Path, state_dir: Path | None, items: ItemLookup, query: str, rows: list[tuple],
-                   limit: int, mark: tuple[str, str] = ("**", "**")) -> tuple[list[tuple], dict[str, str]]:
-    """``rows`` (the list index's ranked hits) followed by items found only in their saved text, up to
-    ``limit`` rows in all; and id -> "in page text: …passage…" for those added rows."""
-    if len(rows) >= limit or not archive_dir(root).is_dir():
+                   extra: int, mark: tuple[str, str] = ("**", "**")) -> tuple[list[tuple], dict[str, str]]:
+    """``rows`` (the list index's ranked hits) followed by up to ``extra`` items found only in their saved
+    text; and id -> "in page text: …passage…" for those added rows."""
+    if extra <= 0 or not archive_dir(root).is_dir():
         return rows, {}
     match = match_query(query)
     if not match:
@@ -35,25 +35,25 @@ def with_page_text(root: Path, state_dir: Path | None, items: ItemLookup, query:
     seen = {row[0] for row in rows}
     with PageIndex(root, state_dir) as pages:
         pages.sync()
-        hits = pages.search(match, limit=limit + len(seen), mark=mark)
-    extra: list[tuple] = []
+        hits = pages.search(match, limit=extra, mark=mark, skip=seen)
+    added: list[tuple] = []
     passages: dict[str, str] = {}
     # Rows of the same type as the index's own (a named tuple there), so callers may read either alike.
     make = (lambda values: type(rows[0])(*values)) if rows and hasattr(rows[0], "_fields") else tuple
     for hit in hits:
-        if hit.item_id in seen or len(rows) + len(extra) >= limit:
+        if hit.item_id in seen:
             continue
         item = items.resource(hit.item_id)
         if not item:  # a snapshot whose item was removed
             continue
         # The row shape of the list index's search (rank last); a page-text rank is scaled far below any
         # field match's, so it also sorts below them wherever scores are compared.
-        extra.append(make((item["id"], item["url"], item.get("title", ""), str(item.get("status", "inbox")),
+        added.append(make((item["id"], item["url"], item.get("title", ""), str(item.get("status", "inbox")),
                            item.get("category"), json.dumps(item.get("tags", [])), _text(item.get("added")),
                            json.dumps(item, default=str), hit.rank / 1000.0)))
         passages[hit.item_id] = IN_PAGE_TEXT + hit.snippet
         seen.add(hit.item_id)
-    return rows + extra, passages
+    return rows + added, passages
 
 
 def _text(value: object) -> str | None:

@@ -153,15 +153,32 @@ class PageIndex:
             self.conn.execute("DELETE FROM pages_fts WHERE rowid = ?", row)
             self.conn.execute("DELETE FROM pages WHERE rowid = ?", row)
 
-    def search(self, match: str, limit: int = 20, mark: tuple[str, str] = ("**", "**")) -> list[PageHit]:
-        """Items whose text matches the FTS5 query ``match``, best first, with a marked passage."""
-        if not match:
+    def search(self, match: str, limit: int = 20, mark: tuple[str, str] = ("**", "**"),
+               skip: frozenset[str] | set[str] = frozenset()) -> list[PageHit]:
+        """Up to ``limit`` items (none of ``skip``) whose text matches the FTS5 query ``match``, best first, with
+        a marked passage. Passages are made only for the hits returned: a common word matches every page."""
+        if not match or limit <= 0:
             return []
-        rows = self.conn.execute(
-            "SELECT p.item_id, bm25(pages_fts) AS rank, snippet(pages_fts, 0, ?, ?, '…', 12) "
-            "FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid "
-            "WHERE pages_fts MATCH ? ORDER BY rank LIMIT ?", (*mark, match, limit)).fetchall()
-        return [PageHit(item_id, rank, " ".join(snippet.split())) for item_id, rank, snippet in rows]
+        ranked = self.conn.execute(
+            "SELECT pages_fts.rowid, bm25(pages_fts) AS rank FROM pages_fts WHERE pages_fts MATCH ? ORDER BY rank",
+            (match,))
+        chosen: list[tuple[int, float]] = []
+        ids: dict[int, str] = {}
+        for rowid, rank in ranked:  # stepped lazily: stops once enough hits are found
+            row = self.conn.execute("SELECT item_id FROM pages WHERE rowid = ?", (rowid,)).fetchone()
+            if row is None or row[0] in skip:
+                continue
+            chosen.append((rowid, rank))
+            ids[rowid] = row[0]
+            if len(chosen) >= limit:
+                break
+        ranked.close()
+        if not chosen:
+            return []
+        marks = dict(self.conn.execute(
+            f"SELECT rowid, snippet(pages_fts, 0, ?, ?, '…', 12) FROM pages_fts WHERE pages_fts MATCH ? "
+            f"AND rowid IN ({','.join('?' * len(chosen))})", (*mark, match, *(r for r, _ in chosen))))
+        return [PageHit(ids[r], rank, " ".join(marks.get(r, "").split())) for r, rank in chosen]
 
     def facts(self, item_ids: list[str] | None = None) -> dict[str, PageFacts]:
         """item id -> its snapshot's facts, for every saved page or only those of ``item_ids`` (one query)."""

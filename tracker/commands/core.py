@@ -420,7 +420,7 @@ def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> Non
     from tracker.archive.search import with_page_text  # archive hook: saved page text, ranked below fields
 
     matches, in_text = with_page_text(store.path.parent, store.state_dir, index, query, matches,
-                                      len(matches) + limit,
+                                      limit - len(matches),  # page-text hits fill what field matches leave
                                       mark=("**", "**") if as_json or not _is_terminal() else ("\x02", "\x03"))
     rows, more = matches[:limit], output.more_note(min(limit, len(matches)), len(matches))
     if as_json:
