@@ -54,3 +54,6 @@ def test_page_text_hits_rank_below_title_matches(project: Path, server: PageServ
     hits = json.loads(invoke("search", "quokka", "--json").output)["results"]
     assert [hit["id"] for hit in hits] == [second, first]
     assert hits[0]["score"] > hits[1]["score"]
+    # Field matches come first and page-text hits only fill the rest: with room for one, the title wins.
+    only = json.loads(invoke("search", "quokka", "--json", "--limit", "1").output)["results"]
+    assert [hit["id"] for hit in only] == [second]
