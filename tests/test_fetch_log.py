@@ -94,3 +94,21 @@ def test_a_damaged_log_line_is_an_error_naming_the_line(tmp_path: Path) -> None:
     path.write_text('{"id": "a", "date": "2026-01-01", "digests": {}}\n<<<<<<< ours\n')
     with pytest.raises(Exception, match=r"\.tracker-fetched\.jsonl:2: not a fetch record"):
         fetchlog.load(path)
+
+
+def test_a_removed_item_takes_its_record_along_and_a_renamed_one_keeps_it(project: Path, invoke) -> None:
+    from tracker import reading_list
+    from tracker.store import Store
+
+    log = project / ".tracker-fetched.jsonl"
+    log.write_text(fetchlog.dump({
+        "micrograd": FetchRecord(dt.date(2026, 1, 1), {"title": "11111111"}, at="2026-01-01T00:00:00Z"),
+        "illustrated-transformer": FetchRecord(dt.date(2026, 1, 1), {"site": "22222222"}, at="2026-01-01T00:00:00Z"),
+    }))
+    git(project, "add", ".tracker-fetched.jsonl")
+    git(project, "commit", "-qm", "fetch records")
+    assert invoke("remove", "micrograd").exit_code == 0
+    store = Store(project / "resources.yaml")
+    reading_list.update_resources(store, {"illustrated-transformer": {"id": "jalammar-transformer"}}, "rename")
+    assert set(fetchlog.load(log)) == {"jalammar-transformer"}
+    assert git(project, "status", "--short") == ""  # each change committed with its command

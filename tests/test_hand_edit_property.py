@@ -74,19 +74,29 @@ class SharedFile(RuleBasedStateMachine):
                               + (0 if text[block.end - 1:block.end] == "\n" else 1))
         return found
 
-    def _pending(self) -> list[str]:
-        """The +/- lines of the person's uncommitted change to the file (what ``git diff HEAD`` shows)."""
-        diff = _git(self.folder, "diff", "--no-color", "-U0", "HEAD", "--", "resources.yaml", check=False).stdout
-        return sorted(line for line in diff.splitlines()
-                      if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    def _committed(self) -> dict:
+        """resources.yaml as HEAD has it, parsed (what a command's commit is judged by)."""
+        shown = _git(self.folder, "show", "HEAD:resources.yaml", check=False)
+        return (yaml.safe_load(shown.stdout) or {}) if shown.returncode == 0 else {}
 
-    def _command(self, *args: str) -> None:
-        """Run a command that must succeed; its commit must leave the person's pending edit as it was."""
-        pending = self._pending()
+    def _command(self, *args: str, item_id: str | None = None) -> None:
+        """Run a command that must succeed. Its commit changes only the item the command is about: every other
+        item, section and key of the person's is committed exactly as it was before (a pending hand edit is
+        not swept in), unless tracker said the two touched the same lines."""
+        before = self._committed()
         result = self._run(*args)
         assert result.exit_code == 0, result.output
-        if "uncommitted edits" not in result.output:  # (said when both touched the same lines)
-            assert self._pending() == pending, "the commit swept in (or lost) a pending hand edit"
+        if "uncommitted edits" in result.output:
+            return
+        after = self._committed()
+
+        def others(data: dict) -> tuple[list, dict]:
+            items = [item for item in data.get("resources") or [] if str(item.get("id")) != item_id]
+            return items, {key: value for key, value in data.items() if key != "resources"}
+
+        new_items, new_rest = others(after)
+        old_items, old_rest = others(before)
+        assert (new_items, new_rest) == (old_items, old_rest), "the commit holds more than the command's change"
 
     def _write(self, text: str) -> None:
         self.data.write_text(text, encoding="utf-8")
@@ -120,7 +130,7 @@ class SharedFile(RuleBasedStateMachine):
         self.counter += 1
         before = self._text()
         self._command("add", f"https://example.org/c{self.counter}", "--title", f"C {self.counter}",
-                      "--status", status)
+                      "--status", status, item_id=f"c-{self.counter}")
         self._command_changed_only(before, None)
 
     @precondition(lambda self: self._ids())
@@ -129,7 +139,7 @@ class SharedFile(RuleBasedStateMachine):
         ids = self._ids()
         item_id = ids[pick % len(ids)]
         before, owned = self._text(), self._blocks()[item_id]
-        self._command("move", item_id, "--to", status)
+        self._command("move", item_id, "--to", status, item_id=item_id)
         self._command_changed_only(before, owned)
 
     @precondition(lambda self: self._ids())
@@ -138,7 +148,7 @@ class SharedFile(RuleBasedStateMachine):
         ids = self._ids()
         item_id = ids[pick % len(ids)]
         before, owned = self._text(), self._blocks()[item_id]
-        self._command("edit", item_id, "--comment", comment)
+        self._command("edit", item_id, "--comment", comment, item_id=item_id)
         self._command_changed_only(before, owned)
 
     @precondition(lambda self: self._ids())
@@ -147,7 +157,7 @@ class SharedFile(RuleBasedStateMachine):
         ids = self._ids()
         item_id = ids[pick % len(ids)]
         before, owned = self._text(), self._blocks()[item_id]
-        self._command("remove", item_id)
+        self._command("remove", item_id, item_id=item_id)
         self._command_changed_only(before, owned, removed=True)
 
     # ------------------------------------------------------------------------------------------ hand edits
@@ -249,6 +259,6 @@ class SharedFile(RuleBasedStateMachine):
         assert listed == ids
 
 
-SharedFile.TestCase.settings = settings(max_examples=10, stateful_step_count=10, deadline=None,
+SharedFile.TestCase.settings = settings(max_examples=25, stateful_step_count=15, deadline=None,
                                         suppress_health_check=[HealthCheck.too_slow])
 test_hand_edits_and_commands_interleaved = SharedFile.TestCase

@@ -341,6 +341,8 @@ def update_resources_in(edit: Edit, changes: dict[str, dict], today: dt.date | N
         if updated.model_dump() != model.model_dump():
             edit.replace("resources", pos, updated)
             changed.append(item_id)
+            if updated.id != model.id:
+                edit.rename_fetch(model.id, updated.id)
     return changed
 
 

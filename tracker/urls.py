@@ -43,10 +43,7 @@ def validate_url(url: str) -> str:
         raise InvalidURLError("URL is empty")
     if _WHITESPACE.search(text):
         raise InvalidURLError(f"URL contains whitespace: {text!r}")
-    try:
-        parts = urlsplit(text)
-    except ValueError as exc:  # "http://[::1/": an unclosed IPv6 bracket
-        raise InvalidURLError(f"URL is malformed ({exc}): {text!r}") from None
+    parts = split_url(text)
     if parts.scheme.lower() not in DEFAULT_PORTS:
         # "example.com/post" (a host without a scheme) is a common slip: say what was probably meant.
         hint = f" (did you mean https://{text}?)" if _BARE_HOST.match(text) else ""
@@ -60,6 +57,14 @@ def validate_url(url: str) -> str:
     return text
 
 
+def split_url(text: str) -> SplitResult:
+    """``urlsplit``, with a malformed URL ("http://[::1/": an unclosed IPv6 bracket) as an InvalidURLError."""
+    try:
+        return urlsplit(text)
+    except ValueError as exc:
+        raise InvalidURLError(f"URL is malformed ({exc}): {text!r}") from None
+
+
 def refuse_credentials(url: str) -> str:
     """Return ``url``, or raise when it holds a user name or password (``https://user:pass@host/``).
 
@@ -67,7 +72,7 @@ def refuse_credentials(url: str) -> str:
     (add, edit --url, import) with one is refused, and the message shows it without, never repeating it.
     URLs already in the file are left alone (a hand edit is the person's choice)."""
     text = (url or "").strip()
-    netloc = urlsplit(text).netloc
+    netloc = split_url(text).netloc
     if "@" in netloc:
         safe = urlunsplit(urlsplit(text)._replace(netloc=netloc.rpartition("@")[2]))
         raise InvalidURLError(f"the URL holds a user name or password, which tracker would commit and publish: "

@@ -126,7 +126,8 @@ class Edit:
     index: Index
     message: str = ""
     extra_paths: list[Path] = field(default_factory=list)
-    fetches: dict[str, Any] = field(default_factory=dict)  # item id -> FetchRecord, saved beside the file
+    fetches: dict[str, Any] = field(default_factory=dict)  # item id -> FetchRecord (None: forget it)
+    fetch_renames: dict[str, str] = field(default_factory=dict)
     _layout: Layout | None = None
     _splices: list[_Splice] = field(default_factory=list)
     _appended: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
@@ -224,6 +225,14 @@ class Edit:
         block = self.locate(section, pos)
         self._splices.append(_Splice(block.start, block.end, ""))
         self._deleted.add((section, pos))
+        if section == "resources":
+            item_id = self.index.id_at(pos)
+            if item_id is not None:
+                self.fetches[item_id] = None  # its fetch record goes with it
+
+    def rename_fetch(self, old_id: str, new_id: str) -> None:
+        """An item's id changed: its fetch record follows it."""
+        self.fetch_renames[old_id] = new_id
 
     def append(self, section: str, models: list[Any]) -> None:
         """Add validated models at the end of ``section``, in one splice."""
@@ -497,41 +506,51 @@ class Store:
             edit = Edit(self, text, index, message)
             yield edit
             if not edit.changed:
-                log_paths = self._save_fetches(edit.fetches)
+                log_paths = self._save_fetches(edit)
                 if log_paths:
                     self.commit_files(log_paths, edit.message or "fetch: records")
                 return
             new_text = edit.result()
             new_data = self._encode(new_text, data)
             atomic_write(self.path, new_data)
-            edit.extra_paths.extend(self._save_fetches(edit.fetches))
+            edit.extra_paths.extend(self._save_fetches(edit))
             new_stat = os.stat(self.path)
             with index.transaction():
                 simple = True
                 if canonical:
                     simple = self._rebuild(index, new_text, scan(new_text))
                 else:
-                    edit.update_index()
+                    try:
+                        with index.savepoint():
+                            edit.update_index()
+                    except sqlite3.DatabaseError:  # rows that no longer fit: the file is what counts
+                        simple = self._rebuild(index, new_text, scan(new_text))
                 index.record_file(new_stat, content_hash(new_data), simple)
             self.commit_files([self.path, *edit.extra_paths], edit.message or "edit resources",
                               before=(data, new_data))
 
-    def _save_fetches(self, fetches: dict[str, Any]) -> list[Path]:
-        """Write new fetch records into the fetch log; returns the files written (to commit), none when every
-        record says what the log already says (a refresh that found nothing new changes no file)."""
-        if not fetches:
+    def _save_fetches(self, edit: Edit) -> list[Path]:
+        """Bring the fetch log in line with the edit (new records, removed and renamed items); returns the files
+        written (to commit), none when the log would say what it says already (a refresh that found nothing
+        new changes no file)."""
+        if not edit.fetches and not edit.fetch_renames:
             return []
         from tracker.store import fetchlog
 
         path = self.project.fetch_log
         records = fetchlog.load(path)
-        news = {item_id: record for item_id, record in fetches.items()
-                if not record.same_facts(records.get(item_id))}
-        if not news:
+        before = dict(records)
+        for old_id, new_id in edit.fetch_renames.items():
+            if old_id in records:
+                records[new_id] = records.pop(old_id)
+        for item_id, record in edit.fetches.items():
+            if record is None:
+                records.pop(item_id, None)
+            elif not record.same_facts(records.get(item_id)):
+                record.at = record.at or fetchlog.utc_now()
+                records[item_id] = record
+        if records == before:
             return []
-        for record in news.values():
-            record.at = record.at or fetchlog.utc_now()
-        records.update(news)
         atomic_write(path, fetchlog.dump(records).encode("utf-8"))
         attributes = self.project.ensure_union_merge()
         return [path, *([attributes] if attributes else [])]
