@@ -170,12 +170,16 @@ def _headline_in_title(page: Page, tag_title: str, site: str | None, host: str) 
     return None
 
 
-def _strip_leading_site(title: str, site: str | None) -> str:
-    """``"Frontiers | Using Bayes..."`` -> ``"Using Bayes..."``: a headline never starts with the site's name."""
-    parts = TITLE_SEPARATORS.split(title, maxsplit=1)
-    if len(parts) == 2 and site and squash(parts[0]) == squash(site) and len(parts[1]) > 10:
-        return parts[1]
-    return title
+def _scholarly_title(shared: str, cited: str | None) -> str:
+    """A paper's shared title with the journal's name around it (``"Frontiers | Title"``, ``"Title - Nature"``):
+    the Highwire ``citation_title`` is the paper's own title, so it wins when the shared one is it plus segments.
+    Other pages' shared titles keep their site segment (that is how the link is shown when shared)."""
+    if not cited or cited == shared or len(cited) < 10 or cited not in shared:
+        return shared
+    before, _, after = shared.partition(cited)
+    ends_in_separator = any(match.end() == len(before) for match in TITLE_SEPARATORS.finditer(before))
+    joined = (not before or ends_in_separator) and (not after or TITLE_SEPARATORS.match(after))
+    return cited if joined else shared
 
 
 def cut_author_segment(title: str, authors: list[str]) -> str:
@@ -217,7 +221,7 @@ def page_title(page: Page, site: str | None) -> str | None:
                     return strip_site_suffix(tag_title, site, host)
             # Shared titles (og:title...) are kept as the site wrote them, suffix and all: that is the title
             # people see when the link is shared.
-            return _strip_leading_site(candidate, site)
+            return _scholarly_title(candidate, page.first_meta("citation_title"))
     if tag_title:
         known = site_names_on_page(page)
         return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host, known=known)
