@@ -223,3 +223,31 @@ def test_a_shared_title_without_a_citation_title_keeps_its_site_segment():
                  '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Quiet skis for firm snow"}'
                  '</script>')
     assert extract_metadata(html, "https://powder.example/a").title == "Quiet skis for firm snow | Powder Notes"
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), [
+    # The blog's name before the post, confirmed by the post's own heading.
+    ("Jane Roe's Digital Home | Porting a build system to Python 3",
+     '<h2 class="post_title">Porting a build system to Python 3</h2>', "Porting a build system to Python 3"),
+    ("Field Notes Tech Blog | Managing Python Environments", "<h1>Managing Python Environments</h1>",
+     "Managing Python Environments"),
+    # Blogger's "Blog Name: Post" with a bare colon: the blog's name is its header heading.
+    ("Tinkering Weekly: Python 3.13 is now available!",
+     '<h1 class="title"><a href="/">Tinkering Weekly</a></h1><h3 class="post-title">Python 3.13 is now available!</h3>',
+     "Python 3.13 is now available!"),
+    # A bare colon before a heading that names nothing: "Review:" is part of the title.
+    ("Review: Atomic Maverick 95", "<h1>Atomic Maverick 95</h1>", "Review: Atomic Maverick 95"),
+    # What comes before is longer than the heading: a headline ending in its subject keeps its start.
+    ("Linux engineer's random thoughts - awk driven IoT", "<h1>awk driven IoT</h1>",
+     "Linux engineer's random thoughts - awk driven IoT"),
+])
+def test_title_tag_ending_with_the_pages_heading(title, body, expected):
+    html = _page(f"<title>{title}</title>", f"<article>{body}<p>Text.</p></article>")
+    assert extract_metadata(html, "https://blog.example/2024/01/post.html").title == expected
+
+
+def test_a_headline_link_gives_no_address_as_the_title():
+    html = _page("<title>Acme | The Winds of Change</title>",
+                 '<a itemprop="headline" href="https://acme.example/blog">Blog</a>'
+                 '<h1 itemprop="headline">The Winds of Change</h1>')
+    assert extract_metadata(html, "https://acme.example/blog/winds").title == "The Winds of Change"

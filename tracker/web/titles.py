@@ -170,6 +170,43 @@ def _headline_in_title(page: Page, tag_title: str, site: str | None, host: str) 
     return None
 
 
+_JUST_A_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*", re.I)
+_TITLED_HEADING = re.compile(r"title|headline|heading", re.I)
+# What ends a site's name before the headline: a spaced separator, a bar, or a bare colon ("Blog Name: Post").
+_LEADING_SITE_END = re.compile(r"(?:\s(?:\||-|–|—|::|·|•|»|/|~)|:|[｜丨︱])\s*$")
+
+
+def _headline_ending_title(page: Page, tag_title: str, site: str | None, host: str, known: frozenset[str]) -> str | None:
+    """``<title>Blog Name | Post</title>`` (or ``Blog Name: Post``, as Blogger writes it) where the page's own
+    heading is ``Post``: the leading part is the site's name. It must be shorter than the headline (a headline
+    ends with a short subject often enough: "Long thoughts - a toy project" keeps its start), and a bare colon
+    counts only when the part before it names the site (else "Review: Product" would lose "Review")."""
+    headings = []
+    for el in page.root.xpath("//h1 | //h2 | //h3")[:40]:
+        if el.tag == "h1" or _TITLED_HEADING.search(el.get("class") or ""):
+            text = clean_text(el.text_content(), 300)
+            if text and len(text) >= 4:
+                headings.append((text, el))
+    for heading, el in headings[:10]:
+        lead = tag_title[: -len(heading)] if tag_title.endswith(heading) else ""
+        match = _LEADING_SITE_END.search(lead)
+        name = lead[: match.start()].strip() if match else ""
+        if not name or len(name) >= len(heading) or _names_the_blog(el):
+            continue
+        if match.group(0).strip() == ":" and not (
+            site_like(name, site, host, known=known) or squash(name) in _blog_names(page)
+        ):
+            continue
+        return heading
+    return None
+
+
+def _blog_names(page: Page) -> set[str]:
+    """Squashed texts of the headings that name the blog (classed so, linking home, in the page header)."""
+    return {squash(clean_text(h.text_content(), 200) or "") for h in list(page.root.iter("h1", "h2"))[:10]
+            if _names_the_blog(h)}
+
+
 def _scholarly_title(shared: str, cited: str | None) -> str:
     """A paper's shared title with the journal's name around it (``"Frontiers | Title"``, ``"Title - Nature"``):
     the Highwire ``citation_title`` is the paper's own title, so it wins when the shared one is it plus segments.
@@ -208,8 +245,10 @@ def page_title(page: Page, site: str | None) -> str | None:
         page.first_meta("twitter:title"),
         clean_text(headline),
         page.first_meta("citation_title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title"),
-        next(page.itemprop_values("headline"), None),
+        *page.itemprop_values("headline"),
     ]
+    # A link marked as the headline gives its address as the microdata value: an address is no title.
+    candidates = [c for c in candidates if not (c and _JUST_A_URL.fullmatch(c))]
     tag_title = title_tag(page)
     for candidate in candidates:
         if candidate:
@@ -224,7 +263,9 @@ def page_title(page: Page, site: str | None) -> str | None:
             return _scholarly_title(candidate, page.first_meta("citation_title"))
     if tag_title:
         known = site_names_on_page(page)
-        return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host, known=known)
+        return (_headline_in_title(page, tag_title, site, host)
+                or _headline_ending_title(page, tag_title, site, host, known)
+                or strip_site_suffix(tag_title, site, host, known=known))
     for h1 in page.root.iter("h1"):
         text = clean_text(h1.text_content(), 500)
         if text:
