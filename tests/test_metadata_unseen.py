@@ -251,3 +251,22 @@ def test_a_headline_link_gives_no_address_as_the_title():
                  '<a itemprop="headline" href="https://acme.example/blog">Blog</a>'
                  '<h1 itemprop="headline">The Winds of Change</h1>')
     assert extract_metadata(html, "https://acme.example/blog/winds").title == "The Winds of Change"
+
+
+def test_a_byline_block_names_the_person_it_links_not_its_section_label():
+    html = _page("<title>Cloud costs rise</title>",
+                 '<article><h1>Cloud costs rise</h1><div class="author-info-block"><img src="/a.jpg" alt="">'
+                 '<a href="/author-bio.asp?id=8" title="Mara Lindqvist, Associate Editor">Mara Lindqvist</a>'
+                 '<span class="section">News</span></div><p>Text.</p></article>')
+    assert extract_metadata(html, "https://trade.example/doc/123").authors == ["Mara Lindqvist"]
+
+
+@pytest.mark.parametrize("byline", ["View my complete profile", "Or sign up using", "By", "Contributor"])
+def test_interface_words_in_a_byline_are_no_author(byline):
+    html = _page("<title>A post</title>", f'<article><h1>A post</h1><div class="author">{byline}</div></article>')
+    assert extract_metadata(html, "https://blog.example/p").authors == []
+
+
+@pytest.mark.parametrize("name", ["danah boyd", "Ludwig van Beethoven", "Maria da Silva dos Santos", "Jane Doe"])
+def test_names_with_particles_or_in_lower_case_stay_names(name):
+    assert clean_author(name) == name

@@ -74,9 +74,23 @@ def clean_author(value: str) -> str | None:
             text = f"{first} {last}"
     if not text or len(text) > 80 or _NOT_A_NAME.search(text) or text.startswith("@"):
         return None
-    if len(text.split()) > 7:
+    if len(text.split()) > 7 or _reads_like_a_phrase(text):
         return None
     return text
+
+
+_NAME_PARTICLES = {"de", "da", "di", "do", "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la", "le",
+                   "bin", "bint", "ibn", "al", "el", "y", "e", "ter", "zu", "af", "av"}
+
+
+def _reads_like_a_phrase(text: str) -> bool:
+    """"View my complete profile", "Or sign up using", a lone "By": words of a page's interface in a byline's
+    place. A name has capitals on its words (particles aside); an all-lowercase handle ("danah boyd") is left."""
+    words = text.split()
+    if len(words) == 1:
+        return text.casefold().strip(":") in {"by", "von", "par", "por", "contributor", "contributors"}
+    lower = [w for w in words if w[0].islower() and w.casefold() not in _NAME_PARTICLES]
+    return len(lower) >= 2 and len(lower) < len(words)
 
 
 def _unique(names: Iterable[str | None]) -> list[str]:
@@ -142,6 +156,20 @@ def _names_from_ld(value, nodes: list[dict]) -> tuple[list[str], bool]:
     return _unique(clean_author(n) for n in ld_names(value, nodes)), orgs
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """Two to four capitalised words, no digits: "Kelly Sheridan", "Mary-Jane O'Neil", "José da Silva"."""
+    words = text.split()
+    return 2 <= len(words) <= 4 and not re.search(r"\d", text) and words[0][0].isupper() and words[-1][0].isupper()
+
+
+def _linked_people(block) -> list[str]:
+    """The names a byline block links (to the authors' pages): the block's other words are a section, a role
+    or a date ("<a>Kelly Sheridan</a> <span>News</span>" is Kelly Sheridan)."""
+    texts = [clean_text(a.text_content(), 80) or "" for a in block.iter("a")][:6]
+    people = [clean_author(text) for text in texts if _looks_like_a_name(text)]
+    return _unique(people) if people and len(people) <= 4 else []
+
+
 def _byline_names(page: Page) -> list[str]:
     for el in page.root.xpath(BYLINE_XPATH)[:60]:
         if el.tag in ("meta", "link", "body", "html", "script", "style", "img", "article", "section", "main"):
@@ -157,7 +185,8 @@ def _byline_names(page: Page) -> list[str]:
         text = " ".join((inner[0] if inner else el).itertext())
         if len(text) > 120:
             continue
-        names = split_authors(text)
+        linked = [] if inner else _linked_people(el)
+        names = linked or split_authors(text)
         if names and len(names) <= 4:
             return names
     return []
