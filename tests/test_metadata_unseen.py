@@ -270,3 +270,14 @@ def test_interface_words_in_a_byline_are_no_author(byline):
 @pytest.mark.parametrize("name", ["danah boyd", "Ludwig van Beethoven", "Maria da Silva dos Santos", "Jane Doe"])
 def test_names_with_particles_or_in_lower_case_stay_names(name):
     assert clean_author(name) == name
+
+
+@pytest.mark.parametrize(("body", "site"), [
+    ('<header><a href="/"><img src="/l.svg" alt="Harbor City Hawks logo"></a></header>', "Harbor City Hawks"),
+    ('<div class="logo"><a href="https://acme.example/"><img src="/l.png" alt="AcmeData"></a></div>', "AcmeData"),
+    ("<main><p>Text.</p></main><footer>© 2021 Quiet Ledger Ltd. All rights reserved.</footer>", "Quiet Ledger"),
+    ("<main><p>Text.</p></main>", "acme.example"),  # nothing names the site: its host
+])
+def test_site_name_from_the_home_links_logo_or_the_copyright_line(body, site):
+    html = _page("<title>Quarterly numbers</title>", body)
+    assert extract_metadata(html, "https://acme.example/news/q3").site == site

@@ -33,6 +33,7 @@ from tracker.web.text import absolute_url, clean_text
 from tracker.web.titles import (
     cut_author_segment,
     page_title,
+    site_from_logo,
     site_from_title,
     strip_site_suffix,
 )
@@ -384,7 +385,7 @@ def extract_metadata(data: str | bytes, url: str = "", content_type: str | None 
     meta.image = _image(page)
     meta.lang = _lang(page)
     if not meta.site:
-        meta.site = site_from_title(page) or (site_host(url) or None)
+        meta.site = site_from_title(page) or site_from_logo(page) or (site_host(url) or None)
     meta.kind = _kind(page, meta)
     sites.apply_site_rules(meta, page)
     return meta

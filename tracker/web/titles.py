@@ -134,6 +134,27 @@ def _site_names(page: Page) -> frozenset[str]:
     return frozenset(squashed for name in names if name and 2 <= len(squashed := squash(name)) <= 60)
 
 
+_LOGO_WORDS = re.compile(r"\s*(?:[-|–]\s*)?\b(?:logo|home\s*page|homepage|home|startseite|accueil|inicio)\b\s*$", re.I)
+
+
+def site_from_logo(page: Page) -> str | None:
+    """The name on the page's home link (a logo's ``alt``, or its text): "Los Angeles Rams logo" -> "Los Angeles
+    Rams". What a reader sees as the site's name when no tag states it; then the copyright holder."""
+    for link in page.root.xpath(_HOME_LINKS_XPATH)[:40]:
+        if not links_home(link.get("href")):
+            continue
+        for text in [img.get("alt") for img in link.iter("img")] + [link.text_content()]:
+            name = _LOGO_WORDS.sub("", clean_text(text, 80) or "").strip()
+            if 2 <= len(name) <= 60 and not name.isdigit():
+                return name
+    for footer in page.root.xpath("//footer")[:2]:
+        for match in _COPYRIGHT.finditer(" ".join(footer.itertext())[:3000]):
+            name = _COMPANY_TAIL.sub("", match.group(1)).strip()
+            if 2 <= len(name) <= 60 and not re.search(r"\d", name):
+                return name
+    return None
+
+
 _SITE_HEADING = re.compile(r"site|logo|brand|blog-?title|blog-?name|masthead", re.I)
 
 
