@@ -140,7 +140,8 @@ _LOGO_WORDS = re.compile(r"\s*(?:[-|–]\s*)?\b(?:logo|home\s*page|homepage|home
 def site_from_logo(page: Page) -> str | None:
     """The name on the page's home link (a logo's ``alt``, or its text): "Los Angeles Rams logo" -> "Los Angeles
     Rams". What a reader sees as the site's name when no tag states it; then the copyright holder."""
-    for link in page.root.xpath(_HOME_LINKS_XPATH)[:40]:
+    logo_links = "//*[contains(@class, 'logo') or contains(@id, 'logo')]//a[@href] | " + _HOME_LINKS_XPATH
+    for link in page.root.xpath(logo_links)[:40]:
         if not links_home(link.get("href")):
             continue
         for text in [img.get("alt") for img in link.iter("img")] + [link.text_content()]:
