@@ -281,3 +281,9 @@ def test_names_with_particles_or_in_lower_case_stay_names(name):
 def test_site_name_from_the_home_links_logo_or_the_copyright_line(body, site):
     html = _page("<title>Quarterly numbers</title>", body)
     assert extract_metadata(html, "https://acme.example/news/q3").site == site
+
+
+def test_a_noscript_notice_is_no_description():
+    notice = "We have detected that JavaScript is disabled in this browser. Please enable JavaScript to continue."
+    html = _page("<title>A post</title>", f"<noscript><div><p>{notice}</p></div></noscript><div id='app'></div>")
+    assert extract_metadata(html, "https://app.example/status/1").description is None

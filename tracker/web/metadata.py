@@ -261,7 +261,8 @@ def _description(page: Page) -> str | None:
         return found
     # No stated summary: the first real paragraph of the article, as a reader would see it.
     for el in page.root.xpath("//article//p | //main//p | //*[@itemprop='articleBody']//p | //body//p")[:30]:
-        if el.xpath("ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"):
+        # A <noscript> block is the notice a browser without scripts sees ("JavaScript is disabled..."), not the page.
+        if el.xpath("ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside or ancestor::noscript"):
             continue
         text = clean_text(el.text_content(), 500)
         if text and len(text) >= 80:
