@@ -44,6 +44,10 @@ def _patch(name: str) -> None:
         "title.docs_and_cjk_site": lambda: (setattr(titles, "_DOCS_SEGMENT", _NEVER),
                                             setattr(titles, "_CJK_SITE", _NEVER)),
         "title.host_label_partial": lambda: setattr(titles, "site_like", _site_like_exact(titles.site_like)),
+        "title.heading_ending": lambda: setattr(titles, "_headline_ending_title", none),
+        "site.logo_or_copyright": lambda: setattr(metadata, "site_from_logo", none),
+        "author.linked_people": lambda: setattr(authors, "_linked_people", lambda b: []),
+        "author.interface_phrases": lambda: setattr(authors, "_reads_like_a_phrase", lambda t: False),
         "title.cut_author_segment": lambda: setattr(metadata, "cut_author_segment", lambda t, a: t),
         "site.from_title": lambda: setattr(metadata, "site_from_title", none),
         "site.publishing_house": lambda: setattr(metadata, "_PUBLISHING_HOUSE", _NEVER),
@@ -79,7 +83,8 @@ def _site_like_exact(original):
 
 RULES = [
     "title.scholarly_title", "title.headline_in_title", "title.names_on_page", "title.powered_by",
-    "title.docs_and_cjk_site", "title.host_label_partial", "title.cut_author_segment", "site.from_title",
+    "title.docs_and_cjk_site", "title.host_label_partial", "title.heading_ending", "title.cut_author_segment",
+    "site.from_title", "site.logo_or_copyright", "author.linked_people", "author.interface_phrases",
     "site.publishing_house", "author.site_prefix", "author.role_tail", "author.role_part", "author.names_the_site",
     "author.organisations", "author.social_title", "author.byline", "author.by_line_text", "author.author_link",
     "author.twitter_label", "date.url", "date.visible", "date.embedded_json", "date.description",
