@@ -287,3 +287,27 @@ def test_a_noscript_notice_is_no_description():
     notice = "We have detected that JavaScript is disabled in this browser. Please enable JavaScript to continue."
     html = _page("<title>A post</title>", f"<noscript><div><p>{notice}</p></div></noscript><div id='app'></div>")
     assert extract_metadata(html, "https://app.example/status/1").description is None
+
+
+def test_a_shared_title_cut_at_a_broken_quote_takes_the_whole_title_tag():
+    html = (b'<html><head><title>Singer of the hit \xe2\x80\x9cLuna\xe2\x80\x9d wins award - 27/05/2019 - Portal '
+            b'Musica</title><meta property="og:title" content="Singer of the hit " luna", wins award">'
+            b'</head><body></body></html>')
+    assert extract_metadata(html, "https://musica.portal.example/noticias/x.htm").title == (
+        "Singer of the hit \u201cLuna\u201d wins award")
+
+
+def test_a_title_tag_that_says_more_than_the_shared_title_does_not_replace_it():
+    """og:title "Dashboard design" with <title> "Dashboard design by Studio": no quote was cut, the og:title stands."""
+    html = _page('<title>Admin dashboard design by Northwind Studio</title>'
+                 '<meta property="og:title" content="Admin dashboard design">')
+    assert extract_metadata(html, "https://shots.example/123").title == "Admin dashboard design"
+
+
+@pytest.mark.parametrize(("title", "url", "expected"), [
+    ("Rates rise again - 14/03/2024 - Daily Ledger", "https://dailyledger.example/a", "Rates rise again"),
+    ("Markets close higher - Yahoo Finance", "https://finance.yahoo.example/news/x", "Markets close higher"),
+    ("Release 2.0 - 1/2/3", "https://ex.example/r", "Release 2.0 - 1/2/3"),  # not a date: kept
+])
+def test_title_tag_segments_that_are_a_date_or_the_hosts_words(title, url, expected):
+    assert extract_metadata(_page(f"<title>{title}</title>"), url).title == expected

@@ -49,6 +49,9 @@ def site_like(
         return False
     if _DOCS_SEGMENT.search(segment) or _CJK_SITE.fullmatch(segment.strip()):
         return True
+    words = [squash(word) for word in segment.split()]
+    if len(words) >= 2 and set(words) <= set(host.split(".")[:-1]):
+        return True  # "UOL Entretenimento" on entretenimento.uol.com.br, "Yahoo Finance" on finance.yahoo.com
     labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
     # Partial: the segment starts with a host label ("Mac Rumors Forums" on macrumors.com), or a long label
     # starts with the segment ("Blister" on blisterreview.com).
@@ -60,6 +63,10 @@ def site_like(
 
 
 _BY_SEGMENT = re.compile(r"^by\s+", re.I)
+# "Headline - 27/05/2019 - Site": a news site's <title> may carry the day; a date alone is no part of a headline.
+_DATE_SEGMENT = re.compile(
+    r"\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2})(?:\s+\d{1,2}[:h]\d{2})?\s*"
+)
 # "Quickstart — httpx 0.27 documentation", "Install - MyLib Docs": documentation sites name themselves last.
 _DOCS_SEGMENT = re.compile(r"\b(?:documentation|docs|manual|handbook|user guide|api reference)$", re.I)
 
@@ -79,7 +86,8 @@ def strip_site_suffix(
     if len(parts) < 2:
         return title
     seps = TITLE_SEPARATORS.findall(title)
-    while len(parts) > 1 and (site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])):
+    while len(parts) > 1 and (site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])
+                              or (loose and _DATE_SEGMENT.fullmatch(parts[-1]))):
         parts.pop()
         seps.pop()
     # A leading segment must name the site exactly: "Python tips - 10 tricks" on python.org keeps its start.
@@ -192,6 +200,7 @@ def _headline_in_title(page: Page, tag_title: str, site: str | None, host: str) 
     return None
 
 
+_QUOTES = set("\"“”„«»'‘’「『")
 _JUST_A_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*", re.I)
 _TITLED_HEADING = re.compile(r"title|headline|heading", re.I)
 # What ends a site's name before the headline: a spaced separator, a bar, or a bare colon ("Blog Name: Post").
@@ -274,12 +283,13 @@ def page_title(page: Page, site: str | None) -> str | None:
     tag_title = title_tag(page)
     for candidate in candidates:
         if candidate:
-            # A broken attribute quote cuts a title short; the <title> then has the whole of it.
+            # A broken attribute quote cuts a title short (content="Star of the hit "): the <title> then has the
+            # whole of it. Only where a quote follows the cut: "Design ... by Studio" is a <title> that says more.
             cut = candidate.rstrip(' "“')
             if tag_title and len(tag_title) > len(candidate) and tag_title.startswith(cut):
                 rest = tag_title[len(cut):]
-                if not TITLE_SEPARATORS.match(rest) and not rest.lstrip().startswith(("|", "-", "–", "—", "·", "•")):
-                    return strip_site_suffix(tag_title, site, host)
+                if rest.lstrip()[:1] in _QUOTES:
+                    return strip_site_suffix(tag_title, site, host, known=site_names_on_page(page))
             # Shared titles (og:title...) are kept as the site wrote them, suffix and all: that is the title
             # people see when the link is shared.
             return _scholarly_title(candidate, page.first_meta("citation_title"))
