@@ -311,3 +311,14 @@ def test_a_title_tag_that_says_more_than_the_shared_title_does_not_replace_it():
 ])
 def test_title_tag_segments_that_are_a_date_or_the_hosts_words(title, url, expected):
     assert extract_metadata(_page(f"<title>{title}</title>"), url).title == expected
+
+
+def test_og_url_wins_where_it_and_the_canonical_link_disagree():
+    """A syndicated story's canonical link points at the wire service; the page shares itself under og:url."""
+    html = _page('<title>Robots and jobs</title><link rel="canonical" href="https://wire.example/story/123">'
+                 '<meta property="og:url" content="https://magazine.example/article/275188">')
+    assert extract_metadata(html, "https://magazine.example/article/275188").canonical_url == (
+        "https://magazine.example/article/275188")
+    only_link = _page('<title>Robots</title><link rel="canonical" href="/article/275188">')
+    assert extract_metadata(only_link, "https://magazine.example/article/275188?ref=x").canonical_url == (
+        "https://magazine.example/article/275188")

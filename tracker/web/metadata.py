@@ -271,11 +271,10 @@ def _description(page: Page) -> str | None:
 
 
 def _canonical(page: Page) -> str | None:
-    for value in page.links.get("canonical", []):
-        found = absolute_url(value, page.url)
-        if found:
-            return found
-    for value in page.meta.get("og:url", []) + page.meta.get("twitter:url", []):
+    """og:url (the page's permanent id when shared, by the Open Graph spec), then ``<link rel=canonical>``: where
+    the two disagree (a syndicated story's canonical points at the wire service, a versioned paper, a short id),
+    both reference extractors and the page's own sharing use og:url."""
+    for value in page.meta.get("og:url", []) + page.links.get("canonical", []) + page.meta.get("twitter:url", []):
         found = absolute_url(value, page.url)
         if found:
             return found
