@@ -322,3 +322,21 @@ def test_og_url_wins_where_it_and_the_canonical_link_disagree():
     only_link = _page('<title>Robots</title><link rel="canonical" href="/article/275188">')
     assert extract_metadata(only_link, "https://magazine.example/article/275188?ref=x").canonical_url == (
         "https://magazine.example/article/275188")
+
+
+_OWNED_PAGE = ('<title>Ten gadgets</title><meta name="author" content="{owner}">',
+               '<article><h1>Ten gadgets</h1>{byline}<p>Text.</p></article>'
+               '<footer>© 2024 {owner}. All rights reserved.</footer>')
+
+
+@pytest.mark.parametrize(("owner", "byline", "authors"), [
+    # The copyright holder in the author tag is the owner; the byline names the writer.
+    ("Northgate Publishing House", '<p class="byline">By <a href="/contributor/jd">Jane Doe</a></p>', ["Jane Doe"]),
+    ("Condé Nast", '<p class="byline">By <a href="/contributor/jd">Jane Doe</a></p>', ["Jane Doe"]),
+    # A personal site: the owner is the only name there is, so the owner is the author.
+    ("Mira Okafor", "", ["Mira Okafor"]),
+])
+def test_the_copyright_holder_in_the_author_tag_yields_to_a_named_writer(owner, byline, authors):
+    head, body = _OWNED_PAGE
+    html = _page(head.format(owner=owner), body.format(owner=owner, byline=byline))
+    assert extract_metadata(html, "https://site.example/story/x").authors == authors

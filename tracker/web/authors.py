@@ -348,7 +348,9 @@ def page_authors(page: Page, site: str | None) -> list[str]:
     """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
     host = site_host(page.url)
     fallback: list[str] = []
-    organisations = _organisation_names(page)
+    # The organisations the page's JSON-LD describes, and the names it gives itself (copyright holder, logo,
+    # app names: "© 2024 Condé Nast" makes a meta author "Condé Nast" the owner, not the writer).
+    organisations = _organisation_names(page) | site_names_on_page(page)
     for found, organisations_only in _author_sources(page):
         names = _without_site_prefix(found, page, site)
         if not names:
