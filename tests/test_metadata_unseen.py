@@ -340,3 +340,29 @@ def test_the_copyright_holder_in_the_author_tag_yields_to_a_named_writer(owner, 
     head, body = _OWNED_PAGE
     html = _page(head.format(owner=owner), body.format(owner=owner, byline=byline))
     assert extract_metadata(html, "https://site.example/story/x").authors == authors
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("By Jane Doe, Associated Press", ["Jane Doe"]),  # the agency beside the reporter
+    ("Jane Doe | Reuters", ["Jane Doe"]),
+    ("Von Max Mustermann, dpa", ["Max Mustermann"]),  # not "Last, First"
+    ("By Jane Doe / AFP", ["Jane Doe"]),
+    ("Written by Jane Doe on May 1, 2024", ["Jane Doe"]),  # the byline's date
+    ("Jane Doe | Updated: 05/01/2024", ["Jane Doe"]),
+    ("Por María López · Corresponsal en Madrid", ["María López"]),
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("By Amelie Le Roux", ["Amelie Le Roux"]),
+])
+def test_news_bylines_name_the_reporters_only(byline, authors):
+    html = _page("<title>Storm hits coast</title>",
+                 f'<article><h1>Storm hits coast</h1><p class="byline">{byline}</p><p>Text.</p></article>')
+    assert extract_metadata(html, "https://news.example/2024/05/01/storm").authors == authors
+
+
+@pytest.mark.parametrize(("tag", "authors"), [
+    ("Jane Doe, ABC News", ["Jane Doe"]), ("Doe, Jane", ["Jane Doe"]), ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
+    ("Cher", ["Cher"]),
+])
+def test_author_tags_with_an_outlet_or_library_order(tag, authors):
+    html = _page(f'<title>Storm</title><meta name="author" content="{tag}">')
+    assert extract_metadata(html, "https://news.example/storm").authors == authors
