@@ -69,7 +69,9 @@ def clean_author(value: str) -> str | None:
     if not text:
         return None
     text = _BY_PREFIX.sub("", text).strip(" ,;|·-–—:")
-    text = _DATE_TAIL.sub("", text) or text
+    without_date = _DATE_TAIL.sub("", text)
+    if len(without_date.split()) >= 2:  # a full name before the date ("Mic Updated May 25" stays no name)
+        text = without_date
     text = _CJK_ROLE.sub("", text) or text
     without_role = _ROLE_TAIL.sub("", text)
     if without_role != text and len(without_role.split()) >= 2:  # "Ed Editor" keeps its surname
