@@ -6,6 +6,7 @@ exercises is general (none names a site)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -366,3 +367,16 @@ def test_news_bylines_name_the_reporters_only(byline, authors):
 def test_author_tags_with_an_outlet_or_library_order(tag, authors):
     html = _page(f'<title>Storm</title><meta name="author" content="{tag}">')
     assert extract_metadata(html, "https://news.example/storm").authors == authors
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["By", "Jane", "Doe", "and", ",", "|", "dpa", "AFP", "Updated:", "May", "1,", "2024",
+                                 "Staff", "Writer", "Le", "Roux", "on", "·", "Reuters", "News", "van"]), max_size=9)
+       .map(" ".join) | st.text(max_size=60))
+def test_split_authors_invents_nothing(text):
+    """Whatever a byline says, the names come back as words it holds (maybe reordered: "Doe, Jane"), never raise."""
+    from tracker.web.text import clean_text
+
+    words = set(re.findall(r"\w+", clean_text(text, 300) or ""))
+    for name in split_authors(text):
+        assert name and set(re.findall(r"\w+", name)) <= words
