@@ -380,3 +380,16 @@ def test_split_authors_invents_nothing(text):
     words = set(re.findall(r"\w+", clean_text(text, 300) or ""))
     for name in split_authors(text):
         assert name and set(re.findall(r"\w+", name)) <= words
+
+
+@pytest.mark.parametrize(("title", "url", "expected"), [
+    # The host's own name as a word of a short trailing segment, in any script around it.
+    ("新製品を発表 ｜ ガジェット通信 GetNews", "https://getnews.example/archives/123", "新製品を発表"),
+    ("Ski review | Reviews by Blister", "https://blister.example/x", "Ski review"),
+    # "Site: Post" with the site's exact name before a bare colon.
+    ("Daily Planet: Storm hits coast", "https://dailyplanet.example/news/x", "Storm hits coast"),
+    ("Review: Storm hits coast", "https://dailyplanet.example/news/x", "Review: Storm hits coast"),
+])
+def test_title_tag_site_words_and_a_site_before_a_colon(title, url, expected):
+    html = _page(f'<title>{title}</title><meta property="og:site_name" content="Daily Planet">')
+    assert extract_metadata(html, url).title == expected

@@ -62,6 +62,14 @@ def site_like(
     )
 
 
+def _has_host_word(segment: str, host: str) -> bool:
+    """A short trailing segment with the host's own name as one of its words: "ガジェット通信 GetNews" on
+    getnews.jp, "Ski Reviews by Blister" on blister.example."""
+    words = segment.split()
+    labels = {label for label in host.split(".")[:-1] if len(label) >= 4 and label not in ("blog", "news", "docs", "www")}
+    return len(words) <= 4 and any(squash(word) in labels for word in words[1:] + words[:1])
+
+
 _BY_SEGMENT = re.compile(r"^by\s+", re.I)
 # "Headline - 27/05/2019 - Site": a news site's <title> may carry the day; a date alone is no part of a headline.
 _DATE_SEGMENT = re.compile(
@@ -82,12 +90,16 @@ def strip_site_suffix(
     on_site = re.match(r"^(.{8,}?)\s+on\s+(.{2,40})$", title)
     if on_site and site and squash(on_site.group(2)) == squash(site):
         title = on_site.group(1)
+    # "Blog Name: Post" (Blogger and some newspapers): a bare colon after the site's exact name.
+    colon = re.match(r"^([^:]{2,60}):\s+(.{8,})$", title)
+    if loose and colon and site_like(colon.group(1), site, host, loose, partial=False, known=known):
+        title = colon.group(2)
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     seps = TITLE_SEPARATORS.findall(title)
     while len(parts) > 1 and (site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])
-                              or (loose and _DATE_SEGMENT.fullmatch(parts[-1]))):
+                              or (loose and (_DATE_SEGMENT.fullmatch(parts[-1]) or _has_host_word(parts[-1], host)))):
         parts.pop()
         seps.pop()
     # A leading segment must name the site exactly: "Python tips - 10 tricks" on python.org keeps its start.
