@@ -49,10 +49,8 @@ def title_probe(corpus: Path, ntext, verbose: bool) -> dict[str, int]:
         tag = titles.title_tag(page)
         if not tag:
             continue
-        site, host, known = metadata._site(page), site_host(page.url), titles.site_names_on_page(page)
-        got = (titles._headline_in_title(page, tag, site, host)
-               or getattr(titles, "_headline_ending_title", lambda *a: None)(page, tag, site, host, known)
-               or titles.strip_site_suffix(tag, site, host, known=known))
+        site = metadata._site(page)
+        got = titles.title_from_tag(page, tag, site, site_host(page.url))
         parts = titles.TITLE_SEPARATORS.split(expected["title"])
         names = {ntext(name) for name in (expected.get("publisher"), site) if name}
         while len(parts) > 1 and ntext(parts[-1]) in names:

@@ -393,3 +393,10 @@ def test_split_authors_invents_nothing(text):
 def test_title_tag_site_words_and_a_site_before_a_colon(title, url, expected):
     html = _page(f'<title>{title}</title><meta property="og:site_name" content="Daily Planet">')
     assert extract_metadata(html, url).title == expected
+
+
+def test_a_home_pages_site_name_before_a_colon_is_its_title():
+    html = _page('<title>Daily Planet: News, Pictures, Videos and Interviews</title>'
+                 '<meta property="og:site_name" content="Daily Planet">')
+    assert extract_metadata(html, "https://dailyplanet.example/").title == (
+        "Daily Planet: News, Pictures, Videos and Interviews")

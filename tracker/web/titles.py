@@ -80,7 +80,8 @@ _DOCS_SEGMENT = re.compile(r"\b(?:documentation|docs|manual|handbook|user guide|
 
 
 def strip_site_suffix(
-    title: str, site: str | None, host: str, loose: bool = True, known: frozenset[str] = frozenset()
+    title: str, site: str | None, host: str, loose: bool = True, known: frozenset[str] = frozenset(),
+    colon_ok: bool = True,
 ) -> str:
     """``"Post title | Site Name"`` -> ``"Post title"``: drop leading/trailing segments that name the site.
 
@@ -92,7 +93,7 @@ def strip_site_suffix(
         title = on_site.group(1)
     # "Blog Name: Post" (Blogger and some newspapers): a bare colon after the site's exact name.
     colon = re.match(r"^([^:]{2,60}):\s+(.{8,})$", title)
-    if loose and colon and site_like(colon.group(1), site, host, loose, partial=False, known=known):
+    if loose and colon_ok and colon and site_like(colon.group(1), site, host, loose, partial=False, known=known):
         title = colon.group(2)
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
@@ -278,6 +279,16 @@ def cut_author_segment(title: str, authors: list[str]) -> str:
     return title
 
 
+def title_from_tag(page: Page, tag_title: str, site: str | None, host: str) -> str:
+    """The headline in a ``<title>``: the page's heading where the title starts or ends with it, else the title
+    without the segments that name the site. On a home page a leading "Site Name: tagline" is the title itself."""
+    known = site_names_on_page(page)
+    home = urlsplit(page.url).path in ("", "/")
+    return (_headline_in_title(page, tag_title, site, host)
+            or _headline_ending_title(page, tag_title, site, host, known)
+            or strip_site_suffix(tag_title, site, host, known=known, colon_ok=not home))
+
+
 def page_title(page: Page, site: str | None) -> str | None:
     """Social and structured titles as written; the ``<title>`` with the site's name dropped."""
     host = site_host(page.url)
@@ -306,10 +317,7 @@ def page_title(page: Page, site: str | None) -> str | None:
             # people see when the link is shared.
             return _scholarly_title(candidate, page.first_meta("citation_title"))
     if tag_title:
-        known = site_names_on_page(page)
-        return (_headline_in_title(page, tag_title, site, host)
-                or _headline_ending_title(page, tag_title, site, host, known)
-                or strip_site_suffix(tag_title, site, host, known=known))
+        return title_from_tag(page, tag_title, site, host)
     for h1 in page.root.iter("h1"):
         text = clean_text(h1.text_content(), 500)
         if text:
