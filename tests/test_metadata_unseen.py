@@ -400,3 +400,14 @@ def test_a_home_pages_site_name_before_a_colon_is_its_title():
                  '<meta property="og:site_name" content="Daily Planet">')
     assert extract_metadata(html, "https://dailyplanet.example/").title == (
         "Daily Planet: News, Pictures, Videos and Interviews")
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Storm hits the northern coast | News | Daily Planet", "Storm hits the northern coast"),
+    ("Storm hits the northern coast | World News | Daily Planet", "Storm hits the northern coast"),
+    # No site segment came off: a short last segment may be the headline's own end.
+    ("Storm hits the northern coast | Live", "Storm hits the northern coast | Live"),
+])
+def test_a_section_before_the_site_segment_goes_with_it(title, expected):
+    html = _page(f'<title>{title}</title><meta property="og:site_name" content="Daily Planet">')
+    assert extract_metadata(html, "https://dailyplanet.example/world/storm").title == expected

@@ -99,8 +99,14 @@ def strip_site_suffix(
     if len(parts) < 2:
         return title
     seps = TITLE_SEPARATORS.findall(title)
+    site_cut = False
     while len(parts) > 1 and (site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])
                               or (loose and (_DATE_SEGMENT.fullmatch(parts[-1]) or _has_host_word(parts[-1], host)))):
+        parts.pop()
+        seps.pop()
+        site_cut = True
+    # "Headline | News | Site": once the site's segment is off, a one- or two-word section before it goes too.
+    while loose and site_cut and len(parts) > 1 and len(parts[-1].split()) <= 2 and len(parts[0]) >= 3 * len(parts[-1]):
         parts.pop()
         seps.pop()
     # A leading segment must name the site exactly: "Python tips - 10 tricks" on python.org keeps its start.
