@@ -404,7 +404,7 @@ def test_a_home_pages_site_name_before_a_colon_is_its_title():
 
 @pytest.mark.parametrize(("title", "expected"), [
     ("Storm hits the northern coast | News | Daily Planet", "Storm hits the northern coast"),
-    ("Storm hits the northern coast | World News | Daily Planet", "Storm hits the northern coast"),
+    ("Storm hits the northern coast overnight | World News | Daily Planet", "Storm hits the northern coast overnight"),
     # No site segment came off: a short last segment may be the headline's own end.
     ("Storm hits the northern coast | Live", "Storm hits the northern coast | Live"),
 ])
