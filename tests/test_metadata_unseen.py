@@ -411,3 +411,18 @@ def test_a_home_pages_site_name_before_a_colon_is_its_title():
 def test_a_section_before_the_site_segment_goes_with_it(title, expected):
     html = _page(f'<title>{title}</title><meta property="og:site_name" content="Daily Planet">')
     assert extract_metadata(html, "https://dailyplanet.example/world/storm").title == expected
+
+
+_ARTICLE_LD = '{"@type": "NewsArticle", "headline": "Storm hits coast", "author": {"name": "Jane Doe"}}'
+
+
+@pytest.mark.parametrize("script", [
+    f"//<![CDATA[\n{_ARTICLE_LD}\n//]]>",  # XHTML-era wrapper
+    f"<!-- {_ARTICLE_LD} -->",
+    _ARTICLE_LD + '{"@type": "WebSite", "name": "Daily Planet"}',  # two blocks in one script
+    _ARTICLE_LD + '\n{"@type": "WebSite", "name": ',  # a broken second block
+])
+def test_json_ld_in_wrappers_or_several_blocks_per_script(script):
+    html = _page(f'<title>x</title><script type="application/ld+json">{script}</script>')
+    meta = extract_metadata(html, "https://dailyplanet.example/a")
+    assert (meta.title, meta.authors) == ("Storm hits coast", ["Jane Doe"])
