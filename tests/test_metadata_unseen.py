@@ -426,3 +426,14 @@ def test_json_ld_in_wrappers_or_several_blocks_per_script(script):
     html = _page(f'<title>x</title><script type="application/ld+json">{script}</script>')
     meta = extract_metadata(html, "https://dailyplanet.example/a")
     assert (meta.title, meta.authors) == ("Storm hits coast", ["Jane Doe"])
+
+
+@pytest.mark.parametrize(("body", "day"), [
+    ("<p>Updated: 5 April 2024</p><p>Published: 3 March 2024</p>", "2024-03-03"),  # the labelled one
+    ("<p>Aktualisiert am 05.04.2024</p><p>Veröffentlicht am 03.03.2024, 10:15 Uhr</p>", "2024-03-03"),
+    ('<div class="post-meta">Mar 3, 2024 · 5 min read</div>', "2024-03-03"),
+    ("<p>Posted on March 3rd, 2024 by Jane</p>", "2024-03-03"),
+])
+def test_the_published_date_printed_near_the_top(body, day):
+    html = _page("<title>Storm</title>", f"<article><h1>Storm</h1>{body}<p>Text.</p></article>")
+    assert extract_metadata(html, "https://ex.example/a/storm").published == day

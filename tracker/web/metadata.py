@@ -125,7 +125,19 @@ def _date_near_top(page: Page) -> str | None:
         size += len(piece)
         if size > 1500:
             break
-    return first_date_in_text(_UPDATE_PHRASE.sub(" ", " ".join(pieces)[:1500]))
+    text = " ".join(pieces)[:1500]
+    for match in _PUBLISHED_LABEL.finditer(text):  # "Updated: 5 April · Published: 3 March": the labelled one
+        found = first_date_in_text(match.group(1))
+        if found:
+            return found
+    return first_date_in_text(_UPDATE_PHRASE.sub(" ", text))
+
+
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|first published|veröffentlicht|erschienen|publié|publicado|pubblicato)"
+    r"(?:\s+(?:on|am|le|el|il))?\s*:?\s*(.{6,40})",
+    re.I,
+)
 
 
 def _date_near_byline(page: Page) -> str | None:
