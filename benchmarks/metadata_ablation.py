@@ -38,6 +38,7 @@ def _patch(name: str) -> None:
     none = lambda *a, **k: None  # noqa: E731
     patches = {
         "title.scholarly_title": lambda: setattr(titles, "_scholarly_title", lambda t, c: t),
+        "title.leading_site_of_shared": lambda: setattr(titles, "_strip_leading_site", lambda t, s: t),
         "title.headline_in_title": lambda: setattr(titles, "_headline_in_title", none),
         "title.names_on_page": lambda: setattr(titles, "site_names_on_page", lambda p: frozenset()),
         "title.powered_by": lambda: setattr(titles, "_POWERED_BY", _NEVER),
@@ -83,7 +84,7 @@ def _site_like_exact(original):
 
 
 RULES = [
-    "title.scholarly_title", "title.headline_in_title", "title.names_on_page", "title.powered_by",
+    "title.scholarly_title", "title.leading_site_of_shared", "title.headline_in_title", "title.names_on_page", "title.powered_by",
     "title.docs_and_cjk_site", "title.host_label_partial", "title.heading_ending", "title.cut_author_segment",
     "site.from_title", "site.logo_or_copyright", "author.linked_people", "author.interface_phrases",
     "author.people_first",

@@ -241,11 +241,8 @@ def test_modified_date_only_when_nothing_says_published():
     assert extract_metadata(only_modified, "https://x.example/p").published == "2024-06-01"
 
 
-def test_structured_title_is_kept_as_shared_unless_a_citation_title_is_inside_it():
-    """The leading-site rule for og:title served one corpus family (a journal); the paper's citation_title
-    covers it in general, and other shared titles stay as written, as both reference sources record them."""
+def test_structured_title_loses_a_leading_site_name_but_keeps_a_trailing_one():
     lead = b"""<html><head><meta property="og:site_name" content="Frontier Notes">
-    <meta name="citation_title" content="Using Bayes on small data">
     <meta property="og:title" content="Frontier Notes | Using Bayes on small data"></head></html>"""
     assert extract_metadata(lead, "https://notes.example/p").title == "Using Bayes on small data"
     trail = b"""<html><head><meta property="og:site_name" content="TechNews">
