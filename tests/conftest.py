@@ -102,6 +102,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         monkeypatch.delenv(key, raising=False)
     # Tests never reach the internet: `tracker add` fetches only in tests that start their own server.
     monkeypatch.setenv("TRACKER_NO_FETCH", "1")
+    # ... and `tracker check` asks no Wayback Machine but a fake one a test starts (tests/test_archive_check.py).
+    monkeypatch.setenv("TRACKER_WAYBACK_URL", "off")
 
 
 def git(folder: Path, *args: str) -> str:

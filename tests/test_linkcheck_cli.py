@@ -71,7 +71,7 @@ def test_verdicts_exit_codes_json_and_one_commit(tmp_path, link_server):
     assert code == 3  # a dead link
     assert verdicts(doc) == {"fine": "ok", "moved": "redirected", "gone": "dead"}
     moved = next(r for r in doc["results"] if r["id"] == "moved")
-    assert set(moved) == {"url", "id", "verdict", "status_code", "detail", "final_url"}
+    assert set(moved) == {"url", "id", "verdict", "status_code", "detail", "final_url", "archived_url"}
     assert moved["final_url"] == link_server.url("/ok/moved")
     log = commits(repo)
     assert len(log) == 2 and log[0].startswith("check: 3 link verdicts changed")

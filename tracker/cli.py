@@ -41,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lab": ("lab:lab_group", "PyTorch experiments linked to items: list, run."),
     "fetch": ("metadata:fetch_cmd", "Refresh fetched metadata of items (concurrently, one commit)."),
     "meta": ("metadata:meta_cmd", "Show the metadata found for a URL or a saved HTML file."),
+    "next": ("archive:next_cmd", "Plan a study session: what to read next within --minutes."),
+    "read": ("archive:read_cmd", "Print an item's saved page text (offline reading)."),
+    "archive": ("archive:archive_cmd", "Saved page text: how much, and saving on or off."),
     "review": ("cards:review_cmd", "Review due flashcards (FSRS); one commit per session."),
     "cards": ("cards:cards_group", "Flashcards from notes and glossary: list, export to Anki or CSV."),
 }

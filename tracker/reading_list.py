@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError, DuplicateError, NotFoundError, TrackerError
@@ -168,15 +169,20 @@ def _validated_resource(data: dict) -> dict:
 
 
 def add_resources(store: Store, items: Iterable[dict], *, message: str | None = None,
-                  today: dt.date | None = None, skip_invalid: bool = False) -> AddResult:
+                  today: dt.date | None = None, skip_invalid: bool = False,
+                  also_write: Callable[[dict], list[Path]] | None = None) -> AddResult:
     """Add many items in one write and one commit (import uses this). Duplicate URLs are reported, not added.
 
     Each input is a dict of Resource fields (``url`` required). With ``skip_invalid`` an invalid input is
-    reported in ``skipped`` with the reason instead of stopping the whole batch.
+    reported in ``skipped`` with the reason instead of stopping the whole batch. ``also_write`` writes files
+    that belong with a new item (its saved page text) and returns them, to be committed in the same commit.
     """
     with store.edit() as edit:
         result = add_resources_in(edit, items, today=today, skip_invalid=skip_invalid)
         added = result.added
+        if also_write is not None:
+            for item in added:
+                edit.extra_paths.extend(also_write(item))
         if len(added) == 1:
             edit.message = message or f"add: {added[0]['title']} ({added[0]['status']})"
         else:
@@ -232,7 +238,7 @@ def add_resources_in(edit: Edit, items: Iterable[dict], *, today: dt.date | None
 def add_resource(store: Store, url: str, *, title: str | None = None, status: str = "inbox",
                  category: str | None = None, tags: Iterable[str] = (), comment: str | None = None,
                  topic: str | None = None, lab: str | None = None, metadata: dict | None = None,
-                 today: dt.date | None = None) -> dict:
+                 today: dt.date | None = None, also_write: Callable[[dict], list[Path]] | None = None) -> dict:
     """Add one URL; returns the new item's data (``["id"]``...). ``metadata`` (fetched) fills fields the user
     left empty."""
     fields: dict[str, Any] = dict(metadata or {})
@@ -240,7 +246,7 @@ def add_resource(store: Store, url: str, *, title: str | None = None, status: st
     given = {"url": url, "title": title, "status": status, "category": category, "tags": list(tags) or None,
              "comment": comment, "topic": topic, "lab": lab}
     fields.update({key: value for key, value in given.items() if value is not None})
-    result = add_resources(store, [fields], today=today)
+    result = add_resources(store, [fields], today=today, also_write=also_write)
     if result.duplicates:
         existing = result.duplicates[0][1]
         raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -99,6 +100,7 @@ def report_document(report: CheckReport) -> dict:
                 "status_code": result.status_code,
                 "detail": result.detail,
                 "final_url": result.final_url,
+                "archived_url": report.archived.get(result.url),
             }
             for target, result in report.results
         ],
@@ -109,12 +111,13 @@ def report_document(report: CheckReport) -> dict:
         "complete": report.complete,
         "reused": report.reused,
         "no_network": report.no_network,
+        "wayback_note": report.wayback_note,
         "skipped_fixes": [{"id": f.item_id, "url": f.url, "other": f.other} for f in report.skipped_fixes],
     }
 
 
 # Worst first: what a CI job fails on, then what may clear by itself, then what only needs a person.
-_ATTENTION_ORDER = ["dead", "error", "timeout", "blocked", "redirected"]
+_ATTENTION_ORDER = ["dead", "changed", "error", "timeout", "blocked", "redirected"]
 
 
 def _ids(report: CheckReport) -> dict[str, str]:
@@ -135,6 +138,8 @@ def _attention_rows(report: CheckReport, with_history: bool) -> tuple[list[str],
         if verdict not in _ATTENTION_ORDER or result.url in seen:
             continue
         seen.add(result.url)
+        if result.url in report.archived:
+            result = dataclasses.replace(result, detail=f"{result.detail}; archived copy: {report.archived[result.url]}")
         if with_history:
             since = report.failing_since.get(result.url, "")
             row = [ids[result.url], result.url, verdict, since, result.detail]
@@ -158,7 +163,7 @@ def _change_rows(report: CheckReport) -> tuple[list[str], list[list[str]]]:
 
 def _summary_line(report: CheckReport) -> str:
     counts = report.counts()
-    order = ["ok", "redirected", "blocked", "timeout", "error", "dead"]
+    order = ["ok", "redirected", "changed", "blocked", "timeout", "error", "dead"]
     parts = [f"{counts[v]} {v}" for v in order if counts[v]]
     total = sum(counts.values())
     text = f"{total} link{'s' if total != 1 else ''}: " + (", ".join(parts) or "none checked")
@@ -196,6 +201,8 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
         lines = [f"**{_summary_line(report)}**", ""]
         if report.no_network:
             lines += [f"> {NO_NETWORK_NOTE}", ""]
+        if report.wayback_note:
+            lines += [f"> note: {report.wayback_note}", ""]
         for title, header, rows, empty in sections:
             lines += [f"### {title} ({len(rows)})", ""]
             lines += _markdown_table(header, rows) if rows else [empty]
@@ -207,7 +214,9 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
     if not output.is_terminal():
         title, header, rows, empty = sections[0]
         output.print_table([Col(name) for name in header], rows)
-        for line in ([NO_NETWORK_NOTE] if report.no_network else []) + [_summary_line(report)]:
+        notes = ([NO_NETWORK_NOTE] if report.no_network else []) + ([f"note: {report.wayback_note}"]
+                                                                      if report.wayback_note else [])
+        for line in notes + [_summary_line(report)]:
             click.echo(line, err=True)
         return
     for title, header, rows, empty in sections:
@@ -216,6 +225,8 @@ def print_report(report: CheckReport, fmt: str, with_history: bool) -> None:
     console = output.terminal_console()
     if report.no_network:
         console.print(NO_NETWORK_NOTE, markup=False)
+    if report.wayback_note:
+        console.print(f"note: {report.wayback_note}", markup=False)
     console.print(_summary_line(report), markup=False)
 
 

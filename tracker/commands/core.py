@@ -167,8 +167,13 @@ def add_cmd(ctx: click.Context, url: str, status: str, category: str | None, tag
         from tracker.commands.metadata import metadata_for_add
 
         metadata = metadata_for_add(store, url, {"title": title})
+    also_write = None
+    if not no_fetch:  # archive hook: the page's saved text, committed with the new item
+        from tracker.archive.capture import snapshot_writer
+
+        also_write = snapshot_writer(store.path.parent)
     resource = add_resource(store, url, title=title, status=status, category=category, tags=tags,
-                            comment=comment, topic=topic, lab=lab, metadata=metadata)
+                            comment=comment, topic=topic, lab=lab, metadata=metadata, also_write=also_write)
     click.echo(resource["id"])
     _say_notices(store)
     _warn_unknown(store, topic)
@@ -212,11 +217,23 @@ def list_cmd(ctx: click.Context, statuses: tuple[str, ...], categories: tuple[st
     index = store.index()
     _note_open_conflicts(store)
     found = select_items(index, ItemFilter(statuses, categories, tags, topics), limit)
+    from tracker.archive.reading import with_minutes  # archive hook: reading time from saved page text
+
+    minutes = with_minutes(store.path.parent, store.state_dir, found.rows)
     if as_json:
-        _print_json([_resource_object(row) for row in found.rows])
+        _print_json([{**_resource_object(row), **({"read_minutes": minutes[row[0]]} if row[0] in minutes else {})}
+                     for row in found.rows])
     else:
-        _print_table(RESOURCE_COLUMNS, [_resource_table_cells(row) for row in found.rows], empty="No items.",
+        _print_table(RESOURCE_COLUMNS, [_with_minutes(_resource_table_cells(row), minutes.get(row[0]))
+                                        for row in found.rows], empty="No items.",
                      note=output.more_note(len(found.rows), found.total))
+
+
+def _with_minutes(cells: list[str], minutes: int | None) -> list[str]:
+    """The title cell followed by the reading time (archive), when there is one."""
+    if minutes is not None and _is_terminal():  # piped rows keep their columns for scripts
+        cells[3] = f"{cells[3]} · {minutes} min"
+    return cells
 
 
 @click.command("show")
@@ -238,6 +255,9 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
     _note_open_conflicts(store)
     item_id = resolve_ref(index, ref)
     item = index.resource(item_id) or {}
+    from tracker.archive.reading import show_fields  # archive hook: read_minutes and the snapshot's file
+
+    item = {**item, **show_fields(store.path.parent, item)}
     if as_json:
         _print_json(item)
         return
@@ -394,17 +414,23 @@ def search_cmd(ctx: click.Context, query: str, limit: int, as_json: bool) -> Non
     Example:
       tracker search "attention transformer"
     """
-    index = _store(ctx).index()
+    store = _store(ctx)
+    index = store.index()
     matches = index.search(query, limit=-1)  # SQLite: no limit; the total is worth the few extra rows
+    from tracker.archive.search import with_page_text  # archive hook: saved page text, ranked below fields
+
+    matches, in_text = with_page_text(store.path.parent, store.state_dir, index, query, matches,
+                                      limit - len(matches),  # page-text hits fill what field matches leave
+                                      mark=("**", "**") if as_json or not _is_terminal() else ("\x02", "\x03"))
     rows, more = matches[:limit], output.more_note(min(limit, len(matches)), len(matches))
     if as_json:
-        passages = index.snippets(query, [row[0] for row in rows])
+        passages = {**index.snippets(query, [row[0] for row in rows]), **in_text}
         _print_json({"query": query, "total": len(matches), "results": [
             {**_resource_object(row), "score": round(-row[8], 3), "snippet": passages.get(row[0])} for row in rows]})
     elif not _is_terminal():
         _print_table(RESOURCE_COLUMNS, [_resource_cells(row) for row in rows], note=more)
     else:
-        passages = index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03"))
+        passages = {**index.snippets(query, [row[0] for row in rows], mark=("\x02", "\x03")), **in_text}
         _print_table(SEARCH_COLUMNS, [[*_resource_table_cells(row)[:4], passages.get(row[0], "")]
                                       for row in rows], empty=f"Nothing matches {query!r}.", marked=True, note=more)
 

@@ -181,10 +181,22 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
     )
     progress = Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True, disable=not console.is_terminal)
+    from tracker.archive.capture import PageCollector, reading_policy  # archive hook: save each page's text
+
+    pages = PageCollector.for_items(store.path.parent, items)
+    policy = reading_policy(store.path.parent, policy)
+
+    def done(result) -> None:
+        progress.advance(task)
+        pages.take(result.url, result.page)
+        result.page = None  # the body is not needed past here: 10,000 pages must not stay in memory
+
     with progress:
         task = progress.add_task("fetch", total=len(items))
-        report = run_fetch(items, policy, records, overwrite, on_done=lambda _: progress.advance(task))
-    record_fetch(store, report)
+        report = run_fetch(items, policy, records, overwrite, on_done=done)
+    record_fetch(store, report, extra_paths=pages.written, also=pages.message_suffix())  # archive: same commit
+    if not store.committed:
+        pages.commit(store)  # archive hook: only page text changed
     _print_fetch_report(items, report.updated, report.failed, report.kept, as_json)
     for notice in store.notices:
         click.echo(notice, err=True)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.project import Project
 
 
 @dataclass
@@ -44,8 +48,17 @@ def _git_with_identity(repo: Path, *args: str):
 
 
 def resolve(path: Path, take: str | None = None) -> ResolveResult:
-    """Settle ``path``'s conflicts (``take``: "ours" or "theirs" for every block, None: already edited by hand)."""
-    from tracker.gitrepo import commit_paths, find_repo, run_git
+    """Settle ``path``'s conflicts (``take``: "ours" or "theirs" for every block, None: already edited by hand),
+    holding the project's lock like every other writer, so a command running meanwhile never sees half of it."""
+    from tracker.project import Project
+
+    project = Project(path)
+    with project.lock():
+        return _resolve_locked(project, path, take)
+
+
+def _resolve_locked(project: Project, path: Path, take: str | None) -> ResolveResult:
+    from tracker.gitrepo import find_repo, run_git
     from tracker.merge.conflicts import check_settled, find_conflicts, settle
     from tracker.merge.loading import strict_load
     from tracker.store.atomic import atomic_write
@@ -83,6 +96,6 @@ def resolve(path: Path, take: str | None = None) -> ResolveResult:
                                f"{last[-1] if last else done.returncode}")
         return ResolveResult(path, settled, state)
     changed = run_git(repo, "diff", "--quiet", "HEAD", "--", rel, check=False).returncode != 0
-    if changed and commit_paths(repo, [path], f"resolve: settle merge conflicts in {path.name}"):
+    if changed and project.commit([path], f"resolve: settle merge conflicts in {path.name}"):
         return ResolveResult(path, settled, "commit")
     return ResolveResult(path, settled, "")

@@ -88,10 +88,12 @@ def add_page(resources_file: Path, url: str, title: str | None = None, comment: 
     title = (title or "").strip() or None
     comment = (comment or "").replace("\r\n", "\n").strip() or None
     store = _store(resources_file)
-    metadata = None
+    metadata = also_write = None
     if fetch:
+        from tracker.archive.capture import snapshot_writer  # archive hook: the page's text, same commit
         from tracker.commands.metadata import metadata_for_add
 
         metadata = metadata_for_add(store, url, {"title": title})
-    added = add_resource(store, url, title=title, comment=comment, metadata=metadata)
+        also_write = snapshot_writer(store.path.parent)
+    added = add_resource(store, url, title=title, comment=comment, metadata=metadata, also_write=also_write)
     return Outcome(f"Added {added['id']}: {added['title']} ({added['status']})", added["id"])

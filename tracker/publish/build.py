@@ -62,6 +62,9 @@ def source_files(project: Project) -> list[Path]:
     extra = (root / RUNS_FILE, root / records.LINK_HISTORY_FILE, root / records.LINK_CACHE_FILE,
              root / ".tracker-reviews.jsonl")  # the flashcard review log (tracker.cards.reviewlog.LOG_NAME)
     files += [p for p in extra if p.is_file()]
+    from tracker.archive.publish import source_paths  # archive: saved page text and Wayback copies
+
+    files += source_paths(root)
     return files
 
 
@@ -214,6 +217,9 @@ def write_database(
     for spec in TABLES:
         if spec.fts:
             db[spec.name].enable_fts(list(spec.fts), fts_version="FTS5", tokenize="porter")
+    from tracker.archive.publish import write_archive_tables  # archive: snapshots (+FTS), archived_copies
+
+    counts.update(write_archive_tables(db, project.root, document.resources))
     db["build_info"].insert(
         {
             "id": 1,

@@ -6,6 +6,7 @@ file a served or published instance needs besides the database and the plugin.
 
 from __future__ import annotations
 
+from tracker.archive import publish as archive_pages  # the archive's tables, pages and search part
 from tracker.publish import DATABASE_NAME
 from tracker.publish.plugin import MATCH_END, MATCH_START
 from tracker.publish.schema import TABLES_BY_NAME
@@ -134,7 +135,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "url": "The checked URL",
             "resource": "The item whose URL it is",
-            "verdict": "ok, redirected, dead, blocked, timeout or error",
+            "verdict": "ok, redirected, changed (a soft 404 or another text), dead, blocked, timeout or error",
             "since": "First check that gave this verdict",
             "status_code": "HTTP status of the last check",
             "final_url": "Where a permanent redirect leads",
@@ -248,8 +249,9 @@ CANNED_QUERIES: dict[str, dict] = {
         ),
         "sql": (
             "select r.id, r.title, c.url, c.detail as why, c.status_code, c.since as dead_since, c.last_ok,\n"
-            "  c.checked_at\n"
+            "  c.checked_at, a.archived_url\n"  # archive: the Wayback copy found by `tracker check`
             "from link_checks c join resources r on r.id = c.resource\n"
+            "left join archived_copies a on a.url = c.url\n"
             "where c.verdict = 'dead'\norder by c.since, c.url"
         ),
     },
@@ -283,6 +285,7 @@ CANNED_QUERIES: dict[str, dict] = {
                 _search_part("question", "questions", "id", "question", "null"),
                 _search_part("advice", "advice", "id", "text", "x.source_url"),
                 _search_part("term", "glossary", "id", "term", "null"),
+                archive_pages.SEARCH_PART.format(marks=_MARKS, order=len(_SEARCH_KINDS)),  # saved page text, last
             ]
         )
         + "\n)\norder by kind_order, rank\nlimit 100",
@@ -313,12 +316,14 @@ CANNED_QUERIES: dict[str, dict] = {
 }
 
 
+CANNED_QUERIES["plan_session"] = archive_pages.PLAN_SESSION_QUERY  # archive: `tracker next` as a page
+
 for _query in CANNED_QUERIES.values():
     _query["hide_sql"] = True  # results first; "show" reveals the SQL
 
 
 _HOME_SECTIONS = (
-    ("Read", ("inbox", "next_up", "reading_now", "done_recently", "stale_inbox")),
+    ("Read", ("inbox", "next_up", "plan_session", "reading_now", "done_recently", "stale_inbox")),
     ("Study", ("progress_by_topic", "items_with_lab", "dead_links")),
 )
 _HOME_TABLES = (
@@ -330,6 +335,7 @@ _HOME_TABLES = (
     ("advice", "advice"),
     ("item_history", "what changed when"),
     ("lab_runs", "lab runs"),
+    ("snapshots", "saved page text"),
 )
 
 
@@ -369,6 +375,7 @@ def datasette_metadata(title: str = "tracker: an LLM reading room") -> dict:
 
     card_tables, card_queries = card_metadata()
     tables.update(card_tables)
+    tables.update(archive_pages.table_metadata())
     return {
         "title": title,
         "description": (

@@ -20,6 +20,7 @@ DATABASE = "tracker"
 # The search query's "kind" column names the table its "item" column is a primary key of.
 SEARCH_KIND_TABLES = {
     "resource": "resources", "note": "notes", "question": "questions", "advice": "advice", "term": "glossary",
+    "page text": "snapshots",  # the archive: a hit in saved page text opens the item's saved text
 }
 HTML_COLUMNS = {"body_html"}
 # snippet() in the search query wraps matches in these control characters; they are replaced by <mark>

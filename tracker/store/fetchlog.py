@@ -126,12 +126,15 @@ def records_for(items: Iterable[dict], path: Path) -> dict[str, FetchRecord]:
     return records
 
 
-def save_fetches(store: Any, changes: dict[str, dict], records: dict[str, FetchRecord], message: str) -> bool:
+def save_fetches(store: Any, changes: dict[str, dict], records: dict[str, FetchRecord], message: str,
+                 extra_paths: Iterable[Path] = ()) -> bool:
     """One write and one commit for a refresh: new values into the items (``changes``: id -> fields), the
-    records into the log, and every old ``fetched:`` line moved out of resources.yaml. True when committed."""
+    records into the log, and every old ``fetched:`` line moved out of resources.yaml. True when committed.
+    ``extra_paths``: files written alongside (saved page text) that belong in the same commit."""
     from tracker.reading_list import update_resources_in
 
     with store.edit(message) as edit:
+        edit.extra_paths.extend(extra_paths)
         legacy = {str(data.get("id")): pos for pos, data in edit.index.resources_with_key(LEGACY_FIELD)}
         update_resources_in(edit, {item_id: {**fields, **({LEGACY_FIELD: None} if item_id in legacy else {})}
                                    for item_id, fields in changes.items()})

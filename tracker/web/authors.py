@@ -16,13 +16,24 @@ from tracker.web.titles import site_like, site_names_on_page, squash, title_tag
 _BY_PREFIX = re.compile(
     r"^(?:(?i:written\s+|posted\s+|published\s+)?(?:(?i:by|von|par|por)|di|door|de)\s*[:\-]?\s+|(?i:author|autor|auteur)(?:s|in|/in|\(s\)|es)?\s*:\s*)"
 )
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober"
+           r"|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero"
+           r"|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-zé]*\.?")
+# "Jane Doe on May 1, 2024", "Jane Doe | Updated: 05/01/2024", "Jane Doe, 1. Mai 2024": the byline's date is no name.
+_DATE_TAIL = re.compile(
+    r"(?:\s*[,|·•–—-]\s*|\s+)(?:(?:on|am|le|el|published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour)"
+    r"\b\s*:?\s*(?=.*\d).*|(?:\d{1,2}\.?\s+)?" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}.*|\d{1,2}\.?\s+"
+    + _MONTHS + r"\s+\d{4}.*|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*)$",
+    re.I,
+)
 _NOT_A_NAME = re.compile(r"https?://|www\.|@.*\.|\d{3,}|\d:\d\d|[<>{}]|^(?:admin|staff|editor|author|anonymous|unknown)$", re.I)
 
 
 _ROLE_NOUNS = (
     r"(?:writer|reporter|editor|correspondent|columnist|contributor|producer|journalist|analyst|photographer"
     r"|critic|blogger|intern|author|redakteur|redakteurin|rédacteur|rédactrice|redactor|redactora|journaliste"
-    r"|periodista|giornalista|korrespondent|korrespondentin|correspondant|correspondante|reporterin|autorin)s?"
+    r"|periodista|giornalista|korrespondent|korrespondentin|correspondant|correspondante|reporterin|autorin"
+    r"|corresponsal|corrispondente|enviado especial|inviato)s?"
 )
 _ROLE_ADJECTIVES = (
     r"(?:senior|staff|contributing|associate|managing|executive|chief|deputy|special|guest|freelance|political"
@@ -33,7 +44,7 @@ _ROLE_ADJECTIVES = (
 # After a comma or bar any job counts; after a plain space only a qualified one ("Jane Q. Writer" is a name).
 _ROLE_TAIL = re.compile(
     rf"(?:\s*[,|·–—]\s*(?:{_ROLE_ADJECTIVES}\s+)*|\s+(?:{_ROLE_ADJECTIVES}\s+)+){_ROLE_NOUNS}"
-    r"(?:\s+(?:at|for|of)\s+.*)?$",
+    r"(?:\s+(?:at|for|of|in|en|a|à|bei|für|aus|de)\s+.*)?$",
     re.I,
 )
 # A part of a byline that is a job title: it and what follows it (the employer) are no names.
@@ -58,6 +69,9 @@ def clean_author(value: str) -> str | None:
     if not text:
         return None
     text = _BY_PREFIX.sub("", text).strip(" ,;|·-–—:")
+    without_date = _DATE_TAIL.sub("", text)
+    if len(without_date.split()) >= 2:  # a full name before the date ("Mic Updated May 25" stays no name)
+        text = without_date
     text = _CJK_ROLE.sub("", text) or text
     without_role = _ROLE_TAIL.sub("", text)
     if without_role != text and len(without_role.split()) >= 2:  # "Ed Editor" keeps its surname
@@ -74,9 +88,23 @@ def clean_author(value: str) -> str | None:
             text = f"{first} {last}"
     if not text or len(text) > 80 or _NOT_A_NAME.search(text) or text.startswith("@"):
         return None
-    if len(text.split()) > 7:
+    if len(text.split()) > 7 or _reads_like_a_phrase(text):
         return None
     return text
+
+
+_NAME_PARTICLES = {"de", "da", "di", "do", "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la", "le",
+                   "bin", "bint", "ibn", "al", "el", "y", "e", "ter", "zu", "af", "av"}
+
+
+def _reads_like_a_phrase(text: str) -> bool:
+    """"View my complete profile", "Or sign up using", a lone "By": words of a page's interface in a byline's
+    place. A name has capitals on its words (particles aside); an all-lowercase handle ("danah boyd") is left."""
+    words = text.split()
+    if len(words) == 1:
+        return text.casefold().strip(":") in {"by", "von", "par", "por", "contributor", "contributors"}
+    lower = [w for w in words if w[0].islower() and w.casefold() not in _NAME_PARTICLES]
+    return len(lower) >= 2 and len(lower) < len(words)
 
 
 def _unique(names: Iterable[str | None]) -> list[str]:
@@ -98,8 +126,15 @@ def _two_full_names(text: str) -> bool:
     return 2 <= len(left) <= 4 and 2 <= len(right) <= 4
 
 
+# "Max Mustermann, dpa", "Jane Doe / AFP": a news agency's short name after the reporter's.
+_AGENCY_TAIL = re.compile(r"\s*[,|/·]\s*(?:[a-z]{2,4}|[A-Z]{2,5})\s*$")
+
+
 def split_authors(text: str) -> list[str]:
     """``"A, B and C"`` -> ``["A", "B", "C"]``; a single ``"Last, First"`` stays one name."""
+    without_agency = _AGENCY_TAIL.sub("", text)
+    if without_agency != text and len(_BY_PREFIX.sub("", without_agency.strip()).split()) >= 2:
+        text = without_agency
     if text.count(",") == 1 and not re.search(r"\band\b|&|;", text) and not _two_full_names(text):
         one = clean_author(text)
         return [one] if one else []
@@ -142,6 +177,20 @@ def _names_from_ld(value, nodes: list[dict]) -> tuple[list[str], bool]:
     return _unique(clean_author(n) for n in ld_names(value, nodes)), orgs
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """Two to four capitalised words, no digits: "Kelly Sheridan", "Mary-Jane O'Neil", "José da Silva"."""
+    words = text.split()
+    return 2 <= len(words) <= 4 and not re.search(r"\d", text) and words[0][0].isupper() and words[-1][0].isupper()
+
+
+def _linked_people(block) -> list[str]:
+    """The names a byline block links (to the authors' pages): the block's other words are a section, a role
+    or a date ("<a>Kelly Sheridan</a> <span>News</span>" is Kelly Sheridan)."""
+    texts = [clean_text(a.text_content(), 80) or "" for a in block.iter("a")][:6]
+    people = [clean_author(text) for text in texts if _looks_like_a_name(text)]
+    return _unique(people) if people and len(people) <= 4 else []
+
+
 def _byline_names(page: Page) -> list[str]:
     for el in page.root.xpath(BYLINE_XPATH)[:60]:
         if el.tag in ("meta", "link", "body", "html", "script", "style", "img", "article", "section", "main"):
@@ -157,7 +206,8 @@ def _byline_names(page: Page) -> list[str]:
         text = " ".join((inner[0] if inner else el).itertext())
         if len(text) > 120:
             continue
-        names = split_authors(text)
+        linked = [] if inner else _linked_people(el)
+        names = linked or split_authors(text)
         if names and len(names) <= 4:
             return names
     return []
@@ -315,13 +365,27 @@ def _without_site_prefix(names: list[str], page: Page, site: str | None) -> list
     return out
 
 
+def _people_first(names: list[str], organisations: frozenset[str]) -> list[str]:
+    """``["Jane Doe", "Associated Press"]`` -> ``["Jane Doe"]``: where a byline names people, the outlet, agency
+    or company beside them (an organisation, or a one-word name after full names: "Jane Doe | Reuters") is not an
+    author too."""
+    if len(names) < 2:
+        return names
+    people = [name for name in names if not _names_an_organisation(name, organisations)]
+    if any(len(name.split()) >= 2 for name in people):
+        people = [name for name in people if len(name.split()) >= 2]
+    return people or names
+
+
 def page_authors(page: Page, site: str | None) -> list[str]:
     """Authors from the first source that names people; organisations (or the site itself) only as a last resort."""
     host = site_host(page.url)
     fallback: list[str] = []
-    organisations = _organisation_names(page)
+    # The organisations the page's JSON-LD describes, and the names it gives itself (copyright holder, logo,
+    # app names: "© 2024 Condé Nast" makes a meta author "Condé Nast" the owner, not the writer).
+    organisations = _organisation_names(page) | site_names_on_page(page)
     for found, organisations_only in _author_sources(page):
-        names = _without_site_prefix(found, page, site)
+        names = _people_first(_without_site_prefix(found, page, site), organisations)
         if not names:
             continue
         if (not organisations_only and not _names_the_site(names, site, host)

@@ -106,7 +106,7 @@ def _body_limit(content_type: str, url: str, policy: HttpPolicy) -> int:
     if media in HTML_TYPES or not media or media.startswith("text/"):
         return policy.max_html_bytes
     if media == "application/pdf" or names_pdf(url):
-        return PDF_SNIFF_BYTES
+        return policy.max_decoded_bytes if policy.whole_page else PDF_SNIFF_BYTES
     return 0
 
 
@@ -151,7 +151,7 @@ async def _read_body(response: httpx.Response, result: FetchResult, policy: Http
         if decoder.full or raw_read > policy.max_decoded_bytes:
             result.truncated = True
             break
-        if rich_head and head_end is not None and size >= head_end + BODY_AFTER_HEAD:
+        if rich_head and head_end is not None and size >= head_end + BODY_AFTER_HEAD and not policy.whole_page:
             result.truncated = True
             break
     result.body = b"".join(chunks)

@@ -7,8 +7,9 @@ functions and print what they return.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -122,10 +123,12 @@ def metadata_for_add(
         plan = plan_refresh(current, metadata_from_url(url), failed=True)
         return AddMetadata({**plan.changes, "fetched": plan.record}, "saved without page metadata: "
                            "host not found (DNS lookup failed)")
+    from tracker.archive.capture import hold_for_add, reading_policy  # archive hook: the whole page, kept
     from tracker.web.http import policy_from_env
     from tracker.web.lookup import lookup
 
-    found = lookup(url, policy or policy_from_env())
+    found = lookup(url, reading_policy(store.path.parent, policy or policy_from_env()))
+    hold_for_add(store.path.parent, url, found.page)
     if found.final_url and identity_key(found.final_url) != identity_key(url):
         _refuse_duplicate(index, url, found.final_url, "redirects to")
     canonical = found.metadata.canonical_url if found.error is None else None
@@ -223,11 +226,12 @@ def run_fetch(
     return report
 
 
-def record_fetch(store: Store, report: FetchReport) -> None:
+def record_fetch(store: Store, report: FetchReport, extra_paths: Sequence[Path] = (), also: str = "") -> None:
     """Write the planned changes and fetch records in one commit (none when nothing changed); an old file's
-    ``fetched:`` lines move to the fetch log on the way."""
+    ``fetched:`` lines move to the fetch log on the way. ``extra_paths`` (saved page text) join that commit,
+    ``also`` says so in its message."""
     from tracker.store import fetchlog
 
     if report.changes or store.index().resources_with_key(fetchlog.LEGACY_FIELD):
         fetchlog.save_fetches(store, {item_id: fields for item_id, fields in report.changes.items() if fields},
-                              report.records, report.message())
+                              report.records, report.message() + also, extra_paths=extra_paths)

@@ -33,6 +33,7 @@ class HttpPolicy:
     retries: int = 2
     max_retry_after: float = 10.0
     user_agent: str = USER_AGENT
+    whole_page: bool = False  # read the whole body (within the caps), not only what metadata needs: the archive
 
     def timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.read_timeout, connect=self.connect_timeout, pool=self.total_timeout)

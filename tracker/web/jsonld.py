@@ -77,18 +77,43 @@ def _load(text: str):
         return json.loads(cut_deep_values(text), strict=False)
 
 
+# Old templates wrap script bodies for XHTML: "//<![CDATA[ ... //]]>", "<!-- ... -->".
+_WRAPPER_START = re.compile(r"^(?://\s*)?<!\[CDATA\[|^<!--")
+_WRAPPER_END = re.compile(r"(?://\s*)?\]\]>$|-->$")
+
+
+def _load_all(text: str) -> list:
+    """Every JSON value in ``text``: some pages put two objects in one script, one after the other."""
+    decoder = json.JSONDecoder(strict=False)
+    values, index = [], 0
+    while index < len(text) and len(values) < 20:
+        try:
+            value, end = decoder.raw_decode(text, index)
+        except ValueError:
+            if not values:
+                raise
+            break  # what came before a broken block still counts
+        values.append(value)
+        index = end
+        while index < len(text) and text[index] in " \t\r\n;,":
+            index += 1
+    return values
+
+
 def jsonld_nodes(text: str) -> list[dict]:
-    text = text.strip()
-    if text.startswith("<!--"):
-        text = text[4:].rsplit("-->", 1)[0]
+    text = _WRAPPER_END.sub("", _WRAPPER_START.sub("", text.strip())).strip()
     try:
         data = _load(text)
     except (ValueError, RecursionError):
-        # Trailing commas and stray semicolons are the usual breakage.
+        # Trailing commas and stray semicolons are the usual breakage; then two blocks in one script.
+        fixed = re.sub(r",\s*([}\]])", r"\1", text.rstrip("; \n"))
         try:
-            data = _load(re.sub(r",\s*([}\]])", r"\1", text.rstrip("; \n")))
+            data = _load(fixed)
         except (ValueError, RecursionError):
-            return []
+            try:
+                data = _load_all(fixed)
+            except (ValueError, RecursionError):
+                return []
     nodes: list[dict] = []
     stack = [data]
     while stack and len(nodes) < 200:

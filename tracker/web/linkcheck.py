@@ -66,6 +66,7 @@ class Verdict(StrEnum):
     BLOCKED = "blocked"  # a bot wall, login or rate limit: a person should look, it is not dead
     TIMEOUT = "timeout"
     ERROR = "error"  # TLS, redirect loops, other failures
+    CHANGED = "changed"  # a 200 that is now a soft 404 / parked / login page, or unlike its snapshot (tracker.archive)
 
 
 FAILING_VERDICTS = frozenset({Verdict.DEAD, Verdict.TIMEOUT, Verdict.ERROR})

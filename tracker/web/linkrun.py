@@ -79,6 +79,8 @@ class CheckReport:
     no_network: bool = False  # no host answered: failures to reach hosts were not counted or recorded
     skipped_fixes: list[SkippedFix] = field(default_factory=list)  # --fix-redirects left these alone
     failing_since: dict[str, str] = field(default_factory=dict)  # url -> start of its failure streak
+    archived: dict[str, str] = field(default_factory=dict)  # url -> closest Wayback copy (dead/changed links)
+    wayback_note: str | None = None  # why some archived copies were not looked up or not found
 
     def counts(self) -> Counter[str]:
         return Counter(result.verdict.value for _, result in self.results)
@@ -164,6 +166,10 @@ def run_check(
     no_network = no_host_answered(results)
     if no_network:
         results = as_inconclusive(results)
+    if files is not None and not no_network:  # archive hook: an ok page that quietly died becomes "changed"
+        from tracker.archive.checking import review_ok_pages
+
+        results = review_ok_pages(results, targets, files.history_path.parent, options.timeout)
     changes: list[VerdictChange] = []
     if files is not None:
         results, changes = apply_results(history, results, now, checked, dead_after, dead_after_days)
@@ -177,6 +183,12 @@ def run_check(
         if result.verdict in FAILING_VERDICTS and record is not None and record.verdict in FAILING_VERDICTS:
             report.failing_since[url] = record.first_failed or record.since
     report.results = [(t, by_url[t.url]) for t in targets if t.url in by_url]
+    if not no_network:  # archive hook: the Wayback Machine's copy of each dead or changed link
+        from tracker.archive.checking import rescue_links
+
+        ids = {t.url: t.id for t in targets if t.id}
+        found = rescue_links(by_url.values(), files.history_path.parent if files else None, ids, options.timeout)
+        report.archived, report.wayback_note = found.copies, found.note
     return report
 
 

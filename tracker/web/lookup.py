@@ -34,6 +34,7 @@ class Lookup:
     status: int | None = None
     final_url: str | None = None
     failure: str | None = None  # the kind of failure (``FetchResult.failure``): dns, private-address, ...
+    page: FetchResult | None = None  # the fetched page itself, for the archive (tracker.archive.capture)
 
 
 _PDF_LITERAL = re.compile(rb"/(Title|Author)\s*\(((?:[^()\\]|\\.|\([^()]*\)){0,600})\)", re.S)
@@ -137,7 +138,7 @@ def lookup_from_result(url: str, result: FetchResult) -> Lookup:
     except Exception as exc:  # noqa: BLE001 - an odd page must never fail an add; report it instead
         return Lookup(url, metadata_from_url(url), f"could not read the page: {exc}", result.status,
                       result.final_url)
-    return Lookup(url, meta, None, result.status, result.final_url)
+    return Lookup(url, meta, None, result.status, result.final_url, page=result)
 
 
 def lookup(url: str, policy: HttpPolicy = DEFAULT_POLICY) -> Lookup:

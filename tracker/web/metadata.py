@@ -33,6 +33,7 @@ from tracker.web.text import absolute_url, clean_text
 from tracker.web.titles import (
     cut_author_segment,
     page_title,
+    site_from_logo,
     site_from_title,
     strip_site_suffix,
 )
@@ -124,7 +125,19 @@ def _date_near_top(page: Page) -> str | None:
         size += len(piece)
         if size > 1500:
             break
-    return first_date_in_text(_UPDATE_PHRASE.sub(" ", " ".join(pieces)[:1500]))
+    text = " ".join(pieces)[:1500]
+    for match in _PUBLISHED_LABEL.finditer(text):  # "Updated: 5 April · Published: 3 March": the labelled one
+        found = first_date_in_text(match.group(1))
+        if found:
+            return found
+    return first_date_in_text(_UPDATE_PHRASE.sub(" ", text))
+
+
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|first published|veröffentlicht|erschienen|publié|publicado|pubblicato)"
+    r"(?:\s+(?:on|am|le|el|il))?\s*:?\s*(.{6,40})",
+    re.I,
+)
 
 
 def _date_near_byline(page: Page) -> str | None:
@@ -260,7 +273,8 @@ def _description(page: Page) -> str | None:
         return found
     # No stated summary: the first real paragraph of the article, as a reader would see it.
     for el in page.root.xpath("//article//p | //main//p | //*[@itemprop='articleBody']//p | //body//p")[:30]:
-        if el.xpath("ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"):
+        # A <noscript> block is the notice a browser without scripts sees ("JavaScript is disabled..."), not the page.
+        if el.xpath("ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside or ancestor::noscript"):
             continue
         text = clean_text(el.text_content(), 500)
         if text and len(text) >= 80:
@@ -269,11 +283,10 @@ def _description(page: Page) -> str | None:
 
 
 def _canonical(page: Page) -> str | None:
-    for value in page.links.get("canonical", []):
-        found = absolute_url(value, page.url)
-        if found:
-            return found
-    for value in page.meta.get("og:url", []) + page.meta.get("twitter:url", []):
+    """og:url (the page's permanent id when shared, by the Open Graph spec), then ``<link rel=canonical>``: where
+    the two disagree (a syndicated story's canonical points at the wire service, a versioned paper, a short id),
+    both reference extractors and the page's own sharing use og:url."""
+    for value in page.meta.get("og:url", []) + page.links.get("canonical", []) + page.meta.get("twitter:url", []):
         found = absolute_url(value, page.url)
         if found:
             return found
@@ -384,7 +397,7 @@ def extract_metadata(data: str | bytes, url: str = "", content_type: str | None 
     meta.image = _image(page)
     meta.lang = _lang(page)
     if not meta.site:
-        meta.site = site_from_title(page) or (site_host(url) or None)
+        meta.site = site_from_title(page) or site_from_logo(page) or (site_host(url) or None)
     meta.kind = _kind(page, meta)
     sites.apply_site_rules(meta, page)
     return meta

@@ -49,6 +49,9 @@ def site_like(
         return False
     if _DOCS_SEGMENT.search(segment) or _CJK_SITE.fullmatch(segment.strip()):
         return True
+    words = [squash(word) for word in segment.split()]
+    if len(words) >= 2 and set(words) <= set(host.split(".")[:-1]):
+        return True  # "UOL Entretenimento" on entretenimento.uol.com.br, "Yahoo Finance" on finance.yahoo.com
     labels = [label for label in host.split(".") if len(label) > 3 and label not in ("blog", "news", "docs")]
     # Partial: the segment starts with a host label ("Mac Rumors Forums" on macrumors.com), or a long label
     # starts with the segment ("Blister" on blisterreview.com).
@@ -59,13 +62,26 @@ def site_like(
     )
 
 
+def _has_host_word(segment: str, host: str) -> bool:
+    """A short trailing segment with the host's own name as one of its words: "ガジェット通信 GetNews" on
+    getnews.jp, "Ski Reviews by Blister" on blister.example."""
+    words = segment.split()
+    labels = {label for label in host.split(".")[:-1] if len(label) >= 4 and label not in ("blog", "news", "docs", "www")}
+    return len(words) <= 4 and any(squash(word) in labels for word in words[1:] + words[:1])
+
+
 _BY_SEGMENT = re.compile(r"^by\s+", re.I)
+# "Headline - 27/05/2019 - Site": a news site's <title> may carry the day; a date alone is no part of a headline.
+_DATE_SEGMENT = re.compile(
+    r"\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2})(?:\s+\d{1,2}[:h]\d{2})?\s*"
+)
 # "Quickstart — httpx 0.27 documentation", "Install - MyLib Docs": documentation sites name themselves last.
 _DOCS_SEGMENT = re.compile(r"\b(?:documentation|docs|manual|handbook|user guide|api reference)$", re.I)
 
 
 def strip_site_suffix(
-    title: str, site: str | None, host: str, loose: bool = True, known: frozenset[str] = frozenset()
+    title: str, site: str | None, host: str, loose: bool = True, known: frozenset[str] = frozenset(),
+    colon_ok: bool = True,
 ) -> str:
     """``"Post title | Site Name"`` -> ``"Post title"``: drop leading/trailing segments that name the site.
 
@@ -75,11 +91,22 @@ def strip_site_suffix(
     on_site = re.match(r"^(.{8,}?)\s+on\s+(.{2,40})$", title)
     if on_site and site and squash(on_site.group(2)) == squash(site):
         title = on_site.group(1)
+    # "Blog Name: Post" (Blogger and some newspapers): a bare colon after the site's exact name.
+    colon = re.match(r"^([^:]{2,60}):\s+(.{8,})$", title)
+    if loose and colon_ok and colon and site_like(colon.group(1), site, host, loose, partial=False, known=known):
+        title = colon.group(2)
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     seps = TITLE_SEPARATORS.findall(title)
-    while len(parts) > 1 and (site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])):
+    site_cut = False
+    while len(parts) > 1 and (site_like(parts[-1], site, host, loose, known=known) or _BY_SEGMENT.match(parts[-1])
+                              or (loose and (_DATE_SEGMENT.fullmatch(parts[-1]) or _has_host_word(parts[-1], host)))):
+        parts.pop()
+        seps.pop()
+        site_cut = True
+    # "Headline | News | Site": once the site's segment is off, a one- or two-word section before it goes too.
+    while loose and site_cut and len(parts) > 1 and len(parts[-1].split()) <= 2 and len(parts[0]) >= 3 * len(parts[-1]):
         parts.pop()
         seps.pop()
     # A leading segment must name the site exactly: "Python tips - 10 tricks" on python.org keeps its start.
@@ -134,6 +161,28 @@ def _site_names(page: Page) -> frozenset[str]:
     return frozenset(squashed for name in names if name and 2 <= len(squashed := squash(name)) <= 60)
 
 
+_LOGO_WORDS = re.compile(r"\s*(?:[-|–]\s*)?\b(?:logo|home\s*page|homepage|home|startseite|accueil|inicio)\b\s*$", re.I)
+
+
+def site_from_logo(page: Page) -> str | None:
+    """The name on the page's home link (a logo's ``alt``, or its text): "Los Angeles Rams logo" -> "Los Angeles
+    Rams". What a reader sees as the site's name when no tag states it; then the copyright holder."""
+    logo_links = "//*[contains(@class, 'logo') or contains(@id, 'logo')]//a[@href] | " + _HOME_LINKS_XPATH
+    for link in page.root.xpath(logo_links)[:40]:
+        if not links_home(link.get("href")):
+            continue
+        for text in [img.get("alt") for img in link.iter("img")] + [link.text_content()]:
+            name = _LOGO_WORDS.sub("", clean_text(text, 80) or "").strip()
+            if 2 <= len(name) <= 60 and not name.isdigit():
+                return name
+    for footer in page.root.xpath("//footer")[:2]:
+        for match in _COPYRIGHT.finditer(" ".join(footer.itertext())[:3000]):
+            name = _COMPANY_TAIL.sub("", match.group(1)).strip()
+            if 2 <= len(name) <= 60 and not re.search(r"\d", name):
+                return name
+    return None
+
+
 _SITE_HEADING = re.compile(r"site|logo|brand|blog-?title|blog-?name|masthead", re.I)
 
 
@@ -170,12 +219,64 @@ def _headline_in_title(page: Page, tag_title: str, site: str | None, host: str) 
     return None
 
 
+_QUOTES = set("\"“”„«»'‘’「『")
+_JUST_A_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*", re.I)
+_TITLED_HEADING = re.compile(r"title|headline|heading", re.I)
+# What ends a site's name before the headline: a spaced separator, a bar, or a bare colon ("Blog Name: Post").
+_LEADING_SITE_END = re.compile(r"(?:\s(?:\||-|–|—|::|·|•|»|/|~)|:|[｜丨︱])\s*$")
+
+
+def _headline_ending_title(page: Page, tag_title: str, site: str | None, host: str, known: frozenset[str]) -> str | None:
+    """``<title>Blog Name | Post</title>`` (or ``Blog Name: Post``, as Blogger writes it) where the page's own
+    heading is ``Post``: the leading part is the site's name. It must be shorter than the headline (a headline
+    ends with a short subject often enough: "Long thoughts - a toy project" keeps its start), and a bare colon
+    counts only when the part before it names the site (else "Review: Product" would lose "Review")."""
+    headings = []
+    for el in page.root.xpath("//h1 | //h2 | //h3")[:40]:
+        if el.tag == "h1" or _TITLED_HEADING.search(el.get("class") or ""):
+            text = clean_text(el.text_content(), 300)
+            if text and len(text) >= 4:
+                headings.append((text, el))
+    for heading, el in headings[:10]:
+        lead = tag_title[: -len(heading)] if tag_title.endswith(heading) else ""
+        match = _LEADING_SITE_END.search(lead)
+        name = lead[: match.start()].strip() if match else ""
+        if not name or len(name) >= len(heading) or _names_the_blog(el):
+            continue
+        if match.group(0).strip() == ":" and not (
+            site_like(name, site, host, known=known) or squash(name) in _blog_names(page)
+        ):
+            continue
+        return heading
+    return None
+
+
+def _blog_names(page: Page) -> set[str]:
+    """Squashed texts of the headings that name the blog (classed so, linking home, in the page header)."""
+    return {squash(clean_text(h.text_content(), 200) or "") for h in list(page.root.iter("h1", "h2"))[:10]
+            if _names_the_blog(h)}
+
+
 def _strip_leading_site(title: str, site: str | None) -> str:
-    """``"Frontiers | Using Bayes..."`` -> ``"Using Bayes..."``: a headline never starts with the site's name."""
+    """``"GitHub - owner/repo: About"`` -> ``"owner/repo: About"``: a shared title that starts with exactly the
+    site's name and a separator. (On the corpus only one family has it; kept because a title never starts with
+    the site's name by meaning, and the cost elsewhere is nil.)"""
     parts = TITLE_SEPARATORS.split(title, maxsplit=1)
     if len(parts) == 2 and site and squash(parts[0]) == squash(site) and len(parts[1]) > 10:
         return parts[1]
     return title
+
+
+def _scholarly_title(shared: str, cited: str | None) -> str:
+    """A paper's shared title with the journal's name around it (``"Frontiers | Title"``, ``"Title - Nature"``):
+    the Highwire ``citation_title`` is the paper's own title, so it wins when the shared one is it plus segments.
+    Other pages' shared titles keep their site segment (that is how the link is shown when shared)."""
+    if not cited or cited == shared or len(cited) < 10 or cited not in shared:
+        return shared
+    before, _, after = shared.partition(cited)
+    ends_in_separator = any(match.end() == len(before) for match in TITLE_SEPARATORS.finditer(before))
+    joined = (not before or ends_in_separator) and (not after or TITLE_SEPARATORS.match(after))
+    return cited if joined else shared
 
 
 def cut_author_segment(title: str, authors: list[str]) -> str:
@@ -194,6 +295,16 @@ def cut_author_segment(title: str, authors: list[str]) -> str:
     return title
 
 
+def title_from_tag(page: Page, tag_title: str, site: str | None, host: str) -> str:
+    """The headline in a ``<title>``: the page's heading where the title starts or ends with it, else the title
+    without the segments that name the site. On a home page a leading "Site Name: tagline" is the title itself."""
+    known = site_names_on_page(page)
+    home = urlsplit(page.url).path in ("", "/")
+    return (_headline_in_title(page, tag_title, site, host)
+            or _headline_ending_title(page, tag_title, site, host, known)
+            or strip_site_suffix(tag_title, site, host, known=known, colon_ok=not home))
+
+
 def page_title(page: Page, site: str | None) -> str | None:
     """Social and structured titles as written; the ``<title>`` with the site's name dropped."""
     host = site_host(page.url)
@@ -204,23 +315,25 @@ def page_title(page: Page, site: str | None) -> str | None:
         page.first_meta("twitter:title"),
         clean_text(headline),
         page.first_meta("citation_title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title"),
-        next(page.itemprop_values("headline"), None),
+        *page.itemprop_values("headline"),
     ]
+    # A link marked as the headline gives its address as the microdata value: an address is no title.
+    candidates = [c for c in candidates if not (c and _JUST_A_URL.fullmatch(c))]
     tag_title = title_tag(page)
     for candidate in candidates:
         if candidate:
-            # A broken attribute quote cuts a title short; the <title> then has the whole of it.
+            # A broken attribute quote cuts a title short (content="Star of the hit "): the <title> then has the
+            # whole of it. Only where a quote follows the cut: "Design ... by Studio" is a <title> that says more.
             cut = candidate.rstrip(' "“')
             if tag_title and len(tag_title) > len(candidate) and tag_title.startswith(cut):
                 rest = tag_title[len(cut):]
-                if not TITLE_SEPARATORS.match(rest) and not rest.lstrip().startswith(("|", "-", "–", "—", "·", "•")):
-                    return strip_site_suffix(tag_title, site, host)
+                if rest.lstrip()[:1] in _QUOTES:
+                    return strip_site_suffix(tag_title, site, host, known=site_names_on_page(page))
             # Shared titles (og:title...) are kept as the site wrote them, suffix and all: that is the title
             # people see when the link is shared.
-            return _strip_leading_site(candidate, site)
+            return _strip_leading_site(_scholarly_title(candidate, page.first_meta("citation_title")), site)
     if tag_title:
-        known = site_names_on_page(page)
-        return _headline_in_title(page, tag_title, site, host) or strip_site_suffix(tag_title, site, host, known=known)
+        return title_from_tag(page, tag_title, site, host)
     for h1 in page.root.iter("h1"):
         text = clean_text(h1.text_content(), 500)
         if text:
