@@ -74,10 +74,9 @@ def _title_from_body(body: str, fallback: str) -> str:
     return fallback
 
 
-def load_note(path: Path) -> Any:
-    """One note file as a ``Note`` (with its questions)."""
-    from tracker.models import Note, Question
-
+def read_note(path: Path) -> dict[str, Any]:
+    """One note file as plain data, in ``Note``'s field order (questions as dicts in ``Question``'s): what a
+    read command prints needs no models, so it does not pay for importing pydantic."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -92,9 +91,22 @@ def load_note(path: Path) -> Any:
     if not isinstance(related, list):
         raise DataError("related must be a list of item ids", path, 2)
     title = str(meta.get("title") or _title_from_body(body, note_id.replace("-", " ").capitalize()))
-    questions = [Question(question=q, answer=a, note=note_id, topic=topic) for q, a in question_rows(body)]
-    return Note(id=note_id, path=str(path), title=title, topic=topic, related=[str(r) for r in related],
-                body=body, questions=questions)
+    questions = [{"question": q, "answer": a, "note": note_id, "topic": topic} for q, a in question_rows(body)]
+    return {"id": note_id, "path": str(path), "title": title, "topic": topic, "related": [str(r) for r in related],
+            "body": body, "questions": questions}
+
+
+def load_note(path: Path) -> Any:
+    """One note file as a ``Note`` (with its questions)."""
+    from tracker.models import Note, Question
+
+    data = read_note(path)
+    return Note(**{**data, "questions": [Question(**question) for question in data["questions"]]})
+
+
+def read_notes(folder: Path) -> list[dict[str, Any]]:
+    """Every note in ``folder`` as plain data (``read_note``)."""
+    return [read_note(path) for path in note_paths(folder)]
 
 
 def notes_dir(data_file: Path) -> Path:

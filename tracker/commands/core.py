@@ -665,14 +665,14 @@ def notes_list_cmd(ctx: click.Context, as_json: bool) -> None:
     Example:
       tracker notes list --json
     """
-    from tracker.notes import load_notes, notes_dir
+    from tracker.notes import notes_dir, read_notes
 
     store = _store(ctx.find_root())
-    notes = load_notes(notes_dir(store.path))
+    notes = read_notes(notes_dir(store.path))  # plain data: no pydantic for a listing
     if as_json:
-        _print_json([note.model_dump(exclude={"body"}) for note in notes])
+        _print_json([{key: value for key, value in note.items() if key != "body"} for note in notes])
         return
-    rows = [[note.id, note.topic or "", note.title, str(len(note.questions))] for note in notes]
+    rows = [[note["id"], note["topic"] or "", note["title"], str(len(note["questions"]))] for note in notes]
     _print_table([Col("id", cap=40, clip=True), Col("topic", cap=8, optional=True), Col("title", share=1),
                   Col("questions", cap=9)], rows, empty="No notes.")
 
@@ -721,19 +721,19 @@ def topics_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.notes import load_notes, notes_dir
+    from tracker.notes import notes_dir, read_notes
     from tracker.topics import topic_progress
 
     store = _store(ctx)
     index = store.index()
     rows = topic_progress(index.entries("topics"), index.topic_progress())
     notes_by_topic: dict[str, list[Any]] = {}
-    for note in load_notes(notes_dir(store.path)):
-        notes_by_topic.setdefault(note.topic, []).append(note)
+    for note in read_notes(notes_dir(store.path)):  # plain data: no pydantic for a listing
+        notes_by_topic.setdefault(note["topic"], []).append(note)
     for row in rows:
         mine = notes_by_topic.get(row["id"], [])
         row["notes"] = len(mine)
-        row["questions"] = sum(len(note.questions) for note in mine)
+        row["questions"] = sum(len(note["questions"]) for note in mine)
     if as_json:
         _print_json(rows)
         return

@@ -10,7 +10,7 @@ import click
 
 from tracker.exporters import FORMATS as EXPORT_FORMATS
 from tracker.importers import FORMATS as IMPORT_FORMATS
-from tracker.models import STATUS_VALUES, Status
+from tracker.store.document import STATUS_VALUES  # spelled out there: no pydantic import for every transfer
 
 SHOWN_LINES = 20
 
@@ -60,6 +60,8 @@ def import_cmd(settings, file: Path, fmt: str | None, status: str | None, dry_ru
     from tracker.store import Store
 
     store = Store.open(settings.file, commit=settings.commit)
+    from tracker.models import Status
+
     report = import_into_store(store, file, fmt, Status(status) if status else None, dry_run)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
@@ -115,6 +117,13 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
     from tracker.store import Store, atomic_write
 
     store = Store.open(settings.file, commit=settings.commit)
+    if fmt == "json" and into is None:  # every field of every item: the index's rows, no parse, no models
+        from tracker.exporters.indexjson import render_json_from_index
+
+        _write_export(render_json_from_index(store.index(), [status.lower() for status in statuses]), output)
+        return
+    from tracker.models import Status
+
     document = store.load()
     wanted = tuple(Status(status) for status in statuses)
     if into is not None:
@@ -136,9 +145,15 @@ def export_cmd(settings, fmt: str, statuses: tuple[str, ...], output: Path | Non
         return
     text = export_document(document, fmt, wanted)
     _say_what_is_left_out(only_statuses(document, wanted), fmt)
+    _write_export(text, output)
+
+
+def _write_export(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    from tracker.store import atomic_write
+
     atomic_write(output, text.encode("utf-8"))
     click.echo(f"Wrote {output}", err=True)
 

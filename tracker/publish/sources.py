@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.models import Document, Note
+if TYPE_CHECKING:  # type hints only: a no-op ``tracker build`` decides without importing pydantic
+    from tracker.models import Document, Note
 
 
 @dataclass(frozen=True)

@@ -396,7 +396,10 @@ class Store:
     def _rebuild(self, index: Index, text: str, layout: Layout) -> bool:
         """Parse the whole file and replace every row; returns whether the item blocks could be used."""
         from tracker.store.document import item_to_dict, read_document
+        from tracker.store.fastbuild import rebuild_canonical
 
+        if rebuild_canonical(index, text, layout, self.path):
+            return True
         doc, url_keys, simple = read_document(text, self.path, layout)
 
         def digest(section: str, pos: int) -> str | None:
