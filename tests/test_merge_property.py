@@ -69,6 +69,8 @@ def key_of(section: str, item: dict) -> str:
 def base_model() -> ListModel:
     resources = [{"id": f"item-{n}", "url": f"https://example.org/{n}", "title": f"Item {n}", "status": "inbox",
                   "tags": ["base"]} for n in range(4)]
+    for n in (0, 1):
+        resources[n]["links"] = [{"label": "Paper", "url": f"https://example.org/paper-{n}"}]
     return ListModel(
         sections={
             "resources": resources,
@@ -85,7 +87,7 @@ def base_model() -> ListModel:
 class Intent:
     """Something one side wrote that the merge must keep (unless the other side removed or changed it)."""
 
-    kind: str  # item, field, removed, comment, term, advice, advice-removed, topic, extra
+    kind: str  # item, field, removed, comment, term, advice, advice-removed, topic, extra, link, link-removed
     url: str = ""
     name: str = ""
     value: object = None
@@ -93,7 +95,8 @@ class Intent:
 
 OPS = ("add", "add-shared", "remove", "move", "title", "tag", "comment-field", "comment-line", "comment-inside",
        "rename",
-       "term", "term-case", "term-edit", "advice", "advice-remove", "topic", "extra")
+       "term", "term-case", "term-edit", "advice", "advice-remove", "topic", "extra",
+       "link-add", "link-shared", "link-remove", "link-label")
 
 
 def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tuple[ListModel, list[Intent]]:
@@ -166,10 +169,41 @@ def apply_edits(model: ListModel, side: str, ops: list[tuple[str, int]]) -> tupl
             model.sections["topics"][0]["title"] = f"Topic {tag}"
             intents = [i for i in intents if i.kind != "topic"]
             intents.append(Intent("topic", name="part-1", value=f"Topic {tag}"))
+        elif op.startswith("link-"):
+            intents = _edit_links(target, op, tag, intents)
         elif op == "extra":
             model.extras[f"section_{tag}"] = {"by": tag}
             intents.append(Intent("extra", name=f"section_{tag}", value={"by": tag}))
     return model, intents
+
+
+def _edit_links(item: dict, op: str, tag: str, intents: list[Intent]) -> list[Intent]:
+    """An edit of the item's extra links; a link's intent is named by its URL's identity."""
+    from tracker.urls import identity_key
+
+    links = item.setdefault("links", [])
+    if op in ("link-add", "link-shared"):
+        # Both sides may add the shared link, spelled two ways (with and without the trailing slash).
+        url = "https://example.org/shared-link" + "/" * tag.startswith("t") if op == "link-shared" \
+            else f"https://example.org/link-{tag}"
+        if any(identity_key(link["url"]) == identity_key(url) for link in links):
+            return intents
+        links.append({"label": f"Label {tag}", "url": url})
+        return [*intents, Intent("link", item["url"], identity_key(url), f"Label {tag}")]
+    if not links:
+        item.pop("links")
+        return intents
+    link = links[0]
+    key = identity_key(link["url"])
+    added_here = "paper-" not in key  # not a base link: this side added it
+    intents = [i for i in intents if not (i.kind == "link" and i.url == item["url"] and i.name == key)]
+    if op == "link-label":
+        link["label"] = f"Relabelled {tag}"
+        return [*intents, Intent("link", item["url"], key, link["label"])]
+    links.pop(0)
+    if not links:
+        item.pop("links")
+    return intents if added_here else [*intents, Intent("link-removed", item["url"], key)]
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -217,6 +251,24 @@ def find(items: list[dict], url: str) -> dict | None:
     return next((item for item in items if identity_key(item["url"]) == identity_key(url)), None)
 
 
+def link_of(item: dict, key: str) -> dict | None:
+    from tracker.urls import identity_key
+
+    return next((link for link in item.get("links") or [] if identity_key(link["url"]) == key), None)
+
+
+def link_touched(intents: list[Intent], url: str, key: str) -> bool:
+    """Whether the other side removed the item, or added, relabelled or removed this link of it."""
+    return any(i.url == url and (i.kind == "removed" or (i.kind.startswith("link") and i.name == key))
+               for i in intents)
+
+
+def find_key(link: dict) -> str:
+    from tracker.urls import identity_key
+
+    return identity_key(link["url"])
+
+
 def touched(intents: list[Intent], url: str, name: str | None = None) -> bool:
     """Whether the other side removed the item at ``url`` or (with ``name``) set that field too."""
     return any(i.url == url and (i.kind == "removed" or (name is not None and i.kind == "field" and i.name == name))
@@ -225,6 +277,9 @@ def touched(intents: list[Intent], url: str, name: str | None = None) -> bool:
 
 def check_clean(data: dict, text: str, mine: list[Intent], other: list[Intent]) -> None:
     resources = data.get("resources") or []
+    for item in resources:  # one link written two ways is still one link
+        keys = [find_key(link) for link in item.get("links") or []]
+        assert len(keys) == len(set(keys)), item
     for intent in mine:
         item = find(resources, intent.url) if intent.url else None
         if intent.kind == "item":
@@ -238,6 +293,10 @@ def check_clean(data: dict, text: str, mine: list[Intent], other: list[Intent]) 
                 assert set(intent.value) - {"base"} <= set(item.get("tags", [])), intent  # type: ignore[arg-type]
             else:
                 assert item.get(intent.name) == intent.value, intent
+        elif intent.kind == "link" and not link_touched(other, intent.url, intent.name):
+            assert item is not None and (link_of(item, intent.name) or {}).get("label") == intent.value, intent
+        elif intent.kind == "link-removed" and item is not None and not link_touched(other, intent.url, intent.name):
+            assert link_of(item, intent.name) is None, intent
         elif intent.kind == "comment":
             assert intent.value in text, intent
         elif intent.kind == "term":
@@ -257,7 +316,7 @@ def check_conflicted(text: str, intents: list[Intent]) -> None:
             assert intent.url.split("//")[1] in text, intent
         elif intent.kind in ("field",) and isinstance(intent.value, str):
             assert intent.value in text, intent
-        elif intent.kind in ("comment", "advice"):
+        elif intent.kind in ("comment", "advice") or (intent.kind == "link" and intent.value):
             assert str(intent.value) in text, intent
         elif intent.kind == "term":
             assert intent.name in text, intent

@@ -293,3 +293,62 @@ def test_a_broken_link_history_is_never_pushed(clones):
     result = tracker(laptop, "sync", ok=False)
     assert ".tracker-links.json:2: not valid JSON" in result.output and "nothing was pushed" in result.output
     assert git(remote, "rev-parse", "main") == before
+
+
+PAPER_ITEM = "  comment: The original transformer paper\n"
+CODE = "  - label: Code\n    url: https://github.com/tensorflow/tensor2tensor\n"
+VIDEO = "  - label: Video\n    url: https://youtu.be/iDulhoQ2pro\n"
+
+
+def _links_of(clone: Path, item_id: str) -> list[dict]:
+    return next(item for item in data(clone)["resources"] if item["id"] == item_id).get("links", [])
+
+
+def test_extra_links_each_side_added_to_one_item_are_both_kept(clones):
+    laptop, desktop, _ = clones
+    hand_edit(laptop, PAPER_ITEM, PAPER_ITEM + "  links:\n" + CODE)
+    hand_edit(desktop, PAPER_ITEM, PAPER_ITEM + "  links:\n" + VIDEO)
+    both_sync(laptop, desktop)
+    # The desktop merged last: its own link first, then the laptop's new one.
+    assert _links_of(desktop, "attention-is-all-you-need") == [
+        {"label": "Video", "url": "https://youtu.be/iDulhoQ2pro"},
+        {"label": "Code", "url": "https://github.com/tensorflow/tensor2tensor"}]
+    assert "<<<<<<<" not in (desktop / "resources.yaml").read_text()
+
+
+def test_extra_link_removed_on_one_side_and_relabelled_or_respelled_on_the_other(clones):
+    laptop, desktop, _ = clones
+    hand_edit(laptop, PAPER_ITEM, PAPER_ITEM + "  links:\n" + CODE + VIDEO
+              + "  - label: Slides\n    url: https://example.org/s\n")
+    both_sync(laptop, desktop)
+    # The laptop removes the video; the desktop respells the code link (same link) and adds a blog post.
+    hand_edit(laptop, VIDEO, "")
+    tracker(laptop, "add", "https://example.org/laptop", "--title", "Laptop", "--no-fetch")  # no line merge
+    hand_edit(desktop, "    url: https://github.com/tensorflow/tensor2tensor\n",
+              "    url: https://github.com/tensorflow/tensor2tensor/\n")
+    hand_edit(desktop, "    url: https://example.org/s\n", "    url: https://example.org/s\n"
+              "  - label: Blog\n    url: https://example.org/blog\n")
+    tracker(desktop, "add", "https://example.org/desktop", "--title", "Desktop", "--no-fetch")
+    both_sync(laptop, desktop)
+    assert _links_of(laptop, "attention-is-all-you-need") == [
+        {"label": "Code", "url": "https://github.com/tensorflow/tensor2tensor/"},
+        {"label": "Slides", "url": "https://example.org/s"},
+        {"label": "Blog", "url": "https://example.org/blog"}]
+
+
+def test_one_extra_link_relabelled_both_ways_keeps_ours_and_records_theirs(clones):
+    laptop, desktop, _ = clones
+    hand_edit(laptop, PAPER_ITEM, PAPER_ITEM + "  links:\n" + CODE)
+    both_sync(laptop, desktop)
+    hand_edit(laptop, "  - label: Code\n", "  - label: Reference code\n")
+    hand_edit(desktop, "  - label: Code\n", "  - label: Tensor2Tensor\n")
+    tracker(laptop, "add", "https://example.org/laptop", "--title", "Laptop", "--no-fetch")
+    tracker(laptop, "sync")
+    result = tracker(desktop, "sync", ok=False)
+    assert result.exit_code == 1 and "resources 'attention-is-all-you-need'" in result.output
+    text = (desktop / "resources.yaml").read_text()
+    assert _links_of(desktop, "attention-is-all-you-need") == [
+        {"label": "Tensor2Tensor", "url": "https://github.com/tensorflow/tensor2tensor"}]  # ours live, once
+    assert "#   - label: Reference code" in text  # theirs recorded
+    assert "laptop" in ids(desktop)  # the rest merged
+    tracker(desktop, "list")

@@ -8,13 +8,13 @@ our version stays live, theirs is recorded beside it.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MISSING: Any = object()
+from tracker.merge.links import MISSING, is_link_list, merge_links, url_identity
+
 # Machine-written fields: when both sides wrote them, the later value wins instead of a conflict
 # (two machines that both fetched one item must not conflict on bookkeeping).
 LATEST_WINS = frozenset({"fetched", "status_changed"})
@@ -66,17 +66,6 @@ KEY_OF: dict[str, Callable[[dict], str]] = {
     "glossary": lambda item: str(item.get("term", "")),
     "advice": _json,  # advice has no id: an edited quote is the old one removed and a new one added
 }
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def url_identity(url: str) -> str | None:
-    """The URL's duplicate-detection key (memoised: the versions of one list share nearly every URL)."""
-    from tracker.urls import identity_key
-
-    try:
-        return identity_key(url)
-    except Exception:  # a URL the normaliser refuses cannot identify anything
-        return None
 
 
 def _url_identity(item: dict) -> str | None:
@@ -153,6 +142,9 @@ def merge_value(name: str, b: Any, o: Any, t: Any) -> tuple[Any, list[str]]:
         return t, []
     if t == b:
         return o, []
+    if name == "links" and is_link_list(o) and is_link_list(t):
+        links, clash = merge_links(b, o, t)
+        return links, [name] if clash else []
     if isinstance(o, list) and isinstance(t, list):
         return _merge_list(b, o, t), []
     if isinstance(o, dict) and isinstance(t, dict):

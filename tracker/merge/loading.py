@@ -53,7 +53,7 @@ class ValidationCache:
     def identity(self, url: str) -> str:
         key = self.url_keys.get(url)
         if key is None:
-            from tracker.merge.items import url_identity
+            from tracker.merge.links import url_identity
 
             key = self.url_keys[url] = url_identity(url) or url
         return key

@@ -198,6 +198,7 @@ def write_database(
         ],
         "questions": _question_rows(notes),
         "lab_runs": records.lab_run_rows(project.root),
+        "lab_claims": records.lab_claim_rows(project.root),
         "link_checks": records.link_check_rows(project.root, _identity_keys(document)),
         "item_history": history,
     }

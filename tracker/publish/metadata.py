@@ -108,6 +108,7 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "title": "What the experiment shows",
             "topic": "Study-plan chapter it belongs to",
             "claims": "The claims it checks, one per line",
+            "last_claims": "What its latest run says of those claims (e.g. 4 passed, 1 not checked)",
             "path": "Script in the repository",
         },
     ),
@@ -127,7 +128,24 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "dtype": "Floating-point type used",
             "seed": "Random seed",
             "torch_version": "PyTorch version",
+            "claims_summary": "How many of its claims passed, failed or were not checked",
             "result": "The full run record as JSON",
+        },
+    ),
+    "lab_claims": (
+        "Each claim of each lab run: the sentence an experiment declares and what that run showed of it.",
+        {
+            "id": "Row number",
+            "run": "The run (a row of lab_runs)",
+            "experiment": "The experiment that declares the claim",
+            "started": "When the run started",
+            "device": "Device the run used (cpu, cuda, mps)",
+            "key": "The claim's key in the experiment's declaration",
+            "text": "The claim, as the experiment states it",
+            "status": "passed (every check of it held), failed (one did not) or not checked",
+            "why": "Why it was not checked in this run (e.g. needs CUDA)",
+            "checks": "Number of checks that tested it",
+            "check_names": "Those checks, one per line",
         },
     ),
     "link_checks": (
@@ -183,6 +201,7 @@ TABLE_OPTIONS: dict[str, dict] = {
     "questions": {"facets": ["topic", "note"]},
     "lab_experiments": {"facets": ["topic"]},
     "lab_runs": {"facets": ["experiment", "status", "device"], "sort_desc": "started"},
+    "lab_claims": {"facets": ["status", "experiment", "device"], "sort_desc": "started"},
     "link_checks": {"facets": ["verdict"]},
     "item_history": {"facets": ["to_status", "resource"], "sort_desc": "date"},
     "glossary": {"sort": "term"},
@@ -298,13 +317,14 @@ CANNED_QUERIES: dict[str, dict] = {
         ),
         "sql": (
             "with last_run as (\n"
-            "  select experiment, started, status, max_error, device,\n"
+            "  select experiment, started, status, max_error, device, claims_summary,\n"
             "    row_number() over (partition by experiment order by started desc) as n\n"
             "  from lab_runs\n)\n"
             "select r.id, r.title, r.url, r.status, coalesce(r.lab, e.id) as experiment,\n"
             "  case when r.lab is not null then 'item' when t.lab = e.id then 'chapter ' || t.number\n"
             "    else 'experiment of chapter ' || t.number end as linked_by,\n"
-            "  e.title as experiment_title, l.started as last_run, l.status as result, l.max_error, l.device\n"
+            "  e.title as experiment_title, l.started as last_run, l.status as result, l.claims_summary as claims,\n"
+            "  l.max_error, l.device\n"
             "from resources r left join topics t on t.id = r.topic\n"
             "left join lab_experiments e on e.id = r.lab\n"
             "  or (r.lab is null and (e.id = t.lab or e.topic = r.topic))\n"
@@ -335,6 +355,7 @@ _HOME_TABLES = (
     ("advice", "advice"),
     ("item_history", "what changed when"),
     ("lab_runs", "lab runs"),
+    ("lab_claims", "lab claims"),
     ("snapshots", "saved page text"),
 )
 

@@ -7,7 +7,9 @@ Contract for the other features (the build only reads these; an absent file mean
 * Lab runs: JSON lines, one run per line, in ``.tracker/lab-runs.jsonl`` (what ``tracker lab run`` records) and in
   any ``lab/runs/*.jsonl`` (runs someone chose to keep in git). Keys: ``experiment``, ``started`` (ISO time),
   ``status`` (pass, fail, error, timeout), ``passed`` / ``failed`` (numbers of checks), ``max_error``, ``device``,
-  ``dtype``, ``seed``, ``torch``, ``duration_s``, ``checks`` (a list of ``{"name", "passed", ...}``).
+  ``dtype``, ``seed``, ``torch``, ``duration_s``, ``checks`` (a list of ``{"name", "passed", ...}``), ``claims``
+  (a list of ``{"key", "text", "status", "why"?, "checks"}``: status passed, failed or not checked; checks the
+  names of the checks that tested the claim). Each claim becomes a row of ``lab_claims``.
 * Link checks: ``.tracker-links.json`` beside resources.yaml (git-tracked, written by ``tracker check``),
   ``{"version": 1, "links": {URL: {"verdict", "since", "status_code", "final_url", "first_failed", "last_ok",
   "failed_runs", "detail"?, "id"?}}}``, and the time of each URL's last check from the git-ignored
@@ -35,11 +37,12 @@ def lab_experiment_rows(root: Path) -> list[dict]:
     lab_dir = lab_dir_for(root)
     if lab_dir is None:
         return []
+    last_claims = {row["experiment"]: row["claims_summary"] for row in lab_run_rows(root)}  # oldest first
     rows = []
     for info in discover_experiments(lab_dir).values():
         path = info.path.relative_to(root) if info.path.is_relative_to(root) else info.path
         rows.append({"id": info.id, "title": info.title, "topic": info.topic, "claims": "\n".join(info.claims),
-                     "path": path.as_posix()})
+                     "last_claims": last_claims.get(info.id), "path": path.as_posix()})
     return rows
 
 
@@ -52,12 +55,54 @@ def lab_dir_for(root: Path) -> Path | None:
 
 
 def lab_run_rows(root: Path) -> list[dict]:
-    """One row per recorded lab run, oldest first."""
-    files = [root / RUNS_FILE, *sorted((root / LAB_RUNS_SHARED_DIR).glob("*.jsonl"))]
-    rows = [_lab_run_row(record) for path in files if path.is_file() for record in read_runs(path)
-            if isinstance(record, dict)]
-    rows.sort(key=lambda row: (row["started"] or "", row["experiment"] or ""))
+    """One row per recorded lab run, oldest first, numbered from 1 (the ``run`` of its ``lab_claims`` rows)."""
+    return [row for row, _ in _lab_runs(root)]
+
+
+def lab_claim_rows(root: Path) -> list[dict]:
+    """One row per claim of each recorded run: what the run says of each sentence its experiment declares."""
+    rows = []
+    for run, record in _lab_runs(root):
+        for claim in _claims(record):
+            checks = claim.get("checks")
+            names = [str(name) for name in checks] if isinstance(checks, list) else []
+            rows.append({
+                "run": run["id"], "experiment": run["experiment"], "started": run["started"], "device": run["device"],
+                "key": _text(claim.get("key")), "text": _text(claim.get("text")), "status": _text(claim.get("status")),
+                "why": _text(claim.get("why")), "checks": len(names), "check_names": "\n".join(names) or None,
+            })
     return rows
+
+
+def claims_summary(claims: list[dict]) -> str | None:
+    """``4 passed, 1 not checked``: how many claims of a run ended in each status (failed first)."""
+    counts: dict[str, int] = {}
+    for claim in claims:
+        status = _text(claim.get("status")) or "unknown"
+        counts[status] = counts.get(status, 0) + 1
+    order = ["failed", "passed", "not checked"]
+    ranked = sorted(counts, key=lambda status: (order.index(status) if status in order else len(order), status))
+    return ", ".join(f"{counts[status]} {status}" for status in ranked) or None
+
+
+def _claims(record: dict) -> list[dict]:
+    claims = record.get("claims")
+    return [c for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _lab_runs(root: Path) -> list[tuple[dict, dict]]:
+    """(row, record) of each recorded run, oldest first, rows numbered from 1."""
+    files = [root / RUNS_FILE, *sorted((root / LAB_RUNS_SHARED_DIR).glob("*.jsonl"))]
+    runs = [(_lab_run_row(record), record) for path in files if path.is_file() for record in read_runs(path)
+            if isinstance(record, dict)]
+    runs.sort(key=lambda pair: (pair[0]["started"] or "", pair[0]["experiment"] or ""))
+    for number, (row, _) in enumerate(runs, start=1):
+        row["id"] = number
+    return runs
 
 
 def _lab_run_row(record: dict) -> dict:
@@ -88,6 +133,7 @@ def _lab_run_row(record: dict) -> dict:
         "dtype": record.get("dtype"),
         "seed": record.get("seed"),
         "torch_version": record.get("torch") or record.get("torch_version"),
+        "claims_summary": claims_summary(_claims(record)),
         "result": json.dumps(record, sort_keys=True, default=str),
     }
 

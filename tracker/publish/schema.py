@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Bump when the schema or the way rows are made changes: an old database is then rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class TableSpec:
 TABLES: list[TableSpec] = [
     TableSpec(
         "lab_experiments",
-        {"id": str, "title": str, "topic": str, "claims": str, "path": str},
+        {"id": str, "title": str, "topic": str, "claims": str, "last_claims": str, "path": str},
         "id",
         [("topic", "topics", "id")],
         label="title",
@@ -100,11 +100,22 @@ TABLES: list[TableSpec] = [
         {
             "id": int, "experiment": str, "item": str, "started": str, "status": str, "device": str,
             "checks_passed": int, "checks_failed": int, "max_error": float, "duration_s": float, "dtype": str, "seed": int,
-            "torch_version": str, "result": str,
+            "torch_version": str, "claims_summary": str, "result": str,
         },
         "id",
         [("experiment", "lab_experiments", "id"), ("item", "resources", "id")],
         indexes=("experiment",),
+    ),
+    TableSpec(
+        "lab_claims",
+        {
+            "id": int, "run": int, "experiment": str, "started": str, "device": str, "key": str, "text": str,
+            "status": str, "why": str, "checks": int, "check_names": str,
+        },
+        "id",
+        [("run", "lab_runs", "id"), ("experiment", "lab_experiments", "id")],
+        indexes=("run", "experiment", "status"),
+        label="text",
     ),
     TableSpec(
         "link_checks",
