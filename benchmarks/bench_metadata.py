@@ -90,7 +90,7 @@ def best_time(run, rounds: int) -> float:
 def throughput(pages: list[tuple[bytes, str]], rounds: int) -> dict:
     from trafilatura import extract_metadata as trafilatura_metadata
 
-    from tracker.web.metadata import extract_metadata
+    from tracker.web.meta.metadata import extract_metadata
 
     def ours() -> None:
         for html, url in pages:
@@ -124,7 +124,7 @@ def throughput(pages: list[tuple[bytes, str]], rounds: int) -> dict:
 
 def htmldate_gain(bench: Path) -> dict:
     """How many dates htmldate would add where tracker finds none, and at what cost per page."""
-    from tracker.web.metadata import extract_metadata
+    from tracker.web.meta.metadata import extract_metadata
 
     try:
         from htmldate import find_date

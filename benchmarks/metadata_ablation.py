@@ -33,7 +33,7 @@ _NEVER = re.compile(r"(?!x)x")
 
 def _patch(name: str) -> None:
     """Switch one rule family off."""
-    from tracker.web import authors, metadata, sites, titles
+    from tracker.web.meta import authors, metadata, sites, titles
 
     none = lambda *a, **k: None  # noqa: E731
     patches = {
@@ -97,7 +97,7 @@ RULES = [
 
 def worker(ablation: str, manifest: str) -> None:
     _patch(ablation)
-    from tracker.web.metadata import extract_metadata
+    from tracker.web.meta.metadata import extract_metadata
 
     for line in Path(manifest).read_text(encoding="utf-8").splitlines():
         if line.strip():

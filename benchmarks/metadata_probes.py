@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _cases(corpus: Path, field: str):
-    from tracker.web.page import Page, parse_html
+    from tracker.web.meta.page import Page, parse_html
 
     for expected_file in sorted(corpus.glob("*/expected.json")):
         expected = json.loads(expected_file.read_text(encoding="utf-8"))
@@ -42,7 +42,7 @@ def _cases(corpus: Path, field: str):
 
 def title_probe(corpus: Path, ntext, verbose: bool) -> dict[str, int]:
     from tracker.urls import site_host
-    from tracker.web import metadata, titles
+    from tracker.web.meta import metadata, titles
 
     counts = {"right": 0, "site left on": 0, "cut too much": 0, "other": 0}
     for case, expected, page in _cases(corpus, "title"):
@@ -68,7 +68,7 @@ def title_probe(corpus: Path, ntext, verbose: bool) -> dict[str, int]:
 
 
 def author_probe(corpus: Path, match_field, verbose: bool) -> dict[str, int]:
-    from tracker.web import authors, metadata
+    from tracker.web.meta import authors, metadata
 
     def visible_only(page):
         yield authors._byline_names(page), False
@@ -91,7 +91,7 @@ def author_probe(corpus: Path, match_field, verbose: bool) -> dict[str, int]:
 
 
 def date_probe(corpus: Path, match_field, verbose: bool) -> dict[str, int]:
-    from tracker.web import metadata
+    from tracker.web.meta import metadata
 
     counts = {"right": 0, "wrong": 0, "none": 0}
     for case, expected, page in _cases(corpus, "date"):

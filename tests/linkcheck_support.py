@@ -274,7 +274,7 @@ def link_server() -> Iterator[LinkServer]:
 @pytest.fixture
 def loopback_is_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the test server on 127.0.0.1 stand in for the internet as the witness that the network works
-    (normally an answer from this machine proves nothing: see ``tracker.web.netguard.is_internet_address``)."""
-    from tracker.web import netguard
+    (normally an answer from this machine proves nothing: see ``tracker.web.http.netguard.is_internet_address``)."""
+    from tracker.web.http import netguard
 
     monkeypatch.setattr(netguard, "is_internet_address", lambda address: True)

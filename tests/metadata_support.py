@@ -169,7 +169,7 @@ def stalled_body(h: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
 
 
 class NetworkStub:
-    """A DNS stub and a connection recorder in place of ``tracker.web.netguard``'s resolver and connector.
+    """A DNS stub and a connection recorder in place of ``tracker.web.http.netguard``'s resolver and connector.
 
     Names resolve from ``names`` (anything else: "no such host"). Every connection attempt is recorded, and
     one to any address but 127.0.0.1 is failed on the spot: a guard that let one through fails its test
@@ -186,7 +186,7 @@ class NetworkStub:
 
         import httpcore
 
-        from tracker.web import netguard
+        from tracker.web.http import netguard
 
         real_open = netguard.open_tcp
 

@@ -80,7 +80,7 @@ def test_a_reworded_question_keeps_its_history_and_a_removed_row_pauses(tmp_path
 
 
 def test_a_card_pauses_when_every_source_link_is_dead(tmp_path: Path) -> None:
-    from tracker.web.linkhistory import HISTORY_NAME
+    from tracker.web.links.linkhistory import HISTORY_NAME
 
     assert LINK_HISTORY_FILE == HISTORY_NAME
     history = {"version": 1, "links": {

@@ -25,9 +25,9 @@ from tests.metadata_support import (
     stalled_body,
 )
 from tracker.cli import cli
-from tracker.web.fetch import FetchResult, fetch_page_async
-from tracker.web.http import USER_AGENT, HttpPolicy, build_async_transport
-from tracker.web.lookup import lookup, lookup_many
+from tracker.web.http.fetch import FetchResult, fetch_page_async
+from tracker.web.http.policy import USER_AGENT, HttpPolicy, build_async_transport
+from tracker.web.meta.lookup import lookup, lookup_many
 
 TIGHT = HttpPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, max_html_bytes=256 * 1024,
                    max_decoded_bytes=1024 * 1024, retries=0)

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.linkcheck_support import Gauge, LinkServer, closed_port
-from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.linkcheck import CheckOptions, LinkResult, Verdict, check_links, host_key
-from tracker.web.linksource import urls_in_text
+from tracker.web.http.backoff import backoff_delay, parse_retry_after
+from tracker.web.links.linkcheck import CheckOptions, LinkResult, Verdict, check_links, host_key
+from tracker.web.links.linksource import urls_in_text
 
 FAST = CheckOptions(timeout=1.5, backoff_base=0.02, per_host=4, rate_limit_retries=2)
 
@@ -165,7 +165,7 @@ def test_rate_limited_host_is_paced_not_hammered(rl_date):
 
 
 def test_a_429_pauses_the_host_for_one_window_then_paces_it():
-    from tracker.web.hostgate import RATE_MARGIN, RATE_WINDOW, HostGate
+    from tracker.web.http.hostgate import RATE_MARGIN, RATE_WINDOW, HostGate
 
     gate = HostGate(limit=4)
     for start in (0.0, 0.1, 0.2, 0.3, 0.4):  # five admitted in the window before the refusal
@@ -221,7 +221,7 @@ def test_urls_are_found_in_markdown_and_html():
 
 
 def test_history_rules_without_a_server():
-    from tracker.web.linkhistory import apply_results, dump_history, reusable
+    from tracker.web.links.linkhistory import apply_results, dump_history, reusable
 
     url = "https://example.invalid/page"
     history: dict = {}
@@ -276,8 +276,8 @@ def test_an_unreachable_proxy_is_an_error_not_a_dead_link(link_server, monkeypat
 
 def test_a_run_is_offline_only_when_no_host_on_the_internet_answered(link_server, monkeypatch):
     from tests.metadata_support import NetworkStub
-    from tracker.web import netguard
-    from tracker.web.linkcheck import as_inconclusive, no_host_answered
+    from tracker.web.http import netguard
+    from tracker.web.links.linkcheck import as_inconclusive, no_host_answered
 
     NetworkStub({"refusing.example": ["127.0.0.1"], "site.example": ["127.0.0.1"]}).install(monkeypatch)
     refused = f"http://refusing.example:{closed_port()}/page"  # a host on "the internet" that refuses
@@ -308,7 +308,7 @@ def test_a_hand_edited_or_newer_history_loads_or_says_why(tmp_path_factory, fiel
     import json
 
     from tracker.errors import DataError
-    from tracker.web.linkhistory import load_history
+    from tracker.web.links.linkhistory import load_history
 
     path = tmp_path_factory.mktemp("h") / ".tracker-links.json"
     path.write_text(json.dumps({"version": 1, "links": {"https://a.example/": fields}}))
@@ -321,7 +321,7 @@ def test_a_hand_edited_or_newer_history_loads_or_says_why(tmp_path_factory, fiel
 
 
 def test_transient_failures_minutes_apart_are_not_dead_days_apart_they_are():
-    from tracker.web.linkhistory import apply_results
+    from tracker.web.links.linkhistory import apply_results
 
     url = "https://example.invalid/flaky"
     failing = LinkResult(url, Verdict.ERROR, 500, "HTTP 500 on 4 attempts", transient=True)

@@ -17,7 +17,7 @@ from tests.conftest import git
 from tests.linkcheck_support import LinkServer, closed_port, without_proxies
 from tests.metadata_support import NetworkStub
 from tracker.cli import cli
-from tracker.web.linkhistory import HISTORY_NAME
+from tracker.web.links.linkhistory import HISTORY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -52,7 +52,7 @@ def test_fetch_bookkeeping_written_on_both_sides_keeps_the_later_record():
 
 
 def test_link_histories_merge_per_url_and_the_name_is_the_checkers():
-    from tracker.web.linkhistory import HISTORY_NAME
+    from tracker.web.links.linkhistory import HISTORY_NAME
 
     assert LINK_HISTORY_NAME == HISTORY_NAME
 

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 
 from tests.metadata_support import FIXTURES
 from tracker.cli import cli
-from tracker.web.charset import decode_html
-from tracker.web.dates import date_from_url, parse_date
-from tracker.web.lookup import pdf_metadata
-from tracker.web.metadata import extract_metadata, split_authors, strip_site_suffix
-from tracker.web.sites import fetch_url_for, metadata_from_url
-from tracker.web.text import clean_text
+from tracker.web.http.charset import decode_html
+from tracker.web.meta.dates import date_from_url, parse_date
+from tracker.web.meta.lookup import pdf_metadata
+from tracker.web.meta.metadata import extract_metadata, split_authors, strip_site_suffix
+from tracker.web.meta.sites import fetch_url_for, metadata_from_url
+from tracker.web.meta.text import clean_text
 
 
 def fixture(name: str) -> bytes:
@@ -262,7 +262,7 @@ def test_date_near_the_top_of_the_article_text():
      ("12. Juli 2017 and 2018-01-01", "2017-07-12")],
 )
 def test_first_date_in_text(text, expected):
-    from tracker.web.dates import first_date_in_text
+    from tracker.web.meta.dates import first_date_in_text
 
     assert first_date_in_text(text) == expected
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.metadata_support import FIXTURES
-from tracker.web.metadata import extract_metadata, split_authors
+from tracker.web.meta.metadata import extract_metadata, split_authors
 
 
 def extract(name: str, url: str, strip_scripts: bool = False):
@@ -205,7 +205,7 @@ def test_an_author_that_is_the_domain_yields_to_a_person_but_a_personal_domain_i
      ("2012/05/31", "2012-05-31"), ("13/13/2012", None)],
 )
 def test_slashed_dates_with_the_year_last(text, expected):
-    from tracker.web.dates import parse_date
+    from tracker.web.meta.dates import parse_date
 
     assert parse_date(text) == expected
 

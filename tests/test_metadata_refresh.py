@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker.store.fetchlog import parse_legacy
-from tracker.web.metadata import PageMetadata
+from tracker.web.meta.metadata import PageMetadata
 from tracker.web.refresh import needs_fetch, plan_refresh
 
 TODAY = dt.date(2026, 11, 28)

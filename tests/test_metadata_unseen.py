@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.web.metadata import clean_author, extract_metadata, split_authors
+from tracker.web.meta.metadata import clean_author, extract_metadata, split_authors
 
 
 def _page(head: str, body: str = "", lang: str = "en") -> bytes:
@@ -189,7 +189,7 @@ def test_any_json_ld_leaves_the_rest_of_the_page(data, depth):
 @pytest.mark.parametrize(("text", "day"), [("2024年4月2日", "2024-04-02"), ("2024년 3월 15일 08:00", "2024-03-15"),
                                           ("２０２４年４月２日", "2024-04-02"), ("发布时间：2023年12月1日 10:21", "2023-12-01")])
 def test_cjk_dates(text, day):
-    from tracker.web.dates import first_date_in_text, parse_date
+    from tracker.web.meta.dates import first_date_in_text, parse_date
 
     assert parse_date(text) == day and first_date_in_text(f"xx {text} yy") == day
 
@@ -375,7 +375,7 @@ def test_author_tags_with_an_outlet_or_library_order(tag, authors):
        .map(" ".join) | st.text(max_size=60))
 def test_split_authors_invents_nothing(text):
     """Whatever a byline says, the names come back as words it holds (maybe reordered: "Doe, Jane"), never raise."""
-    from tracker.web.text import clean_text
+    from tracker.web.meta.text import clean_text
 
     words = set(re.findall(r"\w+", clean_text(text, 300) or ""))
     for name in split_authors(text):

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from tests.metadata_support import NetworkStub, ScriptedServer, page, redirect
 from tracker.cli import cli
-from tracker.web import netguard
-from tracker.web.http import HttpPolicy, hop_problem
-from tracker.web.lookup import lookup
+from tracker.web.http import netguard
+from tracker.web.http.policy import HttpPolicy, hop_problem
+from tracker.web.meta.lookup import lookup
 
 TIGHT = HttpPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0, retries=0)
 

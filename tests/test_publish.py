@@ -613,6 +613,6 @@ def test_concurrent_builds_take_turns_and_build_once(fresh_project: Project) -> 
 
 def test_the_build_reads_the_link_files_the_checker_writes() -> None:
     from tracker.publish import records
-    from tracker.web.linkhistory import CACHE_NAME, HISTORY_NAME
+    from tracker.web.links.linkhistory import CACHE_NAME, HISTORY_NAME
 
     assert (records.LINK_HISTORY_FILE, records.LINK_CACHE_FILE.as_posix()) == (HISTORY_NAME, CACHE_NAME)

@@ -210,7 +210,7 @@ def test_readable_titles_for_entries_without_one():
     ],
 )
 def test_import_dates_share_one_parser(value, whole, expected):
-    from tracker.web.dates import parse_day
+    from tracker.web.meta.dates import parse_day
 
     assert parse_day(value, whole=whole) == expected
 

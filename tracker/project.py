@@ -80,7 +80,7 @@ class Project:
 
     @property
     def link_history(self) -> Path:
-        """Tracked: each link's verdict history (see ``tracker.web.linkhistory``)."""
+        """Tracked: each link's verdict history (see ``tracker.web.links.linkhistory``)."""
         return self.root / LINK_HISTORY
 
     @property

@@ -17,11 +17,11 @@ from tracker.archive.files import saving_enabled, write_page
 
 if TYPE_CHECKING:
     from tracker.store import Store
-    from tracker.web.http import HttpPolicy
+    from tracker.web.http.policy import HttpPolicy
 
 
 class FetchedPage(Protocol):
-    """What a fetch produced (``tracker.web.fetch.FetchResult`` has these)."""
+    """What a fetch produced (``tracker.web.http.fetch.FetchResult`` has these)."""
 
     body: bytes
     content_type: str | None

@@ -19,9 +19,9 @@ from tracker.archive.files import read_page, snapshot_path
 from tracker.archive.wayback import WaybackAnswers, find_copies
 
 if TYPE_CHECKING:
-    from tracker.web.fetch import FetchResult
-    from tracker.web.linkcheck import LinkResult
-    from tracker.web.linksource import LinkTarget
+    from tracker.web.http.fetch import FetchResult
+    from tracker.web.links.linkcheck import LinkResult
+    from tracker.web.links.linksource import LinkTarget
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 COMPARE_CONCURRENCY = 8
@@ -48,8 +48,8 @@ def _judge_all(saved_ids: dict[str, str], root: Path, timeout: float) -> dict[st
     judged as soon as it arrives and its body dropped, so 10,000 pages never sit in memory at once."""
     import dataclasses as dc
 
-    from tracker.web.fetch import fetch_page_async
-    from tracker.web.http import DEFAULT_POLICY, build_async_transport
+    from tracker.web.http.fetch import fetch_page_async
+    from tracker.web.http.policy import DEFAULT_POLICY, build_async_transport
 
     policy = dc.replace(DEFAULT_POLICY, total_timeout=timeout * 2, connect_timeout=timeout, read_timeout=timeout,
                         global_concurrency=COMPARE_CONCURRENCY, whole_page=True)  # read as the snapshot was
@@ -84,7 +84,7 @@ def review_ok_pages(results: list[LinkResult], targets: Iterable[LinkTarget], ro
                     timeout: float = 10.0) -> list[LinkResult]:
     """``results`` with each ``ok`` page that has a snapshot compared against it: a soft 404, parked or login
     page, or a page whose text no longer resembles the snapshot, becomes ``changed`` (the detail says which)."""
-    from tracker.web.linkcheck import Verdict
+    from tracker.web.links.linkcheck import Verdict
 
     ok_urls = {r.url for r in results if r.verdict == Verdict.OK}
     saved_ids: dict[str, str] = {}

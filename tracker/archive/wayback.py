@@ -62,7 +62,7 @@ async def _ask(transport, headers: dict[str, str], timeout: float, base: str, ur
     address policy holds; the API host is the user's choice (``TRACKER_WAYBACK_URL``), like a list's own URL."""
     import httpx
 
-    from tracker.web.netguard import PRIVATE_OK
+    from tracker.web.http.netguard import PRIVATE_OK
 
     params = {"url": url, **({"timestamp": timestamp} if timestamp else {})}
     address = f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
@@ -105,7 +105,7 @@ def find_copies(urls: Sequence[str], timestamps: dict[str, str] | None = None, t
     asked = urls[:MAX_LOOKUPS]
 
     async def run() -> list[tuple[str, str | None, str | None]]:
-        from tracker.web.http import build_async_transport, request_headers
+        from tracker.web.http.policy import build_async_transport, request_headers
 
         gate = asyncio.Semaphore(CONCURRENCY)
         transport = build_async_transport()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tracker.cards.deck import Card
 
-LINK_HISTORY_FILE = ".tracker-links.json"  # tracker.web.linkhistory.HISTORY_NAME (a test checks), no httpx
+LINK_HISTORY_FILE = ".tracker-links.json"  # tracker.web.links.linkhistory.HISTORY_NAME (a test checks), no httpx
 
 
 def dead_links(root: Path) -> dict[str, str]:
@@ -27,7 +27,7 @@ def dead_links(root: Path) -> dict[str, str]:
     path = root / LINK_HISTORY_FILE
     if not path.is_file():
         return {}
-    from tracker.web.linkhistory import load_history
+    from tracker.web.links.linkhistory import load_history
 
     dead: dict[str, str] = {}
     for url, record in load_history(path).items():

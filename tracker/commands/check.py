@@ -18,7 +18,7 @@ from tracker.commands import completion, output
 from tracker.commands.output import Col
 
 if TYPE_CHECKING:
-    from tracker.web.linkrun import CheckReport
+    from tracker.web.links.linkrun import CheckReport
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -346,8 +346,8 @@ def check_cmd(
       tracker check --links-from README.md # any Markdown or HTML file
       tracker check --fix-redirects        # update permanently moved URLs
     """
-    from tracker.web.linkcheck import CheckOptions
-    from tracker.web.linkrun import HistoryFiles, list_targets, record_run, run_check
+    from tracker.web.links.linkcheck import CheckOptions
+    from tracker.web.links.linkrun import HistoryFiles, list_targets, record_run, run_check
 
     settings = ctx.obj
     fmt = "json" if as_json else fmt
@@ -360,7 +360,7 @@ def check_cmd(
 
     store, files = None, None
     if links_from is not None:
-        from tracker.web.linksource import targets_from_file
+        from tracker.web.links.linksource import targets_from_file
 
         targets = targets_from_file(links_from)
     else:

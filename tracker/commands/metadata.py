@@ -49,14 +49,14 @@ def _print_metadata(data: dict[str, object], as_json: bool, error: str | None = 
 
 
 def _extract_file(path: Path, url: str) -> dict[str, object]:
-    from tracker.web.metadata import extract_metadata
+    from tracker.web.meta.metadata import extract_metadata
 
     return extract_metadata(path.read_bytes(), url).to_dict()
 
 
 def _run_batch(manifest: Path) -> None:
     """JSONL in ({"id", "html", "url"}), JSONL out ({"id", <fields>}): one process for many pages."""
-    from tracker.web.metadata import extract_metadata
+    from tracker.web.meta.metadata import extract_metadata
 
     out = sys.stdout
     with manifest.open(encoding="utf-8") as lines:
@@ -101,8 +101,8 @@ def meta_cmd(target: str | None, page_url: str | None, as_json: bool, manifest: 
         raise click.UsageError("give a URL or an HTML file (or --batch MANIFEST)")
     if target.startswith(("http://", "https://")) and not Path(target).exists():
         from tracker.urls import validate_url
-        from tracker.web.http import policy_from_env
-        from tracker.web.lookup import lookup
+        from tracker.web.http.policy import policy_from_env
+        from tracker.web.meta.lookup import lookup
 
         found = lookup(validate_url(target), policy_from_env())
         data = found.metadata.to_dict()
@@ -158,7 +158,7 @@ def fetch_cmd(ctx: click.Context, refs: tuple[str, ...], all_items: bool, missin
 
     from tracker.store import Store
     from tracker.web.fetchrun import fetch_records, record_fetch, run_fetch, select_items
-    from tracker.web.http import policy_from_env
+    from tracker.web.http.policy import policy_from_env
 
     if not refs and not all_items and not missing:
         raise click.UsageError("name items to fetch, or use --all or --missing")

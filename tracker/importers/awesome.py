@@ -37,7 +37,7 @@ from tracker.importers.markdown_blocks import (
 from tracker.importers.markup import normalise_markup
 from tracker.importers.plan import FoundItem, tag_of
 from tracker.urls import identity_key
-from tracker.web.dates import parse_day
+from tracker.web.meta.dates import parse_day
 
 _SKIPPED_SECTIONS = {
     "contents": "navigation", "table of contents": "navigation", "toc": "navigation", "index": "navigation",

@@ -13,7 +13,7 @@ import re
 from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
-from tracker.web.dates import parse_day
+from tracker.web.meta.dates import parse_day
 
 LIST_FIELDS = {"authors"}
 POCKET_STATUS = {"unread": Status.INBOX, "archive": Status.DONE, "archived": Status.DONE}

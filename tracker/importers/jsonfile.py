@@ -10,7 +10,7 @@ from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.delimited import links_from, split_tags
 from tracker.importers.plan import FoundItem
 from tracker.models import Status
-from tracker.web.dates import parse_day
+from tracker.web.meta.dates import parse_day
 
 _KNOWN = {"url", "title", "status", "category", "tags", "topic", "comment", "added", "id", "links"}
 

@@ -16,7 +16,7 @@ from tracker.importers.content import ImportedContent, Skipped
 from tracker.importers.delimited import links_from
 from tracker.importers.plan import FoundItem, tag_of
 from tracker.models import STATUS_VALUES, Status
-from tracker.web.dates import parse_day
+from tracker.web.meta.dates import parse_day
 
 ROOT_FOLDERS = {
     "bookmarks", "bookmarks menu", "bookmarks toolbar", "bookmarks bar", "other bookmarks", "mobile bookmarks",

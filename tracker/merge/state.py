@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker.errors import DataError
 
-LINK_HISTORY_NAME = ".tracker-links.json"  # tracker.web.linkhistory.HISTORY_NAME (a test checks they match)
+LINK_HISTORY_NAME = ".tracker-links.json"  # tracker.web.links.linkhistory.HISTORY_NAME (a test checks they match)
 _TIME_FIELDS = ("since", "first_failed", "last_ok")
 
 

@@ -286,7 +286,7 @@ def _url_facts(url: str) -> tuple[str | None, str | None]:
     so the site and kind facets group items before `tracker fetch` has filled them."""
     from urllib.parse import urlsplit
 
-    from tracker.web.sites import metadata_from_url
+    from tracker.web.meta.sites import metadata_from_url
 
     known = metadata_from_url(url)
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")

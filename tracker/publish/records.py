@@ -26,7 +26,7 @@ from tracker.lab.discovery import discover_experiments, find_lab_dir
 from tracker.lab.runs import RUNS_FILE, read_runs
 
 LAB_RUNS_SHARED_DIR = Path("lab") / "runs"
-# tracker.web.linkhistory's HISTORY_NAME and CACHE_NAME (a test checks), spelled out so a build imports no httpx.
+# tracker.web.links.linkhistory's HISTORY_NAME and CACHE_NAME (a test checks), spelled out so a build imports no httpx.
 LINK_HISTORY_FILE = ".tracker-links.json"
 LINK_CACHE_FILE = Path(".tracker") / "linkcheck-cache.json"
 

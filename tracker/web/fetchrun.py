@@ -1,6 +1,6 @@
 """The ``tracker add`` and ``tracker fetch`` workflows: look pages up, plan what changes in the list, record it.
 
-Like ``tracker.web.linkrun`` for checks, this knows nothing of Click: the commands parse options, call these
+Like ``tracker.web.links.linkrun`` for checks, this knows nothing of Click: the commands parse options, call these
 functions and print what they return.
 """
 
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from tracker.store import Store
     from tracker.store.fetchlog import FetchRecord
     from tracker.store.index import Index
-    from tracker.web.http import HttpPolicy
-    from tracker.web.lookup import Lookup
+    from tracker.web.http.policy import HttpPolicy
+    from tracker.web.meta.lookup import Lookup
 
 
 @dataclass
@@ -88,7 +88,7 @@ def host_does_not_exist(url: str, timeout: float) -> bool:
 
 
 def _connect_timeout() -> float:
-    """``TRACKER_TIMEOUT`` when set (as ``tracker.web.http.policy_from_env`` reads it), else the policy's 5 s."""
+    """``TRACKER_TIMEOUT`` when set (as ``tracker.web.http.policy.policy_from_env`` reads it), else the policy's 5 s."""
     import os
 
     try:
@@ -118,14 +118,14 @@ def metadata_for_add(
         raise DuplicateError(f"{url} is already in the list as '{existing}'", existing)
     current = {"url": url, **{k: v for k, v in given.items() if v not in (None, "", [], ())}}
     if host_does_not_exist(url, policy.connect_timeout if policy else _connect_timeout()):
-        from tracker.web.sites import metadata_from_url
+        from tracker.web.meta.sites import metadata_from_url
 
         plan = plan_refresh(current, metadata_from_url(url), failed=True)
         return AddMetadata({**plan.changes, "fetched": plan.record}, "saved without page metadata: "
                            "host not found (DNS lookup failed)")
     from tracker.archive.capture import hold_for_add, reading_policy  # archive hook: the whole page, kept
-    from tracker.web.http import policy_from_env
-    from tracker.web.lookup import lookup
+    from tracker.web.http.policy import policy_from_env
+    from tracker.web.meta.lookup import lookup
 
     found = lookup(url, reading_policy(store.path.parent, policy or policy_from_env()))
     hold_for_add(store.path.parent, url, found.page)
@@ -207,7 +207,7 @@ def run_fetch(
     on_done: Callable[[Lookup], None] | None = None,
 ) -> FetchReport:
     """Look every item's page up (concurrently, polite per host) and plan the changes; writes nothing."""
-    from tracker.web.lookup import lookup_many
+    from tracker.web.meta.lookup import lookup_many
     from tracker.web.refresh import plan_refresh
 
     found = lookup_many([str(item["url"]) for item in items], policy, on_done=on_done)

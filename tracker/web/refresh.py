@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from tracker.store.document import METADATA_FIELDS
 from tracker.store.fetchlog import LEGACY_FIELD, FetchRecord, parse_legacy
 from tracker.urls import readable_title_from_url
-from tracker.web.metadata import PageMetadata
+from tracker.web.meta.metadata import PageMetadata
 
 DESCRIPTION_LIMIT = 600
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tracker.web.text import clean_text
+from tracker.web.meta.text import clean_text
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "scholarlyarticle", "techarticle", "reportagenews",

@@ -17,9 +17,9 @@ from urllib.parse import urljoin
 import httpx
 
 from tracker.urls import names_pdf
-from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.http import DEFAULT_POLICY, HttpPolicy, hop_problem, request_headers
-from tracker.web.netguard import ALLOW_SETTING, PRIVATE_OK, AddressRefused, same_host
+from tracker.web.http.backoff import backoff_delay, parse_retry_after
+from tracker.web.http.netguard import ALLOW_SETTING, PRIVATE_OK, AddressRefused, same_host
+from tracker.web.http.policy import DEFAULT_POLICY, HttpPolicy, hop_problem, request_headers
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRY_CODES = frozenset({429, 500, 502, 503, 504})
@@ -162,7 +162,7 @@ async def fetch_page_async(
 ) -> FetchResult:
     """GET ``url`` under ``policy``; never raises for network trouble: the reason is in ``result.error``.
 
-    ``transport`` comes from ``tracker.web.http.build_async_transport`` (the address policy lives there): the
+    ``transport`` comes from ``tracker.web.http.policy.build_async_transport`` (the address policy lives there): the
     host ``url`` names may be private (the user chose it), a redirect elsewhere may not.
     """
     result = FetchResult(url=url, final_url=url)

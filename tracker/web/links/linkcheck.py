@@ -16,13 +16,13 @@ Why it is built this way:
   jitter (Retry-After honoured within a cap). A read timeout is not retried in the same run, since that would
   cost another full timeout: like everything still failing at the end of a run it is reported as transient
   (``timeout`` or ``error``). Calling such a link ``dead`` needs failures on several separate runs: that is the
-  history's job (``tracker.web.linkhistory``), not this module's.
+  history's job (``tracker.web.links.linkhistory``), not this module's.
 - A DNS failure or a refused connection is ``dead`` at once only in a run where some host on the internet
   answered: when none did, this machine is offline (or its DNS is broken) and those failures say nothing about
   the links (``no_host_answered``, ``as_inconclusive``). A server on this machine or the LAN answering proves
   nothing about the internet, so only answers from public addresses count.
 - No request reaches a private or metadata address unless the user's URL named that host
-  (``tracker.web.netguard``); a redirect there ends as an ``error`` that says so, before any connection.
+  (``tracker.web.http.netguard``); a redirect there ends as an ``error`` that says so, before any connection.
 """
 
 from __future__ import annotations
@@ -43,18 +43,18 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tracker.web import netguard
-from tracker.web.backoff import backoff_delay, parse_retry_after
-from tracker.web.hostgate import HostGate, host_key
-from tracker.web.hostpools import HostPools
-from tracker.web.http import (
+from tracker.web.http import netguard
+from tracker.web.http.backoff import backoff_delay, parse_retry_after
+from tracker.web.http.hostgate import HostGate, host_key
+from tracker.web.http.hostpools import HostPools
+from tracker.web.http.netguard import ALLOW_SETTING, PRIVATE_OK, AddressRefused
+from tracker.web.http.policy import (
     DEFAULT_POLICY,
     HttpPolicy,
     build_async_transport,
     hop_problem,
     request_headers,
 )
-from tracker.web.netguard import ALLOW_SETTING, PRIVATE_OK, AddressRefused
 
 
 class Verdict(StrEnum):

@@ -1,7 +1,7 @@
 """The one place that builds HTTP clients: timeouts, redirect limit, size caps, user agent.
 
 Both the metadata fetcher and the link checker build their transports here so the policy is the same
-everywhere: only http and https, and no private address unless the user named it (``tracker.web.netguard``).
+everywhere: only http and https, and no private address unless the user named it (``tracker.web.http.netguard``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import httpx
 
 from tracker import __version__
-from tracker.web.netguard import AddressRule, GuardedTransport, guarded_http_transport
+from tracker.web.http.netguard import AddressRule, GuardedTransport, guarded_http_transport
 
 USER_AGENT = f"tracker/{__version__} (+https://github.com/tracker-project/tracker; reading-list metadata and link checker)"
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -58,7 +58,7 @@ def _limits(policy: HttpPolicy) -> httpx.Limits:
 
 
 def build_async_transport(policy: HttpPolicy = DEFAULT_POLICY, rule: AddressRule | None = None) -> httpx.AsyncBaseTransport:
-    """A bare async transport under the address policy (``tracker.web.netguard``) with the policy's connection
+    """A bare async transport under the address policy (``tracker.web.http.netguard``) with the policy's connection
     limits, honouring HTTP(S)_PROXY and NO_PROXY.
 
     Callers send each hop through it directly and follow redirects themselves: an httpx client would parse every

@@ -14,14 +14,14 @@ from urllib.parse import unquote
 
 import httpx
 
-from tracker.web.authors import clean_author
-from tracker.web.fetch import FetchResult, fetch_page_async
-from tracker.web.hostgate import host_key
-from tracker.web.http import DEFAULT_POLICY, HttpPolicy, build_async_transport
-from tracker.web.metadata import extract_metadata
-from tracker.web.pagemeta import PageMetadata
-from tracker.web.sites import apply_url_knowledge, fetch_url_for, metadata_from_url
-from tracker.web.text import clean_text
+from tracker.web.http.fetch import FetchResult, fetch_page_async
+from tracker.web.http.hostgate import host_key
+from tracker.web.http.policy import DEFAULT_POLICY, HttpPolicy, build_async_transport
+from tracker.web.meta.authors import clean_author
+from tracker.web.meta.metadata import extract_metadata
+from tracker.web.meta.pagemeta import PageMetadata
+from tracker.web.meta.sites import apply_url_knowledge, fetch_url_for, metadata_from_url
+from tracker.web.meta.text import clean_text
 
 
 @dataclass

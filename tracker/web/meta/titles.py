@@ -11,9 +11,9 @@ import re
 from urllib.parse import urlsplit
 
 from tracker.urls import site_host
-from tracker.web.jsonld import node_types
-from tracker.web.page import Page
-from tracker.web.text import clean_text
+from tracker.web.meta.jsonld import node_types
+from tracker.web.meta.page import Page
+from tracker.web.meta.text import clean_text
 
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
 # Between words: " | ", " - ", " :: " ...; full-width and CJK bars with or without spaces; and between two CJK

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tracker.urls import arxiv_id, names_pdf, readable_title_from_url, site_host, youtube_video_id
-from tracker.web.authors import clean_author
-from tracker.web.dates import parse_date
-from tracker.web.pagemeta import PageMetadata
-from tracker.web.text import clean_text
+from tracker.web.meta.authors import clean_author
+from tracker.web.meta.dates import parse_date
+from tracker.web.meta.pagemeta import PageMetadata
+from tracker.web.meta.text import clean_text
 
 if TYPE_CHECKING:
-    from tracker.web.page import Page
+    from tracker.web.meta.page import Page
 
 _GITHUB_RESERVED = {
     "about", "orgs", "topics", "features", "pricing", "marketplace", "explore", "settings", "login", "join",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.web.linkcheck import (
+from tracker.web.links.linkcheck import (
     FAILING_VERDICTS,
     CheckOptions,
     LinkResult,
@@ -21,7 +21,7 @@ from tracker.web.linkcheck import (
     check_links,
     no_host_answered,
 )
-from tracker.web.linkhistory import (
+from tracker.web.links.linkhistory import (
     CACHE_NAME,
     DEAD_AFTER_DAYS,
     DEAD_AFTER_RUNS,
@@ -37,7 +37,7 @@ from tracker.web.linkhistory import (
     save_history,
     utc_now,
 )
-from tracker.web.linksource import LinkTarget
+from tracker.web.links.linksource import LinkTarget
 
 if TYPE_CHECKING:
     from tracker.store import Store

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from tracker.urls import site_host
-from tracker.web.jsonld import MEDIA_TYPES, is_article, ld_names, node_types, resolve_id
-from tracker.web.page import Page, microdata_value
-from tracker.web.text import clean_text
-from tracker.web.titles import site_like, site_names_on_page, squash, title_tag
+from tracker.web.meta.jsonld import MEDIA_TYPES, is_article, ld_names, node_types, resolve_id
+from tracker.web.meta.page import Page, microdata_value
+from tracker.web.meta.text import clean_text
+from tracker.web.meta.titles import site_like, site_names_on_page, squash, title_tag
 
 # "de", "di", "door" only in lower case: "De Vries" and "Di Maio" are names.
 _BY_PREFIX = re.compile(

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tracker.errors import DataError
-from tracker.web.linkcheck import FAILING_VERDICTS, LinkResult, Verdict
+from tracker.web.links.linkcheck import FAILING_VERDICTS, LinkResult, Verdict
 
 HISTORY_NAME = ".tracker-links.json"
 CACHE_NAME = ".tracker/linkcheck-cache.json"

@@ -2,9 +2,9 @@
 
 Each field is read from the sources pages use, in the order that proves most reliable: structured data
 (JSON-LD, Open Graph, Twitter cards, Highwire ``citation_*``, Dublin Core, microdata), then plain ``<meta>``
-tags, then the visible page (``<title>``, ``<h1>``, bylines, ``<time>``). Site helpers in ``tracker.web.sites``
+tags, then the visible page (``<title>``, ``<h1>``, bylines, ``<time>``). Site helpers in ``tracker.web.meta.sites``
 correct what generic rules get wrong on sites our users read (arXiv, YouTube, GitHub, ...). The title rules live in
-``tracker.web.titles``, the author rules in ``tracker.web.authors``; this module reads the other fields and puts
+``tracker.web.meta.titles``, the author rules in ``tracker.web.meta.authors``; this module reads the other fields and puts
 the page's metadata together.
 
 The page is parsed once with lxml; every rule reads from that one tree.
@@ -16,8 +16,8 @@ import re
 from urllib.parse import urlsplit
 
 from tracker.urls import site_host
-from tracker.web import sites
-from tracker.web.authors import (
+from tracker.web.meta import sites
+from tracker.web.meta.authors import (
     AUTHOR_LINK_XPATH,
     BYLINE_XPATH,
     IN_COMMENTS,
@@ -25,12 +25,12 @@ from tracker.web.authors import (
     page_authors,
     split_authors,
 )
-from tracker.web.dates import date_from_url, first_date_in_text, parse_date
-from tracker.web.jsonld import MEDIA_TYPES, is_article, ld_names, ld_url, node_types
-from tracker.web.page import Page, microdata_value, parse_html
-from tracker.web.pagemeta import FIELDS, PageMetadata
-from tracker.web.text import absolute_url, clean_text
-from tracker.web.titles import (
+from tracker.web.meta.dates import date_from_url, first_date_in_text, parse_date
+from tracker.web.meta.jsonld import MEDIA_TYPES, is_article, ld_names, ld_url, node_types
+from tracker.web.meta.page import Page, microdata_value, parse_html
+from tracker.web.meta.pagemeta import FIELDS, PageMetadata
+from tracker.web.meta.text import absolute_url, clean_text
+from tracker.web.meta.titles import (
     cut_author_segment,
     page_title,
     site_from_logo,

@@ -7,8 +7,8 @@ import re
 import threading
 from collections.abc import Iterator
 
-from tracker.web.jsonld import jsonld_nodes, main_entity
-from tracker.web.text import clean_text
+from tracker.web.meta.jsonld import jsonld_nodes, main_entity
+from tracker.web.meta.text import clean_text
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # lxml parser objects must not be shared between threads (tracker fetch parses in worker threads).
@@ -28,12 +28,12 @@ def parse_html(data: str | bytes, content_type: str | None = None):
     """``(document, source)``: an lxml tree (None for an empty page) and the page as text or UTF-8 bytes.
 
     UTF-8 bytes (most pages) go to lxml as they are, which is faster than decoding them first; any other
-    charset is decoded here (header, ``<meta charset>`` or detection, see ``tracker.web.charset``).
+    charset is decoded here (header, ``<meta charset>`` or detection, see ``tracker.web.http.charset``).
     """
     import lxml.html
     from lxml import etree
 
-    from tracker.web.charset import detect_charset
+    from tracker.web.http.charset import detect_charset
 
     source: str | bytes = data
     if isinstance(data, bytes):

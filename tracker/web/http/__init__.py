@@ -1,0 +1,1 @@
+"""The one HTTP policy: address guard, fetching, charsets, retries and per-host limits."""

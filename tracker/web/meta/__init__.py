@@ -1,0 +1,1 @@
+"""Metadata extraction from a page, one module per field or source."""
