@@ -145,7 +145,7 @@ def _data_row(d: dict) -> tuple:
     get = d.get
     site, kind = get("site"), get("kind")
     if not (site and kind):
-        url_site, url_kind = url_facts(d["url"])
+        url_site, url_kind = _quick_url_facts(d["url"])
         site, kind = site or url_site, kind or url_kind
     links = get("links")
     return (d["id"], d["title"], d["url"], get("status", "inbox"), get("category"),
@@ -165,6 +165,19 @@ def url_facts(url: str) -> tuple[str | None, str | None]:
     known = metadata_from_url(url)
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     return known.site or _SITE_NAMES.get(host, host) or None, known.kind
+
+
+def _quick_url_facts(url: str) -> tuple[str | None, str | None]:
+    """``url_facts`` without building the page metadata (and its readable title) for the hosts of most items:
+    only arXiv, YouTube and GitHub URLs say more than their host and a ``.pdf`` ending."""
+    from urllib.parse import urlsplit
+
+    from tracker.urls import names_pdf
+
+    host = (urlsplit(url).hostname or "").lower()
+    if "arxiv" in host or "youtu" in host or "github" in host:
+        return url_facts(url)
+    return host.removeprefix("www.") or None, "pdf" if names_pdf(url) else None
 
 
 # Hosts whose videos, papers and repositories metadata_from_url names: their other pages get the same name.
