@@ -10,6 +10,7 @@ and for the rare file whose item blocks the line scan cannot map to the index's 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -64,7 +65,7 @@ class IndexSource:
     def __init__(self, index: Index, text: str, path: Path) -> None:
         from tracker.models import Advice, Term, Topic
 
-        self.index, self.text, self.path = index, text, path
+        self.index, self.path = index, path
         self.topics = [Topic.model_validate(d) for d in index.entries("topics")]
         self.advice = [Advice.model_validate(d) for d in index.entries("advice")]
         self.glossary = [Term.model_validate(d) for d in index.entries("glossary")]
@@ -83,20 +84,20 @@ class IndexSource:
                 facts.append(ItemFacts(data["id"], data["title"], data["url"], data.get("category")))
                 yield _data_row(data)
 
-    def _written_status_changed(self, block: Any) -> str | None:
+    def _written_status_changed(self, block: tuple[str, int]) -> str | None:
         """A ``status_changed`` equal to ``added`` is left out of the index's data (the writer drops it), but
         the build has always published the date the file holds: read it from the item's block."""
         from tracker.store.document import parse_block
 
-        model = parse_block("resources", self.text[block.start:block.end], block.line, self.path)
+        model = parse_block("resources", *block, self.path)
         return model.status_changed.isoformat() if model.status_changed else None
 
     def url_ids(self) -> dict[str, str]:
         return dict(self.index.conn.execute("SELECT url_key, id FROM resources ORDER BY pos"))
 
 
-def _status_changed_blocks(text: str) -> dict[int, Any]:
-    """The item blocks (by position) whose text mentions ``status_changed``."""
+def _status_changed_blocks(text: str) -> dict[int, tuple[str, int]]:
+    """The text and first line of each item block (by position) that mentions ``status_changed``."""
     if "status_changed" not in text:
         return {}
     from tracker.store.layout import scan
@@ -104,8 +105,22 @@ def _status_changed_blocks(text: str) -> dict[int, Any]:
     layout = scan(text)
     if not layout.simple:
         raise _NotMappable
-    return {pos: block for pos, block in enumerate(layout.blocks["resources"])
-            if "status_changed" in text[block.start:block.end]}
+    found = {}
+    for pos, block in enumerate(layout.blocks["resources"]):
+        block_text = text[block.start:block.end]
+        if "status_changed" in block_text and not _dates_differ(block_text):
+            found[pos] = (block_text, block.line)
+    return found
+
+
+_PLAIN_DATE = r"(\d{4}-\d{2}-\d{2})[ \t]*(?:#.*)?$"
+_CHANGED, _ADDED = (re.compile(rf"^  {key}:[ \t]*{_PLAIN_DATE}", re.M) for key in ("status_changed", "added"))
+
+
+def _dates_differ(block_text: str) -> bool:
+    """True when the block plainly holds two different dates (the index's data then keeps status_changed)."""
+    changed, added = _CHANGED.search(block_text), _ADDED.search(block_text)
+    return bool(changed and added and changed.group(1) != added.group(1))
 
 
 class _NotMappable(Exception):
