@@ -170,6 +170,18 @@ def test_a_hand_edited_list_builds_the_same_both_ways(project: Project, tmp_path
     assert_same(reference, streamed)
 
 
+def test_saved_pages_build_the_same_both_ways(project: Project, tmp_path: Path) -> None:
+    project.resources_file.write_text(HAND_EDITED, encoding="utf-8")
+    archive = project.root / "archive"
+    archive.mkdir()
+    (archive / "flash-attn.md").write_text("---\nurl: https://arxiv.org/abs/2205.14135\nsaved: 2024-01-06\n"
+                                           "words: 3\n---\n\nFast exact attention.\n", encoding="utf-8")
+    (archive / "not-an-item.md").write_text("Nobody's page.\n", encoding="utf-8")
+    reference, streamed = both_ways(project, tmp_path)
+    assert [row[0] for row in streamed["snapshots"]] == ["flash-attn"]
+    assert_same(reference, streamed)
+
+
 def test_a_status_change_equal_to_added_is_published_as_written(project: Project, tmp_path: Path) -> None:
     project.resources_file.write_text(HAND_EDITED, encoding="utf-8")
     _reference, streamed = both_ways(project, tmp_path)

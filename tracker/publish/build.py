@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.gitrepo import head_commit
 from tracker.lab.runs import RUNS_FILE
@@ -217,7 +217,8 @@ def write_database(
             db[spec.name].enable_fts(list(spec.fts), fts_version="FTS5", tokenize="porter")
     from tracker.archive.publish import write_archive_tables  # archive: snapshots (+FTS), archived_copies
 
-    counts.update(write_archive_tables(db, project.root, source.resources))
+    items = source.resources if isinstance(source, DocumentSource) else _with_snapshot_files(project.root, source)
+    counts.update(write_archive_tables(db, project.root, items))
     db["build_info"].insert(
         {
             "id": 1,
@@ -235,6 +236,15 @@ def write_database(
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
     return counts
+
+
+def _with_snapshot_files(root: Path, source: IndexSource) -> list[Any]:
+    """The items whose snapshot file is in the archive folder: one listing instead of a failed open per item."""
+    from tracker.archive.files import archive_dir
+
+    folder = archive_dir(root)
+    names = {entry.name for entry in os.scandir(folder)} if folder.is_dir() else set()
+    return [item for item in source.resources if f"{item.id}.md" in names]
 
 
 def _insert_resources(conn: sqlite3.Connection, source: Source, history: list[dict]) -> int:
