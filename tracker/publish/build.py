@@ -133,18 +133,21 @@ def _build_lock(db_path: Path) -> Iterator[None]:
 
 def _build_into(project: Project, db_path: Path, wanted: str, via_index: bool = True) -> dict[str, int]:
     source = open_source(project.resources_file) if via_index else DocumentSource(load_document(project))
-    notes = load_notes(project)
-    history = status_history(project)
-    remove_leftovers(db_path.parent, f".{db_path.name}.*.building")  # a killed build's; we hold the build lock
-    handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
-    os.close(handle)
-    temp_path = Path(temp_name)
     try:
-        counts = write_database(temp_path, project, source, notes, history, wanted)
-        os.replace(temp_path, db_path)
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
-        raise
+        notes = load_notes(project)
+        history = status_history(project)
+        remove_leftovers(db_path.parent, f".{db_path.name}.*.building")  # a killed build's; we hold the lock
+        handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
+        os.close(handle)
+        temp_path = Path(temp_name)
+        try:
+            counts = write_database(temp_path, project, source, notes, history, wanted)
+            os.replace(temp_path, db_path)
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+    finally:
+        source.close()
     _fsync_dir(db_path.parent)
     return counts
 

@@ -47,6 +47,9 @@ class DocumentSource:
         for r in self.document.resources:
             yield _model_row(r)
 
+    def close(self) -> None:
+        """Nothing to let go of: the document is in memory."""
+
     def url_ids(self) -> dict[str, str]:
         from tracker.urls import identity_key
 
@@ -91,6 +94,9 @@ class IndexSource:
 
         model = parse_block("resources", *block, self.path)
         return model.status_changed.isoformat() if model.status_changed else None
+
+    def close(self) -> None:
+        self.index.close()
 
     def url_ids(self) -> dict[str, str]:
         return dict(self.index.conn.execute("SELECT url_key, id FROM resources ORDER BY pos"))
