@@ -69,6 +69,8 @@ class IndexSource:
         from tracker.models import Advice, Term, Topic
 
         self.index, self.path = index, path
+        # One read transaction: every query sees the same state, even if a `tracker add` syncs the index now.
+        index.conn.execute("BEGIN")
         self.topics = [Topic.model_validate(d) for d in index.entries("topics")]
         self.advice = [Advice.model_validate(d) for d in index.entries("advice")]
         self.glossary = [Term.model_validate(d) for d in index.entries("glossary")]
@@ -96,6 +98,7 @@ class IndexSource:
         return model.status_changed.isoformat() if model.status_changed else None
 
     def close(self) -> None:
+        self.index.conn.execute("COMMIT")
         self.index.close()
 
     def url_ids(self) -> dict[str, str]:
