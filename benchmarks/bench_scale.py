@@ -6,6 +6,7 @@ the first ``list`` and of ``build``; ``build`` against a plain sqlite-utils inse
 and an import of 10k JSON items. The lists are generated here (seeded), never committed.
 
 Run from the repository root:  python benchmarks/bench_scale.py [--items 100000] [--small 10000] [--repeat 3]
+[--only build] (``--only build``: the two rows of ``build``, time against its floor and peak memory, alone).
 Prints a markdown table of median times and ratios.
 """
 
@@ -169,6 +170,23 @@ def sqlite_utils_floor(built: Path, workdir: Path) -> float:
     return time.perf_counter() - start
 
 
+def measure_build(items: int, repeat: int, workdir: Path, env: dict) -> list:
+    """The rows of ``build`` alone: its time against a plain sqlite-utils insert + FTS, and its peak memory."""
+    rows: list = []
+    tracker = [sys.executable, "-m", "tracker"]
+    big = workdir / f"list-{items}"
+    setup_repo(big, items)
+    timed([*tracker, "list", "--limit", "1"], big, env)  # the index, as after any first command
+    build_peak = peak_mb([*tracker, "build"], big, env)
+    built = big / ".tracker" / "tracker.db"
+    first_build, floor_build = alternate(lambda: timed([*tracker, "build", "--force"], big, env),
+                                         lambda: sqlite_utils_floor(built, workdir), repeat)
+    row(rows, "`build` (all tables + FTS)", items, first_build, floor_build, "sqlite-utils insert + FTS", 1.5)
+    rows.append(["peak memory, `build`", f"{items:,}", f"{build_peak:.0f} MB", "-", "-", "<= 250 MB",
+                 "ok" if build_peak <= 250 else "MISSED"])
+    return rows
+
+
 def measure(items: int, small: int, repeat: int, workdir: Path, env: dict) -> list:
     import yaml
 
@@ -236,13 +254,17 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=["build"], help="measure only these rows")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "TRACKER_COMMIT": "1"}
     env.pop("TRACKER_NO_COMMIT", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO_ROOT / "tracker")], check=True, env=env)
     with tempfile.TemporaryDirectory(prefix="tracker-scale-") as tmp:
-        rows = measure(args.items, args.small, args.repeat, Path(tmp), env)
+        if args.only == "build":
+            rows = measure_build(args.items, args.repeat, Path(tmp), env)
+        else:
+            rows = measure(args.items, args.small, args.repeat, Path(tmp), env)
     print("| case | items | tracker | floor | ratio | target | |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for line in rows:

@@ -20,18 +20,20 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tracker.errors import TrackerError
 from tracker.gitrepo import head_commit
 from tracker.lab.runs import RUNS_FILE
 from tracker.publish import records
 from tracker.publish.schema import SCHEMA_VERSION, TABLES
 from tracker.publish.sources import Project, load_document, load_notes, note_files, status_history
+from tracker.publish.streamed import RESOURCE_COLUMNS, DocumentSource, IndexSource, open_source
 from tracker.store.atomic import remove_leftovers
 
 if TYPE_CHECKING:
-    from tracker.models import Advice, Document, Note, Resource, Topic
+    from tracker.models import Advice, Note, Term, Topic
+
+Source = DocumentSource | IndexSource
 
 # The picture files a note may show (``tracker.publish.markdown.IMAGE_SUFFIXES``, which a test keeps equal):
 # spelled out here so that the up-to-date check of a no-op build imports neither bleach nor datasette.
@@ -101,8 +103,11 @@ def built_source_hash(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
-def build_database(project: Project, db_path: Path | None = None, *, force: bool = False) -> BuildResult:
-    """Build (or keep, when its sources are unchanged) the database at ``db_path``."""
+def build_database(
+    project: Project, db_path: Path | None = None, *, force: bool = False, via_index: bool = True
+) -> BuildResult:
+    """Build (or keep, when its sources are unchanged) the database at ``db_path``. ``via_index=False`` reads
+    resources.yaml into validated models instead of streaming it from the index (the reference path)."""
     started = time.perf_counter()
     db_path = Path(db_path or project.default_database)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +117,7 @@ def build_database(project: Project, db_path: Path | None = None, *, force: bool
         wanted = source_hash(project)
         if not force and built_source_hash(db_path) == wanted:
             return BuildResult(db_path, False, wanted, seconds=time.perf_counter() - started)
-        counts = _build_into(project, db_path, wanted)
+        counts = _build_into(project, db_path, wanted, via_index)
     return BuildResult(db_path, True, wanted, counts, time.perf_counter() - started)
 
 
@@ -126,20 +131,23 @@ def _build_lock(db_path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _build_into(project: Project, db_path: Path, wanted: str) -> dict[str, int]:
-    document = load_document(project)
-    notes = load_notes(project)
-    history = status_history(project)
-    remove_leftovers(db_path.parent, f".{db_path.name}.*.building")  # a killed build's; we hold the build lock
-    handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
-    os.close(handle)
-    temp_path = Path(temp_name)
+def _build_into(project: Project, db_path: Path, wanted: str, via_index: bool = True) -> dict[str, int]:
+    source = open_source(project.resources_file) if via_index else DocumentSource(load_document(project))
     try:
-        counts = write_database(temp_path, project, document, notes, history, wanted)
-        os.replace(temp_path, db_path)
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
-        raise
+        notes = load_notes(project)
+        history = status_history(project)
+        remove_leftovers(db_path.parent, f".{db_path.name}.*.building")  # a killed build's; we hold the lock
+        handle, temp_name = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.", suffix=".building")
+        os.close(handle)
+        temp_path = Path(temp_name)
+        try:
+            counts = write_database(temp_path, project, source, notes, history, wanted)
+            os.replace(temp_path, db_path)
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+    finally:
+        source.close()
     _fsync_dir(db_path.parent)
     return counts
 
@@ -153,7 +161,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_database(
-    path: Path, project: Project, document: Document, notes: list[Note], history: list[dict], hash_: str
+    path: Path, project: Project, source: Source, notes: list[Note], history: list[dict], hash_: str
 ) -> dict[str, int]:
     """Write every table into the empty file ``path``; returns rows per table."""
     import sqlite_utils
@@ -173,25 +181,11 @@ def write_database(
         created.add(spec.name)
     if later:
         db.add_foreign_keys(later)
-    resources = [_resource_row(r) for r in document.resources]
-    _last_change = {row["resource"]: row["date"][:10] for row in history if row["to_status"]}
-    for row in resources:
-        if row["status_changed"] is None:
-            row["status_changed"] = _last_change.get(row["id"])
-    tag_ids: dict[str, int] = {}
-    resource_tags = [
-        {"resources_id": r.id, "tags_id": tag_ids.setdefault(tag, len(tag_ids) + 1)}
-        for r in document.resources
-        for tag in dict.fromkeys(r.tags)
-    ]
     rows: dict[str, Iterable[dict]] = {
         "lab_experiments": records.lab_experiment_rows(project.root),
-        "topics": [_topic_row(t, i) for i, t in enumerate(document.topics)],
-        "resources": resources,
-        "tags": [{"id": i, "name": name} for name, i in tag_ids.items()],
-        "resources_tags": resource_tags,
-        "advice": [_advice_row(a, i) for i, a in enumerate(document.advice, start=1)],
-        "glossary": _glossary_rows(document),
+        "topics": [_topic_row(t, i) for i, t in enumerate(source.topics)],
+        "advice": [_advice_row(a, i) for i, a in enumerate(source.advice, start=1)],
+        "glossary": _glossary_rows(source.glossary),
         "notes": [_note_row(n, project) for n in notes],
         "notes_resources": [
             {"notes_id": n.id, "resources_id": rid} for n in notes for rid in dict.fromkeys(n.related)
@@ -199,13 +193,20 @@ def write_database(
         "questions": _question_rows(notes),
         "lab_runs": records.lab_run_rows(project.root),
         "lab_claims": records.lab_claim_rows(project.root),
-        "link_checks": records.link_check_rows(project.root, _identity_keys(document)),
         "item_history": history,
     }
     counts: dict[str, int] = {}
     with conn:
         for spec in TABLES:
-            if spec.name in rows:
+            if spec.name == "resources":
+                counts["resources"] = _insert_resources(conn, source, history)
+            elif spec.name == "tags":
+                counts["tags"], counts["resources_tags"] = _insert_tags(conn)
+            elif spec.name == "link_checks":
+                table_rows = records.link_check_rows(project.root, source.url_ids())
+                db[spec.name].insert_all(table_rows, batch_size=1000)
+                counts[spec.name] = len(table_rows)
+            elif spec.name in rows:
                 table_rows = list(rows[spec.name])
                 db[spec.name].insert_all(table_rows, batch_size=1000)
                 counts[spec.name] = len(table_rows)
@@ -214,13 +215,14 @@ def write_database(
                 db[spec.name].create_index([column])
         from tracker.cards.tables import write_card_tables  # flashcards: cards, reviews, card_days
 
-        counts.update(write_card_tables(db, project.resources_file, document, notes))
+        counts.update(write_card_tables(db, project.resources_file, source, notes))
     for spec in TABLES:
         if spec.fts:
             db[spec.name].enable_fts(list(spec.fts), fts_version="FTS5", tokenize="porter")
     from tracker.archive.publish import write_archive_tables  # archive: snapshots (+FTS), archived_copies
 
-    counts.update(write_archive_tables(db, project.root, document.resources))
+    items = source.resources if isinstance(source, DocumentSource) else _with_snapshot_files(project.root, source)
+    counts.update(write_archive_tables(db, project.root, items))
     db["build_info"].insert(
         {
             "id": 1,
@@ -240,61 +242,55 @@ def write_database(
     return counts
 
 
-def _identity_keys(document: Document) -> dict[str, str]:
-    from tracker.urls import identity_key
+def _with_snapshot_files(root: Path, source: IndexSource) -> list[Any]:
+    """The items whose snapshot file is in the archive folder: one listing instead of a failed open per item."""
+    from tracker.archive.files import archive_dir
 
-    keys = {}
-    for r in document.resources:
-        try:
-            keys[identity_key(r.url)] = r.id
-        except TrackerError:
-            continue
-    return keys
+    folder = archive_dir(root)
+    names = {entry.name for entry in os.scandir(folder)} if folder.is_dir() else set()
+    return [item for item in source.resources if f"{item.id}.md" in names]
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _insert_resources(conn: sqlite3.Connection, source: Source, history: list[dict]) -> int:
+    """Stream the resource rows into the table with one prepared statement; returns how many."""
+    last_change = {event["resource"]: event["date"][:10] for event in history if event["to_status"]}
+    changed_at = RESOURCE_COLUMNS.index("status_changed")
+    count = 0
+
+    def rows() -> Iterator[tuple]:
+        nonlocal count
+        for row in source.resource_rows():
+            count += 1
+            if row[changed_at] is None:
+                row = (*row[:changed_at], last_change.get(row[0]), *row[changed_at + 1:])
+            yield row
+
+    columns = ", ".join(f"[{name}]" for name in RESOURCE_COLUMNS)
+    marks = ", ".join("?" * len(RESOURCE_COLUMNS))
+    conn.executemany(f"INSERT INTO [resources] ({columns}) VALUES ({marks})", rows())
+    return count
 
 
-def _resource_row(r: Resource) -> dict:
-    site, kind = (r.site, r.kind) if r.site and r.kind else _url_facts(r.url)
-    return {
-        "id": r.id,
-        "title": r.title,
-        "url": r.url,
-        "status": r.status.value,
-        "category": r.category,
-        "tags": json.dumps(r.tags, ensure_ascii=False),
-        "topic": r.topic,
-        "lab": r.lab,
-        "comment": r.comment,
-        "added": _iso(r.added),
-        "status_changed": _iso(r.status_changed),
-        "authors": ", ".join(r.authors) or None,
-        "published": _iso(r.published),
-        "site": r.site or site,
-        "kind": r.kind or kind,
-        "description": r.description,
-        "canonical_url": r.canonical_url,
-        "image": r.image,
-        "links": "\n".join(f"{link.label}: {link.url}" for link in r.links) or None,
-    }
-
-
-def _url_facts(url: str) -> tuple[str | None, str | None]:
-    """Site and kind from the URL alone (arXiv paper, YouTube video, GitHub repo, pdf; else the host as site),
-    so the site and kind facets group items before `tracker fetch` has filled them."""
-    from urllib.parse import urlsplit
-
-    from tracker.web.meta.sites import metadata_from_url
-
-    known = metadata_from_url(url)
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    return known.site or _SITE_NAMES.get(host, host) or None, known.kind
-
-
-# Hosts whose videos, papers and repositories metadata_from_url names: their other pages get the same name.
-_SITE_NAMES = {"youtube.com": "YouTube", "m.youtube.com": "YouTube", "arxiv.org": "arXiv", "github.com": "GitHub"}
+def _insert_tags(conn: sqlite3.Connection) -> tuple[int, int]:
+    """``tags`` and ``resources_tags`` from the resources' JSON tag lists, in SQL: tags numbered in the order
+    they first appear, each item's tags once, in its own order."""
+    conn.execute(
+        """INSERT INTO tags (id, name)
+           SELECT row_number() OVER (ORDER BY first), name FROM (
+             SELECT t.value AS name, min(r.rowid * 1000000 + t.key) AS first
+             FROM resources r, json_each(r.tags) t GROUP BY t.value)
+           ORDER BY first"""
+    )
+    conn.execute("CREATE TEMP TABLE tag_names (name TEXT PRIMARY KEY, id INTEGER)")
+    conn.execute("INSERT INTO temp.tag_names SELECT name, id FROM tags")
+    conn.execute(
+        """INSERT INTO resources_tags (resources_id, tags_id)
+           SELECT r.id, n.id FROM resources r, json_each(r.tags) t JOIN temp.tag_names n ON n.name = t.value
+           GROUP BY r.rowid, n.id ORDER BY r.rowid, min(t.key)"""
+    )
+    conn.execute("DROP TABLE temp.tag_names")
+    tags = conn.execute("SELECT count(*) FROM tags").fetchone()[0]
+    return tags, conn.execute("SELECT count(*) FROM resources_tags").fetchone()[0]
 
 
 def _topic_row(t: Topic, position: int) -> dict:
@@ -323,11 +319,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "term"
 
 
-def _glossary_rows(document: Document) -> Iterator[dict]:
+def _glossary_rows(glossary: Iterable[Term]) -> Iterator[dict]:
     from tracker.reading_list import unique_id
 
     seen: set[str] = set()
-    for term in document.glossary:
+    for term in glossary:
         slug = unique_id(_slug(term.term), seen)
         seen.add(slug)
         yield {
