@@ -11,13 +11,21 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # type hints only: a no-op ``tracker build`` decides without importing pydantic
     from tracker.models import Document, Note
+    from tracker.project import Project as CoreProject
 
 
 @dataclass(frozen=True)
 class Project:
-    """The files of one tracker project: resources.yaml and, beside it, notes/ and lab/."""
+    """The build's view of one project: its data file. Every path comes from ``tracker.project.Project``, the one
+    owner of paths, so the reading room and the CLI never disagree on where notes, the lab or the database are."""
 
     resources_file: Path
+
+    @property
+    def paths(self) -> CoreProject:
+        from tracker.project import Project as CoreProject
+
+        return CoreProject(self.resources_file, commit_requested=False)
 
     @property
     def root(self) -> Path:
@@ -25,19 +33,11 @@ class Project:
 
     @property
     def notes_dir(self) -> Path:
-        from tracker.notes import notes_dir
-
-        return notes_dir(self.resources_file)
-
-    @property
-    def lab_dir(self) -> Path:
-        return self.root / "lab"
+        return self.paths.notes_dir
 
     @property
     def default_database(self) -> Path:
-        from tracker.store import STATE_DIR
-
-        return self.root / STATE_DIR / "tracker.db"
+        return self.paths.database
 
 
 def find_project(file: Path | None = None, start: Path | None = None) -> Project:
