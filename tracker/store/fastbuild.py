@@ -20,6 +20,7 @@ from typing import Any
 from tracker.errors import DataError
 from tracker.store.document import RESOURCE_FIELDS, STATUS_VALUES, without_repeats
 from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block, read_simple_block
+from tracker.store.fastrow import fast_row
 from tracker.store.index import Index, block_hash, resource_row, to_json
 from tracker.store.layout import SECTIONS, Layout
 
@@ -206,7 +207,17 @@ def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str)
     chunk: list[tuple] = []
     for pos, block in enumerate(layout.blocks["resources"]):
         block_text = text[block.start:block.end]
-        item = None
+        row = fast_row(block_text, pos, block_hash(block_text))
+        if row is not None:
+            if row[0] in seen_ids or row[2] in seen_keys:
+                raise _Refused
+            seen_ids.add(row[0])
+            seen_keys.add(row[2])
+            chunk.append(row)
+            if len(chunk) >= CHUNK:
+                index.insert_resources(chunk, index_text=False)
+                chunk = []
+            continue
         data = read_simple_block("resources", block_text)
         if data is not None:
             known_key = simple_url_key(data["url"]) if data.get("url").__class__ is str else None
