@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from operator import itemgetter
+from typing import NamedTuple
 
 from tracker.store.document import RESOURCE_FIELDS
 from tracker.store.fastread import reads_as_str
 
-# What the value may not hold: YAML's non-printables and line breaks, and what JSON would escape.
-_NO = r"\s\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029\"\\"
-_WORD = rf"[^{_NO}:]*+(?::[^{_NO}:]++)*+"
+# The characters a plain value may hold here: not whitespace, YAML's non-printables and line breaks, ":", or what
+# JSON would escape (``[^\s\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029"\\:]`` spelled as ranges, a test checks: one
+# table look-up per character instead of a walk through categories and ranges).
+CHARS = (r"\x21\x23-\x39\x3b-\x5b\x5d-\x7e\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e"
+         r"\u2060-\u2fff\u3001-\ufefe\uff00-\U0010ffff")
+_WORD = rf"[{CHARS}]*+(?::[{CHARS}]++)*+"
 # fastread's safe plain scalar, less quotes and backslashes, and never a null.
-_PLAIN = (rf"(?!(?:~|null|Null|NULL)\n)[^{_NO}\-?:,\[\]{{}}#&*!|>'%@`]{_WORD}(?: [^{_NO}:#&*!]{_WORD})*+")
+_PLAIN = (rf"(?!(?:~|null|Null|NULL)\n)(?![-?,\[\]{{}}#&*!|>'%@`])[{CHARS}]{_WORD}"
+          rf"(?: (?![#&*!])[{CHARS}]{_WORD})*+")
 _QUOTED = r'"[^"\\\n\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029]*+"'
 _TEXT = rf"({_PLAIN}|{_QUOTED})"
 _LIST = (r"\[((?:[A-Za-z0-9][A-Za-z0-9._/+-]*+(?: [A-Za-z0-9._/+-]++)*+"
@@ -90,6 +97,36 @@ for _name in FIELDS:
     _GROUPS += ((_name, _KIND[_name], _next),)
     _next += 3 if _name == "url" else 1
 del _next, _name
+_AT = {name: at for name, _kind, at in _GROUPS}
+_ID, _URL, _HOST, _PATH, _TITLE = 0, 1, 2, 3, _AT["title"]
+_STATUS, _CATEGORY, _TAGS, _TOPIC, _LAB = _AT["status"], _AT["category"], _AT["tags"], _AT["topic"], _AT["lab"]
+_COMMENT, _ADDED, _CHANGED, _DESCRIPTION = _AT["comment"], _AT["added"], _AT["status_changed"], _AT["description"]
+
+
+class _Shape(NamedTuple):
+    """What to do with the values of blocks that hold the same fields (a list has few such shapes)."""
+
+    texts: tuple[int, ...]  # text values, maybe quoted
+    lists: tuple[int, ...]
+    dates: tuple[int, ...]
+    data: str  # the item's JSON, a %-template of the values picked by ``pick``
+    pick: Callable[[list], tuple]
+
+
+def _shape(present: tuple[bool, ...]) -> _Shape:
+    texts, lists, dates, parts, picked = [], [], [], [], []
+    for name, kind, at in _GROUPS:
+        if not present[at]:
+            if name == "status":
+                parts.append('"status": "inbox"')  # the models' default, in its place
+            continue
+        {"text": texts, "list": lists, "date": dates}.get(kind, []).append(at)
+        parts.append(f'"{name}": %s' if kind == "list" else f'"{name}": "%s"')
+        picked.append(at)
+    return _Shape(tuple(texts), tuple(lists), tuple(dates), "{" + ", ".join(parts) + "}", itemgetter(*picked))
+
+
+_SHAPES: dict[tuple[bool, ...], _Shape] = {}
 
 
 def fast_row(block_text: str, pos: int, digest: str) -> tuple | None:
@@ -97,42 +134,29 @@ def fast_row(block_text: str, pos: int, digest: str) -> tuple | None:
     match = BLOCK.fullmatch(block_text)
     if match is None:
         return None
-    groups = match.groups()
-    key = url_key_of(groups[2], groups[3])
+    values = list(match.groups())
+    key = url_key_of(values[_HOST], values[_PATH])
     if key is None:
         return None
-    values: dict[str, str] = {}
-    parts = []
-    tags_json = "[]"
-    for name, kind, at in _GROUPS:
-        value = groups[at]
-        if value is None:
-            continue
-        if kind == "text":
-            if value[0] == '"':
-                value = value[1:-1]
-        elif kind == "list":
-            if not value:
-                continue
-            if not _words_ok(value.split(", ")):
-                return None
-            listed = '["' + value.replace(", ", '", "') + '"]'
-            if name == "tags":
-                tags_json = listed
-            parts.append(f'"{name}": {listed}')
-            continue
-        elif kind == "date" and not _date_ok(value):
+    changed = values[_CHANGED]
+    if changed is not None and changed == values[_ADDED]:
+        values[_CHANGED] = None  # a status_changed that only repeats added is left out, as the models do
+    present = tuple(map(bool, values))  # an empty list ("") is left out of the item too
+    shape = _SHAPES.get(present)
+    if shape is None:
+        shape = _SHAPES[present] = _shape(present)
+    for at in shape.texts:
+        value = values[at]
+        if value[0] == '"':
+            values[at] = value[1:-1]
+    for at in shape.dates:
+        if not _date_ok(values[at]):
             return None
-        values[name] = value
-        parts.append(f'"{name}": "{value}"')
-    if "status" not in values:
-        values["status"] = "inbox"
-        parts.insert(3, '"status": "inbox"')  # after id, url and title, as the models order it
-    get = values.get
-    added, changed = get("added"), get("status_changed")
-    if changed is not None and changed == added:
-        changed = None
-        parts.remove(f'"status_changed": "{added}"')
-    return (values["id"], values["url"], key, values["title"], values["status"], get("category"), tags_json,
-            get("topic"), get("lab"), get("comment"), added, changed, get("description"),
-            "{" + ", ".join(parts) + "}", pos, digest)
+    for at in shape.lists:
+        value = values[at]
+        if not _words_ok(value.split(", ")):
+            return None
+        values[at] = '["' + value.replace(", ", '", "') + '"]'
+    return (values[_ID], values[_URL], key, values[_TITLE], values[_STATUS] or "inbox", values[_CATEGORY],
+            values[_TAGS] or "[]", values[_TOPIC], values[_LAB], values[_COMMENT], values[_ADDED], values[_CHANGED],
+            values[_DESCRIPTION], shape.data % shape.pick(values), pos, digest)
