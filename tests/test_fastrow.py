@@ -97,3 +97,13 @@ def test_the_blocks_of_a_generated_list_all_take_the_fast_path(tmp_path) -> None
     text = path.read_text(encoding="utf-8")
     blocks = scan(text).blocks["resources"]
     assert all(_check(text[block.start:block.end]) is not None for block in blocks)
+
+
+def test_the_plain_characters_are_the_ones_named_in_the_comment() -> None:
+    import re
+
+    from tracker.store.fastrow import CHARS
+
+    spelled, meant = re.compile(f"[{CHARS}]"), re.compile(r'[^\s\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029"\\:]')
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        assert bool(spelled.match(chr(code))) == bool(meant.match(chr(code))), hex(code)
