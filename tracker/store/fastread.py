@@ -54,6 +54,7 @@ def _reads_as_str(text: str) -> bool:
 
 
 reads_as_str = _reads_as_str  # whether a plain word reads back as the text written (memoised)
+known_str_words = _resolves_to_str  # the memo: True for words known to read back as the text written
 
 
 def _plain_syntax_ok(text: str, flow: bool) -> bool:

@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from tracker.store.document import RESOURCE_FIELDS
-from tracker.store.fastread import reads_as_str
+from tracker.store.fastread import known_str_words, reads_as_str
 
 # The characters a plain value may hold here: not whitespace, YAML's non-printables and line breaks, ":", or what
 # JSON would escape; ``[^\s\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029"\\:]`` spelled without categories (a test checks),
@@ -71,7 +71,7 @@ def _date_ok(text: str) -> bool:
 
 
 def _words_ok(words: list[str]) -> bool:
-    return all(map(reads_as_str, words))
+    return all(map(known_str_words.get, words)) or all(map(reads_as_str, words))
 
 
 def url_key_of(host: str, path: str | None) -> str | None:
