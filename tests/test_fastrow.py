@@ -107,3 +107,11 @@ def test_the_plain_characters_are_the_ones_named_in_the_comment() -> None:
     spelled, meant = re.compile(f"[{CHARS}]"), re.compile(r'[^\s\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029"\\:]')
     for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
         assert bool(spelled.match(chr(code))) == bool(meant.match(chr(code))), hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028ab-#:", max_size=40))
+def test_column0_starts_are_the_line_scan_regex_matches(text: str) -> None:
+    from tracker.store.layout import _COLUMN0, column0_starts
+
+    assert column0_starts(text) == [match.start() for match in _COLUMN0.finditer(text)]
