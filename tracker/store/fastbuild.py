@@ -13,6 +13,7 @@ the full validating path, which reports every problem with its line.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -205,9 +206,10 @@ def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str)
     seen_ids: set[str] = set()
     seen_keys: set[str] = set()
     chunk: list[tuple] = []
+    sha1 = hashlib.sha1  # block_hash, inlined: this loop runs once per item
     for pos, block in enumerate(layout.blocks["resources"]):
         block_text = text[block.start:block.end]
-        row = fast_row(block_text, pos, block_hash(block_text))
+        row = fast_row(block_text, pos, sha1(block_text.encode("utf-8")).hexdigest())
         if row is not None:
             if row[0] in seen_ids or row[2] in seen_keys:
                 raise _Refused

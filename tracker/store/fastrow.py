@@ -83,9 +83,10 @@ def url_key_of(host: str, path: str | None) -> str | None:
     if "//" in path:
         path = _SLASHES.sub("/", path)
     path = path.rstrip("/")
-    for index_page in _INDEX_PAGES:
-        if path.endswith(index_page):
-            path = path[: -len(index_page)]
+    if path.endswith(_INDEX_PAGES):
+        for index_page in _INDEX_PAGES:
+            if path.endswith(index_page):
+                path = path[: -len(index_page)]
     return f"https://{bare_host}{path}"
 
 
@@ -144,10 +145,11 @@ def fast_row(block_text: str, pos: int, digest: str) -> tuple | None:
     shape = _SHAPES.get(present)
     if shape is None:
         shape = _SHAPES[present] = _shape(present)
-    for at in shape.texts:
-        value = values[at]
-        if value[0] == '"':
-            values[at] = value[1:-1]
+    if '"' in block_text:  # a quoted value (plain ones hold no quote)
+        for at in shape.texts:
+            value = values[at]
+            if value[0] == '"':
+                values[at] = value[1:-1]
     for at in shape.dates:
         if not _date_ok(values[at]):
             return None

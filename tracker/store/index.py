@@ -273,10 +273,17 @@ class Index:
         once beats updating three b-trees per row). Inside the caller's transaction."""
         for name in _SECONDARY_INDEXES:
             self.conn.execute(f"DROP INDEX IF EXISTS {name}")
-        yield
-        for statement in _SCHEMA.split(";"):
-            if any(f" {name} " in statement for name in _SECONDARY_INDEXES):
-                self.conn.execute(statement)
+        # A page cache big enough that the id index's pages stay in memory until the commit (SQLite's 2 MB
+        # default spills them to the WAL and reads them back: a sixth of the insert time at 100k items).
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute("PRAGMA cache_size=-65536")
+        try:
+            yield
+            for statement in _SCHEMA.split(";"):
+                if any(f" {name} " in statement for name in _SECONDARY_INDEXES):
+                    self.conn.execute(statement)
+        finally:
+            self.conn.execute(f"PRAGMA cache_size={int(cache)}")
 
     def index_all_text(self) -> None:
         """The full-text rows of every item, in one statement (inside the caller's transaction)."""
