@@ -115,3 +115,11 @@ def test_column0_starts_are_the_line_scan_regex_matches(text: str) -> None:
     from tracker.store.layout import _COLUMN0, column0_starts
 
     assert column0_starts(text) == [match.start() for match in _COLUMN0.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=20) | st.text(max_size=20))
+def test_odd_characters_are_found_the_fast_way_as_the_slow_way(text: str) -> None:
+    from tracker.store.fastbuild import _has_odd_characters
+
+    assert _has_odd_characters(text) == (NOT_SIMPLE_TEXT.search(text) is not None)
