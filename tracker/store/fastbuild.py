@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,7 @@ def _rebuild(index: Index, text: str, layout: Layout, path: Path | str) -> bool:
             with index.bulk_load():
                 _insert_resources(index, text, layout, path)
             index.replace_all_entries(_entry_rows(text, layout, path))
-    except (_Refused, DataError):
+    except (_Refused, DataError, sqlite3.IntegrityError):
         return False
     return True
 
