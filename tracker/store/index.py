@@ -334,15 +334,25 @@ class Index:
         self.conn.execute("UPDATE resources SET pos = pos - 1 WHERE pos > ?", (pos,))
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction (taken at once, so two writers queue instead of deadlocking)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self, unsynced: bool = False) -> Iterator[None]:
+        """One write transaction (taken at once, so two writers queue instead of deadlocking).
+
+        ``unsynced``: no fsync when it commits (the WAL, its checkpoint), for the first build of a new index: a
+        process killed half-way still leaves the WAL consistent, only a power cut could damage the file, and the
+        index is derived data."""
+        if unsynced:
+            self.conn.execute("PRAGMA synchronous=OFF")
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            if unsynced:
+                self.conn.execute("PRAGMA synchronous=NORMAL")
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
