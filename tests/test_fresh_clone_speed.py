@@ -2,7 +2,7 @@
 
 A ratio, not a time: building the index of a 3,000-item file against PyYAML's C loader parsing the same file,
 both measured here in CPU time (so a busy machine slows both alike), best of three. The full validating path
-this replaced measured 1.2-1.7x; the fast path measures 0.25-0.4x at this size on a busy shared machine (fixed
+this replaced measured 1.2-1.7x; the fast path measures 0.24-0.31x at this size on a busy shared machine (fixed
 costs weigh more at 3k items than at 100k), so 0.5x catches any fall back to parsing the world.
 """
 

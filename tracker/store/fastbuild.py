@@ -13,13 +13,16 @@ the full validating path, which reports every problem with its line.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import DataError
 from tracker.store.document import RESOURCE_FIELDS, STATUS_VALUES, without_repeats
 from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block, read_simple_block
+from tracker.store.fastrow import fast_row
 from tracker.store.index import Index, block_hash, resource_row, to_json
 from tracker.store.layout import SECTIONS, Layout
 
@@ -169,10 +172,20 @@ def _model_dict(section: str, text: str, line: int, path: Path | str) -> dict:
     return item_to_dict(parse_block(section, text, line, path))
 
 
+_PLAIN_ASCII = bytes([9, 10, *range(0x20, 0x7F)])  # what NOT_SIMPLE_TEXT lets through, of ASCII
+
+
+def _has_odd_characters(text: str) -> bool:
+    """``NOT_SIMPLE_TEXT.search(text)``, for ASCII text by one C pass over its bytes (a fifth of the time)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _PLAIN_ASCII))
+    return NOT_SIMPLE_TEXT.search(text) is not None
+
+
 def rebuild_canonical(index: Index, text: str, layout: Layout, path: Path | str) -> bool:
     """Replace every row of ``index`` from ``text`` (inside the caller's transaction); False, with nothing
     changed, when the file needs the full validating path."""
-    if not layout.simple or NOT_SIMPLE_TEXT.search(text):
+    if not layout.simple or _has_odd_characters(text):
         return False
     import gc
 
@@ -194,7 +207,7 @@ def _rebuild(index: Index, text: str, layout: Layout, path: Path | str) -> bool:
             with index.bulk_load():
                 _insert_resources(index, text, layout, path)
             index.replace_all_entries(_entry_rows(text, layout, path))
-    except (_Refused, DataError):
+    except (_Refused, DataError, sqlite3.IntegrityError):
         return False
     return True
 
@@ -204,9 +217,20 @@ def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str)
     seen_ids: set[str] = set()
     seen_keys: set[str] = set()
     chunk: list[tuple] = []
+    sha1 = hashlib.sha1  # block_hash, inlined: this loop runs once per item
     for pos, block in enumerate(layout.blocks["resources"]):
         block_text = text[block.start:block.end]
-        item = None
+        row = fast_row(block_text, pos, sha1(block_text.encode("utf-8")).hexdigest())
+        if row is not None:
+            if row[0] in seen_ids or row[2] in seen_keys:
+                raise _Refused
+            seen_ids.add(row[0])
+            seen_keys.add(row[2])
+            chunk.append(row)
+            if len(chunk) >= CHUNK:
+                index.insert_resources(chunk, index_text=False)
+                chunk = []
+            continue
         data = read_simple_block("resources", block_text)
         if data is not None:
             known_key = simple_url_key(data["url"]) if data.get("url").__class__ is str else None

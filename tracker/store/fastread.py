@@ -53,6 +53,10 @@ def _reads_as_str(text: str) -> bool:
     return known
 
 
+reads_as_str = _reads_as_str  # whether a plain word reads back as the text written (memoised)
+known_str_words = _resolves_to_str  # the memo: True for words known to read back as the text written
+
+
 def _plain_syntax_ok(text: str, flow: bool) -> bool:
     """True when ``text`` after ``key: `` is certainly one plain scalar with exactly this value."""
     if not text or text[0] in _PLAIN_FIRST_BAD or not _PLAIN.fullmatch(text):

@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 SECTIONS: tuple[str, ...] = ("resources", "advice", "glossary", "topics")
 
 _COLUMN0 = re.compile(r"^\S", re.M)
+_NEWLINE_COLUMN0 = re.compile(r"\n(?=\S)")  # the same lines found by their line break: a fast literal search
+
+
+def column0_starts(text: str) -> list[int]:
+    """Where each line that starts at column 0 starts (``_COLUMN0``'s matches, several times faster)."""
+    starts = [match.end() for match in _NEWLINE_COLUMN0.finditer(text)]
+    if _COLUMN0.match(text):
+        starts.insert(0, 0)
+    return starts
 _EXTRA_KEY = re.compile(r"(?P<name>[A-Za-z_][\w-]*):(?:[ \t]|$)")
 _HEADER = re.compile(r"(?P<name>[A-Za-z_][\w-]*):[ \t]*(?P<empty>\[\])?[ \t]*(?:#.*)?")
 
@@ -72,7 +81,7 @@ def scan(text: str) -> Layout:
     line_no = 1
     last_pos = 0
     count = text.count
-    for pos in [match.start() for match in _COLUMN0.finditer(text)]:
+    for pos in column0_starts(text):
         line_no += count("\n", last_pos, pos)
         last_pos = pos
         if pending is not None:
