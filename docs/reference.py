@@ -67,12 +67,13 @@ def render() -> str:
 
 
 def same_text(written: str, printed: str) -> bool:
-    """Whether the reference still says what ``--help`` prints, up to how a Click release brackets a group's
-    optional COMMAND in its usage line (8.4 prints ``[COMMAND]``, 8.5 ``COMMAND``): a change of the toolkit's
-    typography is no change of tracker's commands."""
+    """Whether the reference still says what ``--help`` prints, up to how a Click release brackets the optional
+    parts of a usage line (8.4 prints ``COMMAND`` and ``[[on|off]]`` where 8.5 prints ``[COMMAND]`` and
+    ``[on|off]``): a change of the toolkit's typography is no change of tracker's commands."""
 
     def plain(text: str) -> str:
-        return re.sub(r"\[COMMAND\]", "COMMAND", text)
+        return "\n".join(re.sub(r"[\[\]]", "", line) if line.startswith("Usage:") else line
+                         for line in text.splitlines())
 
     return plain(written) == plain(printed)
 

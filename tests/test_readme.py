@@ -56,3 +56,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command in README
     assert test_command in ci
     assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/tracker serve" in README
+
+
+def test_the_reference_check_ignores_only_usage_bracket_typography() -> None:
+    """Click 8.4 and 8.5 bracket optional usage parts differently; anything else that differs is a stale reference."""
+    same_text = _reference_module().same_text
+    assert same_text("Usage: tracker archive [OPTIONS] [[on|off]]\n  --x [A]", "Usage: tracker archive [OPTIONS] [on|off]\n  --x [A]")
+    assert same_text("Usage: tracker topics [OPTIONS] COMMAND", "Usage: tracker topics [OPTIONS] [COMMAND]")
+    assert not same_text("Usage: tracker archive [on|off]\n  --x [A]", "Usage: tracker archive [on|off]\n  --x A")
+    assert not same_text("Usage: tracker topics [OPTIONS]", "Usage: tracker topic [OPTIONS]")

@@ -37,7 +37,7 @@ def site(tmp_path_factory):
     (project.notes_dir / "images").mkdir()
     (project.notes_dir / "images" / "row_picture.png").write_bytes(PNG)
     (project.notes_dir / "pictures.md").write_text(NOTE_WITH_PICTURES, encoding="utf-8")
-    shutil.rmtree(project.lab_dir)  # a study folder without lab/: the installed experiments count
+    shutil.rmtree(project.root / "lab")  # a study folder without lab/: the installed experiments count
     links = json.loads((project.root / ".tracker-links.json").read_text())
     links["links"]["https://no-such-host.example/paper"] = {"verdict": "dead", "since": "2024-03-01T08:00:00Z"}
     # A removed item's URL stays in the history: it is no business of the dead-links page any more.
