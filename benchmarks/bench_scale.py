@@ -24,13 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-STATUSES = ["inbox"] * 12 + ["next-up"] * 3 + ["done"] * 4 + ["dropped"]
-CATEGORIES = ["Study", "Coding", "Math", "Paper", "Video", "Course", "Book", "Tool"]
-WORDS = ("attention transformer scaling laws tokenizer embedding gradient descent optimizer residual stream "
-         "softmax kernel cache rotary position mixture experts sparse dense quantization distillation alignment "
-         "reward model preference sampling temperature beam search decoding pretraining finetuning adapter lora "
-         "flash memory bandwidth throughput latency benchmark evaluation dataset curriculum").split()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core import CATEGORIES, REPO_ROOT, STATUSES, WORDS  # noqa: E402  (one vocabulary for both lists)
+
 LABS = ("attention", "bpe", "adamw", "autograd")
 
 
