@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import CATEGORIES, REPO_ROOT, STATUSES, WORDS  # noqa: E402  (one vocabulary for both lists)
+from bench_core import CATEGORIES, REPO_ROOT, STATUSES, WORDS, git  # noqa: E402  (one vocabulary for both lists)
 
 LABS = ("attention", "bpe", "adamw", "autograd")
 
@@ -65,10 +65,6 @@ def generate_list(count: int, path: Path, seed: int = 1) -> None:
         out.write("\ntopics:\n")
         for n in range(1, 41):
             out.write(f"- id: \"{n}.1\"\n  title: Chapter {n}\n")
-
-
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
 
 
 def setup_repo(folder: Path, count: int) -> Path:

@@ -22,7 +22,7 @@ from typing import Any
 from tracker.errors import DataError
 from tracker.store.document import RESOURCE_FIELDS, STATUS_VALUES, without_repeats
 from tracker.store.fastread import NOT_SIMPLE_TEXT, read_block, read_simple_block
-from tracker.store.fastrow import fast_row
+from tracker.store.fastrow import fast_row, url_key_of
 from tracker.store.index import Index, block_hash, resource_row, to_json
 from tracker.store.layout import SECTIONS, Layout
 
@@ -38,30 +38,13 @@ CHUNK = 2000
 
 _SIMPLE_URL = re.compile(r"https?://([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)"
                          r"(/[A-Za-z0-9._~/-]*)?")
-_SPECIAL_HOSTS = frozenset({"arxiv.org", "export.arxiv.org", "youtube.com", "m.youtube.com", "music.youtube.com",
-                            "youtu.be", "youtube-nocookie.com"})
-_INDEX_PAGES = ("/index.html", "/index.htm", "/index.php")
-_SLASHES = re.compile(r"/{2,}")
 
 
 def simple_url_key(url: str) -> str | None:
     """``identity_key(url)`` for a plain ``https://host/path`` URL that ``validate_url`` keeps as it is (no
     query, port, escapes, upper-case host, arXiv or YouTube); None for every other URL."""
     match = _SIMPLE_URL.fullmatch(url)
-    if match is None:
-        return None
-    host, path = match.groups()
-    bare_host = host.removeprefix("www.")
-    if bare_host in _SPECIAL_HOSTS:
-        return None
-    path = path or ""
-    if "//" in path:
-        path = _SLASHES.sub("/", path)
-    path = path.rstrip("/")
-    for index_page in _INDEX_PAGES:
-        if path.endswith(index_page):
-            path = path[: -len(index_page)]
-    return f"https://{bare_host}{path}"
+    return None if match is None else url_key_of(*match.groups())
 
 
 def url_key(url: str) -> str:

@@ -75,7 +75,8 @@ def _words_ok(words: list[str]) -> bool:
 
 
 def url_key_of(host: str, path: str | None) -> str | None:
-    """``fastbuild.simple_url_key`` from the URL's host and path (None for a host with its own rules)."""
+    """``identity_key`` of a plain ``https://host/path`` URL from its host and path (None for a host with its own
+    rules); ``fastbuild.simple_url_key`` checks the URL is that plain first."""
     bare_host = host.removeprefix("www.")
     if bare_host in _SPECIAL_HOSTS:
         return None
