@@ -74,20 +74,8 @@ class IndexSource:
         self.topics = [Topic.model_validate(d) for d in index.entries("topics")]
         self.advice = [Advice.model_validate(d) for d in index.entries("advice")]
         self.glossary = [Term.model_validate(d) for d in index.entries("glossary")]
-        if len({topic.id for topic in self.topics}) != len(self.topics):
-            self._refuse_as_the_store_does()
         self.resources: list[ItemFacts] = []  # filled while the rows stream
         self._repeats = _status_changed_blocks(text)
-
-    def _refuse_as_the_store_does(self) -> None:
-        """The index syncs changed blocks one by one and cannot see that two study-plan entries share an id; the
-        store's validating read does, and names the file and line of each."""
-        from tracker.errors import DataError
-        from tracker.store import Store
-
-        self.index.conn.rollback()
-        Store(self.path, commit=False).load()
-        raise DataError("two entries in topics have the same id", self.path)
 
     def resource_rows(self) -> Iterator[tuple]:
         self.resources = facts = []

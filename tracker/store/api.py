@@ -463,13 +463,17 @@ class Store:
         self._sync_entries(index, text, layout)
 
     def _sync_entries(self, index: Index, text: str, layout: Layout) -> None:
-        from tracker.store.document import item_to_dict, parse_block
+        import json
+        from types import SimpleNamespace
+
+        from tracker.store.document import check_unique_topic, item_to_dict, parse_block
 
         known = index.entry_hashes()
         stored = index.entry_data()
         for section in SECTIONS[1:]:
             rows = []
             changed = False
+            topic_lines: dict[str, int] = {}
             for pos, block in enumerate(layout.blocks[section]):
                 block_text = text[block.start:block.end]
                 digest = block_hash(block_text)
@@ -482,6 +486,9 @@ class Store:
                     model = parse_block(section, block_text, block.line, self.path)
                     rows.append((section, pos, digest, to_json(item_to_dict(model))))
                     changed = True
+                if section == "topics":  # ids are unique across blocks: no single block can tell
+                    topic = SimpleNamespace(id=json.loads(rows[-1][3]).get("id"))
+                    check_unique_topic(topic, topic_lines, self.path, block.line)
             leftover = any(positions for (name, _digest), positions in known.items() if name == section)
             if changed or leftover:
                 index.replace_entries(section, rows)
