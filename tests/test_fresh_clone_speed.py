@@ -42,3 +42,41 @@ def test_first_index_build_costs_a_fraction_of_a_c_parse(tmp_path: Path) -> None
     ours = min(_cpu(build) for _ in range(3))
     parse = min(_cpu(lambda: yaml.load(text, Loader=yaml.CSafeLoader)) for _ in range(3))
     assert ours <= MAX_RATIO * parse, f"index build {ours:.3f}s vs C parse {parse:.3f}s ({ours / parse:.2f}x)"
+
+
+def test_the_first_build_leaves_the_index_in_wal_mode_with_no_journal(tmp_path: Path) -> None:
+    """The first build writes through a rollback journal (one write per page, not two); later commands read
+    beside a writer, so the index must be back in WAL mode, with no journal file left over."""
+    import sqlite3
+
+    data = tmp_path / "resources.yaml"
+    generate_list(50, data)
+    index = Store(data, commit=False).index()
+    assert index.resource_count() == 50
+    index.close()
+    conn = sqlite3.connect(tmp_path / ".tracker" / "index.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    assert not (tmp_path / ".tracker" / "index.db-journal").exists()
+
+
+def test_an_index_someone_else_holds_open_is_built_in_wal_mode(tmp_path: Path) -> None:
+    """When another connection has the new index open, the journal cannot be switched: the build goes on in
+    WAL mode instead of failing."""
+    import sqlite3
+
+    data = tmp_path / "resources.yaml"
+    generate_list(50, data)
+    Store(data, commit=False).index().close()
+    shutil.rmtree(tmp_path / ".tracker" / "index.db", ignore_errors=True)
+    for name in ("index.db", "index.db-wal", "index.db-shm"):
+        (tmp_path / ".tracker" / name).unlink(missing_ok=True)
+    from tracker.store.index import Index
+
+    other = Index(tmp_path / ".tracker" / "index.db")  # a reader that opened the new file first
+    other.conn.execute("SELECT count(*) FROM resources").fetchone()
+    index = Store(data, commit=False).index()
+    assert index.resource_count() == 50
+    assert other.resource_count() == 50
+    index.close()
+    other.close()

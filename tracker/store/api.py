@@ -381,7 +381,7 @@ class Store:
             return
         text = self._decode(data, self.path)
         layout = scan(text)
-        with index.transaction(unsynced=index.file_state() is None):  # first build: no fsync
+        with index.transaction(first_build=index.file_state() is None):
             if layout.simple and index.layout_simple() and index.file_state() is not None:
                 try:
                     with index.savepoint():

@@ -165,7 +165,10 @@ class Index:
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # another process holds the file for its first build (see ``transaction``): the next opening switches
         conn.execute("PRAGMA synchronous=NORMAL")
         if str(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
             # Checked again inside an exclusive transaction: concurrent first runs must not reset the schema
@@ -334,14 +337,17 @@ class Index:
         self.conn.execute("UPDATE resources SET pos = pos - 1 WHERE pos > ?", (pos,))
 
     @contextlib.contextmanager
-    def transaction(self, unsynced: bool = False) -> Iterator[None]:
+    def transaction(self, first_build: bool = False) -> Iterator[None]:
         """One write transaction (taken at once, so two writers queue instead of deadlocking).
 
-        ``unsynced``: no fsync when it commits (the WAL, its checkpoint), for the first build of a new index: a
-        process killed half-way still leaves the WAL consistent, only a power cut could damage the file, and the
-        index is derived data."""
-        if unsynced:
+        ``first_build``: the first build of a new index, the one a fresh clone waits for. It commits without fsync
+        (a process killed half-way still leaves a consistent file, only a power cut could damage it, and the index
+        is derived data), and through a rollback journal when no other connection has the file open: the WAL would
+        write every page twice (into the log, then into the file at the checkpoint), a rollback journal of a new
+        file holds next to nothing. WAL comes back at the end, for the readers of every later command."""
+        if first_build:
             self.conn.execute("PRAGMA synchronous=OFF")
+            self._journal_mode("DELETE")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -351,8 +357,17 @@ class Index:
                 raise
             self.conn.execute("COMMIT")
         finally:
-            if unsynced:
+            if first_build:
+                self._journal_mode("WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _journal_mode(self, mode: str) -> None:
+        """Switch the journal mode if no other connection is using the file; else keep the one it has (both are
+        safe, WAL only lets readers go on beside a writer), and a later opening switches it."""
+        try:
+            self.conn.execute(f"PRAGMA journal_mode={mode}")
+        except sqlite3.OperationalError:
+            pass
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
