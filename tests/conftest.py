@@ -100,6 +100,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     for key in ("TRACKER_FILE", "TRACKER_NO_COMMIT", "TRACKER_COMMIT", "TRACKER_DEVICE", "TRACKER_LAB_DIR",
                 "TRACKER_TIMEOUT", "TRACKER_WATCH_INTERVAL", "GIT_DIR", "GIT_WORK_TREE"):
         monkeypatch.delenv(key, raising=False)
+    # A terminal size only where a test sets one (pytest-xdist's workers set COLUMNS=80 and LINES=24).
+    for key in ("COLUMNS", "LINES"):
+        monkeypatch.delenv(key, raising=False)
     # Tests never reach the internet: `tracker add` fetches only in tests that start their own server.
     monkeypatch.setenv("TRACKER_NO_FETCH", "1")
     # ... and `tracker check` asks no Wayback Machine but a fake one a test starts (tests/test_archive_check.py).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -470,47 +472,61 @@ def test_build_and_publish_commands(fresh_project: Project, tmp_path: Path) -> N
     assert "inbox" in json.loads((out / "metadata.json").read_text())["databases"]["tracker"]["queries"]
 
 
+@contextlib.contextmanager
+def plain_datasettes(*commands: tuple[str, ...], cwd: Path) -> Iterator[list[httpx.Client]]:
+    """``datasette serve ARGS`` (no tracker on the path) for each ARGS, each its own process on a free port, all
+    starting at once; a client for each."""
+    processes, clients = [], []
+    try:
+        for args in commands:
+            port = free_port()
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "datasette", "serve", *args, "--port", str(port)], cwd=cwd,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            clients.append(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30))
+        for client in clients:
+            wait_for_http(f"{client.base_url}/-/versions.json")
+        yield clients
+    finally:
+        for client in clients:
+            client.close()
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
 def test_published_folder_runs_in_plain_datasette(fresh_project: Project, tmp_path: Path) -> None:
     out = tmp_path / "site"
     CliRunner().invoke(cli, ["--file", str(fresh_project.resources_file), "publish", "--dir", str(out)])
     shutil.rmtree(fresh_project.root)  # the folder must stand on its own
-
-    def get(path: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "datasette", "serve", str(out), "--get", path],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
-        )
-        return done.stdout
-
-    rows = json.loads(get("/tracker/search.json?_shape=array&q=pictures"))
-    assert [r["item"] for r in rows] == ["illustrated-transformer"]
-    inbox = get("/tracker/inbox")  # learner-first wording, and no forms: a published site cannot write
-    assert "2 items" in inbox and "Custom SQL query" not in inbox and "/-/room/" not in inbox
-    assert "<mark>Pictures</mark>" in get("/tracker/search?q=pictures")
-    assert json.loads(get("/-/settings.json"))["truncate_cells_html"] == 280
-    # Opened immutable (inspect-data.json), and no SQL but select, as in `tracker serve`.
-    assert json.loads(get("/-/databases.json"))[0]["is_mutable"] is False
-    assert subprocess.run(
-        [sys.executable, "-m", "datasette", "serve", str(out), "--get", "/tracker.json?sql=delete+from+resources"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
-    ).returncode != 0
     # The command a host runs (datasette publish / package pass these same flags to `datasette serve`).
     from tracker.publish.package import publish_commands
 
     package = shlex.split(publish_commands(out)[-1])
     extra = shlex.split(package[package.index("--extra-options") + 1])
+    host_args = ("-i", str(out / "tracker.db"), "--metadata", str(out / "metadata.json"),
+                 "--plugins-dir", str(out / "plugins"), *extra)
+    # Both servers start at once; each page below is one real GET, as `datasette serve --get` would make.
+    with plain_datasettes((str(out),), host_args, cwd=tmp_path) as (site, host):
 
-    def host_get(path: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-m", "datasette", "serve", "-i", str(out / "tracker.db"), "--metadata",
-             str(out / "metadata.json"), "--plugins-dir", str(out / "plugins"), *extra, "--get", path],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path, check=True,
-        ).stdout
+        def get(client: httpx.Client, path: str) -> str:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code, response.text[:500])
+            return response.text
 
-    assert [r["id"] for r in json.loads(host_get("/tracker/inbox.json?_shape=array"))] == [
-        "attention-is-all-you-need", "old-inbox-item",
-    ]
-    assert json.loads(host_get("/-/settings.json"))["default_facet_size"] == 10
+        rows = json.loads(get(site, "/tracker/search.json?_shape=array&q=pictures"))
+        assert [r["item"] for r in rows] == ["illustrated-transformer"]
+        inbox = get(site, "/tracker/inbox")  # learner-first wording, and no forms: a published site cannot write
+        assert "2 items" in inbox and "Custom SQL query" not in inbox and "/-/room/" not in inbox
+        assert "<mark>Pictures</mark>" in get(site, "/tracker/search?q=pictures")
+        assert json.loads(get(site, "/-/settings.json"))["truncate_cells_html"] == 280
+        # Opened immutable (inspect-data.json), and no SQL but select, as in `tracker serve`.
+        assert json.loads(get(site, "/-/databases.json"))[0]["is_mutable"] is False
+        assert site.get("/tracker.json?sql=delete+from+resources").status_code != 200
+        assert [r["id"] for r in json.loads(get(host, "/tracker/inbox.json?_shape=array"))] == [
+            "attention-is-all-you-need", "old-inbox-item",
+        ]
+        assert json.loads(get(host, "/-/settings.json"))["default_facet_size"] == 10
 
 
 def test_real_tracker_serve_over_http_with_live_reload(fresh_project: Project) -> None:
