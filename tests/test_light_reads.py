@@ -3,7 +3,11 @@ and ``lab list`` reads its links from the index instead of parsing the whole fil
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import modules_after, run_tracker
 
@@ -89,3 +93,19 @@ def test_an_unknown_lab_is_reported_with_the_line_of_its_entry_however_written(t
         with pytest.raises(DataError) as caught:
             resolve_target(target, {}, links)
         assert caught.value.line == line, (target, str(caught.value))
+
+
+
+_TEXT = st.text(max_size=12)
+_VALUES = st.recursive(st.one_of(_TEXT, st.integers(), st.booleans(), st.none()),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+                       max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(_TEXT, _VALUES, max_size=6), max_size=4))
+def test_the_fast_indented_json_is_the_standard_librarys(records: list) -> None:
+    """The JSON export's own indenting writer answers what ``json.dumps(indent=2)`` would, for any records."""
+    from tracker.exporters.indexjson import indented_json
+
+    assert indented_json(records) == json.dumps(records, indent=2, ensure_ascii=False)

@@ -25,4 +25,31 @@ def render_json_from_index(index: Any, statuses: Iterable[str] = ()) -> str:
     wanted = {str(status) for status in statuses}
     rows = index.conn.execute("SELECT status, data FROM resources ORDER BY pos")
     records = [index_record(data) for status, data in rows if not wanted or status in wanted]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(records) + "\n"
+
+
+def indented_json(records: list[dict[str, Any]]) -> str:
+    """``json.dumps(records, indent=2, ensure_ascii=False)``, several times faster for records of text and
+    lists of text: with ``indent`` the standard library encodes in Python, here each string is encoded by its
+    C function and only other values (numbers, nested links) go through ``json.dumps`` (a test compares)."""
+    if not records:
+        return "[]"
+    return "[\n" + ",\n".join(map(_record_text, records)) + "\n]"
+
+
+_encode_text = json.encoder.encode_basestring  # the C encoder of one string, as json.dumps(ensure_ascii=False)
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    if not record:
+        return "  {}"
+    return "  {\n" + ",\n".join(f"    {_encode_text(key)}: {_value_text(value)}"
+                                 for key, value in record.items()) + "\n  }"
+
+
+def _value_text(value: Any) -> str:
+    if value.__class__ is str:
+        return _encode_text(value)
+    if value.__class__ is list and value and all(item.__class__ is str for item in value):
+        return "[\n      " + ",\n      ".join(map(_encode_text, value)) + "\n    ]"
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
