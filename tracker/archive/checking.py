@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.archive.compare import Finding, judge
-from tracker.archive.files import read_page, snapshot_path
+from tracker.archive.files import COPIES_FILE, read_page, snapshot_path
 from tracker.archive.wayback import WaybackAnswers, find_copies
 
 if TYPE_CHECKING:
@@ -122,9 +122,6 @@ def rescue_links(results: Iterable[LinkResult], root: Path | None, ids: dict[str
     if root is not None and (answers.copies or answers.missing):
         remember_copies(root, answers)
     return answers
-
-
-COPIES_FILE = "wayback.json"  # in .tracker/: derived (the API can be asked again), read by `tracker build`
 
 
 def remember_copies(root: Path, answers: WaybackAnswers) -> None:

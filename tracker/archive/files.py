@@ -18,6 +18,9 @@ from tracker.archive.extract import Snapshot
 ARCHIVE_DIR = "archive"
 OFF_MARKER = ".off"  # archive/.off (tracked): saving is off for this list, on every machine
 ENV_SWITCH = "TRACKER_ARCHIVE"  # "off" / "0": saving is off for this process
+# Wayback copies found, in .tracker/: derived (the API can be asked again), read by `tracker build` (here, not in
+# checking.py, so that a no-op build can hash it without importing asyncio and the checker).
+COPIES_FILE = "wayback.json"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,200}")
 _HEADER_KEYS = ("url", "saved", "kind", "words", "duration_s", "extractor", "truncated")
 HEADER_BYTES = 2048

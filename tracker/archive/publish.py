@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from tracker.archive.files import archive_dir, read_page
+from tracker.archive.files import COPIES_FILE, archive_dir, read_page
 from tracker.archive.readtime import read_minutes
 
 SNAPSHOT_COLUMNS: dict[str, str] = {
@@ -36,8 +36,6 @@ class Item(Protocol):
 
 def source_paths(root: Path) -> list[Path]:
     """The files the reading room's archive tables are built from (for the build's source hash)."""
-    from tracker.archive.checking import COPIES_FILE
-
     paths = sorted(archive_dir(root).glob("*.md"))
     copies = root / ".tracker" / COPIES_FILE
     return paths + ([copies] if copies.is_file() else [])
