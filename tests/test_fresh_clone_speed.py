@@ -63,12 +63,9 @@ def test_the_first_build_leaves_the_index_in_wal_mode_with_no_journal(tmp_path: 
 def test_an_index_someone_else_holds_open_is_built_in_wal_mode(tmp_path: Path) -> None:
     """When another connection has the new index open, the journal cannot be switched: the build goes on in
     WAL mode instead of failing."""
-    import sqlite3
-
     data = tmp_path / "resources.yaml"
     generate_list(50, data)
     Store(data, commit=False).index().close()
-    shutil.rmtree(tmp_path / ".tracker" / "index.db", ignore_errors=True)
     for name in ("index.db", "index.db-wal", "index.db-shm"):
         (tmp_path / ".tracker" / name).unlink(missing_ok=True)
     from tracker.store.index import Index
@@ -80,3 +77,27 @@ def test_an_index_someone_else_holds_open_is_built_in_wal_mode(tmp_path: Path) -
     assert other.resource_count() == 50
     index.close()
     other.close()
+
+
+def test_a_repeat_in_a_canonical_list_is_reported_with_its_line(tmp_path: Path) -> None:
+    """The fast first build leaves repeated ids to the unique index and repeated URLs to a set; either way the
+    full path reports the repeat with its line, as for any hand-written file."""
+    import pytest
+
+    from tracker.errors import DataError
+
+    data = tmp_path / "resources.yaml"
+    generate_list(600, data)
+    text = data.read_text(encoding="utf-8")
+    blocks = text.split("\n- id: ")
+    first_id = blocks[1].split("\n", 1)[0]
+    first_url = blocks[1].split("\n  url: ", 1)[1].split("\n", 1)[0]
+    for old, new, message in (
+            (f"- id: {blocks[500].split(chr(10), 1)[0]}\n", f"- id: {first_id}\n", f"duplicate id '{first_id}'"),
+            (f"  url: {blocks[500].split(chr(10) + '  url: ', 1)[1].split(chr(10), 1)[0]}\n",
+             f"  url: {first_url}\n", "duplicate URL")):
+        data.write_text(text.replace(old, new, 1), encoding="utf-8")
+        shutil.rmtree(tmp_path / ".tracker", ignore_errors=True)
+        line = text[:text.index(old)].count("\n") + 1
+        with pytest.raises(DataError, match=rf"resources.yaml:{line}: {message}"):
+            Store(data, commit=False).index()

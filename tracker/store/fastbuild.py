@@ -13,7 +13,6 @@ the full validating path, which reports every problem with its line.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import sqlite3
 from pathlib import Path
@@ -196,45 +195,38 @@ def _rebuild(index: Index, text: str, layout: Layout, path: Path | str) -> bool:
 
 
 def _insert_resources(index: Index, text: str, layout: Layout, path: Path | str) -> None:
-    """Every item's row, written in chunks as the blocks are read (memory stays flat)."""
-    seen_ids: set[str] = set()
+    """Every item's row, written in chunks as the blocks are read (memory stays flat). Ids are kept unique by the
+    unique index built at the end (a repeat rolls back to the full path), URL keys by a set, grown a chunk at once."""
     seen_keys: set[str] = set()
-    chunk: list[tuple] = []
-    sha1 = hashlib.sha1  # block_hash, inlined: this loop runs once per item
-    for pos, block in enumerate(layout.blocks["resources"]):
-        block_text = text[block.start:block.end]
-        row = fast_row(block_text, pos, sha1(block_text.encode("utf-8")).hexdigest())
-        if row is not None:
-            if row[0] in seen_ids or row[2] in seen_keys:
-                raise _Refused
-            seen_ids.add(row[0])
-            seen_keys.add(row[2])
-            chunk.append(row)
-            if len(chunk) >= CHUNK:
-                index.insert_resources(chunk, index_text=False)
-                chunk = []
-            continue
-        data = read_simple_block("resources", block_text)
-        if data is not None:
-            known_key = simple_url_key(data["url"]) if data.get("url").__class__ is str else None
-            item = canonical_resource(data, typed=True, url_ok=known_key is not None)
-        else:
-            known_key = None
-            data = read_block("resources", block_text)
-            item = canonical_resource(data) if data is not None else None
-        if item is None:
-            item = _model_dict("resources", block_text, block.line, path)
-            known_key = None
-        key = known_key or url_key(item["url"])
-        if item["id"] in seen_ids or key in seen_keys:
-            raise _Refused
-        seen_ids.add(item["id"])
-        seen_keys.add(key)
-        chunk.append(resource_row(item, key, pos, block_hash(block_text)))
-        if len(chunk) >= CHUNK:
-            index.insert_resources(chunk, index_text=False)
-            chunk = []
-    index.insert_resources(chunk, index_text=False)
+    blocks = layout.blocks["resources"]
+    for first in range(0, len(blocks), CHUNK):
+        chunk = blocks[first:first + CHUNK]
+        texts = [text[block.start:block.end] for block in chunk]
+        rows = list(map(fast_row, texts, range(first, first + len(chunk)), map(block_hash, texts)))
+        for at, row in enumerate(rows):
+            if row is None:
+                rows[at] = _slow_row(texts[at], first + at, chunk[at].line, path)
+        before = len(seen_keys)
+        seen_keys.update([row[2] for row in rows])
+        if len(seen_keys) - before != len(rows):
+            raise _Refused  # the same URL twice: the full path says where
+        index.insert_resources(rows, index_text=False)
+
+
+def _slow_row(block_text: str, pos: int, line: int, path: Path | str) -> tuple:
+    """The row of a block ``fast_row`` does not take: through the block reader, else the safe parser and models."""
+    data = read_simple_block("resources", block_text)
+    if data is not None:
+        known_key = simple_url_key(data["url"]) if data.get("url").__class__ is str else None
+        item = canonical_resource(data, typed=True, url_ok=known_key is not None)
+    else:
+        known_key = None
+        data = read_block("resources", block_text)
+        item = canonical_resource(data) if data is not None else None
+    if item is None:
+        item = _model_dict("resources", block_text, line, path)
+        known_key = None
+    return resource_row(item, known_key or url_key(item["url"]), pos, block_hash(block_text))
 
 
 # The advice, glossary and study-plan models' fields in order, with whether each is required (a test keeps

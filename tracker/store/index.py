@@ -274,9 +274,9 @@ class Index:
 
     @contextlib.contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Insert many rows faster: the secondary indexes (the unique one on ``id`` too: the caller checks ids)
-        are dropped first and built once at the end (sorting once beats updating four b-trees per row). Inside
-        the caller's transaction."""
+        """Insert many rows faster: the secondary indexes are dropped first and built once at the end (sorting
+        once beats updating four b-trees per row); the unique one on ``id`` then refuses a repeated id as it is
+        built. Inside the caller's transaction."""
         for name in _SECONDARY_INDEXES:
             self.conn.execute(f"DROP INDEX IF EXISTS {name}")
         # A page cache (32 MB) big enough that the id index's pages stay in memory until the commit (SQLite's 2 MB
