@@ -109,7 +109,7 @@ def peak_mb(cmd: list[str], cwd: Path, env: dict) -> float:
 
 
 def drop_index(folder: Path) -> None:
-    for name in ("index.db", "index.db-wal", "index.db-shm"):
+    for name in ("index.db", "index.db-wal", "index.db-shm", "index.db-journal"):
         (folder / ".tracker" / name).unlink(missing_ok=True)
 
 

@@ -66,7 +66,7 @@ def test_an_index_someone_else_holds_open_is_built_in_wal_mode(tmp_path: Path) -
     data = tmp_path / "resources.yaml"
     generate_list(50, data)
     Store(data, commit=False).index().close()
-    for name in ("index.db", "index.db-wal", "index.db-shm"):
+    for name in ("index.db", "index.db-wal", "index.db-shm", "index.db-journal"):
         (tmp_path / ".tracker" / name).unlink(missing_ok=True)
     from tracker.store.index import Index
 
@@ -101,3 +101,34 @@ def test_a_repeat_in_a_canonical_list_is_reported_with_its_line(tmp_path: Path) 
         line = text[:text.index(old)].count("\n") + 1
         with pytest.raises(DataError, match=rf"resources.yaml:{line}: {message}"):
             Store(data, commit=False).index()
+
+
+def test_a_first_build_killed_half_way_is_rolled_back_by_the_next_command(tmp_path: Path) -> None:
+    """A process killed during the first build leaves a hot rollback journal (or nothing, or a finished index):
+    the next command rolls it back, builds the index and reads every item, in WAL mode as always."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from benchmarks.bench_core import REPO_ROOT
+
+    data = tmp_path / "resources.yaml"
+    generate_list(20000, data)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "tracker", "list", "--limit", "1"]
+    for delay in (0.4, 0.8):
+        shutil.rmtree(tmp_path / ".tracker", ignore_errors=True)
+        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        after = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert after.returncode == 0, after.stderr
+        assert "19999 more" in after.stdout + after.stderr
+        conn = sqlite3.connect(tmp_path / ".tracker" / "index.db")
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM resources").fetchone()[0] == 20000
+        conn.close()
+        assert not (tmp_path / ".tracker" / "index.db-journal").exists()

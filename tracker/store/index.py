@@ -189,7 +189,7 @@ class Index:
         return conn
 
     def _remove_files(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             try:
                 os.unlink(f"{self.db_path}{suffix}")
             except FileNotFoundError:
