@@ -50,9 +50,13 @@ def find_conflicts(text: str) -> list[OpenConflict]:
 
 
 def file_conflicts(path: Path) -> list[OpenConflict]:
-    """The open conflicts of a file; cheap when there are none (one substring search)."""
+    """The open conflicts of a file; cheap when there are none (one byte search, no decoding: `list` and `show`
+    ask on every call, and a 100k-item file takes three times longer to decode than to search)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        if START.encode() not in data:
+            return []
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return []
     return find_conflicts(text)
