@@ -4,18 +4,29 @@ A ratio, not a time: building the index of a 3,000-item file against PyYAML's C 
 both measured here in CPU time (so a busy machine slows both alike), best of three. The full validating path
 this replaced measured 1.2-1.7x; the fast path measures 0.24-0.31x at this size on a busy shared machine (fixed
 costs weigh more at 3k items than at 100k), so 0.5x catches any fall back to parsing the world.
+
+The other tests here keep that first build safe: its journal, a repeat in the list, a process killed half-way.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from benchmarks.bench_scale import generate_list
+from tests.conftest import REPO_ROOT, run_tracker
+from tracker.errors import DataError
 from tracker.store import Store
+from tracker.store.index import Index
 
 ITEMS = 3000
 MAX_RATIO = 0.5
@@ -47,8 +58,6 @@ def test_first_index_build_costs_a_fraction_of_a_c_parse(tmp_path: Path) -> None
 def test_the_first_build_leaves_the_index_in_wal_mode_with_no_journal(tmp_path: Path) -> None:
     """The first build writes through a rollback journal (one write per page, not two); later commands read
     beside a writer, so the index must be back in WAL mode, with no journal file left over."""
-    import sqlite3
-
     data = tmp_path / "resources.yaml"
     generate_list(50, data)
     index = Store(data, commit=False).index()
@@ -68,8 +77,6 @@ def test_an_index_someone_else_holds_open_is_built_in_wal_mode(tmp_path: Path) -
     Store(data, commit=False).index().close()
     for name in ("index.db", "index.db-wal", "index.db-shm", "index.db-journal"):
         (tmp_path / ".tracker" / name).unlink(missing_ok=True)
-    from tracker.store.index import Index
-
     other = Index(tmp_path / ".tracker" / "index.db")  # a reader that opened the new file first
     other.conn.execute("SELECT count(*) FROM resources").fetchone()
     index = Store(data, commit=False).index()
@@ -82,20 +89,13 @@ def test_an_index_someone_else_holds_open_is_built_in_wal_mode(tmp_path: Path) -
 def test_a_repeat_in_a_canonical_list_is_reported_with_its_line(tmp_path: Path) -> None:
     """The fast first build leaves repeated ids to the unique index and repeated URLs to a set; either way the
     full path reports the repeat with its line, as for any hand-written file."""
-    import pytest
-
-    from tracker.errors import DataError
-
     data = tmp_path / "resources.yaml"
     generate_list(600, data)
     text = data.read_text(encoding="utf-8")
-    blocks = text.split("\n- id: ")
-    first_id = blocks[1].split("\n", 1)[0]
-    first_url = blocks[1].split("\n  url: ", 1)[1].split("\n", 1)[0]
-    for old, new, message in (
-            (f"- id: {blocks[500].split(chr(10), 1)[0]}\n", f"- id: {first_id}\n", f"duplicate id '{first_id}'"),
-            (f"  url: {blocks[500].split(chr(10) + '  url: ', 1)[1].split(chr(10), 1)[0]}\n",
-             f"  url: {first_url}\n", "duplicate URL")):
+    ids = re.findall(r"^- id: (.+)$", text, re.M)
+    urls = re.findall(r"^  url: (.+)$", text, re.M)
+    for old, new, message in ((f"- id: {ids[500]}\n", f"- id: {ids[0]}\n", f"duplicate id '{ids[0]}'"),
+                              (f"  url: {urls[500]}\n", f"  url: {urls[0]}\n", "duplicate URL")):
         data.write_text(text.replace(old, new, 1), encoding="utf-8")
         shutil.rmtree(tmp_path / ".tracker", ignore_errors=True)
         line = text[:text.index(old)].count("\n") + 1
@@ -106,24 +106,17 @@ def test_a_repeat_in_a_canonical_list_is_reported_with_its_line(tmp_path: Path) 
 def test_a_first_build_killed_half_way_is_rolled_back_by_the_next_command(tmp_path: Path) -> None:
     """A process killed during the first build leaves a hot rollback journal (or nothing, or a finished index):
     the next command rolls it back, builds the index and reads every item, in WAL mode as always."""
-    import os
-    import sqlite3
-    import subprocess
-    import sys
-
-    from benchmarks.bench_core import REPO_ROOT
-
     data = tmp_path / "resources.yaml"
     generate_list(20000, data)
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     command = [sys.executable, "-m", "tracker", "list", "--limit", "1"]
     for delay in (0.4, 0.8):
         shutil.rmtree(tmp_path / ".tracker", ignore_errors=True)
-        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.kill()
         proc.wait()
-        after = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        after = run_tracker("list", "--limit", "1", cwd=tmp_path, timeout=120)
         assert after.returncode == 0, after.stderr
         assert "19999 more" in after.stdout + after.stderr
         conn = sqlite3.connect(tmp_path / ".tracker" / "index.db")

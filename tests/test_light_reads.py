@@ -95,7 +95,6 @@ def test_an_unknown_lab_is_reported_with_the_line_of_its_entry_however_written(t
         assert caught.value.line == line, (target, str(caught.value))
 
 
-
 _TEXT = st.text(max_size=12)
 _VALUES = st.recursive(st.one_of(_TEXT, st.integers(), st.booleans(), st.none()),
                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),

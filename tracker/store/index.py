@@ -149,6 +149,15 @@ def _date_text(value: Any) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _switch_journal(conn: sqlite3.Connection, mode: str) -> None:
+    """Switch the journal mode if no other connection is using the file; else keep the one it has (both are safe,
+    WAL only lets readers go on beside a writer), and a later opening switches it."""
+    try:
+        conn.execute(f"PRAGMA journal_mode={mode}")
+    except sqlite3.OperationalError:
+        pass
+
+
 class Index:
     """One SQLite connection to the index of one data file."""
 
@@ -165,10 +174,7 @@ class Index:
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.OperationalError:
-            pass  # another process holds the file for its first build (see ``transaction``): the next opening switches
+        _switch_journal(conn, "WAL")  # refused while another process builds the file (see ``transaction``)
         conn.execute("PRAGMA synchronous=NORMAL")
         if str(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
             # Checked again inside an exclusive transaction: concurrent first runs must not reset the schema
@@ -347,7 +353,7 @@ class Index:
         file holds next to nothing. WAL comes back at the end, for the readers of every later command."""
         if first_build:
             self.conn.execute("PRAGMA synchronous=OFF")
-            self._journal_mode("DELETE")
+            _switch_journal(self.conn, "DELETE")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -358,16 +364,8 @@ class Index:
             self.conn.execute("COMMIT")
         finally:
             if first_build:
-                self._journal_mode("WAL")
+                _switch_journal(self.conn, "WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
-
-    def _journal_mode(self, mode: str) -> None:
-        """Switch the journal mode if no other connection is using the file; else keep the one it has (both are
-        safe, WAL only lets readers go on beside a writer), and a later opening switches it."""
-        try:
-            self.conn.execute(f"PRAGMA journal_mode={mode}")
-        except sqlite3.OperationalError:
-            pass
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
